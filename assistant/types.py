@@ -28,7 +28,9 @@ class Turn(BaseModel):
 class KnownFact(BaseModel):
     """A fact we already know about the customer, with where it came from."""
 
-    kind: str  # order_number, email, phone, address, product, serial_number, date, amount, tried, promise, ...
+    kind: (
+        str  # order_number, email, phone, address, product, serial_number, date, amount, tried, promise, ...
+    )
     value: str
     normalized: str | None = None
     source: str | None = None  # message id, "profile", "order:<id>"

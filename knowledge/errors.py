@@ -1,12 +1,12 @@
 """Errors raised by Svar.
 
-    SvarError
-    ├── UserError              a mistake the user can fix: bad input, bad configuration
-    │   ├── InputError         a file, line or argument that cannot be used (says where and why)
-    │   ├── ConfigError        a setting is missing or wrong (says which one to set)
-    │   └── EmbedderMismatchError  a collection was built with another embedder (says to re-index)
-    ├── ScopeError             a query without workspace/customer scope, or a hit outside it
-    └── BackendError           a backend (model endpoint, Chroma server, database) failed at run time
+SvarError
+├── UserError              a mistake the user can fix: bad input, bad configuration
+│   ├── InputError         a file, line or argument that cannot be used (says where and why)
+│   ├── ConfigError        a setting is missing or wrong (says which one to set)
+│   └── EmbedderMismatchError  a collection was built with another embedder (says to re-index)
+├── ScopeError             a query without workspace/customer scope, or a hit outside it
+└── BackendError           a backend (model endpoint, Chroma server, database) failed at run time
 """
 
 from __future__ import annotations

@@ -63,5 +63,14 @@ def normalize_language(code: str | None) -> str | None:
     if not code:
         return None
     c = code.strip().lower().replace("_", "-").split("-")[0]
-    aliases = {"no": "nb", "nob": "nb", "nno": "nn", "swe": "sv", "se": "sv", "dan": "da", "dk": "da", "eng": "en"}
+    aliases = {
+        "no": "nb",
+        "nob": "nb",
+        "nno": "nn",
+        "swe": "sv",
+        "se": "sv",
+        "dan": "da",
+        "dk": "da",
+        "eng": "en",
+    }
     return aliases.get(c, c)

@@ -1,0 +1,25 @@
+"""The `svar` command line. Each command builds its resources, runs, and closes them."""
+
+from __future__ import annotations
+
+import typer
+
+from assistant.cli import eval_cmds, knowledge_cmds
+
+app = typer.Typer(
+    name="svar",
+    help="Svar: reply suggestions for customer service, grounded in knowledge and customer history.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+ingest_app = typer.Typer(help="Bring knowledge and customer history in.", no_args_is_help=True)
+ingest_app.command("knowledge")(knowledge_cmds.ingest_knowledge)
+app.add_typer(ingest_app, name="ingest")
+app.command("search")(knowledge_cmds.search)
+app.command("reindex")(knowledge_cmds.reindex)
+app.add_typer(eval_cmds.app, name="eval")
+
+
+def main() -> None:
+    """Entry point of the `svar` console script."""
+    app()

@@ -1,0 +1,64 @@
+"""Retrieval for a message in its conversation.
+
+A customer's latest turn is often elliptic ("ok yes", "and for my son?"): what it is about lives in the
+turns before it. The query therefore carries the recent conversation:
+
+- lexical: the latest message twice (so its words weigh double) plus the last ``history_turns`` turns;
+- dense: the latest message alone, and the conversation (latest message first, then the most recent turns
+  back in time, cut to the embedder's window).
+
+All of them are fused by :class:`knowledge.search.KnowledgeSearcher`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.types import Passage, Turn
+from knowledge.language import detect_language
+from knowledge.search import KnowledgeSearcher, SearchHit, SearchQuery
+from knowledge.tokens import truncate_tokens
+
+DENSE_WINDOW_TOKENS = 400
+
+
+def build_query(
+    message: str, history: Sequence[Turn] = (), *, language: str | None = None, turns: int = 6
+) -> SearchQuery:
+    """Build the search query for ``message`` given the conversation before it (oldest first)."""
+    language = language or detect_language(message, default=None)
+    recent = [t.text for t in list(history)[-turns:] if t.text.strip() and t.role != "note"] if turns else []
+    if not recent:
+        return SearchQuery(lexical=message, dense=(message,), language=language)
+    lexical = "\n".join([message, message, *recent])
+    conversation = truncate_tokens("\n".join([message, *reversed(recent)]), DENSE_WINDOW_TOKENS)
+    return SearchQuery(lexical=lexical, dense=(message, conversation), language=language)
+
+
+def retrieve(
+    searcher: KnowledgeSearcher,
+    workspace: str,
+    message: str,
+    history: Sequence[Turn] = (),
+    *,
+    language: str | None = None,
+    k: int = 10,
+    turns: int = 6,
+) -> list[Passage]:
+    """The best ``k`` knowledge passages (one per document) for the message in its conversation."""
+    hits = searcher.search(workspace, build_query(message, history, language=language, turns=turns), k=k)
+    return [to_passage(h) for h in hits]
+
+
+def to_passage(hit: SearchHit) -> Passage:
+    return Passage(
+        doc_id=hit.doc_id,
+        chunk_id=hit.chunk_id,
+        title=hit.title,
+        text=hit.text,
+        url=hit.url,
+        language=hit.language,
+        score=hit.score,
+        dense_score=hit.dense_score,
+        rank=hit.rank,
+    )

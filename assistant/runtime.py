@@ -1,0 +1,54 @@
+"""Long-lived resources, built once at the edge (CLI command, API lifespan, eval runner) and passed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from assistant.settings import Settings
+from knowledge.db import create_db_engine, migrate, session_factory
+from knowledge.embedders import CachedEmbedder, build_embedder
+from knowledge.indexer import KnowledgeIndexer
+from knowledge.search import KnowledgeSearcher
+from knowledge.vectorstore import open_chroma
+
+
+@dataclass
+class Runtime:
+    """Everything with a resource: the database engine, the Chroma client, the embedder."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    chroma: Any
+    embedder: CachedEmbedder
+    indexer: KnowledgeIndexer
+    searcher: KnowledgeSearcher
+
+    def close(self) -> None:
+        self.embedder.close()
+        self.engine.dispose()
+
+
+def build_runtime(settings: Settings, *, embedder: CachedEmbedder | None = None) -> Runtime:
+    """Open the stores named by ``settings`` (migrating the database) and build the services on them."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    engine = create_db_engine(settings.resolved_database_url())
+    migrate(engine)
+    sessions = session_factory(engine)
+    chroma = open_chroma(path=settings.chroma_path, url=settings.chroma_url)
+    emb = embedder or build_embedder(settings)
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        chroma=chroma,
+        embedder=emb,
+        indexer=KnowledgeIndexer(
+            sessions, chroma, emb, chunk_tokens=settings.chunk_tokens, chunk_overlap=settings.chunk_overlap
+        ),
+        searcher=KnowledgeSearcher(sessions, chroma, emb),
+    )

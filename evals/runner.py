@@ -1,0 +1,139 @@
+"""The eval runner: a suite → a fresh, isolated workspace → every case through the service's code path →
+metrics → ``results.json``; thresholds decide the exit code.
+
+The workspace (database and vector index) is a new temporary data directory per run; only the embedding
+cache of the configured data directory is shared, so a second run does not embed the same texts again.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from assistant.retrieval import retrieve
+from assistant.runtime import Runtime, build_runtime
+from assistant.settings import Settings
+from evals.metrics import mean, percentile, retrieval_scores
+from evals.suite import EvalCase, Suite, Threshold
+from knowledge.embedders import build_embedder
+from knowledge.progress import NoProgress, Progress
+
+EVAL_WORKSPACE = "eval"
+CaseHook = Callable[[EvalCase, dict[str, Any]], None]
+
+
+def run_suite(
+    suite: Suite,
+    settings: Settings,
+    *,
+    retrieval_only: bool = False,
+    progress: Progress | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """Run every case of ``suite`` and return the ``results.json`` document."""
+    progress = progress or NoProgress()
+    cases = suite.cases[:limit] if limit else suite.cases
+    embedder = build_embedder(settings)
+    with tempfile.TemporaryDirectory(prefix="svar-eval-") as tmp:
+        run_settings = settings.model_copy(
+            update={"home": Path(tmp), "database_url": None, "chroma_url": None}
+        )
+        runtime = build_runtime(run_settings, embedder=embedder)
+        try:
+            started = time.perf_counter()
+            for path in suite.knowledge:
+                runtime.indexer.ingest(path, EVAL_WORKSPACE, progress)
+            ingest_s = time.perf_counter() - started
+            per_case = []
+            progress.start(f"Running {suite.name}", len(cases))
+            for case in cases:
+                per_case.append(_run_case(runtime, case, retrieval_only=retrieval_only))
+                progress.advance()
+            progress.finish()
+        finally:
+            runtime.close()
+    return {
+        "suite": suite.name,
+        "cases": len(per_case),
+        "config": _config(settings, retrieval_only, ingest_s),
+        "metrics": aggregate(per_case),
+        "per_case": per_case,
+    }
+
+
+def _run_case(runtime: Runtime, case: EvalCase, *, retrieval_only: bool) -> dict[str, Any]:  # noqa: ARG001
+    result: dict[str, Any] = {"id": case.id}
+    if case.expected.kb_ids:
+        started = time.perf_counter()
+        passages = retrieve(
+            runtime.searcher,
+            EVAL_WORKSPACE,
+            case.message.text,
+            case.history,
+            k=10,
+            turns=runtime.settings.history_turns,
+        )
+        result["latency_ms"] = (time.perf_counter() - started) * 1000
+        ranked = [p.doc_id for p in passages]
+        result["retrieved"] = ranked
+        result["expected_kb_ids"] = case.expected.kb_ids
+        result["retrieval"] = retrieval_scores(case.expected.kb_ids, ranked)
+    return result
+
+
+def aggregate(per_case: list[dict[str, Any]]) -> dict[str, float]:
+    """Suite metrics from the per-case results (keys of DESIGN.md's results.json contract)."""
+    metrics: dict[str, float] = {}
+    retrieval = [c["retrieval"] for c in per_case if "retrieval" in c]
+    if retrieval:
+        for key in ("hit_at_1", "hit_at_5", "mrr_at_10"):
+            metrics[f"retrieval.{key}"] = round(mean([r[key] for r in retrieval]), 4)
+    latencies = [c["latency_ms"] for c in per_case if "latency_ms" in c]
+    if latencies:
+        metrics["latency_ms.p50"] = round(percentile(latencies, 50), 2)
+        metrics["latency_ms.p95"] = round(percentile(latencies, 95), 2)
+    return metrics
+
+
+def check_thresholds(metrics: dict[str, float], thresholds: dict[str, Threshold]) -> list[str]:
+    """Descriptions of every threshold the metrics fail (a missing metric fails its threshold)."""
+    failures = []
+    for name, t in thresholds.items():
+        value = metrics.get(name)
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            failures.append(f"{name}: not measured by this run")
+            continue
+        if t.min is not None and value < t.min:
+            failures.append(f"{name} = {value:.4f} < min {t.min}")
+        if t.max is not None and value > t.max:
+            failures.append(f"{name} = {value:.4f} > max {t.max}")
+    return failures
+
+
+def write_results(results: dict[str, Any], out_dir: Path) -> Path:
+    """Write ``results.json`` into ``out_dir`` and return its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "results.json"
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def _config(settings: Settings, retrieval_only: bool, ingest_s: float) -> dict[str, Any]:
+    return {
+        "retrieval_only": retrieval_only,
+        "embedder": settings.embedder,
+        "chunk_tokens": settings.chunk_tokens,
+        "chunk_overlap": settings.chunk_overlap,
+        "history_turns": settings.history_turns,
+        "llm_model": settings.llm_model,
+        "ingest_seconds": round(ingest_s, 2),
+        "python": platform.python_version(),
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }

@@ -1,0 +1,134 @@
+"""Eval suites: a folder with ``suite.yaml``, knowledge files and ``cases.jsonl`` (format in DESIGN.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+
+from assistant.types import Turn
+from knowledge.errors import InputError
+
+
+class CaseMessage(BaseModel):
+    channel: str = "chat"
+    text: str
+
+
+class CaseCustomer(BaseModel):
+    id: str | None = None
+    name: str | None = None
+    language: str | None = None
+    facts: dict[str, Any] = Field(default_factory=dict)
+
+
+class KnownSlot(BaseModel):
+    slot: str
+    description: str = ""
+    value: str
+
+
+class Expected(BaseModel):
+    kb_ids: list[str] | None = None
+    reference: str | None = None
+    language: str | None = None
+    repeat_ask: bool | None = None
+    asks: list[str] | None = None
+    known: list[KnownSlot] | None = None
+    abstain: bool | None = None
+
+
+class EvalCase(BaseModel):
+    id: str
+    customer: CaseCustomer | None = None
+    history: list[Turn] = Field(default_factory=list)
+    message: CaseMessage
+    draft: str | None = None
+    expected: Expected = Field(default_factory=Expected)
+
+
+class Threshold(BaseModel):
+    min: float | None = None
+    max: float | None = None
+
+
+class Suite(BaseModel):
+    name: str
+    description: str = ""
+    language: str | None = None
+    source: str | None = None
+    license: str | None = None
+    knowledge: list[Path] = Field(default_factory=list)
+    cases_path: Path
+    thresholds: dict[str, Threshold] = Field(default_factory=dict)
+    cases: list[EvalCase] = Field(default_factory=list)
+
+
+def load_suite(folder: str | Path) -> Suite:
+    """Load and validate a suite folder.
+
+    Raises:
+        InputError: a missing or invalid ``suite.yaml``, a missing knowledge path, or an invalid case
+            line (with its line number).
+    """
+    root = Path(folder)
+    spec_path = root / "suite.yaml"
+    if not spec_path.is_file():
+        raise InputError("not an eval suite: suite.yaml is missing", source=str(root))
+    try:
+        spec = yaml.safe_load(spec_path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", source=str(spec_path)) from exc
+    if not isinstance(spec, dict) or "name" not in spec:
+        raise InputError("suite.yaml must be a mapping with at least 'name'", source=str(spec_path))
+    knowledge = []
+    for item in spec.get("knowledge") or []:
+        path = (root / str(item)).resolve()
+        if not path.exists():
+            raise InputError(f"knowledge path {item!r} does not exist", source=str(spec_path))
+        if path.is_file() and path.stat().st_size == 0:
+            continue
+        knowledge.append(path)
+    cases_path = root / str(spec.get("cases", "cases.jsonl"))
+    if not cases_path.is_file():
+        raise InputError(f"cases file {cases_path.name!r} does not exist", source=str(spec_path))
+    try:
+        thresholds = {str(k): Threshold.model_validate(v) for k, v in (spec.get("thresholds") or {}).items()}
+    except ValidationError as exc:
+        raise InputError(f"invalid thresholds: {exc}", source=str(spec_path)) from exc
+    return Suite(
+        name=str(spec["name"]),
+        description=str(spec.get("description", "")),
+        language=spec.get("language"),
+        source=spec.get("source"),
+        license=spec.get("license"),
+        knowledge=knowledge,
+        cases_path=cases_path,
+        thresholds=thresholds,
+        cases=load_cases(cases_path),
+    )
+
+
+def load_cases(path: Path) -> list[EvalCase]:
+    """Parse ``cases.jsonl``; an invalid line raises :class:`InputError` with its number."""
+    cases = []
+    ids: set[str] = set()
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            case = EvalCase.model_validate(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"invalid JSON: {exc.msg}", source=str(path), line=n) from exc
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise InputError(f"invalid case: {where}: {first['msg']}", source=str(path), line=n) from exc
+        if case.id in ids:
+            raise InputError(f"duplicate case id {case.id!r}", source=str(path), line=n)
+        ids.add(case.id)
+        cases.append(case)
+    return cases

@@ -1,0 +1,223 @@
+"""Knowledge ingestion: load → clean → chunk → embed (cached) → upsert, incrementally.
+
+Re-ingesting a source embeds nothing for unchanged documents, replaces changed ones (and drops their
+surplus chunks) and removes documents that are gone from the source. A document whose file had a
+rejected line this time is kept as it was: a bad input never deletes data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from knowledge.chunking import Chunk, chunk_document
+from knowledge.db.models import KBChunk, KBDocument, KBSource, Workspace
+from knowledge.documents import Document, Rejection
+from knowledge.embedders import Embedder
+from knowledge.loaders import load_path
+from knowledge.progress import NoProgress, Progress
+from knowledge.vectorstore import VectorIndex
+from knowledge.workspaces import get_workspace, recreate_vector_index, vector_index
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did."""
+
+    source: str
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    flagged: dict[str, list[str]] = field(default_factory=dict)  # doc id → cleaning flags
+    chunks_embedded: int = 0  # chunks sent to the embedding model (cache misses)
+    chunks_written: int = 0
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "removed": len(self.removed),
+            "rejected": len(self.rejected),
+        }
+
+
+class KnowledgeIndexer:
+    """Writes knowledge into the relational store and the workspace's vector collection."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        chroma: Any,
+        embedder: Embedder,
+        *,
+        chunk_tokens: int = 256,
+        chunk_overlap: int = 32,
+    ) -> None:
+        self.sessions = sessions
+        self.chroma = chroma
+        self.embedder = embedder
+        self.chunk_tokens = chunk_tokens
+        self.chunk_overlap = chunk_overlap
+
+    def ingest(self, path: str | Path, workspace: str, progress: Progress | None = None) -> IngestReport:
+        """Ingest a file or folder into ``workspace``.
+
+        Raises:
+            InputError: the path does not exist or is of an unsupported type.
+        """
+        progress = progress or NoProgress()
+        source_key = str(Path(path).resolve())
+        loaded = load_path(path)
+        report = IngestReport(source=source_key, rejected=list(loaded.rejections))
+        bad_files = {r.location.rsplit(":", 1)[0] if _has_line(r) else r.location for r in loaded.rejections}
+        with self.sessions.begin() as session:
+            ws = get_workspace(session, workspace)
+            assert ws is not None
+            index = vector_index(session, self.chroma, ws, "knowledge", self.embedder.identity)
+            source = session.scalar(
+                select(KBSource).where(KBSource.workspace_id == ws.id, KBSource.path == source_key)
+            )
+            if source is None:
+                source = KBSource(workspace_id=ws.id, path=source_key)
+                session.add(source)
+                session.flush()
+            existing = {
+                d.doc_id: d
+                for d in session.scalars(select(KBDocument).where(KBDocument.workspace_id == ws.id))
+            }
+            todo: list[tuple[Document, KBDocument | None]] = []
+            for doc in loaded.documents:
+                if doc.flags:
+                    report.flagged[doc.id] = doc.flags
+                row = existing.get(doc.id)
+                if row is not None and row.content_hash == doc.content_hash() and row.source_id == source.id:
+                    report.unchanged.append(doc.id)
+                else:
+                    todo.append((doc, row))
+            self._write(session, ws, source, index, todo, report, progress)
+            loaded_ids = {d.id for d in loaded.documents}
+            gone = [
+                row
+                for row in existing.values()
+                if row.source_id == source.id
+                and row.doc_id not in loaded_ids
+                and row.meta.get("source_file") not in bad_files
+            ]
+            for row in gone:
+                index.delete([c.chunk_id for c in row.chunks])
+                report.removed.append(row.doc_id)
+                session.delete(row)
+            if report.added or report.updated or report.removed:
+                ws.kb_version += 1
+        return report
+
+    def _write(
+        self,
+        session: Session,
+        ws: Workspace,
+        source: KBSource,
+        index: VectorIndex,
+        todo: Sequence[tuple[Document, KBDocument | None]],
+        report: IngestReport,
+        progress: Progress,
+    ) -> None:
+        if not todo:
+            return
+        chunked = [
+            (doc, row, chunk_document(doc, max_tokens=self.chunk_tokens, overlap=self.chunk_overlap))
+            for doc, row in todo
+        ]
+        all_chunks = [c for _, _, chunks in chunked for c in chunks]
+        progress.start("Embedding chunks", len(all_chunks))
+        calls_before = getattr(self.embedder, "calls", 0)
+        vectors = self.embedder.embed_documents([c.embed_text for c in all_chunks], progress.advance)
+        progress.finish()
+        report.chunks_embedded = getattr(self.embedder, "calls", 0) - calls_before
+        metas: list[dict[str, str | int | float | bool]] = []
+        for doc, _, chunks in chunked:
+            metas.extend({"doc_id": doc.id, "ord": c.index, "language": doc.language or ""} for c in chunks)
+        progress.start("Writing index", len(all_chunks))
+        index.upsert([c.id for c in all_chunks], vectors, [c.embed_text for c in all_chunks], metas)
+        progress.advance(len(all_chunks))
+        progress.finish()
+        report.chunks_written = len(all_chunks)
+        for doc, row, chunks in chunked:
+            if row is None:
+                row = KBDocument(workspace_id=ws.id, doc_id=doc.id)
+                session.add(row)
+                report.added.append(doc.id)
+            else:
+                stale = {c.chunk_id for c in row.chunks} - {c.id for c in chunks}
+                if stale:
+                    index.delete(sorted(stale))
+                row.chunks.clear()
+                session.flush()
+                report.updated.append(doc.id)
+            _fill(row, doc, source, chunks, ws.id)
+        session.flush()
+
+    def reindex(self, workspace: str, progress: Progress | None = None) -> int:
+        """Rebuild the workspace's knowledge collection from the relational store; returns chunks indexed."""
+        progress = progress or NoProgress()
+        with self.sessions.begin() as session:
+            ws = get_workspace(session, workspace)
+            assert ws is not None
+            index = recreate_vector_index(session, self.chroma, ws, "knowledge", self.embedder.identity)
+            rows = session.execute(
+                select(KBChunk, KBDocument.doc_id, KBDocument.language)
+                .join(KBDocument, KBChunk.document_id == KBDocument.id)
+                .where(KBChunk.workspace_id == ws.id)
+                .order_by(KBChunk.id)
+            ).all()
+            progress.start("Embedding chunks", len(rows))
+            vectors = self.embedder.embed_documents([r[0].embed_text for r in rows], progress.advance)
+            progress.finish()
+            index.upsert(
+                [r[0].chunk_id for r in rows],
+                vectors,
+                [r[0].embed_text for r in rows],
+                [{"doc_id": r[1], "ord": r[0].ord, "language": r[2] or ""} for r in rows],
+            )
+            ws.kb_version += 1
+            return len(rows)
+
+
+def _fill(
+    row: KBDocument, doc: Document, source: KBSource, chunks: Sequence[Chunk], workspace_id: int
+) -> None:
+    row.source_id = source.id
+    row.title = doc.title
+    row.text = doc.text
+    row.language = doc.language
+    row.url = doc.url
+    row.updated_at = doc.updated_at
+    row.content_hash = doc.content_hash()
+    row.flags = list(doc.flags)
+    file = doc.location.rsplit(":", 1)[0] if doc.location.rsplit(":", 1)[-1].isdigit() else doc.location
+    row.meta = {**doc.metadata, "source_file": file}
+    row.chunks = [
+        KBChunk(
+            workspace_id=workspace_id,
+            chunk_id=c.id,
+            ord=c.index,
+            text=c.text,
+            embed_text=c.embed_text,
+            heading=c.heading,
+            tokens=c.tokens,
+            content_hash=c.content_hash,
+        )
+        for c in chunks
+    ]
+
+
+def _has_line(r: Rejection) -> bool:
+    tail = r.location.rsplit(":", 1)
+    return len(tail) == 2 and tail[1].isdigit()

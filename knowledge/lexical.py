@@ -1,0 +1,67 @@
+"""Lexical search: BM25 (``bm25s``) over words stemmed with Snowball (``PyStemmer``) per language.
+
+Scandinavian words inflect heavily ("leveringen", "leveranser"); stemming each chunk with its own
+language's stemmer and the query with the query's lets BM25 match across inflections. Function words of
+all five languages are dropped, so a Swedish question can still match a Norwegian article's content words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s import stopwords as bm25_stopwords
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_STEMMER_NAMES = {"nb": "norwegian", "nn": "norwegian", "no": "norwegian", "sv": "swedish", "da": "danish"}
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    words: set[str] = set()
+    for name in ("STOPWORDS_EN", "STOPWORDS_NORWEGIAN", "STOPWORDS_SWEDISH", "STOPWORDS_DANISH"):
+        words.update(w.lower() for w in getattr(bm25_stopwords, name, ()))
+    # nynorsk function words missing from the bokmål list
+    words.update(
+        {"eg", "ikkje", "kva", "korleis", "kvar", "kven", "dei", "ein", "eit", "berre", "frå", "vere"}
+    )
+    return frozenset(words)
+
+
+@lru_cache(maxsize=8)
+def _stemmer(language: str | None) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(_STEMMER_NAMES.get(language or "en", "english"))
+
+
+def tokenize(text: str, language: str | None) -> list[str]:
+    """Lower-cased, stop-word-free, stemmed words of ``text``."""
+    stop = _stopwords()
+    words = [w for w in _WORD.findall(text.lower()) if w not in stop and (len(w) > 1 or w.isdigit())]
+    return list(_stemmer(language).stemWords(words))
+
+
+class LexicalIndex:
+    """An in-memory BM25 index over items (chunks) with ids and languages."""
+
+    def __init__(self, ids: Sequence[str], texts: Sequence[str], languages: Sequence[str | None]) -> None:
+        self.ids = list(ids)
+        self._bm25 = bm25s.BM25()
+        corpus = [tokenize(t, lang) for t, lang in zip(texts, languages, strict=True)]
+        self._empty = not any(corpus)
+        if self.ids and not self._empty:
+            self._bm25.index(corpus, show_progress=False)
+
+    def search(self, query: str, language: str | None, k: int) -> list[tuple[str, float]]:
+        """The ``k`` best (id, score) pairs with a positive score, best first."""
+        tokens = tokenize(query, language)
+        if not tokens or not self.ids or self._empty:
+            return []
+        scores = np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]

@@ -1,0 +1,73 @@
+"""Workspaces (tenants) and their vector collections, addressed by stored id."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from knowledge.db.models import VectorCollection, Workspace
+from knowledge.errors import InputError
+from knowledge.vectorstore import VectorIndex, create_collection, open_collection
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
+
+
+def validate_workspace_name(name: str) -> str:
+    """Return ``name`` if it is a valid workspace name, else raise :class:`InputError`."""
+    if not _NAME.match(name):
+        raise InputError(
+            f"invalid workspace name {name!r}: use 1-50 lower-case letters, digits, '-' or '_', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+def get_workspace(session: Session, name: str, *, create: bool = True) -> Workspace | None:
+    """The workspace row called ``name``; created when missing and ``create`` is true."""
+    validate_workspace_name(name)
+    ws = session.scalar(select(Workspace).where(Workspace.name == name))
+    if ws is None and create:
+        ws = Workspace(name=name, kb_version=0)
+        session.add(ws)
+        session.flush()
+    return ws
+
+
+def vector_index(session: Session, client: Any, ws: Workspace, kind: str, embedder: str) -> VectorIndex:
+    """Open the workspace's ``kind`` collection by its stored id, creating it on first use."""
+    rec = session.scalar(
+        select(VectorCollection).where(VectorCollection.workspace_id == ws.id, VectorCollection.kind == kind)
+    )
+    if rec is None:
+        index = create_collection(client, workspace=ws.name, kind=kind, embedder=embedder)
+        session.add(
+            VectorCollection(
+                workspace_id=ws.id, kind=kind, name=index.name, chroma_id=index.id, embedder=embedder
+            )
+        )
+        session.flush()
+        return index
+    return open_collection(client, workspace=ws.name, kind=kind, expected_id=rec.chroma_id, embedder=embedder)
+
+
+def recreate_vector_index(
+    session: Session, client: Any, ws: Workspace, kind: str, embedder: str
+) -> VectorIndex:
+    """Drop and create the workspace's ``kind`` collection (for ``svar reindex``)."""
+    index = create_collection(client, workspace=ws.name, kind=kind, embedder=embedder)
+    rec = session.scalar(
+        select(VectorCollection).where(VectorCollection.workspace_id == ws.id, VectorCollection.kind == kind)
+    )
+    if rec is None:
+        session.add(
+            VectorCollection(
+                workspace_id=ws.id, kind=kind, name=index.name, chroma_id=index.id, embedder=embedder
+            )
+        )
+    else:
+        rec.name, rec.chroma_id, rec.embedder = index.name, index.id, embedder
+    session.flush()
+    return index
