@@ -62,6 +62,7 @@ def run_suite(
     return {
         "suite": suite.name,
         "cases": len(per_case),
+        "warnings": suite.warnings,
         "config": _config(settings, retrieval_only, ingest_s),
         "metrics": aggregate(per_case),
         "per_case": per_case,

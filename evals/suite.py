@@ -65,6 +65,7 @@ class Suite(BaseModel):
     cases_path: Path
     thresholds: dict[str, Threshold] = Field(default_factory=dict)
     cases: list[EvalCase] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
 
 
 def load_suite(folder: str | Path) -> Suite:
@@ -95,6 +96,7 @@ def load_suite(folder: str | Path) -> Suite:
     cases_path = root / str(spec.get("cases", "cases.jsonl"))
     if not cases_path.is_file():
         raise InputError(f"cases file {cases_path.name!r} does not exist", source=str(spec_path))
+    cases, warnings = load_cases(cases_path)
     try:
         thresholds = {str(k): Threshold.model_validate(v) for k, v in (spec.get("thresholds") or {}).items()}
     except ValidationError as exc:
@@ -108,13 +110,19 @@ def load_suite(folder: str | Path) -> Suite:
         knowledge=knowledge,
         cases_path=cases_path,
         thresholds=thresholds,
-        cases=load_cases(cases_path),
+        cases=cases,
+        warnings=warnings,
     )
 
 
-def load_cases(path: Path) -> list[EvalCase]:
-    """Parse ``cases.jsonl``; an invalid line raises :class:`InputError` with its number."""
+def load_cases(path: Path) -> tuple[list[EvalCase], list[str]]:
+    """Parse ``cases.jsonl``; an invalid line raises :class:`InputError` with its number.
+
+    Two different cases with the same id (public data sets have them) are both kept: the later one gets
+    ``#2`` (``#3``...) appended, and a warning says so.
+    """
     cases = []
+    warnings = []
     ids: set[str] = set()
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -128,7 +136,11 @@ def load_cases(path: Path) -> list[EvalCase]:
             where = ".".join(str(p) for p in first["loc"])
             raise InputError(f"invalid case: {where}: {first['msg']}", source=str(path), line=n) from exc
         if case.id in ids:
-            raise InputError(f"duplicate case id {case.id!r}", source=str(path), line=n)
+            suffix = 2
+            while f"{case.id}#{suffix}" in ids:
+                suffix += 1
+            warnings.append(f"{path.name}:{n}: duplicate case id {case.id!r} renamed to {case.id}#{suffix}")
+            case.id = f"{case.id}#{suffix}"
         ids.add(case.id)
         cases.append(case)
-    return cases
+    return cases, warnings

@@ -22,7 +22,7 @@ from knowledge.embedders import Embedder
 from knowledge.loaders import load_path
 from knowledge.progress import NoProgress, Progress
 from knowledge.vectorstore import VectorIndex
-from knowledge.workspaces import get_workspace, recreate_vector_index, vector_index
+from knowledge.workspaces import get_workspace, recreate_vector_index, validate_workspace_name, vector_index
 
 
 @dataclass
@@ -74,6 +74,7 @@ class KnowledgeIndexer:
             InputError: the path does not exist or is of an unsupported type.
         """
         progress = progress or NoProgress()
+        validate_workspace_name(workspace)
         source_key = str(Path(path).resolve())
         loaded = load_path(path)
         report = IngestReport(source=source_key, rejected=list(loaded.rejections))

@@ -124,7 +124,7 @@ def _markdown(raw: str, f: Path, default_id: str) -> Document | Rejection:
         id=str(meta.pop("id", default_id)),
         text=body,
         title=title,
-        language=normalize_language(_opt_str(meta.pop("language", None))),
+        language=normalize_language(_yaml_language(meta.pop("language", None))),
         url=_opt_str(meta.pop("url", None)),
         updated_at=_opt_str(meta.pop("updated_at", None)) or _mtime(f),
         location=str(f),
@@ -293,6 +293,13 @@ def _finish(doc: Document, flags: list[str]) -> Document | Rejection:
 def _flag(flags: list[str], name: str) -> None:
     if name not in flags:
         flags.append(name)
+
+
+def _yaml_language(value: object) -> str | None:
+    """YAML 1.1 reads ``language: no`` (Norwegian) as ``False``: take it back."""
+    if value is False:
+        return "no"
+    return _opt_str(value)
 
 
 def _opt_str(value: object) -> str | None:

@@ -19,7 +19,7 @@ from assistant.settings import Settings
 from knowledge.errors import BackendError, UserError
 
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")

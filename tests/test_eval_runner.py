@@ -1,0 +1,143 @@
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from assistant.settings import Settings
+from evals.metrics import percentile, precision_recall_f1, retrieval_scores, value_found
+from evals.runner import check_thresholds, run_suite
+from evals.suite import Threshold, load_suite
+from knowledge.errors import InputError
+from tests.conftest import write
+
+runner = CliRunner()
+
+KNOWLEDGE = [
+    {"id": "ret", "title": "Retur", "text": "Du kan returnere varer innen 30 dager. Returen er gratis."},
+    {"id": "lev", "title": "Levering", "text": "Leveringstiden er 2-5 virkedager med Bring."},
+    {"id": "gar", "title": "Garanti", "text": "Reklamasjonsretten er to år på alle produkter."},
+]
+CASES = [
+    {
+        "id": "c1",
+        "message": {"channel": "chat", "text": "Hvor lang er leveringstiden?"},
+        "expected": {"kb_ids": ["lev"]},
+    },
+    {
+        "id": "c2",
+        "message": {"channel": "email", "text": "Kan jeg returnere varen?"},
+        "expected": {"kb_ids": ["ret"]},
+    },
+    {
+        "id": "c3",
+        "history": [
+            {
+                "role": "customer",
+                "channel": "chat",
+                "text": "Skjermen min er ødelagt etter ett år, reklamasjon?",
+            }
+        ],
+        "message": {"channel": "chat", "text": "ok, og hva nå?"},
+        "expected": {"kb_ids": ["gar"]},
+    },
+]
+
+
+def _suite(root: Path, thresholds: str = "") -> Path:
+    write(root / "knowledge.jsonl", "\n".join(json.dumps(k, ensure_ascii=False) for k in KNOWLEDGE))
+    write(root / "cases.jsonl", "\n".join(json.dumps(c, ensure_ascii=False) for c in CASES))
+    write(
+        root / "suite.yaml",
+        f"name: tiny\nlanguage: nb\nknowledge: [knowledge.jsonl]\ncases: cases.jsonl\n{thresholds}",
+    )
+    return root
+
+
+def test_retrieval_scores_count_distinct_documents() -> None:
+    assert retrieval_scores(["b"], ["a", "a", "b"]) == {"hit_at_1": 0.0, "hit_at_5": 1.0, "mrr_at_10": 0.5}
+    assert retrieval_scores(["z"], ["a", "b"]) == {"hit_at_1": 0.0, "hit_at_5": 0.0, "mrr_at_10": 0.0}
+    assert retrieval_scores(["a", "b"], ["b"])["hit_at_1"] == 1.0
+
+
+def test_percentile_and_prf() -> None:
+    assert percentile([1, 2, 3, 4], 50) == 2.5
+    assert percentile([5], 95) == 5
+    assert precision_recall_f1(tp=8, fp=2, fn=0) == {
+        "precision": 0.8,
+        "recall": 1.0,
+        "f1": pytest.approx(0.8889, 1e-3),
+    }
+
+
+def test_value_found_folds_and_compares_phones_by_digits() -> None:
+    assert value_found("Las Vegas", ["las-vegas"])
+    assert value_found("LAX", ["from LAX International"])
+    assert value_found("+47 912 34 567", ["91234567"], phone=True)
+    assert not value_found("+47 912 34 567", ["91234568"], phone=True)
+    assert not value_found("Oslo", ["Bergen"])
+
+
+def test_run_suite_measures_retrieval_in_a_fresh_workspace(settings: Settings, tmp_path: Path) -> None:
+    suite = load_suite(_suite(tmp_path / "suite"))
+    results = run_suite(suite, settings, retrieval_only=True)
+    assert results["suite"] == "tiny" and results["cases"] == 3
+    metrics = results["metrics"]
+    assert set(metrics) >= {
+        "retrieval.hit_at_1",
+        "retrieval.hit_at_5",
+        "retrieval.mrr_at_10",
+        "latency_ms.p50",
+    }
+    assert metrics["retrieval.hit_at_1"] == 1.0
+    assert [c["retrieved"][0] for c in results["per_case"]] == ["lev", "ret", "gar"]
+    assert not (settings.home / "svar.sqlite3").exists()  # the run did not touch the real workspace
+
+
+def test_thresholds() -> None:
+    th = {"retrieval.hit_at_1": Threshold(min=0.9), "latency_ms.p95": Threshold(max=100)}
+    assert check_thresholds({"retrieval.hit_at_1": 0.95, "latency_ms.p95": 50}, th) == []
+    failures = check_thresholds({"retrieval.hit_at_1": 0.5}, th)
+    assert failures == ["retrieval.hit_at_1 = 0.5000 < min 0.9", "latency_ms.p95: not measured by this run"]
+
+
+def test_bad_case_line_is_reported_with_its_number(tmp_path: Path) -> None:
+    root = _suite(tmp_path / "s")
+    with (root / "cases.jsonl").open("a") as f:
+        f.write('\n{"id": "broken", "message": {"channel": "chat"}}\n')
+    with pytest.raises(InputError, match=r"cases.jsonl:4: invalid case: message.text"):
+        load_suite(root)
+
+
+def test_duplicate_case_ids_are_kept_and_renamed(tmp_path: Path) -> None:
+    root = _suite(tmp_path / "s")
+    with (root / "cases.jsonl").open("a") as f:
+        f.write("\n" + json.dumps({**CASES[0], "message": {"text": "Leveringstid til Tromsø?"}}))
+    suite = load_suite(root)
+    assert [c.id for c in suite.cases][-1] == "c1#2"
+    assert "renamed" in suite.warnings[0]
+
+
+def test_cli_eval_run_writes_results_and_fails_thresholds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SVAR_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SVAR_EMBEDDER", "hash")
+    ok = _suite(tmp_path / "ok", "thresholds:\n  retrieval.hit_at_5: {min: 0.5}\n")
+    res = runner.invoke(app, ["eval", "run", str(ok), "--retrieval-only", "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    data = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert data["metrics"]["retrieval.hit_at_5"] == 1.0
+    bad = _suite(tmp_path / "bad", "thresholds:\n  retrieval.hit_at_1: {min: 1.01}\n")
+    res = runner.invoke(app, ["eval", "run", str(bad), "--retrieval-only", "--out", str(tmp_path / "out2")])
+    assert res.exit_code == 1
+    assert "threshold failed" in res.output
+    res = runner.invoke(app, ["eval", "compare", str(tmp_path / "out"), str(tmp_path / "out2")])
+    assert res.exit_code == 0 and "retrieval.hit_at_1" in res.output
+
+
+def test_cli_eval_run_bad_input_exits_2(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["eval", "run", str(tmp_path)])
+    assert res.exit_code == 2
+    assert "suite.yaml is missing" in res.output
