@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     """Svar's configuration. Every field can be set as ``SVAR_<FIELD>`` in the environment."""
 
-    model_config = SettingsConfigDict(env_prefix="SVAR_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="SVAR_", extra="ignore", populate_by_name=True)
 
     home: Path = Field(default=Path(".svar"), description="Data directory (SQLite, Chroma, caches).")
     workspace: str = Field(default="default", description="Workspace the CLI acts on.")

@@ -217,6 +217,8 @@ class CachedEmbedder:
     embed again what another run already embedded. ``calls`` counts texts actually sent to the model.
     """
 
+    SLICE = 128
+
     def __init__(self, inner: Embedder, path: Path) -> None:
         self.inner = inner
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -258,15 +260,19 @@ class CachedEmbedder:
         todo = sorted({h: i for i, h in enumerate(hashes) if h not in found}.values())
         if progress and len(texts) - len(todo):
             progress(len(texts) - len(todo))
-        if todo:
-            vectors = self.inner.embed_documents([texts[i] for i in todo], progress)
-            self.calls += len(todo)
-            with self._lock, self._conn:
+        for start in range(0, len(todo), self.SLICE):
+            chosen = todo[start : start + self.SLICE]
+            vectors = self.inner.embed_documents([texts[i] for i in chosen], progress)
+            self.calls += len(chosen)
+            with self._lock, self._conn:  # saved per slice: an interrupted ingest keeps what it embedded
                 self._conn.executemany(
                     "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
-                    [(model, hashes[i], vectors[j].astype(np.float32).tobytes()) for j, i in enumerate(todo)],
+                    [
+                        (model, hashes[i], vectors[j].astype(np.float32).tobytes())
+                        for j, i in enumerate(chosen)
+                    ],
                 )
-            for j, i in enumerate(todo):
+            for j, i in enumerate(chosen):
                 found[hashes[i]] = vectors[j]
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

@@ -1,0 +1,136 @@
+"""Offline extraction of known facts from customer messages and agent notes, in nb, nn, sv, da and en.
+
+The product promise is that a customer never has to repeat information. Every message is scanned with
+typed patterns, small lexicons and ``phonenumbers`` (no model, no network) for order and tracking numbers,
+e-mail addresses, phone numbers, addresses, products, serial numbers, account ids, national identity numbers
+(masked), amounts, dates, times, counts, what the customer already tried, what the company promised, and
+the places, people and venues a conversation carries.
+
+Each extractor proposes candidates; a span of text belongs to one fact only, decided by kind (a national id
+before an order number before a phone number ...) and then by length. Clauses ("tried", "promise") may
+overlap the facts inside them. Facts of the same kind and normalized value are merged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from knowledge.facts._base import FACT_KINDS, Context, ExtractedFact, digits, fold
+from knowledge.facts._entities import find_addresses, find_names, find_products
+from knowledge.facts._ids import (
+    find_account_ids,
+    find_emails,
+    find_national_ids,
+    find_order_numbers,
+    find_serial_numbers,
+    find_tracking_numbers,
+    mask_national_ids,
+)
+from knowledge.facts._narrative import find_promises, find_tried
+from knowledge.facts._phone import find_phones, normalize_phone
+from knowledge.facts._quantity import find_amounts, find_counts
+from knowledge.facts._when import find_dates, find_times
+from knowledge.language import detect_language
+
+__all__ = [
+    "FACT_KINDS",
+    "ExtractedFact",
+    "extract_facts",
+    "fold",
+    "mask_national_ids",
+    "normalize_phone",
+]
+
+Extractor = Callable[[str, Context], Iterable[ExtractedFact]]
+
+# In priority order: when two candidates overlap, the earlier extractor's wins.
+_EXCLUSIVE: tuple[Extractor, ...] = (
+    find_national_ids,
+    find_emails,
+    find_tracking_numbers,
+    find_order_numbers,
+    find_serial_numbers,
+    find_account_ids,
+    find_addresses,
+    find_dates,
+    find_times,
+    find_amounts,
+    find_phones,
+    find_products,
+    find_counts,
+    find_names,
+)
+_CLAUSES: tuple[Extractor, ...] = (find_tried, find_promises)
+_ID_KINDS = frozenset({"order_number", "tracking_number", "serial_number", "account_id", "national_id"})
+
+
+def extract_facts(text: str, *, language: str | None = None, role: str = "customer") -> list[ExtractedFact]:
+    """Extract the facts a message states, so that nobody has to ask for them again.
+
+    Args:
+        text: one message or note.
+        language: "nb", "nn", "sv", "da" or "en"; None detects it (patterns of every language run anyway,
+            the language only picks the default phone region, the currency of "kr" and such).
+        role: who wrote it: "customer", "agent", "bot" or "note". "tried" comes from customers and notes,
+            promises from agents, bots and notes (and from customers who report one).
+
+    Returns:
+        Facts in text order, one per kind and normalized value, with spans into ``text``.
+    """
+    if not text.strip():
+        return []
+    if language is None:
+        language = detect_language(text, default=None, min_words=2)
+    ctx = Context(language=language, role=role)
+    kept: list[ExtractedFact] = []
+    for extractor in _EXCLUSIVE:
+        candidates = sorted(extractor(text, ctx), key=lambda f: (f.start - f.end, -f.confidence))
+        for candidate in candidates:
+            if candidate.end > candidate.start and not any(_overlaps(candidate, k) for k in kept):
+                kept.append(candidate)
+    kept = list(_drop_ids_as_phones(kept))
+    for extractor in _CLAUSES:
+        kept.extend(_longest_first(extractor(text, ctx)))
+    return _dedupe(sorted(kept, key=lambda f: (f.start, -f.end)))
+
+
+def _overlaps(a: ExtractedFact, b: ExtractedFact) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _drop_ids_as_phones(facts: list[ExtractedFact]) -> Iterator[ExtractedFact]:
+    """A number given as an order (or other) id is never also a phone number, wherever it appears."""
+    ids = {digits(f.normalized) for f in facts if f.kind in _ID_KINDS}
+    ids.discard("")
+    for f in facts:
+        phone_digits = digits(f.value)
+        if f.kind == "phone" and any(
+            phone_digits == i or (len(i) >= 7 and phone_digits.endswith(i)) for i in ids
+        ):
+            continue
+        yield f
+
+
+def _longest_first(facts: Iterable[ExtractedFact]) -> list[ExtractedFact]:
+    kept: list[ExtractedFact] = []
+    for f in sorted(facts, key=lambda f: f.start - f.end):
+        if not any(_overlaps(f, k) for k in kept):
+            kept.append(f)
+    return kept
+
+
+def _dedupe(facts: list[ExtractedFact]) -> list[ExtractedFact]:
+    """Keep the first fact of each (kind, folded normalized value), with the highest confidence seen."""
+    best: dict[tuple[str, str], ExtractedFact] = {}
+    order: list[tuple[str, str]] = []
+    for f in facts:
+        key = (f.kind, fold(f.normalized) or f.normalized)
+        if key not in best:
+            best[key] = f
+            order.append(key)
+        elif f.confidence > best[key].confidence:
+            first = best[key]
+            best[key] = ExtractedFact(
+                first.kind, first.value, first.normalized, first.start, first.end, f.confidence
+            )
+    return [best[k] for k in order]

@@ -1,0 +1,94 @@
+"""The fact type, the extraction context and small helpers every extractor shares."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+FACT_KINDS: tuple[str, ...] = (
+    "order_number",
+    "tracking_number",
+    "email",
+    "phone",
+    "address",
+    "product",
+    "serial_number",
+    "account_id",
+    "national_id",
+    "amount",
+    "date",
+    "time",
+    "count",
+    "tried",
+    "promise",
+    "place",
+    "person",
+    "venue",
+)
+
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class ExtractedFact:
+    """One fact found in a text.
+
+    ``value`` is the text as written (masked for ``national_id``); ``normalized`` is its canonical form
+    (E.164 phone, lowercased email, ISO date, ...); ``start``/``end`` is the span of ``value`` in the input.
+    """
+
+    kind: str
+    value: str
+    normalized: str
+    start: int
+    end: int
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every extractor may use besides the text."""
+
+    language: str | None  # nb, nn, sv, da, en or None when unknown
+    role: str  # customer, agent, bot, note
+
+    @property
+    def nordic(self) -> bool:
+        return self.language in {"nb", "nn", "sv", "da"}
+
+
+def fold(value: str) -> str:
+    """Casefold and drop spaces and punctuation, for comparing values ("SO-123 45" == "so12345")."""
+    return _NOT_WORD.sub("", value.casefold())
+
+
+def squash(value: str) -> str:
+    """Collapse runs of whitespace into one space and strip the ends."""
+    return _SPACES.sub(" ", value).strip()
+
+
+def alnum_upper(value: str) -> str:
+    """Keep letters and digits only, upper-cased: the canonical form of ids ("so-123 45" -> "SO12345")."""
+    return _NOT_WORD.sub("", value).upper()
+
+
+def digits(value: str) -> str:
+    """The digits of ``value`` in order."""
+    return "".join(ch for ch in value if ch.isdigit())
+
+
+def fact(kind: str, text: str, start: int, end: int, normalized: str, confidence: float) -> ExtractedFact:
+    """Build a fact whose value is ``text[start:end]``, trimmed of surrounding spaces and trailing dots."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    return ExtractedFact(kind, text[start:end], normalized, start, end, confidence)
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, longest first so that a prefix never wins; spaces match any run."""
+    items = sorted({w for w in words if w}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items)
