@@ -20,9 +20,11 @@ from typing import Any
 from assistant.retrieval import retrieve
 from assistant.runtime import Runtime, build_runtime
 from assistant.settings import Settings
-from evals.metrics import mean, percentile, retrieval_scores
+from assistant.types import Turn
+from evals.metrics import mean, percentile, retrieval_scores, value_found
 from evals.suite import EvalCase, Suite, Threshold
 from knowledge.embedders import build_embedder
+from knowledge.facts import extract_facts
 from knowledge.progress import NoProgress, Progress
 
 EVAL_WORKSPACE = "eval"
@@ -69,8 +71,10 @@ def run_suite(
     }
 
 
-def _run_case(runtime: Runtime, case: EvalCase, *, retrieval_only: bool) -> dict[str, Any]:  # noqa: ARG001
+def _run_case(runtime: Runtime, case: EvalCase, *, retrieval_only: bool) -> dict[str, Any]:
     result: dict[str, Any] = {"id": case.id}
+    if case.expected.known and not retrieval_only:
+        result["known_facts"] = known_facts_case(case)
     if case.expected.kb_ids:
         started = time.perf_counter()
         passages = retrieve(
@@ -89,9 +93,48 @@ def _run_case(runtime: Runtime, case: EvalCase, *, retrieval_only: bool) -> dict
     return result
 
 
+def known_facts_case(case: EvalCase) -> dict[str, Any]:
+    """Which expected known values are among the facts extracted (offline) from the case's conversation.
+
+    Facts come from what the customer wrote and from agent notes, on every channel, as at import time.
+    """
+    facts = []
+    for turn in [*case.history, Turn(role="customer", text=case.message.text, channel=case.message.channel)]:
+        if turn.role in {"customer", "note"}:
+            facts.extend(extract_facts(turn.text, role=turn.role))
+    values = [v for f in facts for v in (f.value, f.normalized)]
+    phones = [v for f in facts if f.kind == "phone" for v in (f.value, f.normalized)]
+    expected = case.expected.known or []
+    found = [
+        k.value
+        for k in expected
+        if value_found(k.value, values)
+        or (_looks_like_phone(k.value) and value_found(k.value, phones, phone=True))
+    ]
+    return {
+        "expected": [k.value for k in expected],
+        "found": found,
+        "missed": [k.value for k in expected if k.value not in found],
+        "extracted": [f"{f.kind}:{f.value}" for f in facts],
+        "recall": len(found) / len(expected) if expected else 1.0,
+        "n_expected": len(expected),
+        "n_found": len(found),
+    }
+
+
+def _looks_like_phone(value: str) -> bool:
+    digits = sum(ch.isdigit() for ch in value)
+    return digits >= 7 and all(ch.isdigit() or ch in " +-()." for ch in value.strip())
+
+
 def aggregate(per_case: list[dict[str, Any]]) -> dict[str, float]:
     """Suite metrics from the per-case results (keys of DESIGN.md's results.json contract)."""
     metrics: dict[str, float] = {}
+    known = [c["known_facts"] for c in per_case if "known_facts" in c]
+    if known:
+        total = sum(k["n_expected"] for k in known)
+        found = sum(k["n_found"] for k in known)
+        metrics["known_facts.recall"] = round(found / total, 4) if total else math.nan
     retrieval = [c["retrieval"] for c in per_case if "retrieval" in c]
     if retrieval:
         for key in ("hit_at_1", "hit_at_5", "mrr_at_10"):

@@ -75,12 +75,16 @@ class KnowledgeSearcher:
         *,
         candidates: int = 50,
         rrf_k: int = 60,
+        fusion: str = "zscore",
     ) -> None:
         self.sessions = sessions
         self.chroma = chroma
         self.embedder = embedder
         self.candidates = candidates
         self.rrf_k = rrf_k
+        if fusion not in {"zscore", "minmax", "rrf"}:
+            raise ValueError(f"fusion must be 'zscore', 'minmax' or 'rrf', not {fusion!r}")
+        self.fusion = fusion
         self._corpora: dict[str, _Corpus] = {}
         self._indexes: dict[str, VectorIndex] = {}
         self._lock = threading.Lock()
@@ -111,36 +115,66 @@ class KnowledgeSearcher:
         weights: dict[str, float],
         k: int,
     ) -> list[SearchHit]:
-        fused: dict[str, SearchHit] = {}
+        per_signal: dict[str, dict[str, tuple[float, str, int]]] = {}  # signal → doc → (score, chunk, rank)
         for name, ranking in rankings.items():
-            rank = 0
-            seen: set[str] = set()
+            docs: dict[str, tuple[float, str, int]] = {}
             for chunk_id, score in ranking:
                 doc_id = corpus.chunk_doc.get(chunk_id)
-                if doc_id is None or doc_id in seen:
-                    continue
-                seen.add(doc_id)
-                rank += 1
-                hit = fused.get(doc_id)
-                if hit is None:
-                    title, url, lang = corpus.docs[doc_id]
-                    hit = SearchHit(doc_id, chunk_id, title, corpus.chunk_text[chunk_id], url, lang, 0.0)
-                    fused[doc_id] = hit
-                hit.score += weights[name] / (self.rrf_k + rank)
-                hit.signals[name] = rank
-                if name.startswith("dense"):
-                    if hit.dense_score is None or score > hit.dense_score:
-                        hit.dense_score = score
-                        if name == "dense0" or hit.lexical_score is None:
-                            hit.chunk_id, hit.text = chunk_id, corpus.chunk_text[chunk_id]
-                elif hit.lexical_score is None:
-                    hit.lexical_score = score
-                    if hit.dense_score is None:
-                        hit.chunk_id, hit.text = chunk_id, corpus.chunk_text[chunk_id]
-        ranked = sorted(fused.values(), key=lambda h: (-h.score, h.doc_id))[:k]
-        for i, hit in enumerate(ranked, start=1):
-            hit.rank = i
-        return ranked
+                if doc_id is not None and doc_id not in docs:
+                    docs[doc_id] = (score, chunk_id, len(docs) + 1)
+            per_signal[name] = docs
+        totals: dict[str, float] = {}
+        for docs in per_signal.values():
+            for doc_id in docs:
+                totals.setdefault(doc_id, 0.0)
+        for name, docs in per_signal.items():
+            if not docs:
+                continue
+            normalized = self._normalize(docs)
+            # a document a signal did not find ranks below everything it found
+            floor = 0.0 if self.fusion == "rrf" else min(normalized.values())
+            for doc_id in totals:
+                totals[doc_id] += weights[name] * normalized.get(doc_id, floor)
+        ranked_ids = sorted(totals, key=lambda d: (-totals[d], d))[:k]
+        hits = []
+        for rank, doc_id in enumerate(ranked_ids, start=1):
+            title, url, lang = corpus.docs[doc_id]
+            dense = [
+                v
+                for n, v in ((n, per_signal[n].get(doc_id)) for n in per_signal)
+                if n.startswith("dense") and v
+            ]
+            lexical = per_signal.get("lexical", {}).get(doc_id)
+            best = max(dense, key=lambda v: v[0]) if dense else lexical
+            assert best is not None
+            hits.append(
+                SearchHit(
+                    doc_id=doc_id,
+                    chunk_id=best[1],
+                    title=title,
+                    text=corpus.chunk_text[best[1]],
+                    url=url,
+                    language=lang,
+                    score=totals[doc_id],
+                    rank=rank,
+                    dense_score=max(v[0] for v in dense) if dense else None,
+                    lexical_score=lexical[0] if lexical else None,
+                    signals={n: docs[doc_id][2] for n, docs in per_signal.items() if doc_id in docs},
+                )
+            )
+        return hits
+
+    def _normalize(self, docs: dict[str, tuple[float, str, int]]) -> dict[str, float]:
+        """Per-signal scores made comparable: z-scores, min-max, or reciprocal rank (RRF)."""
+        if self.fusion == "rrf":
+            return {d: 1.0 / (self.rrf_k + v[2]) for d, v in docs.items()}
+        values = [v[0] for v in docs.values()]
+        if self.fusion == "minmax":
+            lo, hi = min(values), max(values)
+            return {d: (v[0] - lo) / (hi - lo) if hi > lo else 1.0 for d, v in docs.items()}
+        mean = sum(values) / len(values)
+        sd = (sum((x - mean) ** 2 for x in values) / len(values)) ** 0.5
+        return {d: (v[0] - mean) / sd if sd > 0 else 0.0 for d, v in docs.items()}
 
     def _load(self, workspace: str) -> tuple[_Corpus, VectorIndex]:
         with self._lock, self.sessions.begin() as session:

@@ -1,0 +1,300 @@
+"""The repeat-ask guard: a reply must not ask the customer for something the conversation already gave.
+
+1. :func:`find_asks` finds each question or request in the draft and types the slots it asks for.
+2. Slots for which the ask itself proposes a value are confirmations ("Shall I book it for 4 people?",
+   "On March 12th or March 3rd?"): real agents confirm or offer options, and that is not a repeat-ask.
+3. Every other slot is looked up in the evidence: known facts, values the customer wrote on any channel,
+   details an agent stated (not asked), and answers the customer gave right after an agent asked for
+   that slot.
+4. :func:`remove_repeat_asks` drops the repeated asks (or the repeated clause of a two-part question) and,
+   when nothing else is left, says what we already know instead.
+
+Works offline with lexicons and value detectors for en, nb, nn, sv and da.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from assistant.guards.asks import Ask, find_asks, split_sentences
+from assistant.guards.evidence import Evidence, ask_topic, collect, in_scope, topics_of
+from assistant.guards.slots import accepts, family, proposed_slots
+from assistant.guards.values import extract_values
+from assistant.types import GuardFinding, KnownFact, Turn
+
+__all__ = ["Ask", "RepeatAskReport", "find_asks", "check_repeat_asks", "remove_repeat_asks", "findings"]
+
+_I = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class RepeatAskReport:
+    """The asks found in a draft and those that ask for something already given."""
+
+    asks: tuple[Ask, ...]
+    repeated: tuple[Ask, ...]
+
+    @property
+    def flagged(self) -> bool:
+        """True when at least one ask repeats."""
+        return bool(self.repeated)
+
+
+_BACK_REFERENCE = re.compile(
+    r"^(?:\w+,\s*)?(?:is|are|was|does|do|will|would|can|shall|should|er|är|blir|stemmer|stämmer|passer"
+    r"|passar)\b[^?]*\b(?:that|this|it|these|those|det|den|dette|detta|denne|denna|disse|dessa)\b",
+    _I,
+)
+
+
+def _proposed(draft: str, ask: Ask) -> set[str]:
+    """Slots the ask proposes a value for, in itself or in the sentence it points back to.
+
+    "We'll send it to ola@example.com. Is that the right email?" confirms the address just named.
+    """
+    proposed = proposed_slots(ask.text)
+    if _BACK_REFERENCE.search(ask.text):
+        before = [s for s in split_sentences(draft[: ask.start]) if s.text.strip()]
+        if before:
+            proposed |= proposed_slots(before[-1].text)
+            proposed |= {v.slot for v in extract_values(before[-1].text, speaker="agent")}
+    return proposed
+
+
+def _detect(draft: str) -> str | None:
+    from knowledge.language import detect_language
+
+    return detect_language(draft, None, min_words=3)
+
+
+def check_repeat_asks(
+    draft: str,
+    *,
+    history: Sequence[Turn],
+    message: Turn | None = None,
+    facts: Sequence[KnownFact] = (),
+    language: str | None = None,
+) -> RepeatAskReport:
+    """Find the asks in a draft that ask for a detail the conversation already holds.
+
+    Args:
+        draft: the reply to check.
+        history: earlier turns on any channel, oldest first.
+        message: the customer's latest message, when not already the last turn of ``history``.
+        facts: known facts about the customer (order numbers, emails, ...).
+        language: the draft's language; detected when None.
+
+    Returns:
+        A report with every ask and the repeated ones, each with ``answered_by`` set to the evidence.
+    """
+    from knowledge.language import normalize_language
+
+    lang = normalize_language(language) or _detect(draft)
+    asks = find_asks(draft, lang)
+    if not asks:
+        return RepeatAskReport((), ())
+    turns = [*history, message] if message is not None else list(history)
+    evidence = collect(turns, facts, lang)
+    topics = topics_of(turns)
+    result: list[Ask] = []
+    repeated: list[Ask] = []
+    for ask in asks:
+        proposed = _proposed(draft, ask)
+        now = ask_topic(ask, topics)
+        found: Evidence | None = None
+        for slot in ask.slots:
+            if family(slot) in proposed or slot in proposed:
+                continue
+            accepted = accepts(slot)
+            found = next(
+                (e for e in reversed(evidence) if e.slot in accepted and in_scope(e, now, topics)), None
+            )
+            if found is not None:
+                break
+        if found is not None:
+            ask = replace(ask, answered_by=found.value)
+            repeated.append(ask)
+        result.append(ask)
+    return RepeatAskReport(tuple(result), tuple(repeated))
+
+
+_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "order_number": "order number",
+        "email": "email address",
+        "phone": "phone number",
+        "address": "address",
+        "date": "date",
+        "end_date": "end date",
+        "time": "time",
+        "place": "place",
+        "name": "name",
+        "party_size": "number of people",
+        "tracking_number": "tracking number",
+        "product": "product",
+    },
+    "nb": {
+        "order_number": "ordrenummer",
+        "email": "e-postadresse",
+        "phone": "telefonnummer",
+        "address": "adresse",
+        "date": "dato",
+        "end_date": "sluttdato",
+        "time": "tidspunkt",
+        "place": "sted",
+        "name": "navn",
+        "party_size": "antall personer",
+        "tracking_number": "sporingsnummer",
+        "product": "produkt",
+    },
+    "nn": {
+        "order_number": "ordrenummer",
+        "email": "e-postadresse",
+        "phone": "telefonnummer",
+        "address": "adresse",
+        "date": "dato",
+        "end_date": "sluttdato",
+        "time": "tidspunkt",
+        "place": "stad",
+        "name": "namn",
+        "party_size": "tal på personar",
+        "tracking_number": "sporingsnummer",
+        "product": "produkt",
+    },
+    "sv": {
+        "order_number": "ordernummer",
+        "email": "e-postadress",
+        "phone": "telefonnummer",
+        "address": "adress",
+        "date": "datum",
+        "end_date": "slutdatum",
+        "time": "tid",
+        "place": "plats",
+        "name": "namn",
+        "party_size": "antal personer",
+        "tracking_number": "spårningsnummer",
+        "product": "produkt",
+    },
+    "da": {
+        "order_number": "ordrenummer",
+        "email": "e-mailadresse",
+        "phone": "telefonnummer",
+        "address": "adresse",
+        "date": "dato",
+        "end_date": "slutdato",
+        "time": "tidspunkt",
+        "place": "sted",
+        "name": "navn",
+        "party_size": "antal personer",
+        "tracking_number": "sporingsnummer",
+        "product": "produkt",
+    },
+}
+_NOTED = {
+    "en": "Noted: {items}.",
+    "nb": "Notert: {items}.",
+    "nn": "Notert: {items}.",
+    "sv": "Noterat: {items}.",
+    "da": "Noteret: {items}.",
+}
+
+
+def _label(slot: str, language: str) -> str:
+    return _LABELS.get(language, _LABELS["en"]).get(slot, slot.replace("_", " "))
+
+
+def _statement(repeated: Sequence[Ask], language: str) -> str:
+    items = [
+        f"{_label(a.slots[0], language) if a.slots else ''} {a.answered_by}".strip()
+        for a in repeated
+        if a.answered_by
+    ]
+    return _NOTED.get(language, _NOTED["en"]).format(items=", ".join(dict.fromkeys(items)))
+
+
+def _rebuild(sentence: str, start: int, asks: list[Ask], drop: set[tuple[int, int]]) -> str:
+    """Rebuild a sentence from the asks (clauses) it keeps, with its closing punctuation."""
+    kept = [a for a in asks if (a.start, a.end) not in drop]
+    if not kept:
+        return ""
+    body = " ".join(k.text.rstrip("?.! ") for k in kept)
+    lead = (
+        sentence[: asks[0].start - start]
+        if asks[0].start > start and (asks[0].start, asks[0].end) in drop
+        else ""
+    )
+    closing = "?" if sentence.rstrip().endswith("?") else "."
+    out = (lead + body[:1].upper() + body[1:]).strip() if not lead else (lead + body).strip()
+    return out + closing
+
+
+def remove_repeat_asks(draft: str, report: RepeatAskReport, language: str | None = None) -> str:
+    """Drop the repeated asks from a draft, keeping the rest intact and readable.
+
+    Args:
+        draft: the draft the report was made for.
+        report: the result of :func:`check_repeat_asks` on that draft.
+        language: used for the statement written when nothing but repeated asks was left.
+
+    Returns:
+        The draft without the repeated questions; when that would leave nothing, a short statement of what
+        we already know ("Noted: order number 12345.").
+    """
+    if not report.repeated:
+        return draft
+    drop = {(a.start, a.end) for a in report.repeated}
+    pieces: list[str] = []
+    cursor = 0
+    dropped_before = False
+    for sentence in split_sentences(draft):
+        inside = [a for a in report.asks if sentence.start <= a.start and a.end <= sentence.end]
+        if not any((a.start, a.end) in drop for a in inside):
+            if dropped_before:
+                pieces.append(draft[cursor : sentence.start])
+                pieces.append(_drop_connective(sentence.text))
+                cursor = sentence.end
+            dropped_before = False
+            continue
+        pieces.append(draft[cursor : sentence.start])
+        rebuilt = _rebuild(sentence.text, sentence.start, inside, drop) if len(inside) > 1 else ""
+        pieces.append(_drop_connective(rebuilt) if dropped_before else rebuilt)
+        dropped_before = not rebuilt
+        cursor = sentence.end
+    pieces.append(draft[cursor:])
+    text = "".join(pieces)
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    if not re.search(r"\w", text):
+        lang = language or _detect(draft) or "en"
+        return _statement(report.repeated, lang)
+    return text
+
+
+_CONNECTIVE = re.compile(r"^(?:and|also|og|og så|også|och|också|samt|så|then|plus)\b[,]?\s+", _I)
+
+
+def _drop_connective(sentence: str) -> str:
+    """'And what is your order number?' reads wrong once the question before it is gone."""
+    stripped = _CONNECTIVE.sub("", sentence)
+    if stripped == sentence or not stripped:
+        return sentence
+    return stripped[:1].upper() + stripped[1:]
+
+
+def findings(report: RepeatAskReport) -> list[GuardFinding]:
+    """One warning per repeated ask, for the suggestion's ``guard_findings``."""
+    out: list[GuardFinding] = []
+    for ask in report.repeated:
+        what = ", ".join(ask.slots) or "a detail"
+        out.append(
+            GuardFinding(
+                guard="repeat_ask",
+                severity="warn",
+                message=f"Asks again for {what}, already given: {ask.answered_by}",
+                span=ask.text,
+            )
+        )
+    return out
