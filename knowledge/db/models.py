@@ -93,3 +93,7 @@ class KBChunk(Base):
     tokens: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
     document: Mapped[KBDocument] = relationship(back_populates="chunks")
+
+
+# Customer history models live in their own module; importing it registers them on Base.metadata (Alembic).
+from knowledge.db import history_models as history_models  # noqa: E402

@@ -1,0 +1,255 @@
+"""The customer context card: who they are, what is going on, what we know, tried and promised.
+
+One call, :func:`customer_card`, gives the agent's desk (and the drafter) everything about a customer on
+every channel at once, so that nobody asks for what the customer already told us.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from knowledge.db.history_models import Conversation, Customer, Fact, Identity, Message, Order
+from knowledge.errors import InputError
+from knowledge.history.identity import find_customer
+from knowledge.workspaces import get_workspace
+
+_EXCERPT = 60  # characters of context either side of a fact
+
+
+class IdentityOut(BaseModel):
+    kind: str  # email, phone, facebook, instagram, x, external_id, ...
+    value: str  # normalised
+    display: str  # as first written
+
+
+class MessageOut(BaseModel):
+    id: str
+    conversation_id: str
+    role: str
+    channel: str
+    text: str
+    at: datetime
+
+
+class ConversationOut(BaseModel):
+    id: str
+    channel: str
+    subject: str | None = None
+    status: str
+    sla_due_at: datetime | None = None
+    started_at: datetime | None = None
+    last_message_at: datetime | None = None
+    messages: int = 0
+    last_message: MessageOut | None = None
+
+
+class OrderOut(BaseModel):
+    id: str
+    status: str | None = None
+    items: list[Any] = Field(default_factory=list)
+    placed_at: datetime | None = None
+    updated_at: datetime | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+
+class FactOut(BaseModel):
+    """A known fact and where it came from (field names match ``assistant.types.KnownFact``)."""
+
+    kind: str
+    value: str
+    normalized: str | None = None
+    source: str | None = None  # message id, "profile" or "order:<id>"
+    channel: str | None = None
+    at: datetime | None = None
+    confidence: float = 1.0
+    excerpt: str | None = None  # the message text around the fact
+
+
+class CustomerCard(BaseModel):
+    """Everything an agent should see before replying to this customer."""
+
+    id: str  # internal id, the customer scope of history searches
+    external_id: str
+    name: str | None = None
+    language: str | None = None
+    identities: list[IdentityOut] = Field(default_factory=list)
+    open_conversations: list[ConversationOut] = Field(default_factory=list)
+    recent_conversations: list[ConversationOut] = Field(default_factory=list)  # closed ones, newest first
+    orders: list[OrderOut] = Field(default_factory=list)
+    facts: list[FactOut] = Field(default_factory=list)
+    tried: list[FactOut] = Field(default_factory=list)  # what was already tried
+    promised: list[FactOut] = Field(default_factory=list)  # what we promised
+
+
+def lookup_customer(session: Session, workspace: str, customer_ref: str) -> Customer:
+    """The customer ``customer_ref`` names in ``workspace``.
+
+    Raises:
+        InputError: no such workspace or customer, or the reference is ambiguous.
+    """
+    ws = get_workspace(session, workspace, create=False)
+    customer = find_customer(session, ws.id, customer_ref) if ws is not None else None
+    if customer is None:
+        raise InputError(f"no customer {customer_ref!r} in workspace {workspace!r}")
+    return customer
+
+
+def _excerpt(text: str, start: int | None, end: int | None) -> str:
+    if start is None or end is None:
+        start, end = 0, min(len(text), 2 * _EXCERPT)
+    lo, hi = max(0, start - _EXCERPT), min(len(text), end + _EXCERPT)
+    out = " ".join(text[lo:hi].split())
+    return ("…" if lo > 0 else "") + out + ("…" if hi < len(text) else "")
+
+
+def _message_out(m: Message, conversation_id: str) -> MessageOut:
+    return MessageOut(
+        id=m.external_id,
+        conversation_id=conversation_id,
+        role=m.role,
+        channel=m.channel,
+        text=m.text,
+        at=m.at,
+    )
+
+
+def customer_card(
+    sessions: sessionmaker[Session], workspace: str, customer_ref: str, *, recent: int = 10
+) -> CustomerCard:
+    """The context card of the customer ``customer_ref`` names.
+
+    Args:
+        sessions: session factory of the relational store.
+        workspace: workspace name.
+        customer_ref: an external id (any of theirs), ``#<internal id>``, an e-mail, a phone number or a
+            handle (``kari.n``, ``@kari.n`` or ``facebook:kari.n``).
+        recent: how many closed conversations to include.
+
+    Returns:
+        The card; facts of the same kind are newest first.
+
+    Raises:
+        InputError: no such customer, or the reference matches several.
+    """
+    with sessions() as session:
+        c = lookup_customer(session, workspace, customer_ref)
+        identities = session.scalars(
+            select(Identity).where(Identity.customer_id == c.id).order_by(Identity.kind, Identity.value)
+        )
+        card = CustomerCard(
+            id=str(c.id),
+            external_id=c.external_id,
+            name=c.name,
+            language=c.language,
+            identities=[IdentityOut(kind=i.kind, value=i.value, display=i.display) for i in identities],
+        )
+        _conversations(session, c, card, recent)
+        orders = session.scalars(
+            select(Order)
+            .where(Order.customer_id == c.id)
+            .order_by(Order.placed_at.desc().nulls_last(), Order.external_id)
+        )
+        card.orders = [
+            OrderOut(
+                id=o.external_id,
+                status=o.status,
+                items=list(o.items or []),
+                placed_at=o.placed_at,
+                updated_at=o.updated_at,
+                meta=dict(o.meta or {}),
+            )
+            for o in orders
+        ]
+        _facts(session, c, card)
+        return card
+
+
+def _conversations(session: Session, c: Customer, card: CustomerCard, recent: int) -> None:
+    convs = list(
+        session.scalars(
+            select(Conversation)
+            .where(Conversation.customer_id == c.id)
+            .order_by(Conversation.last_message_at.desc().nulls_last(), Conversation.id.desc())
+        )
+    )
+    counts: dict[int, int] = {
+        conv_id: n
+        for conv_id, n in session.execute(
+            select(Message.conversation_id, func.count())
+            .where(Message.customer_id == c.id)
+            .group_by(Message.conversation_id)
+        )
+    }
+    for conv in convs:
+        last = session.scalars(
+            select(Message)
+            .where(Message.conversation_id == conv.id)
+            .order_by(Message.at.desc(), Message.id.desc())
+        ).first()
+        out = ConversationOut(
+            id=conv.external_id,
+            channel=conv.channel,
+            subject=conv.subject,
+            status=conv.status,
+            sla_due_at=conv.sla_due_at,
+            started_at=conv.started_at,
+            last_message_at=conv.last_message_at,
+            messages=counts.get(conv.id, 0),
+            last_message=_message_out(last, conv.external_id) if last is not None else None,
+        )
+        if conv.status == "open":
+            card.open_conversations.append(out)
+        elif len(card.recent_conversations) < recent:
+            card.recent_conversations.append(out)
+    # the most urgent first: an SLA that runs out soonest, then the latest activity
+    card.open_conversations.sort(
+        key=lambda o: (o.sla_due_at is None, o.sla_due_at.timestamp() if o.sla_due_at else 0)
+    )
+
+
+def _facts(session: Session, c: Customer, card: CustomerCard) -> None:
+    rows = session.execute(
+        select(Fact, Message.text)
+        .outerjoin(Message, Fact.message_id == Message.id)
+        .where(Fact.customer_id == c.id)
+        .order_by(Fact.kind, Fact.at.desc().nulls_last(), Fact.id)
+    )
+    for fact, text in rows:
+        out = FactOut(
+            kind=fact.kind,
+            value=fact.value,
+            normalized=fact.normalized,
+            source=fact.source,
+            channel=fact.channel,
+            at=fact.at,
+            confidence=fact.confidence,
+            excerpt=_excerpt(text, fact.span_start, fact.span_end) if text is not None else None,
+        )
+        {"tried": card.tried, "promise": card.promised}.get(fact.kind, card.facts).append(out)
+
+
+def customer_timeline(
+    sessions: sessionmaker[Session], workspace: str, customer_ref: str, *, limit: int | None = None
+) -> list[MessageOut]:
+    """Every message of the customer on every channel, oldest first (the last ``limit`` when given).
+
+    Raises:
+        InputError: no such customer, or the reference matches several.
+    """
+    with sessions() as session:
+        c = lookup_customer(session, workspace, customer_ref)
+        query = (
+            select(Message, Conversation.external_id)
+            .join(Conversation, Message.conversation_id == Conversation.id)
+            .where(Message.customer_id == c.id)
+            .order_by(Message.at.desc(), Message.id.desc())
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        rows = [_message_out(m, conv) for m, conv in session.execute(query)]
+    return rows[::-1]
