@@ -96,12 +96,12 @@ def _run_case(runtime: Runtime, case: EvalCase, *, retrieval_only: bool) -> dict
 def known_facts_case(case: EvalCase) -> dict[str, Any]:
     """Which expected known values are among the facts extracted (offline) from the case's conversation.
 
-    Facts come from what the customer wrote and from agent notes, on every channel, as at import time.
+    Facts come from every turn on every channel, as at import time: the extractor applies each role's rules
+    (what the customer said, agent notes, and what agents promised).
     """
     facts = []
     for turn in [*case.history, Turn(role="customer", text=case.message.text, channel=case.message.channel)]:
-        if turn.role in {"customer", "note"}:
-            facts.extend(extract_facts(turn.text, role=turn.role))
+        facts.extend(extract_facts(turn.text, role=turn.role))
     values = [v for f in facts for v in (f.value, f.normalized)]
     phones = [v for f in facts if f.kind == "phone" for v in (f.value, f.normalized)]
     expected = case.expected.known or []
