@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import eval_cmds, knowledge_cmds
+from assistant.cli import eval_cmds, history_cmds, knowledge_cmds, suggest_cmds
 
 app = typer.Typer(
     name="svar",
@@ -14,7 +14,14 @@ app = typer.Typer(
 )
 ingest_app = typer.Typer(help="Bring knowledge and customer history in.", no_args_is_help=True)
 ingest_app.command("knowledge")(knowledge_cmds.ingest_knowledge)
+ingest_app.command("history")(history_cmds.ingest_history)
 app.add_typer(ingest_app, name="ingest")
+customer_app = typer.Typer(help="Look up or erase a customer.", no_args_is_help=True)
+customer_app.command("show")(history_cmds.customer_show)
+customer_app.command("erase")(history_cmds.customer_erase)
+app.add_typer(customer_app, name="customer")
+app.command("suggest")(suggest_cmds.suggest)
+app.command("demo")(suggest_cmds.demo)
 app.command("search")(knowledge_cmds.search)
 app.command("reindex")(knowledge_cmds.reindex)
 app.add_typer(eval_cmds.app, name="eval")

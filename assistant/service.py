@@ -1,0 +1,326 @@
+"""The one service facade the CLI, the API and the evals call: ``suggest``, ``answer``.
+
+A request goes: the customer's card and timeline (every channel) → known facts (stored, plus those in the
+turns given with the request) → the reply language → retrieval for the message in its conversation → the
+drafter (LLM or offline) → guards on every draft, whatever wrote it → logged → returned.
+
+Guards, in order: citations must point at retrieved documents; secrets and national identity numbers are
+redacted; questions for facts the conversation already holds are removed (repeat-ask); the text is fitted
+to the channel; language and grounding are checked and reported.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from assistant.channels import ChannelStyles
+from assistant.drafting.base import Drafter
+from assistant.guards import check_repeat_asks, remove_repeat_asks
+from assistant.guards import findings as repeat_ask_findings
+from assistant.guards.channel import check_channel, fit_channel
+from assistant.guards.citations import check_citations, drop_unknown_citations
+from assistant.guards.grounding import check_grounding, groundedness
+from assistant.guards.language import check_language
+from assistant.guards.secrets import check_secrets, redact_secrets
+from assistant.retrieval import retrieve
+from assistant.runtime import Runtime
+from assistant.settings import Settings
+from assistant.types import CHANNELS, DraftRequest, KnownFact, Passage, Suggestion, Turn
+from knowledge.errors import InputError
+from knowledge.facts import extract_facts
+from knowledge.history import CustomerCard, customer_card, customer_timeline
+from knowledge.language import SUPPORTED, detect_language, normalize_language
+
+log = logging.getLogger("svar.service")
+
+Mode = Literal["suggest", "answer"]
+
+
+class SuggestResult(BaseModel):
+    """Suggestions and what they were built from."""
+
+    suggestions: list[Suggestion]
+    language: str
+    channel: str
+    mode: str
+    customer_id: str | None = None
+    customer_name: str | None = None
+    known_facts: list[KnownFact] = Field(default_factory=list)
+    passages: list[Passage] = Field(default_factory=list)
+    drafter: str
+    prompt_version: str | None = None
+    groundedness: float | None = None
+    latency_ms: float = 0.0
+
+
+@dataclass
+class CustomerContext:
+    """What we know about the customer for one request."""
+
+    card: CustomerCard | None = None
+    history: list[Turn] = field(default_factory=list)
+    facts: list[KnownFact] = field(default_factory=list)
+
+
+class Assistant:
+    """Suggests replies (agents) and answers (self-service) with one pipeline and one set of guards."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        drafter: Drafter,
+        *,
+        styles: ChannelStyles | None = None,
+        retrieval_k: int = 5,
+        timeline_turns: int = 20,
+    ) -> None:
+        self.runtime = runtime
+        self.drafter = drafter
+        self.styles = styles or ChannelStyles()
+        self.retrieval_k = retrieval_k
+        self.timeline_turns = timeline_turns
+
+    def suggest(
+        self,
+        *,
+        workspace: str,
+        message: str,
+        channel: str,
+        customer: str | None = None,
+        history: Sequence[Turn] | None = None,
+        max_suggestions: int = 3,
+    ) -> SuggestResult:
+        """1-3 suggested replies for an agent.
+
+        Args:
+            workspace: the tenant.
+            message: the customer's latest message.
+            channel: the channel it came in on (email, chat, phone, sms, facebook, instagram, x, widget).
+            customer: the customer's id, e-mail, phone or handle; their stored history and facts are used.
+            history: earlier turns of this conversation when they are not stored (evals, the widget).
+            max_suggestions: at most this many suggestions (1-3).
+
+        Raises:
+            InputError: an empty message, an unknown channel, or an unknown customer.
+        """
+        return self._run("suggest", workspace, message, channel, customer, history, max_suggestions)
+
+    def answer(
+        self,
+        *,
+        workspace: str,
+        message: str,
+        channel: str = "widget",
+        customer: str | None = None,
+        history: Sequence[Turn] | None = None,
+    ) -> SuggestResult:
+        """One reply for self-service, or an honest holding reply (abstain) when knowledge is not enough."""
+        return self._run("answer", workspace, message, channel, customer, history, 1)
+
+    def _run(
+        self,
+        mode: Mode,
+        workspace: str,
+        message: str,
+        channel: str,
+        customer: str | None,
+        history: Sequence[Turn] | None,
+        max_suggestions: int,
+    ) -> SuggestResult:
+        started = time.perf_counter()
+        message = message.strip()
+        if not message:
+            raise InputError("the message is empty")
+        if channel not in CHANNELS:
+            raise InputError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
+        if not 1 <= max_suggestions <= 3:
+            raise InputError("max_suggestions must be 1, 2 or 3")
+        ctx = self._customer_context(workspace, customer, history)
+        latest = Turn(role="customer", text=message, channel=channel)
+        facts = _dedupe([*ctx.facts, *_facts_of([latest])])
+        language = self._language(message, ctx)
+        passages = retrieve(
+            self.runtime.searcher,
+            workspace,
+            message,
+            ctx.history,
+            language=language,
+            k=self.retrieval_k,
+            turns=self.runtime.settings.history_turns,
+        )
+        request = DraftRequest(
+            message=latest,
+            history=ctx.history,
+            language=language,
+            channel=channel,
+            mode=mode,
+            customer_name=ctx.card.name if ctx.card else None,
+            facts=facts,
+            passages=passages,
+            max_suggestions=max_suggestions,
+        )
+        suggestions = [self._guard(s, request) for s in self.drafter.draft(request)][:max_suggestions]
+        first = next((s for s in suggestions if not s.abstain), None)
+        result = SuggestResult(
+            suggestions=suggestions,
+            language=language,
+            channel=channel,
+            mode=mode,
+            customer_id=ctx.card.external_id if ctx.card else None,
+            customer_name=ctx.card.name if ctx.card else None,
+            known_facts=facts,
+            passages=passages,
+            drafter=self.drafter.name,
+            prompt_version=self.drafter.prompt_version,
+            groundedness=groundedness(first.text, passages, facts, language) if first else None,
+            latency_ms=(time.perf_counter() - started) * 1000,
+        )
+        log.info(
+            "%s workspace=%s channel=%s language=%s drafter=%s prompt=%s suggestions=%d abstain=%s ms=%.0f",
+            mode,
+            workspace,
+            channel,
+            language,
+            self.drafter.name,
+            self.drafter.prompt_version,
+            len(suggestions),
+            [s.abstain for s in suggestions],
+            result.latency_ms,
+        )
+        return result
+
+    def _customer_context(
+        self, workspace: str, customer: str | None, history: Sequence[Turn] | None
+    ) -> CustomerContext:
+        ctx = CustomerContext(history=list(history or []))
+        if customer:
+            sessions = self.runtime.sessions
+            ctx.card = customer_card(sessions, workspace, customer)
+            if history is None:
+                timeline = customer_timeline(sessions, workspace, customer, limit=self.timeline_turns)
+                ctx.history = [
+                    Turn(role=m.role, text=m.text, channel=m.channel, at=m.at.isoformat(), message_id=m.id)  # type: ignore[arg-type]
+                    for m in timeline
+                ]
+            ctx.facts = [
+                KnownFact(
+                    **{**f.model_dump(exclude={"excerpt", "at"}), "at": f.at.isoformat() if f.at else None}
+                )
+                for f in [*ctx.card.facts, *ctx.card.tried, *ctx.card.promised]
+            ]
+        if history is not None:
+            ctx.facts.extend(_facts_of(ctx.history))
+        return ctx
+
+    def _language(self, message: str, ctx: CustomerContext) -> str:
+        """The customer's language: the message, else their earlier messages, else the profile, else en."""
+        detected = detect_language(message, default=None, min_words=3)
+        if detected:
+            return detected
+        earlier = " ".join(t.text for t in ctx.history if t.role == "customer")[-1500:]
+        detected = detect_language(f"{earlier} {message}", default=None, min_words=3)
+        if detected:
+            return detected
+        profile = normalize_language(ctx.card.language) if ctx.card else None
+        if profile in SUPPORTED:
+            return profile
+        return detect_language(message, default="en") or "en"
+
+    def _guard(self, suggestion: Suggestion, request: DraftRequest) -> Suggestion:
+        """Run every guard on one draft; fix what can be fixed and record what was found."""
+        findings = list(suggestion.guard_findings)
+        findings.extend(check_citations(suggestion.citations, request.passages))
+        citations = drop_unknown_citations(suggestion.citations, request.passages)
+        text = suggestion.text
+        secret_findings = check_secrets(text)
+        if secret_findings:
+            text = redact_secrets(text)
+            findings.extend(f.model_copy(update={"fixed": True}) for f in secret_findings)
+        if not suggestion.abstain:
+            report = check_repeat_asks(
+                text,
+                history=request.history,
+                message=request.message,
+                facts=request.facts,
+                language=request.language,
+            )
+            if report.flagged:
+                text = remove_repeat_asks(text, report, request.language)
+                findings.extend(f.model_copy(update={"fixed": True}) for f in repeat_ask_findings(report))
+        cited = [p for p in request.passages if p.doc_id in {c.id for c in citations}]
+        known_urls = [p.url for p in request.passages if p.url]
+        fitted = fit_channel(
+            text,
+            request.channel,
+            request.language,
+            styles=self.styles,
+            cited=cited,
+            known_urls=known_urls,
+            customer_name=request.customer_name,
+        )
+        channel_findings = check_channel(
+            text, request.channel, request.language, cited=cited, styles=self.styles, known_urls=known_urls
+        )
+        findings.extend(f.model_copy(update={"fixed": fitted != text}) for f in channel_findings)
+        text = fitted
+        findings.extend(check_language(text, request.language))
+        if not suggestion.abstain:
+            findings.extend(check_grounding(text, request.passages, request.facts, request.language))
+        return suggestion.model_copy(
+            update={"text": text, "citations": citations, "guard_findings": findings}
+        )
+
+
+def _facts_of(turns: Sequence[Turn]) -> list[KnownFact]:
+    facts = []
+    for turn in turns:
+        for f in extract_facts(turn.text, role=turn.role):
+            facts.append(
+                KnownFact(
+                    kind=f.kind,
+                    value=f.value,
+                    normalized=f.normalized,
+                    source=turn.message_id or "conversation",
+                    channel=turn.channel,
+                    at=turn.at,
+                    confidence=f.confidence,
+                )
+            )
+    return facts
+
+
+def _dedupe(facts: Sequence[KnownFact]) -> list[KnownFact]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for f in facts:
+        key = (f.kind, (f.normalized or f.value).casefold())
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def build_drafter(settings: Settings) -> Drafter:
+    """The LLM drafter when ``SVAR_LLM_MODEL`` is set, else the offline drafter.
+
+    Raises:
+        ConfigError: a model is set but its key or endpoint is missing.
+    """
+    if settings.llm_model:
+        from assistant.drafting.llm import LLMDrafter
+
+        return LLMDrafter.from_settings(settings)
+    from assistant.drafting.offline import OfflineDrafter
+
+    return OfflineDrafter.from_settings(settings)
+
+
+def build_assistant(runtime: Runtime) -> Assistant:
+    """The service on ``runtime`` with the configured drafter."""
+    return Assistant(runtime, build_drafter(runtime.settings))
