@@ -3,11 +3,14 @@
 A customer's latest turn is often elliptic ("ok yes", "and for my son?"): what it is about lives in the
 turns before it. The query therefore carries the recent conversation:
 
-- lexical: the latest message twice (so its words weigh double) plus the last ``history_turns`` turns;
+- lexical: the latest message twice (so its words weigh double) plus the last ``history_turns`` turns,
+  searched over chunks and over whole documents;
 - dense: the latest message alone, and the conversation (latest message first, then the most recent turns
   back in time, cut to the embedder's window).
 
-All of them are fused by :class:`knowledge.search.KnowledgeSearcher`.
+The four rankings are fused with equal weights by :class:`knowledge.search.KnowledgeSearcher` (z-scored
+scores). Measured on doc2dial (English, in conversation): hit@1 0.34 with the last message only, 0.77 with
+the conversation, 0.82 adding whole-document BM25; see the README for every suite.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ DENSE_WINDOW_TOKENS = 400
 
 
 def build_query(
-    message: str, history: Sequence[Turn] = (), *, language: str | None = None, turns: int = 6
+    message: str, history: Sequence[Turn] = (), *, language: str | None = None, turns: int = 10
 ) -> SearchQuery:
     """Build the search query for ``message`` given the conversation before it (oldest first)."""
     language = language or detect_language(message, default=None)
@@ -43,7 +46,7 @@ def retrieve(
     *,
     language: str | None = None,
     k: int = 10,
-    turns: int = 6,
+    turns: int = 10,
 ) -> list[Passage]:
     """The best ``k`` knowledge passages (one per document) for the message in its conversation."""
     hits = searcher.search(workspace, build_query(message, history, language=language, turns=turns), k=k)

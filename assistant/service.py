@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.channels import ChannelStyles
+from assistant.channels import ChannelStyles, holding_text
 from assistant.drafting.base import Drafter
 from assistant.guards import check_repeat_asks, remove_repeat_asks
 from assistant.guards import findings as repeat_ask_findings
@@ -165,7 +165,8 @@ class Assistant:
             passages=passages,
             max_suggestions=max_suggestions,
         )
-        suggestions = [self._guard(s, request) for s in self.drafter.draft(request)][:max_suggestions]
+        suggestions = [self._guard(s, request) for s in self.drafter.draft(request)]
+        suggestions = self._in_customer_language(suggestions, request)[:max_suggestions]
         first = next((s for s in suggestions if not s.abstain), None)
         result = SuggestResult(
             suggestions=suggestions,
@@ -275,6 +276,34 @@ class Assistant:
         return suggestion.model_copy(
             update={"text": text, "citations": citations, "guard_findings": findings}
         )
+
+    def _in_customer_language(self, suggestions: list[Suggestion], request: DraftRequest) -> list[Suggestion]:
+        """A reply is in the customer's language.
+
+        When the first grounded draft is not (the knowledge that answers exists only in another language and
+        no LLM translated it), a customer-facing answer becomes an honest holding reply, and an agent gets a
+        holding reply in the right language first, with the flagged draft after it to translate or edit.
+        """
+        first = next((s for s in suggestions if not s.abstain), None)
+        if first is None or not any(f.guard == "language" for f in first.guard_findings):
+            return suggestions
+        holding = Suggestion(
+            kind="holding",
+            text=holding_text(
+                request.language, request.channel, name=request.customer_name, styles=self.styles
+            ),
+            language=request.language,
+            channel=request.channel,
+            confidence=first.confidence,
+            abstain=True,
+            abstain_reason=(
+                f"the knowledge that answers this is not in the customer's language ({request.language}); "
+                "translate the next suggestion or let a colleague answer"
+            ),
+        )
+        if request.mode == "answer":
+            return [holding]
+        return [holding, *suggestions]
 
 
 def _facts_of(turns: Sequence[Turn]) -> list[KnownFact]:

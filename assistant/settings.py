@@ -43,7 +43,7 @@ class Settings(BaseSettings):
 
     # Retrieval
     retrieval_k: int = Field(default=10, ge=1, le=100)
-    history_turns: int = Field(default=6, ge=0, le=50, description="Recent turns used to build the query.")
+    history_turns: int = Field(default=10, ge=0, le=50, description="Recent turns used to build the query.")
 
     # LLM (OpenAI-compatible). OPENAI_API_KEY / OPENAI_BASE_URL are honoured too.
     llm_model: str | None = Field(default=None, description="Chat model; unset = offline drafter.")

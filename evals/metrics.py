@@ -72,3 +72,24 @@ def precision_recall_f1(tp: int, fp: int, fn: int) -> dict[str, float]:
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"precision": p, "recall": r, "f1": f}
+
+
+def token_f1(prediction: str, reference: str, language: str | None = None) -> float:
+    """F1 of stemmed content words (SQuAD-style), a language-aware reference similarity in [0, 1]."""
+    from knowledge.lexical import content_terms
+
+    pred, ref = content_terms(prediction, language), content_terms(reference, language)
+    if not pred or not ref:
+        return 0.0
+    common = 0
+    remaining = dict.fromkeys(ref, 0)
+    for term in ref:
+        remaining[term] += 1
+    for term in pred:
+        if remaining.get(term, 0) > 0:
+            common += 1
+            remaining[term] -= 1
+    if common == 0:
+        return 0.0
+    p, r = common / len(pred), common / len(ref)
+    return 2 * p * r / (p + r)

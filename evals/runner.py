@@ -12,23 +12,24 @@ import math
 import platform
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from assistant.guards import check_repeat_asks
 from assistant.retrieval import retrieve
 from assistant.runtime import Runtime, build_runtime
+from assistant.service import Assistant, build_drafter
 from assistant.settings import Settings
-from assistant.types import Turn
-from evals.metrics import mean, percentile, retrieval_scores, value_found
+from assistant.types import CHANNELS, KnownFact, Passage, Turn
+from evals.metrics import mean, percentile, precision_recall_f1, retrieval_scores, token_f1, value_found
 from evals.suite import EvalCase, Suite, Threshold
 from knowledge.embedders import build_embedder
 from knowledge.facts import extract_facts
+from knowledge.language import detect_language
 from knowledge.progress import NoProgress, Progress
 
 EVAL_WORKSPACE = "eval"
-CaseHook = Callable[[EvalCase, dict[str, Any]], None]
 
 
 def run_suite(
@@ -48,6 +49,7 @@ def run_suite(
             update={"home": Path(tmp), "database_url": None, "chroma_url": None}
         )
         runtime = build_runtime(run_settings, embedder=embedder)
+        assistant = None if retrieval_only else Assistant(runtime, build_drafter(settings), retrieval_k=10)
         try:
             started = time.perf_counter()
             for path in suite.knowledge:
@@ -56,7 +58,7 @@ def run_suite(
             per_case = []
             progress.start(f"Running {suite.name}", len(cases))
             for case in cases:
-                per_case.append(_run_case(runtime, case, retrieval_only=retrieval_only))
+                per_case.append(_run_case(runtime, assistant, case))
                 progress.advance()
             progress.finish()
         finally:
@@ -71,26 +73,84 @@ def run_suite(
     }
 
 
-def _run_case(runtime: Runtime, case: EvalCase, *, retrieval_only: bool) -> dict[str, Any]:
+def _run_case(runtime: Runtime, assistant: Assistant | None, case: EvalCase) -> dict[str, Any]:
     result: dict[str, Any] = {"id": case.id}
-    if case.expected.known and not retrieval_only:
-        result["known_facts"] = known_facts_case(case)
+    wants_reply = case.draft is None and (
+        bool(case.expected.kb_ids) or bool(case.expected.reference) or case.expected.abstain is not None
+    )
+    passages = None
+    if assistant is not None and wants_reply:
+        result["suggest"], passages = suggest_case(assistant, case)
+        result["latency_ms"] = result["suggest"]["latency_ms"]
     if case.expected.kb_ids:
-        started = time.perf_counter()
-        passages = retrieve(
-            runtime.searcher,
-            EVAL_WORKSPACE,
-            case.message.text,
-            case.history,
-            k=10,
-            turns=runtime.settings.history_turns,
-        )
-        result["latency_ms"] = (time.perf_counter() - started) * 1000
+        if passages is None:
+            started = time.perf_counter()
+            passages = retrieve(
+                runtime.searcher,
+                EVAL_WORKSPACE,
+                case.message.text,
+                case.history,
+                k=10,
+                turns=runtime.settings.history_turns,
+            )
+            result["latency_ms"] = (time.perf_counter() - started) * 1000
         ranked = [p.doc_id for p in passages]
         result["retrieved"] = ranked
         result["expected_kb_ids"] = case.expected.kb_ids
         result["retrieval"] = retrieval_scores(case.expected.kb_ids, ranked)
+    if assistant is not None and case.expected.known:
+        result["known_facts"] = known_facts_case(case)
+    if assistant is not None and case.draft is not None:
+        result["guard"] = guard_case(case)
     return result
+
+
+def guard_case(case: EvalCase) -> dict[str, Any]:
+    """The guards on a given draft: does it ask again for something the conversation already holds?"""
+    message = Turn(role="customer", text=case.message.text, channel=case.message.channel)
+    facts = [
+        KnownFact(kind=f.kind, value=f.value, normalized=f.normalized)
+        for turn in [*case.history, message]
+        for f in extract_facts(turn.text, role=turn.role)
+    ]
+    draft = case.draft or ""
+    report = check_repeat_asks(draft, history=case.history, message=message, facts=facts, language=None)
+    return {
+        "repeat_ask": report.flagged,
+        "expected_repeat_ask": case.expected.repeat_ask,
+        "repeated": [
+            {"ask": a.text, "slots": list(a.slots), "answered_by": a.answered_by} for a in report.repeated
+        ],
+        "asks": [{"ask": a.text, "slots": list(a.slots)} for a in report.asks],
+    }
+
+
+def suggest_case(assistant: Assistant, case: EvalCase) -> tuple[dict[str, Any], list[Passage]]:
+    """The case through the same ``suggest`` path the API and CLI use, and the passages it retrieved."""
+    channel = case.message.channel if case.message.channel in CHANNELS else "chat"
+    res = assistant.suggest(
+        workspace=EVAL_WORKSPACE, message=case.message.text, channel=channel, history=case.history
+    )
+    first = res.suggestions[0] if res.suggestions else None
+    expected_language = case.expected.language or (case.customer.language if case.customer else None)
+    out: dict[str, Any] = {
+        "latency_ms": res.latency_ms,
+        "language": res.language,
+        "text": first.text if first else "",
+        "abstain": bool(first and first.abstain),
+        "citations": [c.id for c in first.citations] if first else [],
+        "groundedness": res.groundedness,
+        "guards": sorted({f.guard for s in res.suggestions for f in s.guard_findings}),
+    }
+    if expected_language and first:
+        detected = detect_language(first.text, default=res.language)
+        out["expected_language"] = expected_language
+        out["language_match"] = detected == expected_language
+    if case.expected.abstain is not None:
+        out["abstain_correct"] = out["abstain"] == case.expected.abstain
+    if case.expected.reference and first and not first.abstain:
+        out["reference_similarity"] = token_f1(first.text, case.expected.reference, expected_language)
+    return out, res.passages
 
 
 def known_facts_case(case: EvalCase) -> dict[str, Any]:
@@ -135,6 +195,29 @@ def aggregate(per_case: list[dict[str, Any]]) -> dict[str, float]:
         total = sum(k["n_expected"] for k in known)
         found = sum(k["n_found"] for k in known)
         metrics["known_facts.recall"] = round(found / total, 4) if total else math.nan
+    guards = [c["guard"] for c in per_case if "guard" in c and c["guard"]["expected_repeat_ask"] is not None]
+    if guards:
+        tp = sum(1 for g in guards if g["repeat_ask"] and g["expected_repeat_ask"])
+        fp = sum(1 for g in guards if g["repeat_ask"] and not g["expected_repeat_ask"])
+        fn = sum(1 for g in guards if not g["repeat_ask"] and g["expected_repeat_ask"])
+        for key, value in precision_recall_f1(tp, fp, fn).items():
+            metrics[f"repeat_ask.{key}"] = round(value, 4)
+    suggests = [c["suggest"] for c in per_case if "suggest" in c]
+    for key, name in (
+        ("language_match", "language_match_rate"),
+        ("abstain_correct", "abstain_accuracy"),
+        ("reference_similarity", "reference_similarity"),
+        ("groundedness", "groundedness"),
+    ):
+        values = [
+            float(s[key])
+            for s in suggests
+            if s.get(key) is not None and not (key == "groundedness" and s["abstain"])
+        ]
+        if values:
+            metrics[name] = round(mean(values), 4)
+    if suggests:
+        metrics["abstain_rate"] = round(mean([1.0 if s["abstain"] else 0.0 for s in suggests]), 4)
     retrieval = [c["retrieval"] for c in per_case if "retrieval" in c]
     if retrieval:
         for key in ("hit_at_1", "hit_at_5", "mrr_at_10"):

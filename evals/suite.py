@@ -93,10 +93,16 @@ def load_suite(folder: str | Path) -> Suite:
         if path.is_file() and path.stat().st_size == 0:
             continue
         knowledge.append(path)
-    cases_path = root / str(spec.get("cases", "cases.jsonl"))
-    if not cases_path.is_file():
-        raise InputError(f"cases file {cases_path.name!r} does not exist", source=str(spec_path))
-    cases, warnings = load_cases(cases_path)
+    names = spec.get("cases", "cases.jsonl")
+    cases: list[EvalCase] = []
+    warnings: list[str] = []
+    paths = [root / str(n) for n in (names if isinstance(names, list) else [names])]
+    for cases_path in paths:
+        if not cases_path.is_file():
+            raise InputError(f"cases file {str(cases_path)!r} does not exist", source=str(spec_path))
+        more, more_warnings = load_cases(cases_path, taken={c.id for c in cases})
+        cases.extend(more)
+        warnings.extend(more_warnings)
     try:
         thresholds = {str(k): Threshold.model_validate(v) for k, v in (spec.get("thresholds") or {}).items()}
     except ValidationError as exc:
@@ -108,14 +114,14 @@ def load_suite(folder: str | Path) -> Suite:
         source=spec.get("source"),
         license=spec.get("license"),
         knowledge=knowledge,
-        cases_path=cases_path,
+        cases_path=paths[0],
         thresholds=thresholds,
         cases=cases,
         warnings=warnings,
     )
 
 
-def load_cases(path: Path) -> tuple[list[EvalCase], list[str]]:
+def load_cases(path: Path, taken: set[str] | None = None) -> tuple[list[EvalCase], list[str]]:
     """Parse ``cases.jsonl``; an invalid line raises :class:`InputError` with its number.
 
     Two different cases with the same id (public data sets have them) are both kept: the later one gets
@@ -123,7 +129,7 @@ def load_cases(path: Path) -> tuple[list[EvalCase], list[str]]:
     """
     cases = []
     warnings = []
-    ids: set[str] = set()
+    ids: set[str] = set(taken or ())
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue

@@ -59,6 +59,15 @@ def tokenize(text: str, language: str | None) -> list[str]:
     return tokens
 
 
+def content_terms(text: str, language: str | None) -> list[str]:
+    """Stemmed content words only (no n-grams), for overlap measures."""
+    if language is None:
+        language = detect_language(text, default="en")
+    stop = _stopwords()
+    words = [w for w in _WORD.findall(text.lower()) if w not in stop and (len(w) > 1 or w.isdigit())]
+    return list(_stemmer(language).stemWords(words))
+
+
 class LexicalIndex:
     """An in-memory BM25 index over items (chunks) with ids and languages."""
 

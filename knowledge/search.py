@@ -31,6 +31,7 @@ class SearchQuery:
     dense: tuple[str, ...] = ()
     language: str | None = None
     lexical_weight: float = 1.0
+    document_weight: float = 1.0  # BM25 over whole documents (evidence spread over a long page adds up)
     dense_weights: tuple[float, ...] = ()
 
     @classmethod
@@ -59,7 +60,9 @@ class SearchHit:
 class _Corpus:
     version: int
     lexical: LexicalIndex
+    documents: LexicalIndex  # ids are "doc:<doc id>"
     chunk_doc: dict[str, str]
+    first_chunk: dict[str, str]
     chunk_text: dict[str, str]
     docs: dict[str, tuple[str, str | None, str | None]]  # doc id → title, url, language
 
@@ -99,6 +102,10 @@ class KnowledgeSearcher:
         if query.lexical.strip():
             rankings["lexical"] = corpus.lexical.search(query.lexical, query.language, self.candidates)
             weights["lexical"] = query.lexical_weight
+            if query.document_weight:
+                found = corpus.documents.search(query.lexical, query.language, self.candidates)
+                rankings["documents"] = [(corpus.first_chunk[d[4:]], score) for d, score in found]
+                weights["documents"] = query.document_weight
         scope = Scope(workspace=workspace)
         for i, text in enumerate(query.dense):
             if not text.strip():
@@ -144,7 +151,7 @@ class KnowledgeSearcher:
                 for n, v in ((n, per_signal[n].get(doc_id)) for n in per_signal)
                 if n.startswith("dense") and v
             ]
-            lexical = per_signal.get("lexical", {}).get(doc_id)
+            lexical = per_signal.get("lexical", {}).get(doc_id) or per_signal.get("documents", {}).get(doc_id)
             best = max(dense, key=lambda v: v[0]) if dense else lexical
             assert best is not None
             hits.append(
@@ -207,9 +214,22 @@ class KnowledgeSearcher:
             .order_by(KBChunk.id)
         ).all()
         lexical = LexicalIndex([r[0] for r in rows], [r[2] for r in rows], [r[6] for r in rows])
+        docs = session.execute(
+            select(KBDocument.doc_id, KBDocument.title, KBDocument.text, KBDocument.language)
+            .where(KBDocument.workspace_id == ws.id)
+            .order_by(KBDocument.id)
+        ).all()
+        documents = LexicalIndex(
+            [f"doc:{d[0]}" for d in docs], [f"{d[1]}\n{d[2]}" for d in docs], [d[3] for d in docs]
+        )
+        first_chunk: dict[str, str] = {}
+        for r in rows:
+            first_chunk.setdefault(r[3], r[0])
         return _Corpus(
             version=ws.kb_version,
             lexical=lexical,
+            documents=documents,
+            first_chunk=first_chunk,
             chunk_doc={r[0]: r[3] for r in rows},
             chunk_text={r[0]: r[1] for r in rows},
             docs={r[3]: (r[4], r[5], r[6]) for r in rows},
