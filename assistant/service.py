@@ -35,11 +35,12 @@ from assistant.types import CHANNELS, DraftRequest, KnownFact, Passage, Suggesti
 from knowledge.errors import InputError
 from knowledge.facts import extract_facts
 from knowledge.history import CustomerCard, customer_card, customer_timeline
-from knowledge.language import SUPPORTED, detect_language, normalize_language
+from knowledge.language import SUPPORTED, detect_language, detect_language_scores, normalize_language
 
 log = logging.getLogger("svar.service")
 
 Mode = Literal["suggest", "answer"]
+AMBIGUOUS_MARGIN = 0.2  # Lingua confidences closer than this are a tie
 
 
 class SuggestResult(BaseModel):
@@ -220,18 +221,27 @@ class Assistant:
         return ctx
 
     def _language(self, message: str, ctx: CustomerContext) -> str:
-        """The customer's language: the message, else their earlier messages, else the profile, else en."""
-        detected = detect_language(message, default=None, min_words=3)
-        if detected:
-            return detected
+        """The customer's language: the message's, unless it is short or a near tie (Norwegian and Danish
+        share many sentences); then their earlier messages, then their profile break the tie."""
+        scores = detect_language_scores(message)
+        ranked = sorted(scores, key=lambda k: -scores[k])
         earlier = " ".join(t.text for t in ctx.history if t.role == "customer")[-1500:]
-        detected = detect_language(f"{earlier} {message}", default=None, min_words=3)
-        if detected:
-            return detected
+        prior = detect_language(earlier, default=None, min_words=5) if earlier else None
         profile = normalize_language(ctx.card.language) if ctx.card else None
-        if profile in SUPPORTED:
-            return profile
-        return detect_language(message, default="en") or "en"
+        if ranked:
+            top = ranked[0]
+            close = [k for k in ranked if scores[top] - scores[k] < AMBIGUOUS_MARGIN]
+            if len(message.split()) >= 3 and len(close) == 1:
+                return top
+            for candidate in (prior, profile):
+                if candidate in close:
+                    return candidate
+            if len(message.split()) >= 3:
+                return top
+        for candidate in (prior, profile):
+            if candidate in SUPPORTED:
+                return candidate
+        return ranked[0] if ranked else "en"
 
     def _guard(self, suggestion: Suggestion, request: DraftRequest) -> Suggestion:
         """Run every guard on one draft; fix what can be fixed and record what was found."""

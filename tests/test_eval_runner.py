@@ -141,3 +141,40 @@ def test_cli_eval_run_bad_input_exits_2(tmp_path: Path) -> None:
     res = runner.invoke(app, ["eval", "run", str(tmp_path)])
     assert res.exit_code == 2
     assert "suite.yaml is missing" in res.output
+
+
+FULL_CASES = [
+    {
+        "id": "rep-true",
+        "history": [{"role": "customer", "channel": "email", "text": "Hei, ordrenummeret mitt er 48213977."}],
+        "message": {"channel": "chat", "text": "Hei igjen, har dere sett på saken?"},
+        "draft": "Hei! Hva er ordrenummeret ditt?",
+        "expected": {"repeat_ask": True, "known": [{"slot": "order_number", "value": "48213977"}]},
+    },
+    {
+        "id": "rep-false",
+        "history": [{"role": "customer", "channel": "email", "text": "Hei, pakken min har ikke kommet."}],
+        "message": {"channel": "chat", "text": "Hei igjen?"},
+        "draft": "Hei! Hva er ordrenummeret ditt?",
+        "expected": {"repeat_ask": False},
+    },
+    {
+        "id": "reply",
+        "message": {"channel": "chat", "text": "Hvor lang tid tar leveringen med Bring, og hva koster det?"},
+        "expected": {"kb_ids": ["lev"], "language": "nb", "reference": "Leveringstiden er 2-5 virkedager."},
+    },
+]
+
+
+def test_full_run_measures_guards_facts_and_replies(settings: Settings, tmp_path: Path) -> None:
+    root = _suite(tmp_path / "full")
+    write(root / "cases.jsonl", "\n".join(json.dumps(c, ensure_ascii=False) for c in FULL_CASES))
+    results = run_suite(load_suite(root), settings.model_copy(update={"abstain_threshold": 0.0}))
+    m = results["metrics"]
+    assert m["repeat_ask.precision"] == 1.0 and m["repeat_ask.recall"] == 1.0
+    assert m["known_facts.recall"] == 1.0
+    assert m["language_match_rate"] == 1.0
+    assert m["retrieval.hit_at_1"] == 1.0
+    assert 0.0 < m["reference_similarity"] <= 1.0
+    reply = next(c for c in results["per_case"] if c["id"] == "reply")
+    assert reply["suggest"]["citations"] == ["lev"] and not reply["suggest"]["abstain"]

@@ -26,3 +26,15 @@ def test_normalize_language_aliases() -> None:
     assert normalize_language("sv-SE") == "sv"
     assert normalize_language("NNO") == "nn"
     assert normalize_language(None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Hvor lang tid tar leveringen, og hva koster det?", "nb"),
+        ("Hvor lang tid tager leveringen, og hvad koster det?", "da"),
+        ("Kor lang tid tek det å få pengane tilbake?", "nn"),
+    ],
+)
+def test_short_norwegian_and_danish_are_told_apart(text: str, code: str) -> None:
+    assert detect_language(text) == code

@@ -1,0 +1,144 @@
+"""The service facade end to end on the demo company's data (hash embedder, offline drafter)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from assistant.drafting.fake import FakeDrafter
+from assistant.drafting.offline import OfflineDrafter
+from assistant.runtime import Runtime
+from assistant.service import Assistant, build_assistant
+from assistant.types import Citation, Suggestion, Turn
+from knowledge.errors import InputError
+from knowledge.history import HistoryImporter
+from knowledge.language import detect_language
+
+DEMO = Path(__file__).resolve().parents[1] / "assistant" / "demo_data"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def demo_rt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
+    from assistant.runtime import build_runtime
+    from assistant.settings import Settings
+
+    settings = Settings(home=tmp_path_factory.mktemp("demo"), embedder="hash")
+    rt = build_runtime(settings)
+    rt.indexer.ingest(DEMO / "knowledge", "demo")
+    HistoryImporter(rt.sessions, rt.chroma, rt.embedder).ingest(DEMO / "history.jsonl", "demo")
+    yield rt
+    rt.close()
+
+
+@pytest.mark.parametrize(
+    ("customer", "channel", "message", "language"),
+    [
+        ("cus_nb_01", "chat", "Hvor lenge har jeg angrerett på varer jeg har kjøpt på nett?", "nb"),
+        ("cus_sv_01", "email", "Hur lång är ångerrätten när jag har handlat på nätet?", "sv"),
+        ("cus_da_01", "facebook", "Hvor lang tid har jeg fortrydelsesret når jeg har købt noget online?", "da"),
+        ("cus_en_01", "chat", "How long is the right of withdrawal when I buy online?", "en"),
+    ],
+)
+def test_suggest_is_in_the_customers_language_and_cites_what_it_retrieved(
+    demo_rt: Runtime, customer: str, channel: str, message: str, language: str
+) -> None:
+    result = build_assistant(demo_rt).suggest(workspace="demo", message=message, channel=channel, customer=customer)
+    assert result.language == language
+    assert 1 <= len(result.suggestions) <= 3
+    retrieved = {p.doc_id for p in result.passages}
+    for s in result.suggestions:
+        assert {c.id for c in s.citations} <= retrieved
+        assert s.language == language
+    first = result.suggestions[0]
+    assert detect_language(first.text) == language
+    assert result.customer_id == customer
+    assert result.known_facts, "the customer's stored facts are part of the context"
+
+
+def test_a_draft_that_asks_again_is_fixed_by_the_guard(demo_rt: Runtime) -> None:
+    draft = "Hei Kari! Jeg kan sjekke dette. Hva er ordrenummeret ditt?"
+    fake = FakeDrafter.from_texts(draft)
+    assistant = Assistant(demo_rt, fake)
+    result = assistant.suggest(
+        workspace="demo", message="Ruteren blinker fortsatt oransje.", channel="chat", customer="cus_nb_01"
+    )
+    (s,) = result.suggestions
+    assert "ordrenummeret" not in s.text
+    assert any(f.guard == "repeat_ask" and f.fixed for f in s.guard_findings)
+
+
+def test_unknown_citations_are_dropped_and_secrets_redacted(demo_rt: Runtime) -> None:
+    suggestion = Suggestion(
+        text="Your key is sk-live-abcdefghijklmnopqrstuvwx1234 and returns take 30 days.",
+        language="en",
+        channel="chat",
+        citations=[Citation(id="made-up-article")],
+    )
+    assistant = Assistant(demo_rt, FakeDrafter([suggestion]))
+    result = assistant.suggest(workspace="demo", message="How long do I have to return an item?", channel="chat")
+    (s,) = result.suggestions
+    assert s.citations == []
+    assert "sk-live" not in s.text
+    assert {"citations", "secrets"} <= {f.guard for f in s.guard_findings}
+
+
+def test_sms_reply_fits_the_channel(demo_rt: Runtime) -> None:
+    long_text = " ".join(["Du kan returnere varen innen 30 dager etter at du mottok den."] * 12)
+    assistant = Assistant(demo_rt, FakeDrafter.from_texts(long_text))
+    result = assistant.suggest(workspace="demo", message="Kan jeg returnere varen?", channel="sms")
+    assert len(result.suggestions[0].text) <= 306
+
+
+def test_answer_mode_never_sends_another_language(demo_rt: Runtime) -> None:
+    bokmal = "Du kan returnere varen innen 30 dager etter at du har mottatt den, og returen er gratis med Bring."
+    assistant = Assistant(demo_rt, FakeDrafter.from_texts(bokmal))
+    result = assistant.answer(workspace="demo", message="Can I return the item I bought last week?", channel="widget")
+    (s,) = result.suggestions
+    assert s.abstain and s.kind == "holding"
+    assert detect_language(s.text) == "en"
+
+
+def test_history_given_with_the_request_is_used(demo_rt: Runtime) -> None:
+    history = [Turn(role="customer", channel="email", text="Ordrenummeret mitt er 48213977, og jeg bor i Storgata 12, 0155 Oslo.")]
+    result = Assistant(demo_rt, OfflineDrafter()).suggest(
+        workspace="demo", message="Når kommer pakken?", channel="chat", history=history
+    )
+    assert "48213977" in {f.normalized for f in result.known_facts}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"message": "  ", "channel": "chat"}, "empty"),
+        ({"message": "Hei", "channel": "pigeon"}, "unknown channel"),
+        ({"message": "Hei", "channel": "chat", "customer": "nobody@example.com"}, "no customer"),
+    ],
+)
+def test_bad_requests_are_input_errors(demo_rt: Runtime, kwargs: dict[str, str], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        build_assistant(demo_rt).suggest(workspace="demo", **kwargs)  # type: ignore[arg-type]
+
+
+def test_cli_suggest_json_contract_and_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SVAR_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SVAR_EMBEDDER", "hash")
+    res = runner.invoke(app, ["demo"])
+    assert res.exit_code == 0, res.output
+    assert "Nordlys" in res.output and "cus_nb_01" in res.output
+    res = runner.invoke(
+        app,
+        ["suggest", "-w", "demo", "--customer", "cus_sv_02", "--channel", "chat", "--json", "Hur byter jag lösenord?"],
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    first = data["suggestions"][0]
+    assert {"text", "citations", "used_facts", "abstain", "confidence", "asks"} <= set(first)
+    assert data["language"] == "sv"
+    res = runner.invoke(app, ["suggest", "-w", "demo", "--channel", "fax", "Hei"])
+    assert res.exit_code == 2 and "unknown channel" in res.output
