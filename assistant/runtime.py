@@ -27,9 +27,12 @@ class Runtime:
     embedder: CachedEmbedder
     indexer: KnowledgeIndexer
     searcher: KnowledgeSearcher
+    owns_embedder: bool = True
 
     def close(self) -> None:
-        self.embedder.close()
+        """Release what this runtime opened (an embedder passed in belongs to the caller)."""
+        if self.owns_embedder:
+            self.embedder.close()
         self.engine.dispose()
 
 
@@ -51,4 +54,5 @@ def build_runtime(settings: Settings, *, embedder: CachedEmbedder | None = None)
             sessions, chroma, emb, chunk_tokens=settings.chunk_tokens, chunk_overlap=settings.chunk_overlap
         ),
         searcher=KnowledgeSearcher(sessions, chroma, emb),
+        owns_embedder=embedder is None,
     )

@@ -63,6 +63,7 @@ def run_suite(
             progress.finish()
         finally:
             runtime.close()
+            embedder.close()
     return {
         "suite": suite.name,
         "cases": len(per_case),

@@ -41,14 +41,21 @@ def demo_rt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     [
         ("cus_nb_01", "chat", "Hvor lenge har jeg angrerett på varer jeg har kjøpt på nett?", "nb"),
         ("cus_sv_01", "email", "Hur lång är ångerrätten när jag har handlat på nätet?", "sv"),
-        ("cus_da_01", "facebook", "Hvor lang tid har jeg fortrydelsesret når jeg har købt noget online?", "da"),
+        (
+            "cus_da_01",
+            "facebook",
+            "Hvor lang tid har jeg fortrydelsesret når jeg har købt noget online?",
+            "da",
+        ),
         ("cus_en_01", "chat", "How long is the right of withdrawal when I buy online?", "en"),
     ],
 )
 def test_suggest_is_in_the_customers_language_and_cites_what_it_retrieved(
     demo_rt: Runtime, customer: str, channel: str, message: str, language: str
 ) -> None:
-    result = build_assistant(demo_rt).suggest(workspace="demo", message=message, channel=channel, customer=customer)
+    result = build_assistant(demo_rt).suggest(
+        workspace="demo", message=message, channel=channel, customer=customer
+    )
     assert result.language == language
     assert 1 <= len(result.suggestions) <= 3
     retrieved = {p.doc_id for p in result.passages}
@@ -81,7 +88,9 @@ def test_unknown_citations_are_dropped_and_secrets_redacted(demo_rt: Runtime) ->
         citations=[Citation(id="made-up-article")],
     )
     assistant = Assistant(demo_rt, FakeDrafter([suggestion]))
-    result = assistant.suggest(workspace="demo", message="How long do I have to return an item?", channel="chat")
+    result = assistant.suggest(
+        workspace="demo", message="How long do I have to return an item?", channel="chat"
+    )
     (s,) = result.suggestions
     assert s.citations == []
     assert "sk-live" not in s.text
@@ -96,16 +105,26 @@ def test_sms_reply_fits_the_channel(demo_rt: Runtime) -> None:
 
 
 def test_answer_mode_never_sends_another_language(demo_rt: Runtime) -> None:
-    bokmal = "Du kan returnere varen innen 30 dager etter at du har mottatt den, og returen er gratis med Bring."
+    bokmal = (
+        "Du kan returnere varen innen 30 dager etter at du har mottatt den, og returen er gratis med Bring."
+    )
     assistant = Assistant(demo_rt, FakeDrafter.from_texts(bokmal))
-    result = assistant.answer(workspace="demo", message="Can I return the item I bought last week?", channel="widget")
+    result = assistant.answer(
+        workspace="demo", message="Can I return the item I bought last week?", channel="widget"
+    )
     (s,) = result.suggestions
     assert s.abstain and s.kind == "holding"
     assert detect_language(s.text) == "en"
 
 
 def test_history_given_with_the_request_is_used(demo_rt: Runtime) -> None:
-    history = [Turn(role="customer", channel="email", text="Ordrenummeret mitt er 48213977, og jeg bor i Storgata 12, 0155 Oslo.")]
+    history = [
+        Turn(
+            role="customer",
+            channel="email",
+            text="Ordrenummeret mitt er 48213977, og jeg bor i Storgata 12, 0155 Oslo.",
+        )
+    ]
     result = Assistant(demo_rt, OfflineDrafter()).suggest(
         workspace="demo", message="Når kommer pakken?", channel="chat", history=history
     )
@@ -133,7 +152,17 @@ def test_cli_suggest_json_contract_and_demo(tmp_path: Path, monkeypatch: pytest.
     assert "Nordlys" in res.output and "cus_nb_01" in res.output
     res = runner.invoke(
         app,
-        ["suggest", "-w", "demo", "--customer", "cus_sv_02", "--channel", "chat", "--json", "Hur byter jag lösenord?"],
+        [
+            "suggest",
+            "-w",
+            "demo",
+            "--customer",
+            "cus_sv_02",
+            "--channel",
+            "chat",
+            "--json",
+            "Hur byter jag lösenord?",
+        ],
     )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
