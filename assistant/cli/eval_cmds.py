@@ -83,3 +83,23 @@ def _print_metrics(name: str, metrics: dict[str, float]) -> None:
     for key, value in metrics.items():
         table.add_row(key, _fmt(value))
     console.print(table)
+
+
+@app.command("calibrate")
+@handle_errors
+def calibrate(
+    suite_dirs: Annotated[list[Path], typer.Argument(help="Suite folders with retrieval cases.")],
+    target: Annotated[
+        float, typer.Option("--target", min=0.5, max=1.0, help="Precision when answering.")
+    ] = 0.9,
+) -> None:
+    """Calibrate the offline drafter's abstain threshold on real retrieval; prints the threshold to set."""
+    from evals.calibrate import collect, summarize
+
+    suites = [load_suite(d) for d in suite_dirs]
+    rows = collect(suites, settings_for(), RichProgress())
+    if not rows:
+        raise InputError("no cases with expected kb_ids in these suites")
+    summary = summarize(rows, target)
+    console.print_json(json.dumps(summary))
+    console.print(f"Set SVAR_ABSTAIN_THRESHOLD={summary['threshold']} to use it.")
