@@ -305,7 +305,7 @@ def test_ordinals_and_decimals_are_not_dates() -> None:
 @pytest.mark.parametrize(
     ("language", "text", "expected"),
     [
-        ("nb", "Ring meg etter kl. 14:30.", "14:30"),
+        ("nb", "Ring meg etter kl. 14:30.", "after 14:30"),
         ("nb", "Butikken åpner klokka 9.", "09:00"),
         ("nn", "Eg kan ta imot pakken klokka ni.", "09:00"),
         ("sv", "Vi ses klockan 14.30.", "14:30"),
@@ -479,7 +479,7 @@ def test_full_norwegian_message() -> None:
     assert kinds["address"] == "Storgata 12, 0155 Oslo"
     assert kinds["phone"] == "+4791234567"
     assert kinds["date"] == "tomorrow"
-    assert kinds["time"] == "16:00"
+    assert kinds["time"] == "after 16:00"
     assert kinds["tried"].startswith("jeg har allerede sjekket")
     assert kinds["person"] == "Per Hansen"
 
@@ -518,3 +518,467 @@ def test_empty_text() -> None:
 def test_fold() -> None:
     assert fold("SO-123 45") == fold("so12345") == "so12345"
     assert fold("  København V. ") == "københavnv"
+
+
+# --- products without a known brand, and the workspace's catalogue ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("nb", "Hei! TV-en (Nordlys Vista 55) kom i går med ripe.", "Nordlys Vista 55"),
+        ("nb", "Vi sender en ny Vista 55 fra lageret i morgen.", "Vista 55"),
+        ("nb", "Kjøpte Nordlys AX3000 Satellitt hos dere 2. mars.", "Nordlys AX3000 Satellitt"),
+        ("nn", "Eg bestilte ein Nordlys Vista 43 den 9. mars.", "Nordlys Vista 43"),
+        ("nn", "Ruteren min (AX3000) har raud lampe.", "AX3000"),
+        ("sv", "Jag beställde en AX3000 Satellit i tisdags.", "AX3000 Satellit"),
+        ("sv", "Hej, jag ångrar köpet av Vista 55.", "Vista 55"),
+        ("da", "Mine Aura ANC har kun lyd i venstre side.", "Aura ANC"),
+        ("da", "Jeg har bestilt et Vista 55 til sommerhuset.", "Vista 55"),
+        ("en", "I ordered a 65 inch TV last night.", "65 inch TV"),
+        ("en", "Bought the Nova 5G 128 GB from you on 3 March.", "Nova 5G 128 GB"),
+        ("en", "Can I return opened headphones? The over-ear Aura ANC, order 48335561.", "Aura ANC"),
+    ],
+)
+def test_products_without_a_known_brand(language: str, text: str, expected: str) -> None:
+    assert values(text, language, "product") == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Returnummer R-48301556-1, har levert pakken.",
+        "Saksnummer SAK-21877, ingen har ringt.",
+        "Sagsnr SAK-21610 er oprettet.",
+        "Under 18 år kan inte handla. Etter 14 dager kom den.",
+        "Section 8 applies. See Form 1040 and Title 42 for more.",
+        "Kontakt Nordlys AS eller send SMS til oss.",
+        "The office is at West 46th Street.",
+    ],
+)
+def test_labels_ids_and_function_words_are_not_products(text: str) -> None:
+    assert values(text, None, "product") == []
+
+
+def test_products_from_the_catalogue() -> None:
+    catalogue = ["Nordlys Hjem Mesh", "Aura Sport", "Go"]
+    found = extract_facts(
+        "Har dere nordlys hjem  mesh og aura sport på lager?", language="nb", products=catalogue
+    )
+    products = [(f.value, f.normalized, f.confidence) for f in found if f.kind == "product"]
+    assert products == [("nordlys hjem  mesh", "Nordlys Hjem Mesh", 0.95), ("aura sport", "Aura Sport", 0.95)]
+    # whole words only, and names too short to be safe are ignored
+    assert normalized("Aura Sportsbag og Go-kart", "nb", "product") == []
+    assert [
+        f.normalized
+        for f in extract_facts("Aura Sportsbag", language="nb", products=catalogue)
+        if f.kind == "product"
+    ] == []
+    # the parameter is keyword-only and optional
+    assert extract_facts("Aura Sport", language="nb") == extract_facts(
+        "Aura Sport", language="nb", products=()
+    )
+
+
+# --- case, return and invoice numbers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "kind", "expected"),
+    [
+        ("nb", "Hei, ble ikke ringt i dag? Saksnummer SAK-21877", "case_number", "SAK-21877"),
+        (
+            "nb",
+            "returnerte en Nova 5G, returnummer R-48276004-1, ingen penger",
+            "return_number",
+            "R-48276004-1",
+        ),
+        ("nb", "Hei, returen min (R-48290057-1) ble levert i går.", "return_number", "R-48290057-1"),
+        ("nb", "Fakturanummer 2025031102 har feil beløp.", "invoice_number", "2025031102"),
+        ("nn", "Returnummer R-48301556-1. Kan de sende pengane?", "return_number", "R-48301556-1"),
+        ("nn", "Dei lova å ringje om reklamasjonen (SAK-21960).", "case_number", "SAK-21960"),
+        ("sv", "Mitt ärende 44123 är inte löst.", "case_number", "44123"),
+        ("sv", "Jag har skickat tillbaka dem. Returnummer R-48288123-1.", "return_number", "R-48288123-1"),
+        ("da", "Ordre 48315509. Sagsnr. SAK-21610. Lovet ny router fredag.", "case_number", "SAK-21610"),
+        ("da", "Vi har oprettet sag SAK-21533 og sender en returlabel.", "case_number", "SAK-21533"),
+        ("en", "Called customer. Case SAK-21702 created.", "case_number", "SAK-21702"),
+        ("en", "The RMA number is RMA-55123.", "return_number", "RMA-55123"),
+        ("en", "Invoice INV-20931 shows the wrong amount.", "invoice_number", "INV-20931"),
+    ],
+)
+def test_reference_numbers(language: str, text: str, kind: str, expected: str) -> None:
+    assert values(text, language, kind) == [expected]
+    assert not any(expected in v for v in values(text, language, "product"))
+
+
+def test_bare_case_number_shape_has_lower_confidence() -> None:
+    bare = [f for f in facts("Hei, noe nytt om SAK-21533?", "nb") if f.kind == "case_number"]
+    labelled = [f for f in facts("Hei, noe nytt om saksnummer SAK-21533?", "nb") if f.kind == "case_number"]
+    assert [f.value for f in bare] == [f.value for f in labelled] == ["SAK-21533"]
+    assert bare[0].confidence < labelled[0].confidence
+    assert normalized("Dette gjelder ISO-9001 og COVID-19.", "nb", "case_number") == []
+
+
+def test_labels_without_a_real_id_are_no_references() -> None:
+    text = "Retur innen 30 dager. Fakturaen på 8 990 kr kom i 2024. Case closed."
+    assert [f for f in facts(text, "nb") if f.kind.endswith("_number")] == []
+
+
+# --- payment methods --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("nb", "Hei, returen min ble levert i går. Betalte med Vipps.", ["Vipps"]),
+        ("nb", "Jeg betalte med Klarna faktura.", ["Klarna invoice"]),
+        ("nb", "Dere har trukket 2 490 kr to ganger?? Betalte med kort", ["card"]),
+        ("nb", "Du får 2 490 kr tilbake på kortet innen 3–10 virkedager.", ["card"]),
+        ("nn", "Eg betalte med faktura, og Klarna-fakturaen er feil.", ["invoice", "Klarna invoice"]),
+        ("sv", "Hej, Swish drog 2 990 kr två gånger.", ["Swish"]),
+        ("sv", "Jag betalade med Klarna delbetalning.", ["Klarna part payment"]),
+        ("da", "Jeg betalte 4 499 kr med MobilePay.", ["MobilePay"]),
+        ("da", "Jeg valgte delbetaling i kassen.", ["part payment"]),
+        ("en", "Here you go: order 48327390. I paid with Vipps.", ["Vipps"]),
+        ("en", "I paid by card and the rest via PayPal.", ["card", "PayPal"]),
+    ],
+)
+def test_payment_methods(language: str, text: str, expected: list[str]) -> None:
+    assert normalized(text, language, "payment_method") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kan jeg betale med faktura?",
+        "Jeg skal bruke en faktura med firmanavn.",
+        "Hun ringte kort tid etter.",
+        "Jeg ser at dere har trukket pengene i nettbanken.",
+    ],
+)
+def test_generic_words_are_payment_methods_only_when_paying(text: str) -> None:
+    assert normalized(text, "nb", "payment_method") == []
+
+
+def test_payment_services_are_not_places() -> None:
+    text = "Kan de sende pengane til Vipps? Pakka kom frå Bring."
+    assert normalized(text, "nn", "place") == []
+    assert normalized(text, "nn", "payment_method") == ["Vipps"]
+
+
+# --- companies and organisation numbers -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "company", "org"),
+    [
+        ("nb", "Fakturaen skal til Bergen Bygg AS, org nr 987 654 321.", "Bergen Bygg AS", "987 654 321"),
+        ("nn", "Firmaet er Vestland Elektro AS (org.nr. 912 345 678).", "Vestland Elektro AS", "912 345 678"),
+        (
+            "sv",
+            "Företaget heter Nordic Parts AB, organisationsnummer 556677-8899.",
+            "Nordic Parts AB",
+            "556677-8899",
+        ),
+        ("da", "Firmaet hedder Kjær Design ApS, CVR 38124567.", "Kjær Design ApS", "38124567"),
+        (
+            "da",
+            "Virksomheden er Hansen & Søn A/S med CVR-nr. 12 34 56 78.",
+            "Hansen & Søn A/S",
+            "12 34 56 78",
+        ),
+        (
+            "en",
+            "hi, need a receipt for my employer, company Fjordbyte AS, org nr 923 456 781",
+            "Fjordbyte AS",
+            "923 456 781",
+        ),
+    ],
+)
+def test_companies_and_org_numbers(language: str, text: str, company: str, org: str) -> None:
+    assert values(text, language, "company") == [company]
+    assert values(text, language, "org_number") == [org]
+    assert values(text, language, "phone") == []
+
+
+def test_org_number_check_digits() -> None:
+    from knowledge.facts._refs import org_number_valid
+
+    assert org_number_valid("974760673", "NO")  # Brønnøysundregistrene
+    assert not org_number_valid("923456781", "NO")
+    assert org_number_valid("5560360793", "SE")
+    good = [f for f in facts("Org.nr. 974 760 673", "nb") if f.kind == "org_number"]
+    bad = [f for f in facts("Org.nr. 923 456 781", "nb") if f.kind == "org_number"]
+    assert good[0].normalized == "974760673" and good[0].confidence > bad[0].confidence
+
+
+def test_norwegian_vat_form_is_an_org_number() -> None:
+    assert normalized("Nordlys Elektronikk AS, NO 974 760 673 MVA", "nb", "org_number") == ["974760673"]
+
+
+def test_not_companies() -> None:
+    assert normalized("Jeg har 128 KB ledig. AS SOON AS POSSIBLE!", "nb", "company") == []
+
+
+# --- amounts with a space as thousands separator ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "role", "expected"),
+    [
+        ("nb", "TV-en kostet 5 990 kr.", "customer", ["5990 NOK"]),
+        ("nb", "Du får en refusjon på 2 490 kr innen fem dager.", "agent", ["2490 NOK"]),
+        ("nn", "Eg har betalt 8 990 kr for TV-en.", "customer", ["8990 NOK"]),
+        ("sv", "Klarna vill fortfarande ha 1 990 kr.", "customer", ["1990 SEK"]),
+        ("da", "Jeg betalte 4 499 kr med MobilePay.", "customer", ["4499 DKK"]),
+        ("en", "Klarna will remove the invoice for 9 298 kr within 2 working days.", "agent", ["9298 KR"]),
+    ],
+)
+def test_amounts_with_spaced_thousands(language: str, text: str, role: str, expected: list[str]) -> None:
+    assert normalized(text, language, "amount", role) == expected
+
+
+def test_amount_does_not_take_the_sentence_dot() -> None:
+    assert values("Bought it for 5 990 kr. It's cheaper now.", "en", "amount") == ["5 990 kr"]
+
+
+# --- addresses and tracking numbers -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        (
+            "sv",
+            "Serienummer AX3K2412A0088. Adress Kungsgatan 44, 411 19 Göteborg.",
+            "Kungsgatan 44, 411 19 Göteborg",
+        ),
+        ("nb", "Adresse: Sjøgata 7, 8006 Bodø\n\nRune", "Sjøgata 7, 8006 Bodø"),
+        (
+            "sv",
+            "Mvh Karin Nyberg\nSödra Förstadsgatan 18, 211 43 Malmö",
+            "Södra Förstadsgatan 18, 211 43 Malmö",
+        ),
+        ("nn", "Adressa mi er Kyrkjevegen 4, 6900 Florø.", "Kyrkjevegen 4, 6900 Florø"),
+    ],
+)
+def test_addresses_stay_on_their_line(language: str, text: str, expected: str) -> None:
+    assert values(text, language, "address") == [expected]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("nn", "Sporinga (370722150050128834) har stått på «Under transport» i fire dagar."),
+        ("en", "My parcel 370722150050128834 has been lost according to Bring."),
+        ("sv", "PostNord har kolli 370722150050128834 men inget händer."),
+    ],
+)
+def test_sscc_without_valid_check_digit_near_a_carrier(language: str, text: str) -> None:
+    assert normalized(text, language, "tracking_number") == ["370722150050128834"]
+
+
+def test_sscc_shape_alone_is_not_a_tracking_number() -> None:
+    assert normalized("Referansen er 370722150050128834.", "nb", "tracking_number") == []
+
+
+def test_number_given_for_my_parcel_is_an_order_number() -> None:
+    assert normalized("Hei, pakka mi 48309273 står som levert.", "nn", "order_number") == ["48309273"]
+
+
+# --- what was tried ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "role", "expected"),
+    [
+        ("nb", "Liv ringte. Har koblet PC rett i fiberboksen – internett fungerer da.", "note",
+         "koblet PC rett i fiberboksen – internett fungerer"),
+        ("nb", "Har tørket av kontaktene og ladet den over natta.", "customer",
+         "tørket av kontaktene og ladet den over natta"),
+        ("nn", "Eg har teke bilete av både satellitten og esken.", "customer",
+         "teke bilete av både satellitten og esken"),
+        ("nn", "Har sjekka med naboane no, ingen har sett pakka", "customer", "sjekka med naboane"),
+        ("nn", "Eg har sett etter i postkassa.", "customer", "sett etter i postkassa"),
+        ("sv", "Jag tog bilder på skärmen och kartongen innan chauffören åkte.", "customer",
+         "tog bilder på skärmen och kartongen"),
+        ("sv", "Paketet har inte kommit. Har frågat grannarna och kollat i soprummet.", "customer",
+         "frågat grannarna och kollat i soprummet"),
+        ("da", "Hej\n\nHar spurgt naboerne og kigget i kælderen.", "customer",
+         "spurgt naboerne og kigget i kælderen"),
+        ("da", "Ringede kunden. Pc direkte i fiberboks virker.", "note", "Pc direkte i fiberboks virker"),
+        ("en", "My headphones stopped charging 😞 tried two different USB-C cables and chargers", "customer",
+         "tried two different USB-C cables and chargers"),
+        ("en", "My TV remote stopped working, new batteries didn't help.", "customer", "new batteries"),
+        ("en", "I've already swapped the cable and updated the firmware to 3.2.1.", "customer",
+         "updated the firmware to 3.2.1"),
+        ("en", "I have checked with my neighbours and looked in the garage.", "customer",
+         "checked with my neighbours and looked in the garage"),
+    ],
+)  # fmt: skip
+def test_tried_by_verb_form(language: str, text: str, role: str, expected: str) -> None:
+    found = values(text, language, "tried", role)
+    assert any(fold(expected) in fold(v) for v in found), found
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("nb", "Jeg bestilte en TV for to uker siden, og den har ikke kommet."),
+        ("nb", "Jeg har fortsatt ikke fått pengene."),
+        ("nb", "Jeg har et spørsmål om garantien."),
+        ("nn", "Eg har lyst til å returnere den."),
+        ("sv", "Hej, DHL har inte hört av sig och jag har inget spårningsnummer."),
+        ("sv", "Vilket inflytande barnet ska ges beror på barnets ålder."),
+        ("da", "Jeg har bestilt to routere ved en fejl."),
+        ("en", "I ordered a phone last week and it hasn't arrived."),
+        ("en", "I've stayed there before and wasn't happy with it."),
+        ("en", "I appreciate it very much."),
+        ("en", "The router doesn't work."),
+    ],
+)
+def test_not_tried_by_verb_form(language: str, text: str) -> None:
+    assert values(text, language, "tried") == []
+
+
+# --- promises: time frames and our present tense -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "role", "expected"),
+    [
+        ("nb", "Takk! Vi sender en ny Vista 55 fra lageret i morgen.", "agent",
+         "Vi sender en ny Vista 55 fra lageret i morgen"),
+        ("nb", "Da sjekker vi om ruteren din er berørt av en kjent feil.", "agent",
+         "Da sjekker vi om ruteren"),
+        ("nn", "Vi har sendt ei etterlysing til Bring og gjev deg svar innan fredag.", "agent",
+         "gjev deg svar innan fredag"),
+        ("nn", "Takk! Du ser oppdatert faktura innan 2 vyrkedagar.", "agent",
+         "Du ser oppdatert faktura innan 2 vyrkedagar"),
+        ("sv", "Vi betalar tillbaka den ena betalningen inom 2 bankdagar.", "agent", "inom 2 bankdagar"),
+        ("sv", "Vi har gjort en efterlysning hos PostNord. Vi återkommer senast fredag.", "agent",
+         "Vi återkommer senast fredag"),
+        ("da", "Vi har oprettet sag SAK-21533 og sender en returlabel på mail i dag.", "agent",
+         "sender en returlabel på mail i dag"),
+        ("da", "Det ordner vi. Du får fakturaen inden for 24 timer.", "agent", "inden for 24 timer"),
+        ("en", "We have cancelled it. Klarna will remove the invoice within 2 working days.", "agent",
+         "within 2 working days"),
+        ("en", "You should see the refund within 3-5 working days.", "bot", "within 3-5 working days"),
+        ("sv", "Vi ringer dig i morgon efter kl. 14.", "agent", "Vi ringer dig i morgon efter kl. 14"),
+        ("nb", "Sender ny ruter i dag. Kunden får svar innen fredag.", "note",
+         "Kunden får svar innen fredag"),
+    ],
+)  # fmt: skip
+def test_promises_with_time_frames(language: str, text: str, role: str, expected: str) -> None:
+    found = values(text, language, "promise", role)
+    assert any(fold(expected) in fold(v) for v in found), found
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "role"),
+    [
+        ("nb", "Du kan returnere varen innen 30 dager.", "agent"),
+        ("nb", "Returen må være registrert innen 14 dager.", "agent"),
+        ("nb", "Hvis du ikke har fått den innen fredag, ta kontakt.", "agent"),
+        ("nb", "Vi kan dessverre ikke levere innen fredag.", "agent"),
+        ("nb", "Leveringstiden er normalt 2-4 virkedager.", "agent"),
+        ("sv", "Vänta till i morgon kväll och kolla med grannarna.", "agent"),
+        ("da", "Vi beklager forsinkelsen.", "agent"),
+        ("en", "Hi! Yes, within 14 days of purchase.", "agent"),
+        ("en", "Over-ear headphones can be returned within 30 days.", "agent"),
+        ("nb", "Jeg må sende den tilbake innen fredag.", "customer"),
+    ],
+)
+def test_not_promises_with_time_frames(language: str, text: str, role: str) -> None:
+    assert values(text, language, "promise", role) == []
+
+
+# --- time windows -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("nb", "Ring meg etter kl. 15, takk.", "after 15:00"),
+        ("nb", "Vi ringer deg i morgen mellom 10 og 12.", "10:00-12:00"),
+        ("nb", "Vi ringer deg onsdag formiddag.", "morning"),
+        ("nn", "Ring meg etter klokka 16.", "after 16:00"),
+        ("sv", "Ring mig på 070-998 12 40, jag jobbar natt så efter 14", "after 14:00"),
+        ("sv", "Ni kan komma mellan 8 och 16.", "08:00-16:00"),
+        ("da", "I må gerne ringe i morgen eftermiddag.", "afternoon"),
+        ("da", "Jeg er hjemme fra kl. 9 til 11.", "09:00-11:00"),
+        ("en", "Can someone call me after 5pm?", "after 17:00"),
+        ("en", "Please call after 2 pm.", "after 14:00"),
+        ("en", "I'm free between 9 and 11 am tomorrow.", "09:00-11:00"),
+    ],
+)
+def test_time_windows(language: str, text: str, expected: str) -> None:
+    assert expected in normalized(text, language, "time")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("sv", "Den kom efter 14 dagar."),
+        ("da", "Efter 3 forsøg gav jeg op."),
+        ("sv", "Mellan 2 och 4 personer."),
+        ("nb", "God ettermiddag! God morgen."),
+        ("en", "You can renew before 18 if you like."),
+    ],
+)
+def test_not_time_windows(language: str, text: str) -> None:
+    assert normalized(text, language, "time") == []
+
+
+def test_clock_time_keeps_its_period() -> None:
+    assert normalized("Pick me up at quarter past 7 in the morning.", "en", "time") == ["07:15"]
+
+
+# --- colours, codes and an id sent on its own --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("nb", "Jeg vil ha den i svart i stedet.", ["black"]),
+        ("nn", "Eg vil byte hovudtelefonane til ein annan farge, kvit.", []),
+        ("sv", "Beställde en Nova 5G i grönt men vill ha svart.", ["green", "black"]),
+        ("da", "Kan jeg få den i hvid?", ["white"]),
+        ("en", "I'd like the black one instead of white.", ["black"]),
+        ("nb", "Ruteren blinker i rødt.", []),
+        ("en", "I want to see the Girl In Red on the 3rd of March.", []),
+    ],
+)
+def test_colours(language: str, text: str, expected: list[str]) -> None:
+    assert normalized(text, language, "color") == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("nb", "Hentekoden min er 774411.", ["774411"]),
+        ("sv", "Koden 5512 fungerar inte i paketboxen.", ["5512"]),
+        ("en", "The code 4417 says invalid.", ["4417"]),
+        ("en", "Zip code 90210, please.", []),
+    ],
+)
+def test_codes(language: str, text: str, expected: list[str]) -> None:
+    assert normalized(text, language, "code") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("48317702", ["48317702"]),
+        ("Hei! AX3K2409C1174", ["AX3K2409C1174"]),
+        ("ok takk", []),
+        ("12/03/2025", []),
+    ],
+)
+def test_an_id_sent_on_its_own_is_a_reference(text: str, expected: list[str]) -> None:
+    assert normalized(text, None, "reference") == expected
+
+
+def test_new_kinds_are_known() -> None:
+    for kind in ("case_number", "return_number", "invoice_number", "payment_method", "company", "org_number"):
+        assert kind in FACT_KINDS

@@ -1,10 +1,12 @@
 """Offline extraction of known facts from customer messages and agent notes, in nb, nn, sv, da and en.
 
 The product promise is that a customer never has to repeat information. Every message is scanned with
-typed patterns, small lexicons and ``phonenumbers`` (no model, no network) for order and tracking numbers,
-e-mail addresses, phone numbers, addresses, products, serial numbers, account ids, national identity numbers
-(masked), amounts, dates, times, counts, what the customer already tried, what the company promised, and
-the places, people and venues a conversation carries.
+typed patterns, small lexicons and ``phonenumbers`` (no model, no network) for order, tracking, case,
+return and invoice numbers, e-mail addresses, phone numbers, addresses, products (also from the workspace's
+own catalogue), serial numbers, account ids, organisation numbers, national identity numbers (masked),
+companies, payment methods, amounts, dates, times and time windows, counts, colours, codes, what the
+customer already tried, what the company promised, and the places, people and venues a conversation
+carries.
 
 Each extractor proposes candidates; a span of text belongs to one fact only, decided by kind (a national id
 before an order number before a phone number ...) and then by length. Clauses ("tried", "promise") may
@@ -16,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 from knowledge.facts._base import FACT_KINDS, Context, ExtractedFact, digits, fold
-from knowledge.facts._entities import find_addresses, find_names, find_products
+from knowledge.facts._commerce import find_colors, find_companies, find_payment_methods
+from knowledge.facts._entities import find_addresses, find_names
 from knowledge.facts._ids import (
     find_account_ids,
     find_emails,
@@ -28,7 +31,9 @@ from knowledge.facts._ids import (
 )
 from knowledge.facts._narrative import find_promises, find_tried
 from knowledge.facts._phone import find_phones, normalize_phone
+from knowledge.facts._products import find_products
 from knowledge.facts._quantity import find_amounts, find_counts
+from knowledge.facts._refs import find_codes, find_lone_reference, find_org_numbers, find_references
 from knowledge.facts._when import find_dates, find_times
 from knowledge.language import detect_language
 
@@ -51,20 +56,38 @@ _EXCLUSIVE: tuple[Extractor, ...] = (
     find_order_numbers,
     find_serial_numbers,
     find_account_ids,
+    find_references,
+    find_org_numbers,
+    find_codes,
     find_addresses,
     find_dates,
     find_times,
     find_amounts,
     find_phones,
+    find_payment_methods,
+    find_companies,
     find_products,
     find_counts,
+    find_colors,
+    find_lone_reference,
     find_names,
 )
 _CLAUSES: tuple[Extractor, ...] = (find_tried, find_promises)
-_ID_KINDS = frozenset({"order_number", "tracking_number", "serial_number", "account_id", "national_id"})
+_ID_KINDS = frozenset(
+    {
+        "order_number", "tracking_number", "serial_number", "account_id", "national_id", "case_number",
+        "return_number", "invoice_number", "org_number", "code", "reference",
+    }
+)  # fmt: skip
 
 
-def extract_facts(text: str, *, language: str | None = None, role: str = "customer") -> list[ExtractedFact]:
+def extract_facts(
+    text: str,
+    *,
+    language: str | None = None,
+    role: str = "customer",
+    products: Iterable[str] = (),
+) -> list[ExtractedFact]:
     """Extract the facts a message states, so that nobody has to ask for them again.
 
     Args:
@@ -73,6 +96,8 @@ def extract_facts(text: str, *, language: str | None = None, role: str = "custom
             the language only picks the default phone region, the currency of "kr" and such).
         role: who wrote it: "customer", "agent", "bot" or "note". "tried" comes from customers and notes,
             promises from agents, bots and notes (and from customers who report one).
+        products: the workspace's product names (from its orders and knowledge titles); each is found
+            case-insensitively as a whole word and normalised to the catalogue's spelling.
 
     Returns:
         Facts in text order, one per kind and normalized value, with spans into ``text``.
@@ -81,7 +106,8 @@ def extract_facts(text: str, *, language: str | None = None, role: str = "custom
         return []
     if language is None:
         language = detect_language(text, default=None, min_words=2)
-    ctx = Context(language=language, role=role)
+    names = (products,) if isinstance(products, str) else products
+    ctx = Context(language=language, role=role, products=tuple(names))
     kept: list[ExtractedFact] = []
     for extractor in _EXCLUSIVE:
         candidates = sorted(extractor(text, ctx), key=lambda f: (f.start - f.end, -f.confidence))

@@ -25,6 +25,15 @@ FACT_KINDS: tuple[str, ...] = (
     "place",
     "person",
     "venue",
+    "case_number",
+    "return_number",
+    "invoice_number",
+    "payment_method",
+    "company",
+    "org_number",
+    "color",
+    "code",
+    "reference",
 )
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -53,6 +62,7 @@ class Context:
 
     language: str | None  # nb, nn, sv, da, en or None when unknown
     role: str  # customer, agent, bot, note
+    products: tuple[str, ...] = ()  # the workspace's product names (orders, knowledge titles)
 
     @property
     def nordic(self) -> bool:
@@ -92,3 +102,47 @@ def alternation(words: Iterable[str]) -> str:
     """A regex alternation of ``words``, longest first so that a prefix never wins; spaces match any run."""
     items = sorted({w for w in words if w}, key=len, reverse=True)
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items)
+
+
+# Abbreviations whose dot ends no sentence ("kl. 14", "ca. 3 dager", "f.eks. ruteren", "e.g. the app").
+_ABBREVIATIONS = frozenset(
+    {
+        "kl", "ca", "nr", "no", "tlf", "tel", "mob", "f.eks", "eks", "bl.a", "t.ex", "e.g", "i.e", "etc",
+        "vs", "osv", "dvs", "mm", "m.m", "st", "stk", "inkl", "ekskl", "evt", "ev", "jf", "jfr", "pga",
+        "p.g.a", "o.l", "mr", "mrs", "ms", "dr", "approx", "ref", "org", "mvh", "ang", "vedr", "iflg",
+        "ifølge", "mht", "m.h.t", "obs", "pr", "resp", "tils", "sthlm", "gt", "ggr",
+        "t.o.m", "f.o.m", "o.s.v", "d.v.s", "bl", "fr", "ft", "inc", "ltd", "co", "corp", "avd", "adr",
+    }
+)  # fmt: skip
+_SENTENCE_MARK = re.compile(r"[.!?;\n]")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+def sentence_end(text: str, start: int, end: int | None = None) -> int:
+    """Where the sentence running at ``start`` ends: the next ``.!?;`` or line break that is no decimal point
+    ("3.2.1"), no abbreviation's dot ("kl. 14") and no ordinal date's dot ("2. mars")."""
+    limit = len(text) if end is None else end
+    pos = start
+    while True:
+        m = _SENTENCE_MARK.search(text, pos, limit)
+        if m is None:
+            return limit
+        i = m.start()
+        if m.group(0) == "." and _inner_dot(text, i):
+            pos = i + 1
+            continue
+        return i
+
+
+def _inner_dot(text: str, i: int) -> bool:
+    after = text[i + 1 : i + 3]
+    if after[:1].isalnum():
+        return True  # "3.2.1", "f.eks", "nordlys.no"
+    word = _WORD_BEFORE.search(text, max(0, i - 12), i)
+    before = word.group(1).lower() if word else ""
+    following = text[i + 1 : i + 12].lstrip(" \t")[:1]
+    if before in _ABBREVIATIONS and (following.islower() or following.isdigit()):
+        return True
+    if before.isdigit() and len(before) <= 2 and after[:1] == " " and following.islower():
+        return True  # "2. mars", "3. april", "1. etasje"
+    return False

@@ -1,9 +1,10 @@
-"""Named things: postal addresses, products, places, venues and people.
+"""Named things: postal addresses, places, venues and people (products live in ``_products``).
 
 Precision first: these land on the agent's "what we already know" card, so a capitalised word is a place
-only after a location preposition ("i Bergen", "from LAX"), a venue only with a venue word or hotel brand
-("Bahia Resort Hotel", "Scandic Holberg"), a person only after "my name is" and its Scandinavian twins or
-in a signature, and a product only as a brand followed by a model number.
+only after a location preposition ("i Bergen", "from LAX") and when it is no carrier or payment service
+("fra Bring", "på Vipps"), a venue only with a venue word or hotel brand ("Bahia Resort Hotel", "Scandic
+Holberg"), and a person only after "my name is" and its Scandinavian twins or in a signature. An address
+never runs over a line break into the next line ("Sjøgata 7, 8006 Bodø\n\nRune").
 """
 
 from __future__ import annotations
@@ -13,23 +14,25 @@ from collections.abc import Iterator
 
 from knowledge.facts._base import Context, ExtractedFact, alternation, fact, squash
 from knowledge.facts._lexicon import (
+    CARRIERS,
     HOTEL_BRANDS,
     MONTHS,
     NORDIC_CITIES,
     NOT_NAMES,
-    NOT_PRODUCT_HEADS,
+    PAYMENT_BRANDS,
     PLACE_PREPOSITIONS,
-    PRODUCT_BRANDS,
     RELATIVE_DAYS,
     VENUE_WORDS,
     WEEKDAYS,
 )
 
 _I = re.IGNORECASE
-_UP = "A-ZÆØÅÄÖÜÉ"
+UP = "A-ZÆØÅÄÖÜÉ"
+_UP = UP
 _CAP = rf"[{_UP}][\w'’.&-]*"
 _NOT_NAME_WORDS = NOT_NAMES | frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(RELATIVE_DAYS)
-_LEADING_JUNK = _NOT_NAME_WORDS | frozenset(p for p in PLACE_PREPOSITIONS if " " not in p) | {"i"}
+LEADING_JUNK = _NOT_NAME_WORDS | frozenset(p for p in PLACE_PREPOSITIONS if " " not in p) | {"i"}
+_LEADING_JUNK = LEADING_JUNK
 
 # --- addresses -------------------------------------------------------------------------------------------
 
@@ -45,12 +48,12 @@ _STREET_SUFFIXES = (
 _STREET_WORD = rf"[\w'-]*(?i:{alternation(_STREET_SUFFIXES)})"
 _CITY = rf"[{_UP}][^\W\d_]+(?:-[^\W\d_]+)*"
 _POSTCODE_CITY = (
-    rf"(?:,?\s+(?:[A-Z]{{1,2}}-)?(?P<post>\d{{4}}|\d{{3}}\s\d{{2}})\s+(?P<city>{_CITY}(?:\s+{_CITY})?"
-    rf"(?:\s+[{_UP}]{{1,2}}(?![\w]))?))?"
+    rf"(?:(?:,?[ \t]+|,?[ \t]*\n[ \t]*)(?:[A-Z]{{1,2}}-)?(?P<post>\d{{4}}|\d{{3}}[ \t]\d{{2}})[ \t]+"
+    rf"(?P<city>{_CITY}(?:[ \t]+{_CITY})?(?:[ \t]+[{_UP}]{{1,2}}(?![\w]))?))?"
 )
 _NORDIC_ADDRESS_RE = re.compile(
-    rf"(?<![\w-])(?P<street>(?:[{_UP}][\w.'-]*\s+){{0,3}}{_STREET_WORD})\s+"
-    rf"(?P<no>\d{{1,4}}(?:[A-Za-z]|\s[A-Z])?(?![\w])(?:-\d{{1,4}})?)"
+    rf"(?<![\w-])(?P<street>(?:[{_UP}][^\W\d_]*(?:[.'-][^\W\d_]*)*[ \t]+){{0,3}}{_STREET_WORD})[ \t]+"
+    rf"(?P<no>\d{{1,4}}(?:[A-Za-z]|[ \t][A-Z])?(?![\w])(?:-\d{{1,4}})?)"
     rf"(?!\s*(?i:kr\b|%|,-|:-|stk|personer|billetter|dager|timer))"
     rf"(?:,?\s*(?i:\d{{1,2}}\.\s?(?:tv|th|mf|sal)\.?|(?:lgh|leil\.?|leilighet|lägenhet|lejl\.?)\s*\w+))?"
     rf"{_POSTCODE_CITY}(?!\w)"
@@ -63,7 +66,7 @@ _EN_STREET_TYPES = (
 _EN_ADDRESS_RE = re.compile(
     rf"(?<![\w.,-])(?P<no>\d{{1,5}}[A-Za-z]?)\s+(?P<street>(?:{_CAP}\s+){{1,4}}(?i:{alternation(_EN_STREET_TYPES)})\.?)"
     rf"(?!\w)(?:\s*(?:#\s?\d+\w*|(?:Apt|Suite|Unit|Flat)\.?\s?\w+))?"
-    rf"(?:,\s+(?P<city>{_CITY}(?:\s+{_CITY}){{0,2}}))?"
+    rf"(?:,[ \t]+(?P<city>{_CITY}(?:[ \t]+{_CITY}){{0,2}}))?"
     rf"(?:,?\s+(?P<zip>[A-Z]{{1,2}}\d[A-Z\d]?\s?\d[A-Z]{{2}}|[A-Z]{{2}}\s+\d{{5}}(?:-\d{{4}})?|\d{{5}}))?(?!\w)"
 )
 
@@ -84,10 +87,10 @@ def find_addresses(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
             words_ok = all(w[0].isupper() for w in words[:-1])
             if not words_ok:
                 continue
-        lead = _strip_leading_common(words)
-        start = m.start() + street.find(lead[0]) if lead else m.start()
+        lead = _strip_leading_common(words, _ADDRESS_LABELS)
         if not lead:
             continue
+        start = m.start() + street.rfind(" ".join(lead))
         conf = 0.9 if m.group("post") else 0.7
         yield fact("address", text, start, m.end(), squash(text[start : m.end()]), conf)
     for m in _EN_ADDRESS_RE.finditer(text):
@@ -95,56 +98,22 @@ def find_addresses(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
         yield fact("address", text, m.start(), m.end(), squash(m.group(0)), conf)
 
 
-def _strip_leading_common(words: list[str]) -> list[str]:
-    """Drop leading capitalised words that are not names ("My", "The", "I") from a token list."""
+_ADDRESS_LABELS = frozenset(
+    {
+        "adresse", "adressa", "adress", "address", "adr", "adressen", "gateadresse", "leveringsadresse",
+        "leveransadress", "leveringsadressen", "leveransadressen", "postadresse", "postadress",
+        "hjemmeadresse", "hemadress", "ny", "nye", "nya", "new", "gamle", "gamla", "old", "bor", "bur",
+        "home", "delivery", "levering", "leverans", "kunden", "customer",
+    }
+)  # fmt: skip
+
+
+def _strip_leading_common(words: list[str], extra: frozenset[str] = frozenset()) -> list[str]:
+    """Drop leading capitalised words that are not names ("My", "The", "I", "Adresse") from a token list."""
     i = 0
-    while i < len(words) - 1 and words[i].lower().strip(".,") in _LEADING_JUNK:
+    while i < len(words) - 1 and (w := words[i].lower().strip(".,:")) and (w in _LEADING_JUNK or w in extra):
         i += 1
     return words[i:]
-
-
-# --- products --------------------------------------------------------------------------------------------
-
-_BRAND_TOKEN = rf"(?:[{_UP}][^\W\d_]*(?:[-&+][^\W\d_]+)*|[a-z]{{1,2}}[{_UP}][^\W\d_]*)"
-_MODEL_TOKEN = r"(?:[A-Za-z]*-?\d[\w-]*)"
-_MODEL_TAIL = (
-    r"(?:Pro|Max|Plus|Mini|Ultra|Lite|Air|SE|FE|XL|Edge|Neo|Series|Gen\s?\d"
-    r"|\d{1,4}[A-Za-z]*|[A-Z]{1,3}\d+\w*)"
-)
-_PRODUCT_RE = re.compile(
-    rf"(?<![\w-])(?P<brand>{_BRAND_TOKEN}(?:\s+{_BRAND_TOKEN}){{0,2}})\s+(?P<model>{_MODEL_TOKEN})"
-    rf"(?P<tail>(?:\s+{_MODEL_TAIL})*)(?![\w-])"
-)
-
-
-_LOWER_RUN = re.compile(r"[^\W\d_A-Z]{3,}")
-
-
-def find_products(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
-    """Product models: a capitalised brand and a model with digits ("Sony WH-1000XM5", "iPhone 14 Pro")."""
-    for m in _PRODUCT_RE.finditer(text):
-        words = _strip_leading_common(m.group("brand").split())
-        if not words or words[0].lower() in _LEADING_JUNK:
-            continue
-        lowered = [w.lower() for w in words]
-        if any(w in NOT_PRODUCT_HEADS or w in MONTHS or w in WEEKDAYS for w in lowered):
-            continue
-        model = m.group("model")
-        if _LOWER_RUN.search(model):
-            continue  # "1900-tallet", "Programs6": a word with a number in it, not a model
-        mixed = any(ch.isalpha() for ch in model)
-        known = any(w in PRODUCT_BRANDS for w in lowered) or any(
-            w[:1].islower() and any(c.isupper() for c in w) for w in words
-        )
-        if not (mixed or known) or (
-            not known and len(words) == 1 and words[0].isupper() and len(words[0]) <= 2
-        ):
-            continue
-        if not mixed and len(model) > 5:
-            continue  # a long number after a word is an id, not a model
-        start = m.start("brand") + m.group("brand").find(words[0])
-        conf = 0.85 if known else 0.7
-        yield fact("product", text, start, m.end(), squash(text[start : m.end()]), conf)
 
 
 # --- names: runs of capitalised words --------------------------------------------------------------------
@@ -272,6 +241,8 @@ def _classify_run(text: str, start: int, end: int, ctx: Context) -> ExtractedFac
     """A venue, a person (a relative, a payee) or a place (after a preposition), or None."""
     tokens = text[start:end].split()
     first = tokens[0].lower().strip(".,")
+    if _is_service(text[start:end]):
+        return None  # "fra Bring", "på Vipps": a carrier or a payment service, not a place
     before = text[max(0, start - 60) : start]
     if _is_venue(tokens):
         return fact("venue", text, start, end, squash(text[start:end]), 0.8)
@@ -296,6 +267,12 @@ def _classify_run(text: str, start: int, end: int, ctx: Context) -> ExtractedFac
         end = state.end()
     conf = 0.75 if any(t.isupper() and len(t) > 1 for t in tokens) or len(tokens) > 1 else 0.7
     return fact("place", text, start, end, squash(text[start:end]), conf)
+
+
+def _is_service(name: str) -> bool:
+    low = " ".join(name.lower().split())
+    head = low.split("-")[0]
+    return any(n in CARRIERS or n in PAYMENT_BRANDS for n in (low, head))
 
 
 def _people(text: str) -> Iterator[ExtractedFact]:

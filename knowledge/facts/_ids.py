@@ -2,9 +2,10 @@
 
 Order, serial and customer numbers are found after a keyword ("ordrenummer", "beställning", "S/N",
 "kundenr."); tracking numbers also by their shape (UPS ``1Z...``, UPU S10 ``RR123456785NO`` with its check
-digit, GS1 SSCC ``00...``, ``JJFI...``). National identity numbers (Norwegian fødselsnummer with its two
-mod-11 check digits, Swedish personnummer with its Luhn digit, Danish CPR with a valid birth date) are only
-ever returned masked: every digit but the last four becomes ``*``.
+digit, GS1 SSCC ``00...``, ``JJFI...``; an 18-digit SSCC without its check digit right only near a carrier
+or a word of tracking), and a number given for "my parcel" ("pakka mi 48309273"). National identity numbers
+(Norwegian fødselsnummer with its two mod-11 check digits, Swedish personnummer with its Luhn digit, Danish
+CPR with a valid birth date) are only ever returned masked: every digit but the last four becomes ``*``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from knowledge.facts._base import Context, ExtractedFact, alnum_upper, alternati
 
 # What may stand between a keyword and its id: "ordre nr. 123", "order number is #123", "nummeret mitt er 12".
 _FILLER = (
-    r"(?:[\s:#.=-]|\b(?:nr|no|num|number|nummer|nummeret|numret|id|ref|is|er|är|was|var|mitt|min|mit|my)\b)*?"
+    r"(?:[\s:#.=(-]|\b(?:nr|no|num|number|nummer|nummeret|numret|id|ref|is|er|är|was|var|mitt|min|mit|"
+    r"my)\b)*?"
 )
 _ID = (
     r"#?(?P<id>(?=[A-Za-z0-9-]*\d)[A-Za-z]{0,5}[-/]?\d[A-Za-z0-9-]{2,28}[A-Za-z0-9]|\d{4})(?![\w@-])"
@@ -43,6 +45,18 @@ _TRACKING_WORDS = (
     "pakkenummer", "pakkenr", "forsendelsesnummer", "forsendelsesnr", "forsendelsen", "sendinga",
     "spårningsnummer", "spårningsnumret", "spårningsnr", "spårnings-id", "kollinumret", "sändningsnummer",
     "försändelsenummer", "pakkenummeret", "trackingnummer", "trackingnummeret", "track-and-trace",
+    "sporinga", "sporingen", "sporingslenka", "sporingslenke", "sporingslenken", "sporingsnummeret mitt",
+    "spårning", "spårningen", "spårningslänk", "spårnings-nr", "sendingsnummeret", "sendingsnr.",
+    "forsendelsesnummeret", "trackingnummeret", "tracking-nummer", "tracking link", "tracking code",
+    "kollinummer", "kollinumret", "kolli-nr", "kollinr", "pakkenummeret", "pakkenr.", "stregkode",
+    "shipment", "consignment", "sendingsnummeret",
+)  # fmt: skip
+# "pakka mi 48309273", "my parcel 12345678": a number the customer gives for a parcel (order or tracking).
+_PARCEL_WORDS = (
+    "pakka", "pakka mi", "pakken", "pakken min", "pakke", "min pakke", "mi pakke", "pakken min",
+    "paketet", "paketet mitt", "mitt paket", "paket", "pakken", "pakke", "min pakke", "my parcel",
+    "my package", "the parcel", "the package", "parcel", "package", "forsendelsen", "sendinga",
+    "sendingen", "forsendelsen min", "sändningen", "försändelsen",
 )  # fmt: skip
 _SERIAL_WORDS = (
     "serial", "serial number", "serial no", "s/n", "sn", "s.n.", "serienummer", "serienr", "serie-nr",
@@ -67,6 +81,17 @@ _ORDER_RE = _keyword_re(_ORDER_WORDS)
 _TRACKING_KW_RE = _keyword_re(_TRACKING_WORDS)
 _SERIAL_RE = _keyword_re(_SERIAL_WORDS)
 _ACCOUNT_RE = _keyword_re(_ACCOUNT_WORDS)
+_PARCEL_RE = re.compile(
+    rf"(?<![\w/])(?:{alternation(_PARCEL_WORDS)})(?![\w/])[\s:#(]*(?:(?:nr|no|number|nummer)\.?\s*)?"
+    rf"(?P<id>\d{{5,20}})(?![\w@-])(?!\s?(?:kr\b|nok|sek|dkk|eur|usd|,-|:-|€|\$))",
+    re.IGNORECASE,
+)
+_CARRIER_NEAR = re.compile(
+    r"(?<!\w)(?:bring|posten|postnord|dhl|gls|ups|fedex|budbee|helthjem|instabox|schenker|dao|airmee|"
+    r"porterbuddy|dpd|sporing\w*|spårning\w*|tracking|track|kolli\w*|sending\w*|sändning\w*|forsendelse\w*|"
+    r"pakke\w*|pakka|paket\w*|parcel|package)(?!\w)",
+    re.IGNORECASE,
+)
 _HASH_ORDER_RE = re.compile(r"(?<![\w&])#(?P<id>[A-Za-z]{0,4}-?\d{5,14})(?![\w-])")
 _SN_SHAPE_RE = re.compile(r"(?<![\w-])(?P<id>SN-?(?=[A-Z0-9]*\d)[A-Z0-9]{6,20})(?![\w-])")
 
@@ -112,6 +137,10 @@ def _keyword_ids(
 def find_order_numbers(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
     """Order and booking numbers after a keyword, and ``#12345``-style references."""
     yield from _keyword_ids("order_number", _ORDER_RE, text, 0.92)
+    for m in _PARCEL_RE.finditer(text):
+        raw = m.group("id")
+        kind = "tracking_number" if len(raw) >= 10 else "order_number"
+        yield fact(kind, text, m.start("id"), m.end("id"), raw, 0.6)
     for m in _HASH_ORDER_RE.finditer(text):
         yield fact("order_number", text, m.start("id"), m.end("id"), alnum_upper(m.group("id")), 0.6)
 
@@ -167,8 +196,9 @@ def find_tracking_numbers(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
     for m in _SSCC_RE.finditer(text):
         number = digits(m.group("id"))
         sscc = number[2:] if len(number) == 20 else number
-        if len(number) == 20 or gs1_valid(sscc):
-            conf = 0.95 if gs1_valid(sscc) else 0.8
+        near = _CARRIER_NEAR.search(text, max(0, m.start() - 80), min(len(text), m.end() + 80)) is not None
+        if len(number) == 20 or gs1_valid(sscc) or near:
+            conf = 0.95 if gs1_valid(sscc) else 0.8 if len(number) == 20 else 0.7
             yield fact("tracking_number", text, m.start("id"), m.end("id"), number, conf)
     for m in _JJ_RE.finditer(text):
         yield fact("tracking_number", text, m.start("id"), m.end("id"), m.group("id"), 0.9)

@@ -167,7 +167,12 @@ NOT_PRODUCT_HEADS: frozenset[str] = frozenset(
         "order", "ordre", "bestilling", "beställning", "case", "sak", "ärende", "ticket", "billett",
         "invoice", "faktura", "ref", "referanse", "referens", "reference", "nr", "no", "number", "nummer",
         "kl", "klokka", "klokken", "klockan", "version", "versjon", "v", "week", "uke", "veke", "vecka",
-        "uge", "route", "rute", "linje", "line", "covid", "top", "topp", "hotel", "hotell",
+        "uge", "route", "rute", "linje", "line", "covid", "top", "topp", "hotel", "hotell", "section",
+        "form", "title", "part", "article", "artikel", "artikkel", "paragraf", "paragraph", "schedule",
+        "tier", "phase", "fase", "grade", "class", "klasse", "klass", "figure", "figur", "tabell",
+        "appendix", "vedlegg", "bilag", "bilaga", "kapittel", "kapitel", "avsnitt", "punkt",
+        "regulation", "regulations", "law", "act", "rule", "rules", "code", "lov", "lag", "forskrift",
+        "state", "county", "district", "exit", "lane", "zone", "sone", "region", "ward", "unit", "suite",
     }
 )  # fmt: skip
 
@@ -187,3 +192,209 @@ NORDIC_CITIES: frozenset[str] = frozenset(
         "helsinki", "helsingfors", "reykjavik", "reykjavík", "london", "paris", "berlin",
     }
 )  # fmt: skip
+
+# --- commerce: payment methods, carriers, legal forms -----------------------------------------------------
+
+# Payment services and card schemes: a payment method wherever they are named (folded name -> canonical).
+PAYMENT_BRANDS: dict[str, str] = {
+    "vipps": "Vipps", "vipps mobilepay": "Vipps MobilePay", "mobilepay": "MobilePay",
+    "mobile pay": "MobilePay", "swish": "Swish", "klarna": "Klarna", "paypal": "PayPal",
+    "apple pay": "Apple Pay", "google pay": "Google Pay", "mastercard": "Mastercard",
+    "master card": "Mastercard", "american express": "American Express", "amex": "American Express",
+    "dankort": "Dankort", "visa/dankort": "Dankort", "trustly": "Trustly", "walley": "Walley",
+    "qliro": "Qliro", "avarda": "Avarda", "resurs bank": "Resurs Bank", "svea": "Svea", "payex": "PayEx",
+    "viabill": "ViaBill", "anyday": "Anyday", "afterpay": "Afterpay", "riverty": "Riverty",
+}  # fmt: skip
+# Generic payment methods: a payment method only where a payment is spoken of ("betalte med kort").
+PAYMENT_GENERIC: dict[str, str] = {
+    "kort": "card", "kortet": "card", "bankkort": "card", "bankkortet": "card", "kredittkort": "card",
+    "kredittkortet": "card", "kreditkort": "card", "kreditkortet": "card", "debetkort": "card",
+    "debitkort": "card", "betalkort": "card", "betalkortet": "card", "betalingskort": "card",
+    "betalingskortet": "card", "visakort": "card", "visakortet": "card", "card": "card",
+    "credit card": "card", "debit card": "card", "bank card": "card", "visa": "Visa",
+    "faktura": "invoice", "fakturaen": "invoice", "fakturan": "invoice", "invoice": "invoice",
+    "delbetaling": "part payment", "delbetalning": "part payment", "avbetaling": "part payment",
+    "avbetalning": "part payment", "afbetaling": "part payment", "part payment": "part payment",
+    "instalments": "part payment", "installments": "part payment", "bankoverføring": "bank transfer",
+    "banköverföring": "bank transfer", "bankoverførsel": "bank transfer", "bank transfer": "bank transfer",
+    "kontant": "cash", "kontanter": "cash",
+    "cash": "cash", "gavekort": "gift card", "gavekortet": "gift card", "presentkort": "gift card",
+    "presentkortet": "gift card", "gift card": "gift card",
+}  # fmt: skip
+# Credit services whose invoice or part payment is a method of its own ("Klarna faktura").
+PAYMENT_CREDIT_PLANS: dict[str, str] = {
+    "faktura": "invoice", "fakturaen": "invoice", "fakturan": "invoice", "invoice": "invoice",
+    "delbetaling": "part payment", "delbetalning": "part payment", "afbetaling": "part payment",
+    "avbetaling": "part payment", "konto": "account", "pay later": "invoice", "pay in 30 days": "invoice",
+    "part payment": "part payment", "slice it": "part payment",
+}  # fmt: skip
+
+CARRIERS: frozenset[str] = frozenset(
+    {
+        "bring", "posten", "postnord", "dhl", "gls", "ups", "fedex", "tnt", "budbee", "helthjem",
+        "instabox", "dao", "schenker", "db schenker", "airmee", "porterbuddy", "early bird", "best transport",
+        "postnl", "dpd", "hermes", "evri", "royal mail", "usps",
+    }
+)  # fmt: skip
+
+# Legal forms that end a company name ("Fjordbyte AS", "Kjær Design ApS"), matched case-sensitively.
+LEGAL_SUFFIXES: tuple[str, ...] = (
+    "AS", "ASA", "AB", "ApS", "A/S", "I/S", "K/S", "P/S", "IVS", "Oy", "Oyj", "Oy Ab", "GmbH", "AG",
+    "Ltd", "Ltd.", "Limited", "LLC", "Inc", "Inc.", "Corp", "Corp.", "plc", "PLC", "BV", "B.V.", "NV",
+    "N.V.", "SpA", "HB", "KB", "ANS", "ENK", "NUF", "SA", "SAS", "S.A.",
+)  # fmt: skip
+
+# --- products ---------------------------------------------------------------------------------------------
+
+# Words after which a capitalised name and a number or acronym is a product ("en Vista 55", "mine Aura ANC").
+PRODUCT_DETERMINERS: frozenset[str] = frozenset(
+    {
+        "a", "an", "the", "this", "that", "my", "our", "your", "his", "her", "their", "new", "old", "same",
+        "en", "ein", "ei", "et", "eit", "ett", "den", "det", "denne", "dette", "denna", "detta", "min", "mi",
+        "mitt", "mine", "mit", "din", "di", "ditt", "dine", "dit", "dina", "mina", "vår", "vårt", "våre",
+        "vores", "hans", "hennes", "hendes", "hennar", "ny", "nye", "nytt", "nya", "nyt", "gamle", "gamla",
+        "samme", "samma", "sama", "of", "av", "af", "two", "to", "två", "tre", "three", "both", "begge",
+        "båda", "bægge",
+    }
+)  # fmt: skip
+PRODUCT_VERBS: frozenset[str] = frozenset(
+    {
+        "bought", "ordered", "purchased", "returned", "received", "got", "have", "has", "own", "use",
+        "kjøpte", "kjøpt", "bestilte", "bestilt", "tinga", "tingte", "kjøpe", "bestille", "returnerte",
+        "returnert", "fikk", "fekk", "har", "eier", "eig", "bruker", "brukar", "köpte", "köpt", "beställde",
+        "beställt", "returnerade", "returnerat", "fick", "äger", "använder", "købte", "købt", "returnerede",
+        "returneret", "fik", "ejer", "bruger", "købe", "köpa", "buy", "order",
+    }
+)  # fmt: skip
+# Nouns after a model that make it a product ("Aura ANC headphones", "AX3000 router").
+PRODUCT_NOUNS: frozenset[str] = frozenset(
+    {
+        "tv", "tv-en", "tv:n", "tv'en", "tv'n", "television", "router", "ruter", "ruteren", "routeren",
+        "routern", "headphones", "earbuds", "headset", "hodetelefoner", "hodetelefonene", "hovudtelefonar",
+        "hovudtelefonane", "hörlurar", "hörlurarna", "høretelefoner", "høretelefonerne", "phone",
+        "telefon", "telefonen", "mobil", "mobilen", "laptop", "pc", "pc-en", "speaker", "høyttaler",
+        "høgtalar", "högtalare", "højttaler", "satellite", "satellitt", "satellit", "satelliten",
+        "satellitten", "mesh", "modem", "charger", "lader", "laddare", "oplader", "remote", "fjernkontroll",
+        "fjärrkontroll", "fjernbetjening", "watch", "klokke", "klocka", "ur", "tablet", "nettbrett",
+        "surfplatta", "monitor", "skjerm", "skärm", "skærm", "camera", "kamera", "console", "konsoll",
+    }
+)  # fmt: skip
+# Acronyms that are no model ("Nordlys AS", "Send SMS", "California DMV").
+NOT_MODEL_ACRONYMS: frozenset[str] = frozenset(
+    {
+        "AS", "ASA", "AB", "APS", "OY", "AG", "LTD", "LLC", "INC", "PLC", "BV", "NV", "HB", "KB", "ANS",
+        "DMV", "IRS", "SSA", "USA", "UK", "EU", "EØS", "EEA", "NAV", "CSN", "SMS", "MMS", "PC", "TV", "USB",
+        "DNS", "GPS", "PIN", "PDF", "URL", "ID", "OK", "NOK", "SEK", "DKK", "EUR", "USD", "GBP", "CEO",
+        "FAQ", "QR", "CPR", "CVR", "MVA", "VAT", "DHL", "GLS", "UPS", "ATM", "API", "APP", "IT", "HR",
+        "CV", "PS", "AM", "PM", "NB", "OBS", "SAS", "NSB", "SJ", "DSB", "NRK", "SVT", "DR", "BBC", "CNN",
+        "NHS", "HMRC", "DVLA", "SSN", "EIN", "VIN", "ASAP", "FYI", "TLF", "MVH", "RMA", "SAK", "SAG",
+        "NO", "SE", "DK", "FI", "GB", "US", "WIFI", "LED", "HDMI", "RAM", "SSD", "SIM", "IMEI", "VS", "VS.",
+    }
+)  # fmt: skip
+# Capitalised words that start a sentence before a number and are no brand ("Under 18 år", "Etter 14 dager").
+NOT_BRANDS: frozenset[str] = frozenset(
+    {
+        "under", "over", "etter", "efter", "innen", "innan", "inom", "inden", "within", "after", "before",
+        "since", "siden", "sedan", "før", "före", "per", "pr", "ca", "cirka", "about", "approx", "totalt",
+        "total", "kun", "bare", "berre", "endast", "bara", "only", "just", "nesten", "nästan", "næsten",
+        "almost", "minst", "mer", "mere", "mindre", "more", "less", "opp", "up", "upp", "ned", "down", "med",
+        "with", "uten", "utan", "uden", "without", "hele", "heile", "alle", "several", "flere", "fleire",
+        "fler", "om", "hvis", "dersom", "når", "då", "da", "så", "also", "også", "og", "or", "eller",
+        "nå", "no", "nu", "ikke", "ikkje", "inte", "not", "never", "aldri", "aldrig", "ring", "call",
+        "dag", "day", "days", "uke", "veke", "vecka", "uge", "week", "år", "year", "years", "måned",
+        "månad", "month", "time", "timer", "timmar", "hours", "minutes", "minutter", "top", "topp",
+        "section", "form", "title", "part", "article", "artikel", "artikkel", "paragraf", "paragraph",
+        "box", "schedule", "tier", "phase", "fase", "grade", "class", "klasse", "klass", "type", "typ",
+        "figure", "figur", "table", "tabell", "appendix", "vedlegg", "bilag", "bilaga", "kapittel", "kapitel",
+        "chapter", "avsnitt", "punkt", "point", "del", "lane", "exit", "runde", "round", "group", "gruppe",
+        "grupp", "team", "lag", "pakke", "pakka", "paket", "kolli", "retur", "return", "returen", "kasse",
+        "kassa", "window", "vindu", "door", "dør", "port", "postboks", "pobox", "tlf", "telefon",
+        "mobil", "nummer", "number", "tel", "fax", "kode", "code", "kod", "pin", "covid", "vol", "volume",
+        "nivå", "level", "trinn", "steg", "step", "sak", "sag", "case", "ärende", "ordre", "order", "faktura",
+        "invoice", "kunde", "customer", "kund", "medlem", "member", "postnummer", "postnr", "zip", "vers",
+        "version", "versjon", "kl", "klokka", "klokken", "klockan", "hus", "house", "bygg",
+        "building", "blokk", "block", "oppgang", "etg", "etasje", "plan", "mars", "april", "august",
+    }
+)  # fmt: skip
+
+# --- what was tried ---------------------------------------------------------------------------------------
+
+# Irregular past forms of acting verbs (take, put, pull, ask, do, hold, use ...), in the five languages.
+PAST_IRREGULAR: frozenset[str] = frozenset(
+    {
+        # en
+        "took", "taken", "put", "ran", "held", "set", "gave", "given", "brought", "done", "spoke", "spoken",
+        "pulled", "pushed", "pressed", "unplugged", "read", "sent", "tried",
+        # nb / da
+        "tatt", "tok", "gjort", "gjorde", "satt", "satte", "sat", "dratt", "dro", "trukket", "trakk", "lagt",
+        "lagde", "sendt", "sendte", "spurt", "spurte", "spurgt", "spurgte", "holdt", "brukt", "brukte",
+        "brugt", "brugte", "skrudd", "skrudde", "slått", "slo", "kjørt", "kjørte", "kørt", "kørte", "fulgt",
+        "fulgte", "latt", "lot", "ladet", "lod", "taget", "tog", "trak", "bytt", "gått", "gikk", "gået",
+        "gik", "prøvd", "prøvde", "lest", "læst",
+        # nn
+        "teke", "teki", "drege", "dregi", "drog", "trekt", "spurde", "halde",
+        "heldt", "køyrt", "køyrde", "sett", "sette", "prøvt", "gjekk",
+        # sv
+        "tagit", "dragit", "lade", "hållit", "höll", "använt", "använde",
+        "kört", "körde", "följt", "följde", "gick", "låtit", "lät", "tryckt", "tryckte", "bytte", "läst",
+        "läste", "skickat", "frågat", "frågade", "stängt", "stängde",
+    }
+)  # fmt: skip
+# Past forms that say what happened or was bought, not what was tried to fix it.
+NOT_TRIED_VERBS: frozenset[str] = frozenset(
+    {
+        # en
+        "ordered", "bought", "purchased", "received", "got", "gotten", "paid", "moved", "wrote", "written",
+        "was", "were", "been", "had", "said", "told", "thought", "wanted", "needed", "noticed", "saw",
+        "seen", "heard", "waited", "lived", "lost", "forgot", "forgotten", "registered", "booked",
+        "reserved", "delivered", "arrived", "came", "happened", "found", "loved", "liked", "hoped",
+        "expected", "planned", "decided", "realised", "realized", "understood", "meant", "felt", "started",
+        "stopped", "seemed", "need", "used to", "wondered", "dropped", "broke", "broken", "cancelled",
+        "canceled", "subscribed", "signed", "created", "did", "stayed", "visited", "traveled", "travelled",
+        "enjoyed", "worked", "watched", "played", "listened", "attended", "joined", "married", "landed",
+        "applied", "filed", "submitted", "requested", "missed", "owned", "rented", "leased", "appreciated",
+        "experienced", "suffered", "shopped", "eaten", "ate", "slept",
+        # nb / nn / da
+        "bestilte", "bestilt", "kjøpte", "kjøpt", "købte", "købt", "tinga", "tingte", "fikk", "fekk", "fik",
+        "fått", "fået", "betalte", "betalt", "betalede", "flyttet", "flytta", "flyttede", "skrev", "skreiv",
+        "skrevet", "skrive", "var", "vært", "vore", "været", "hadde", "havde", "hatt", "haft", "sa", "sagt",
+        "sagde", "tenkte", "tænkte", "ville", "skulle", "måtte", "kunne", "trengte", "trong", "så", "såg",
+        "sett", "set", "hørte", "høyrde", "ventet", "venta", "ventede", "bodde", "budde", "boede", "mistet",
+        "mista", "mistede", "glemte", "glemt", "gløymde", "gløymt", "registrerte", "registrert",
+        "registrerede", "registreret", "mottok", "mottatt", "motteke", "modtog", "modtaget", "lurte",
+        "lurt", "undret", "undrede", "likte", "håpet", "håpa", "ønsket", "ønska", "ønskede", "trodde",
+        "hørde", "hörde", "mente", "meinte", "menade", "følte", "kände", "gledet", "gleda", "valgte", "valde",
+        "valgt", "svarte", "svara", "svarade", "svarede", "akkurat", "kjente", "kjende",
+        "troede", "merket", "merka", "mærkede", "oppdaget", "oppdaga", "opdagede", "opdaget", "opplevde",
+        "oplevede", "skjedde", "skjedd", "skete", "sket", "kom", "kommet", "kome", "gikk", "gjekk", "gik",
+        "gått", "gået", "reiste", "rejste", "booket", "booka", "bookede", "vet", "veit", "ved", "lyst",
+        "litt", "lite", "lidt", "rett", "ret", "fast", "mest", "slett", "helt", "godt", "nytt", "nyt",
+        "startet", "starta", "startede", "sluttet", "slutta", "stoppet", "stoppa", "avbestilte",
+        "avbestilt", "afbestilte", "annullerte", "annullerede", "forventet", "forventa",
+        "tenkt", "tænkt", "planlagt", "bestemte", "bestemt", "besluttet", "oppretta", "opprettet",
+        "oprettede", "oprettet", "send", "skjønte",
+        "forstod", "forsto", "kjøpe", "heter", "hette", "hedder", "heiter", "tapte", "tapt",
+        # sv
+        "beställde", "beställt", "köpte", "köpt", "fick", "betalade", "betalat", "flyttade", "flyttat",
+        "skrivit", "varit", "hade", "sade", "tänkte", "behövde", "väntade", "väntat", "tappade", "tappat",
+        "glömde", "glömt", "registrerade", "registrerat", "mottog", "mottagit", "undrade", "märkte",
+        "upptäckte", "hände", "kommit", "gick", "bokade", "bokat", "hoppades", "önskade", "startade",
+        "slutade", "avbeställde", "avbeställt", "öppnade", "skickade", "skickat", "ska",
+        "skall", "kunde", "måste", "förstod",
+    }
+)  # fmt: skip
+
+COLORS: dict[str, str] = {
+    "svart": "black", "svarte": "black", "sort": "black", "sorte": "black", "black": "black",
+    "hvit": "white", "hvitt": "white", "hvite": "white", "kvit": "white", "kvitt": "white", "vit": "white",
+    "vitt": "white", "vita": "white", "hvid": "white", "hvidt": "white", "hvide": "white",
+    "white": "white", "grå": "grey", "grått": "grey", "gråa": "grey", "grey": "grey", "gray": "grey",
+    "sølv": "silver", "silver": "silver", "blå": "blue", "blått": "blue", "blue": "blue", "rød": "red",
+    "rødt": "red", "raud": "red", "raudt": "red", "röd": "red", "rött": "red", "red": "red",
+    "grønn": "green", "grønt": "green", "grøn": "green", "grön": "green", "grönt": "green",
+    "green": "green", "gul": "yellow", "gult": "yellow", "yellow": "yellow", "rosa": "pink",
+    "lyserød": "pink", "pink": "pink", "lilla": "purple", "lila": "purple", "purple": "purple",
+    "oransje": "orange", "orange": "orange", "brun": "brown", "brunt": "brown", "brown": "brown",
+    "beige": "beige", "gull": "gold", "guld": "gold", "gold": "gold", "marineblå": "navy", "navy": "navy",
+    "turkis": "turquoise", "turkos": "turquoise", "turquoise": "turquoise",
+}  # fmt: skip

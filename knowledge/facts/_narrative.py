@@ -1,10 +1,19 @@
 """Clauses: what the customer already tried, and what the company promised.
 
-A "tried" fact is a clause with a past-tense verb of trying, restarting, resetting, replacing, updating or
-reinstalling ("jeg har prøvd å starte den på nytt", "I restarted the router", "byttet kabel"); negated
-clauses and questions are skipped. A "promise" is a commitment in an agent's or note's words ("vi ringer
-deg på torsdag", "we will send a new one", "eg skal sjekke og kome tilbake til deg"), or a customer
-reporting one ("you promised to call me"). The value is the clause as written.
+A "tried" fact is a first-person or subjectless clause in the past: a verb of trying, restarting, resetting,
+replacing, updating or reinstalling anywhere ("I restarted the router", "byttet kabel"), or any verb with a
+past-participle or preterite form after a subject or "har/have" ("har sjekka med naboane", "jag tog bilder
+på skärmen", "har spurgt naboerne og kigget i kælderen", "eg har teke bilete av esken"), except verbs that
+tell what happened rather than what was done about it (ordered, got, waited ...). Something that "didn't
+help" was tried too ("new batteries didn't help"), and so was a test that worked or failed ("Pc direkte i
+fiberboks virker"). Negated clauses and questions are skipped.
+
+A "promise" is a commitment in an agent's, bot's or note's words: a first-person future or present-for-
+future ("vi ringer deg på torsdag", "we will send a new one", "Da sjekker vi ..."), or a time frame the
+company commits to ("du får fakturaen inden for 24 timer", "vi betalar tillbaka inom 2 bankdagar", "Det tar
+1–3 virkedager"), but not the customer's obligations or the shop's policies ("returneres innen 30 dager",
+"within 14 days of purchase"); or a customer reporting one ("you promised to call me"). The value is the
+clause as written; a clause ends at a sentence's end (not at "3.2.1" or "kl. 14") or at "but".
 """
 
 from __future__ import annotations
@@ -12,12 +21,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from knowledge.facts._base import Context, ExtractedFact, alternation, fact, squash
+from knowledge.facts._base import Context, ExtractedFact, alternation, fact, sentence_end, squash
+from knowledge.facts._lexicon import NOT_TRIED_VERBS, PAST_IRREGULAR, RELATIVE_DAYS, WEEKDAYS
 
 _I = re.IGNORECASE
-_CLAUSE_END = re.compile(
-    r"[.!?;\n]|\s(?:but|men|mais|however|although|men\s+det)\s|,\s(?:and\s+)?(?:but|men)\s"
-)
+_BUT = re.compile(r"\s(?:but|men|mais|however|although|men\s+det)\s|,\s(?:and\s+)?(?:but|men)\s")
 _MAX_CLAUSE = 160
 
 # Past forms of verbs of trying and fixing, after a subject ("I have ...", "jeg har ...", "kunden har ...").
@@ -75,21 +83,25 @@ _ADVERBS = (
 )
 _SUBJECT = r"(?:(?-i:I)|we|jeg|eg|jag|vi|me|kunden|kunde|the\s+customer|customer)"
 _AUX = r"(?:'ve|'d|\s+(?:have|has|had|har|hadde|hade|havde|did))?"
+_PAST_AFTER_SUBJECT_SET = frozenset(_PAST_SAFE + _PAST_AFTER_SUBJECT)
 _TRIED_SUBJECT_RE = re.compile(
     rf"(?<!\w){_SUBJECT}{_AUX}{_ADVERBS}\s+(?P<verb>{alternation(_PAST_SAFE + _PAST_AFTER_SUBJECT)})(?!\w)",
     _I,
 )
 _AFTER_CONJ = "|".join(f"(?<=\\s{w}\\s)" for w in ("and", "og", "och", "samt", "then", "så", "og så"))
 _TRIED_START_RE = re.compile(
-    rf"(?:^|(?<=[.!?\n])|(?<=[.!?,]\s)|{_AFTER_CONJ})\s*(?:(?:har|have|has|already|allerede|"
+    rf"(?:^|(?<=[.!?\n:;(])|(?<=[.!?,:;)]\s)|(?<=\s[–—-]\s)|(?<=[\U0001F300-\U0001FAFF\u2600-\u27BF])|"
+    rf"(?<=[\U0001F300-\U0001FAFF\u2600-\u27BF]\s)|{_AFTER_CONJ})\s*(?:(?:har|have|has|already|allerede|"
     rf"også|redan|alt)\s+)*(?P<verb>{alternation(_PAST_CLAUSE_START)})(?!\w)",
     _I,
 )
 
 
 def _clause_end(text: str, start: int) -> int:
-    m = _CLAUSE_END.search(text, start)
-    end = m.start() if m else len(text)
+    end = sentence_end(text, start)
+    m = _BUT.search(text, start, end)
+    if m:
+        end = m.start()
     if end - start > _MAX_CLAUSE:
         cut = text.rfind(" ", start, start + _MAX_CLAUSE)
         end = cut if cut > start else start + _MAX_CLAUSE
@@ -97,8 +109,8 @@ def _clause_end(text: str, start: int) -> int:
 
 
 def _is_question(text: str, start: int) -> bool:
-    m = _CLAUSE_END.search(text, start)
-    return m is not None and m.group(0) == "?"
+    end = sentence_end(text, start)
+    return end < len(text) and text[end] == "?" and _BUT.search(text, start, end) is None
 
 
 def find_tried(text: str, ctx: Context) -> Iterator[ExtractedFact]:
@@ -116,6 +128,215 @@ def find_tried(text: str, ctx: Context) -> Iterator[ExtractedFact]:
             if end - m.end("verb") < 2 and pattern is _TRIED_START_RE:
                 continue  # a lone past participle is not a clause
             yield fact("tried", text, start, end, squash(text[start:end]).lower(), 0.8)
+    yield from _past_clauses(text, ctx)
+    yield from _did_not_help(text)
+    yield from _test_results(text)
+
+
+# --- past clauses by their verb's form ------------------------------------------------------------------
+
+_CLAUSE_STARTS = re.compile(
+    r"(?:^|[.!?;:\n(•]|\s[–—-]\s|,\s|\s(?:og|and|och|samt|then|så|og\s+så|and\s+then|and\s+also|"
+    r"og\s+også|och\s+även|plus)\s|[\U0001F300-\U0001FAFF\u2600-\u27BF])",
+    re.IGNORECASE,
+)
+_TRIED_SUBJECTS = r"(?:(?-i:I)|we|jeg|eg|jag|vi|me|kunden|kunde|the\s+customer|customer)"
+_NOTE_SUBJECTS = r"(?:han|hun|ho|hon|he|she|they|dei|de)"
+_HAVE = r"(?:har|have|has|had|hadde|hade|havde|hev|hafði)"
+_ADVERB_LIST = (
+    "already", "also", "even", "just", "again", "allerede", "alt", "allereie", "redan", "også", "ogso", "òg",
+    "óg", "även", "nettopp", "nyss", "lige", "faktisk", "både", "first", "først", "först", "then", "så",
+    "da", "då", "nå", "no", "nu", "now", "selv", "sjølv", "själv", "myself", "ourselves", "self", "bare",
+    "berre", "bara", "kun", "only", "personally", "manually", "manuelt", "manuellt", "definitely",
+    "obviously", "selvfølgelig", "sjølvsagt", "självklart", "naturligvis", "jo", "vel", "også", "in",
+    "fact", "actually", "egentlig", "eigentleg", "egentligen", "ofte", "often", "several", "times",
+    "flere", "fleire", "flera", "ganger", "gonger", "gånger", "gange", "probably", "trolig", "truleg",
+    "troligen", "kanskje", "kanske", "måske", "maybe", "sikkert", "certainly", "endda", "endog", "tidligere",
+    "tidlegare", "tidigare", "previously", "before", "earlier", "akkurat",
+)  # fmt: skip
+_ADVERBS_RE = rf"(?:(?:{alternation(_ADVERB_LIST)})(?!\w)\s+)*+"
+_PAST_CLAUSE_RE = re.compile(
+    rf"\s*(?:(?:og|and|och|samt|then|så|plus)\s+)?"
+    rf"(?:(?P<subj>{_TRIED_SUBJECTS}|{_NOTE_SUBJECTS})(?![\w'’])(?P<aux>\s+{_HAVE}(?!\w)|'ve|’ve|'d|’d)?\s+"
+    rf"|(?P<aux2>{_HAVE})(?!\w)\s+)?"
+    rf"{_ADVERBS_RE}(?P<verb>[^\W\d_][\w'’-]*)",
+    re.IGNORECASE,
+)
+_EN_PAST = re.compile(r"[a-z]{2,}ed$")
+_NORDIC_PARTICIPLE = re.compile(r"[^\W\d_]{2,}(?:et|at|it|ad|a|t|dd|tt|te|de|ede|ade|dde|tte)$")
+_NORDIC_PRETERITE = re.compile(r"[^\W\d_]{2,}(?:et|te|de|ede|ade|dde|tte|a)$")
+_NOT_VERBS = frozenset(
+    {
+        "need", "feed", "seed", "bed", "red", "shed", "speed", "weed", "breed", "proceed", "succeed",
+        "exceed", "indeed", "embed", "et", "ett", "eit", "en", "ein", "ei", "a", "an", "the", "it", "det",
+        "den", "de",
+        "ikke", "ikkje", "inte", "ej", "not", "never", "aldri", "aldrig", "no", "nei", "nej", "ja", "yes",
+        "ska", "skal", "skall", "vil", "vill", "will", "would", "could", "should", "might", "must", "kan",
+        "kunne", "kunde", "må", "måste", "bør", "burde", "får", "ingen", "ingenting", "nothing", "none",
+        "problem", "problemer", "problems", "samma", "samme", "sama", "dette", "detta", "denne", "denna",
+        "mitt", "mi", "min", "mine", "my", "our", "vår", "vårt", "hatt", "haft", "fortsatt", "fortfarande",
+        "stadig", "framleis", "fremdeles", "still", "ennå", "enda", "endnu", "än", "ännu", "yet", "nett",
+        "lenge", "länge", "længe", "snart", "soon", "mange", "många", "mye", "mycket", "meget", "mykje",
+        "lita", "liten", "lille", "litet", "data", "rota", "tiltak", "inget", "intet", "noget", "något",
+        "noko", "noe", "nokon", "nogen", "någon", "allt", "hele", "helt", "hela", "heile", "lite",
+        "bra", "fint", "godt", "gott", "feil", "fel", "fejl", "rett", "rätt", "kontakt", "tilgang",
+        "tillgång", "adgang", "tid", "time", "plass", "plats", "råd", "lyst", "fått", "nettet", "internett",
+    }
+)  # fmt: skip
+_TRY_LEXICON = frozenset(
+    {
+        "tried", "restarted", "rebooted", "reinstalled", "uninstalled", "updated", "upgraded", "cleared",
+        "replaced", "swapped", "unplugged", "reconnected", "power-cycled", "reset", "retried", "checked",
+        "asked", "looked", "tested", "took", "put", "charged", "plugged", "switched", "turned", "followed",
+        "prøvd", "prøvde", "prøvet", "prøvt", "forsøkt", "forsøkte", "forsøgt", "forsøgte", "restartet",
+        "omstartet", "tilbakestilt", "nullstilt", "nulstillet", "byttet", "bytta", "skiftet", "skifta",
+        "oppdatert", "opdateret", "sjekket", "sjekka", "tjekket", "tjekkede", "kollat", "kollade",
+        "kontrollert", "kontrollerat", "spurt", "spurte", "spurgt", "spurgte", "frågat", "frågade",
+        "koblet", "kopla", "kopplat", "kopplade", "testet", "testa", "testat", "testede", "genstartet",
+        "startat", "provat", "försökt", "uppdaterat", "återställt", "nollställt", "freista",
+    }
+)  # fmt: skip
+
+
+_LOOKED = {
+    "sett": ("etter", "på", "igjennom", "gjennom"),
+    "set": ("efter", "på", "igennem"),
+    "så": ("etter", "efter", "på"),
+    "såg": ("etter", "på"),
+}
+
+
+def _past_verb(verb: str, *, subject: bool, have: bool, english: bool, particle: str = "") -> bool:
+    """Whether ``verb`` after a subject and/or "har/have" is the past form of an action verb.
+
+    English takes "-ed" only in the present perfect ("I've unplugged it"): "I stayed there" is a story.
+    """
+    low = verb.lower().strip("'’-")
+    if low in _TRY_LEXICON or low in _PAST_AFTER_SUBJECT_SET:
+        return True
+    if low in NOT_TRIED_VERBS or low in _NOT_VERBS or len(low) < 3:
+        return low in _LOOKED and (have or subject) and particle in _LOOKED[low]
+    if low in PAST_IRREGULAR:
+        return subject or have
+    if len(low) < 4:
+        return False
+    if english:
+        return have and subject and _EN_PAST.fullmatch(low) is not None
+    if have:
+        return _NORDIC_PARTICIPLE.fullmatch(low) is not None
+    return subject and _NORDIC_PRETERITE.fullmatch(low) is not None
+
+
+_THIRD_PERSON = frozenset({"han", "hun", "ho", "hon", "he", "she", "they", "dei", "de"})
+
+
+def _opens_sentence(text: str, boundary: re.Match[str]) -> bool:
+    """Whether a clause boundary starts a sentence or follows a greeting-like word or two ("Hei, har ...")."""
+    mark = boundary.group(0).strip()
+    if mark == ",":
+        sentence = re.split(r"[.!?;:\n]", text[max(0, boundary.start() - 40) : boundary.start()])[-1]
+        return len(sentence.split()) <= 2
+    return not any(ch.isalpha() for ch in mark)  # not after "og", "and", "och"
+
+
+def _past_clauses(text: str, ctx: Context) -> Iterator[ExtractedFact]:
+    """First-person or subjectless clauses whose verb has a past form ("Har sjekka med naboane")."""
+    for b in _CLAUSE_STARTS.finditer(text):
+        m = _PAST_CLAUSE_RE.match(text, b.end())
+        if m is None:
+            continue
+        subj = (m.group("subj") or "").lower()
+        if subj in _THIRD_PERSON and (ctx.role != "note" or (subj == "de" and not m.group("aux"))):
+            continue  # "han har byttet ..." in a note is the customer; "de" alone is also "the"
+        aux = (m.group("aux") or m.group("aux2") or "").strip().lower()
+        if not (subj or aux):
+            continue  # a bare verb starts a clause only from the lexicon (_TRIED_START_RE)
+        if not subj and not _opens_sentence(text, b):
+            continue  # "..., som har sökt sig dit": a subjectless "har" only opens a sentence
+        english = subj.split()[-1:] in (["i"], ["we"], ["customer"], ["he"], ["she"], ["they"])
+        english = english or aux in {"have", "has", "had", "'ve", "’ve", "'d", "’d"}
+        after = re.match(r"\s+(\w+)", text[m.end("verb") : m.end("verb") + 20])
+        particle = after.group(1).lower() if after else ""
+        if not _past_verb(
+            m.group("verb"), subject=bool(subj), have=bool(aux), english=english, particle=particle
+        ):
+            continue
+        start = m.start("subj") if subj else m.start("aux2")
+        if _is_question(text, start):
+            continue
+        end = _clause_end(text, m.end("verb"))
+        if end - m.end("verb") < 2:
+            continue  # "Har sjekka." alone says too little
+        yield fact("tried", text, start, end, squash(text[start:end]).lower(), 0.7)
+
+
+_NO_HELP = (
+    r"(?:didn't|did\s+not|doesn't|does\s+not|hasn't|has\s+not|haven't|have\s+not|won't|wouldn't)\s+"
+    r"(?:help|fix\s+it|fix\s+anything|change\s+anything|do\s+anything|make\s+a\s+difference)"
+    r"|made\s+no\s+difference|(?:hjalp|hjelpte|hjelper|hjälpte|hjälper|hjælper|hjelpte|hjelp)\s+"
+    r"(?:ikke|ikkje|inte|ej)"
+    r"|gjorde\s+ingen\s+(?:forskjell|forskjel|forskel|skillnad)|ingen\s+(?:forskjell|skillnad|forskel)"
+)
+_NO_HELP_RE = re.compile(rf"(?P<what>[^\n.!?;,:()–—]{{3,80}}?)\s+(?P<neg>{_NO_HELP})(?!\w)", re.IGNORECASE)
+_NO_HELP_INF_RE = re.compile(
+    rf"(?<!\w)(?:det|it|that|dette|detta)\s+(?:{_NO_HELP})\s+(?:å|att|at|to)\s+(?P<what>[^\n.!?;]{{3,80}})",
+    re.IGNORECASE,
+)
+_PRONOUN_ONLY = re.compile(
+    r"(?:(?:men|but|og|and|och|så|so|,)\s+)*(?:det|it|that|this|dette|detta|den|ingenting|nothing|ingen|"
+    r"none|dei|they|de|this\s+one|which|som|noe|något|noget|anything)",
+    re.IGNORECASE,
+)
+_LEAD_JUNK = re.compile(r"^(?:(?:but|men|and|og|och|så|so|however)\s+)+", re.IGNORECASE)
+
+
+def _did_not_help(text: str) -> Iterator[ExtractedFact]:
+    """What "didn't help" was tried: "new batteries didn't help", "det hjalp ikke å bytte kabel"."""
+    for m in _NO_HELP_RE.finditer(text):
+        what = m.group("what")
+        lead = _LEAD_JUNK.match(what.strip())
+        start = m.start("what") + (len(what) - len(what.lstrip())) + (lead.end() if lead else 0)
+        if _PRONOUN_ONLY.fullmatch(text[start : m.start("neg")].strip()) or _is_question(text, start):
+            continue
+        yield fact("tried", text, start, m.end(), squash(text[start : m.end()]).lower(), 0.65)
+    for m in _NO_HELP_INF_RE.finditer(text):
+        end = _clause_end(text, m.start("what"))
+        yield fact("tried", text, m.start(), end, squash(text[m.start() : end]).lower(), 0.65)
+
+
+_WORKS = (
+    r"virker|virket|fungerer|fungerte|fungerar|fungerade|funkar|funkade|funker|funka|verkar|works|worked|"
+    r"virkar|verkade"
+)
+_TEST_MARK = (
+    r"direkte|direkt|directly|straight\s+(?:in|into|to)|rett\s+(?:i|inn|på)|"
+    r"med\s+(?:en|ein|ett|et)\s+(?:annen|anna|annan|anden|andre|annat|andet|ny|nytt|ny)|"
+    r"with\s+(?:another|a\s+different|a\s+new)|på\s+(?:en|ein|ett|et)\s+(?:annen|anna|annan|anden|annat|andet)|"
+    r"on\s+(?:another|a\s+different)|i\s+(?:en|ein|ett|et)\s+(?:annen|anna|annan|anden|annat|andet)"
+)
+_TEST_RE = re.compile(
+    rf"(?<!\w)(?:{_TEST_MARK})(?!\w)[^\n.!?;]*?(?<!\w)(?:{_WORKS})(?!\w)|(?<!\w)(?:{_WORKS})(?!\w)[^\n.!?;]*?"
+    rf"(?<!\w)(?:{_TEST_MARK})(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _test_results(text: str) -> Iterator[ExtractedFact]:
+    """A test and its outcome: "Pc direkte i fiberboks virker", "works fine with another cable"."""
+    for m in _TEST_RE.finditer(text):
+        start = max(
+            (b.end() for b in _SENTENCE_OR_CLAUSE.finditer(text, 0, m.start())),
+            default=0,
+        )
+        while start < m.start() and not text[start].isalnum():
+            start += 1
+        if _is_question(text, start):
+            continue
+        end = _clause_end(text, m.end())
+        yield fact("tried", text, start, end, squash(text[start:end]).lower(), 0.65)
+
+
+_SENTENCE_OR_CLAUSE = re.compile(r"[.!?;:\n]\s|\n|,\s(?:og|and|och|men|but)\s|^")
 
 
 # --- promises --------------------------------------------------------------------------------------------
@@ -178,6 +399,163 @@ def find_promises(text: str, ctx: Context) -> Iterator[ExtractedFact]:
                 continue
             end = _clause_end(text, m.end())
             yield fact("promise", text, m.start(), end, squash(text[m.start() : end]).lower(), 0.75)
+    if ctx.role != "customer":
+        yield from _frame_promises(text)
+        yield from _we_present_promises(text)
+
+
+# --- promises by time frame and by first-person-plural present ------------------------------------------
+
+_UNIT = (
+    r"(?:timer|time|timar|timmar|timme|hours?|hrs?|minutter|minutt|minuter|minut|minutes?|mins?|dager|dagar|"
+    r"dage|dag|days?|døgn|dygn|virkedager|virkedagar|virkedage|virkedag|vyrkedagar|vyrkedag|yrkedagar|"
+    r"arbeidsdager|arbeidsdagar|arbetsdagar|arbetsdag|arbejdsdage|arbejdsdag|hverdage|hverdager|hverdag|"
+    r"vardagar|vardag|bankdagar|bankdager|bankdage|bankdag|working\s+days?|business\s+days?|work\s+days?|"
+    r"bank\s+days?|uker|uke|veker|veke|veckor|vecka|uger|uge|weeks?|måneder|månader|månadar|months?)"
+)
+_WORKING_UNIT = (
+    r"(?:virkedager|virkedagar|virkedage|vyrkedagar|yrkedagar|arbeidsdager|arbeidsdagar|arbetsdagar|"
+    r"arbejdsdage|hverdage|hverdager|vardagar|bankdagar|bankdager|bankdage|working\s+days|business\s+days|"
+    r"work\s+days|bank\s+days)"
+)
+_AMOUNT_WORD = (
+    r"(?:\d{1,3}(?:\s*[–-]\s*\d{1,3})?|en|ein|ei|ett|et|eitt|one|a|an|to|två|two|tre|three|fire|fyra|four|"
+    r"fem|five|seks|sex|six|sju|syv|seven|ti|tio|ten|fjorten|fjórtan|fourteen|par|couple\s+of|few|noen|"
+    r"nokre|några|nogle)"
+)
+_WHEN_WORDS = (
+    rf"(?:{alternation(WEEKDAYS)}|{alternation(RELATIVE_DAYS)}|end\s+of\s+(?:the\s+)?(?:day|week|month)|"
+    r"utgangen\s+av\s+\w+|slutten\s+av\s+\w+|slutet\s+av\s+\w+|udgangen\s+af\s+\w+|midnatt|midnat|midnight|"
+    r"lunsj|lunch|frokost|kl\.?\s*\d|klokka\s*\d|klokken\s*\d|klockan\s*\d|\d{1,2}[./]\d{1,2}|\d{1,2}\.\s*\w+|"
+    r"\d{1,2}(?:st|nd|rd|th)?\s+(?:januar\w*|februar\w*|mars|marts|march|april|mai|maj|may|juni|june|juli|"
+    r"july|august\w*|september|oktober|october|november|desember|december))"
+)
+_FRAME_RE = re.compile(
+    rf"(?<!\w)(?:(?:innen|innan|inom|inden(?:\s+for)?|within|senest|seinast|senast|no\s+later\s+than|"
+    rf"ikke\s+senere\s+enn|i\s+løpet\s+av|i\s+løbet\s+af|i\s+løpet\s+av|under|in\s+the\s+(?:next|coming)|"
+    rf"om|in)\s+(?:(?:de|dei|the)\s+)?(?:(?:neste|nästa|næste|kommende|kommande|next|coming)\s+)?"
+    rf"{_AMOUNT_WORD}\s*{_UNIT}"
+    rf"|(?:innen|innan|inom|inden|within|senest|seinast|senast|by|før|føre|före|before|until|no\s+later\s+than)"
+    rf"\s+(?:(?:neste|nästa|næste|next|this|denne|denna|på|on|the)\s+)?{_WHEN_WORDS}"
+    rf"|\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?\s+{_WORKING_UNIT}"
+    rf"|(?:i\s+løpet\s+av|i\s+løbet\s+af|i\s+laupet\s+av|under|during|in\s+the\s+course\s+of|later|senere|seinare|"
+    rf"senare)\s+(?:dagen|dagens|uka|uken|veka|veckan|ugen|morgendagen|morgondagen|the\s+day|the\s+week|today|"
+    rf"i\s+dag|idag))(?!\w)",
+    re.IGNORECASE,
+)
+_NOT_COMMITMENT = re.compile(
+    r"(?<!\w)(?:må|måste|must|have\s+to|has\s+to|need\s+to|needs\s+to|skal\s+du|ska\s+du|"
+    r"(?:should|bør|burde|borde)(?!\s+(?:see|receive|get|hear|arrive|have|be|få|se|sjå|motta|høre|høyre|"
+    r"höra|ha|komme|kome|komma|være|vere|vara))|"
+    r"du\s+skal|du\s+ska|du\s+må|dere\s+må|you'll\s+need|you\s+need|husk|remember|please|vennligst|venligst|"
+    r"vänligen|gjerne|gärna|gerne|can\s+be|could\s+be|may\s+be|kan\s+\w+(?:es|as|s)|kunne\s+\w+s|"
+    r"you\s+can|du\s+kan|dere\s+kan|de\s+kan|ni\s+kan|you\s+have|du\s+har|dere\s+har|de\s+har|ni\s+har|"
+    r"hvis|dersom|om\s+du|om\s+dere|om\s+ni|if|ifall|såfremt|gäller|gjelder|gjeld|gælder|applies|apply|"
+    r"angrerett\w*|ångerrätt\w*|fortrydelsesret\w*|returrett\w*|right\s+of\s+withdrawal|"
+    r"of\s+(?:the\s+)?(?:purchase|receipt|receiving|delivery|the\s+date|moving|buying)|"
+    r"(?:etter|efter|fra|från|after|from)\s+(?:kjøp\w*|köp\w*|køb\w*|purchase|mottak\w*|mottagande\w*|"
+    r"modtagelse\w*|levering\w*|leverans\w*|delivery|receipt|receiving)|"
+    r"wait|vent|vente|vänta|venta|afvent|avvent|ble|blei|vart|blev|was|were|has\s+been|have\s+been|"
+    r"had\s+been|har\s+vært|har\s+vore|har\s+varit|"
+    r"har\s+været|usually|normally|normalt|vanligvis|vanligtvis|typically|typisk|pleier|brukar|plejer)(?!\w)",
+    re.IGNORECASE,
+)
+_FRAME_CLAUSE_START = re.compile(
+    r"(?:[.!?;:\n]\s*|,\s+(?:(?:og|and|och|men|but|så|so)\s+)?|\s(?:og|and|och|samt|men|but)\s+|^)",
+    re.IGNORECASE,
+)
+_FRAME_CLAUSE_END = re.compile(r",\s+(?:og|and|och|men|but|så|so)\s|\s(?:but|men)\s", re.IGNORECASE)
+
+
+_RELATIVE_TO = re.compile(r"\s+(?:of|prior\s+to|før|före|inför)(?!\w)", re.IGNORECASE)
+
+
+def _frame_promises(text: str) -> Iterator[ExtractedFact]:
+    """Clauses in which the company commits to a time frame ("Du får fakturaen inden for 24 timer")."""
+    for m in _FRAME_RE.finditer(text):
+        if _RELATIVE_TO.match(text, m.end()):
+            continue  # "within 40 days of your birthday": a rule, not a commitment
+        start = max((b.end() for b in _FRAME_CLAUSE_START.finditer(text, 0, m.start())), default=0)
+        end = sentence_end(text, m.end())
+        cut = _FRAME_CLAUSE_END.search(text, m.end(), end)
+        end = cut.start() if cut else end
+        clause = text[start:end]
+        if not clause.strip() or _NOT_COMMITMENT.search(clause) or _NEGATION.search(clause):
+            continue
+        if _is_question(text, start):
+            continue
+        yield fact("promise", text, start, end, squash(clause).lower(), 0.65)
+
+
+_PRESENT = re.compile(r"[^\W\d_]{2,}(?:er|ar|ér)$")
+_NOT_PROMISE_PRESENT = frozenset(
+    {
+        "er", "har", "kan", "ser", "beklager", "beklagar", "forstår", "förstår", "håper", "hoppas", "tror",
+        "ønsker", "önskar", "trenger", "treng", "behøver", "behöver", "anbefaler", "anbefalar",
+        "rekommenderar", "mener", "meiner", "menar", "synes", "tycker", "takker", "takkar", "tackar",
+        "gleder", "gleer", "heter", "heiter", "hedder", "ligger", "står", "mangler", "manglar", "saknar",
+        "finner", "finn", "hører", "høyrer", "hör", "vet", "veit", "ved", "forklarer",
+        "förklarar", "jobber", "jobbar", "arbeider", "arbetar", "arbejder", "bruker", "brukar", "bruger",
+        "använder", "tilbyr", "tilbyder", "erbjuder", "selger", "sel", "säljer", "sælger",
+        "mottar", "tar", "får", "gir", "gjev", "ger", "giver", "lar", "later",
+        "venter", "ventar", "väntar", "skriver", "svarer", "svarar", "ber", "spør", "frågar",
+        "spørger", "anser", "vurderer", "vurderar", "bekrefter", "bekräftar", "bekræfter", "registrerer",
+        "registrerar", "noterer", "noterar", "kjenner", "känner", "kender", "kommer", "kjem",
+    }
+)  # fmt: skip
+_WE_PRESENT_RE = re.compile(
+    rf"(?<!\w)(?P<subj>vi|me)(?:\s+(?:{alternation(_ADVERB_LIST)}|straks|gjerne|med\s+en\s+gang|"
+    rf"med\s+ein\s+gong))*\s+(?P<verb>[^\W\d_]+)(?!\w)"
+    rf"|(?:^|(?<=[.!?,:;\n]\s)|(?<=[.!?,:;\n]))(?:(?:da|så|då|nå|no|nu|så\s+snart)\s+)?(?P<verb2>[^\W\d_]+)"
+    rf"\s+(?:vi|me)(?!\w)",
+    re.IGNORECASE,
+)
+_TIME_HINT = re.compile(
+    rf"(?<!\w)(?:{_WHEN_WORDS}|formiddag\w*|ettermiddag\w*|eftermiddag\w*|förmiddag\w*|snarest|snarast|straks|"
+    rf"så\s+snart|så\s+fort|as\s+soon\s+as|asap|med\s+en\s+gang|med\s+ein\s+gong|med\s+det\s+samme|"
+    rf"i\s+løpet\s+av|i\s+løbet\s+af|under\s+dagen|later\s+today|senere\s+i\s+dag|seinare\s+i\s+dag|"
+    rf"senare\s+idag|senare\s+i\s+dag|neste\s+uke|nästa\s+vecka|næste\s+uge|neste\s+veke|next\s+week)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+_WE_AND_RE = re.compile(
+    r"(?<!\w)(?:vi|me)\s+[^.!?\n]{1,80}?\s(?:og|och|samt)\s+(?P<verb>[^\W\d_]+)(?!\w)", re.IGNORECASE
+)
+
+
+def _we_present_promises(text: str) -> Iterator[ExtractedFact]:
+    """Our present tense with a time or a verb of service: "vi henter den torsdag", "Da sjekker vi om ..."."""
+    for m in _WE_PRESENT_RE.finditer(text):
+        verb = (m.group("verb") or m.group("verb2") or "").lower()
+        if verb in _NOT_PROMISE_PRESENT and verb not in _SERVICE_PRESENT:
+            continue
+        if not _PRESENT.fullmatch(verb) and verb not in _SERVICE_PRESENT:
+            continue
+        start = m.start()
+        if _is_question(text, start):
+            continue
+        end = _clause_end(text, m.end())
+        clause = text[start:end]
+        if _NEGATION.search(clause) or (verb not in _SERVICE_PRESENT and not _TIME_HINT.search(clause)):
+            continue
+        if _NOT_COMMITMENT.search(clause) and verb not in _SERVICE_PRESENT:
+            continue
+        yield fact("promise", text, start, end, squash(clause).lower(), 0.7)
+    for m in _WE_AND_RE.finditer(text):  # "Vi har oprettet sag ... og sender en returlabel i dag"
+        verb = m.group("verb").lower()
+        if verb in _NOT_PROMISE_PRESENT or not (_PRESENT.fullmatch(verb) or verb in _SERVICE_PRESENT):
+            continue
+        end = _clause_end(text, m.end())
+        clause = text[m.start("verb") : end]
+        if _is_question(text, m.start()) or _NEGATION.search(clause) or _NOT_COMMITMENT.search(clause):
+            continue
+        if verb in _SERVICE_PRESENT or _TIME_HINT.search(clause):
+            yield fact("promise", text, m.start("verb"), end, squash(clause).lower(), 0.65)
+
+
+_SERVICE_PRESENT = frozenset(v for v in _PROMISE_VERBS if " " not in v and _PRESENT.fullmatch(v))
+_NEGATION = re.compile(r"(?<!\w)(?:not|never|ikke|ikkje|inte|ej|aldri|aldrig|n't)(?!\w)", re.IGNORECASE)
 
 
 _INFINITIVES = frozenset(

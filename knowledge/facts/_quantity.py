@@ -58,7 +58,10 @@ def find_amounts(text: str, ctx: Context) -> Iterator[ExtractedFact]:
         cur = m.group("cur") or m.group("dash")
         if not cur:
             continue
-        yield fact("amount", text, m.start(), m.end(), _amount(m.group("num"), cur, ctx.language), 0.9)
+        end = m.end()
+        if text[end - 1] == "." and re.match(r"\s*(?:$|[A-ZÆØÅÄÖ\n])", text[end : end + 3]):
+            end -= 1  # "5 990 kr. It's ...": the dot ends the sentence
+        yield fact("amount", text, m.start(), end, _amount(m.group("num"), cur, ctx.language), 0.9)
 
 
 # --- counts ----------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ _WEEKDAY_RE = re.compile(
     rf"(?P<past>s)?(?!\w)(?:\s+(?P<after>{alternation(WEEKDAY_AFTER)})(?!\w))?",
     _I,
 )
+_CLOCK_BEFORE_DAY = re.compile(r"(?:kl\.?|klokka|klokken|klockan)\s*\d{1,2}(?:[:.]\d\d)?\s*$", _I)
 _PAST_WEEKDAY_LEAD = re.compile(r"(?:^|\s)i\s+$", _I)
 
 
@@ -107,6 +108,8 @@ def find_dates(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
             continue
         if m.group("lead") is None and m.group("unit") is None:
             continue  # "4th floor": an ordinal alone is not a date
+        if _CLOCK_BEFORE_DAY.search(text, max(0, m.start() - 20), m.start()):
+            continue  # "fra kl. 9 til 11.": the end of a time window, not the 11th
         rel = (m.group("rel") or "").lower()
         when = (
             " next month" if rel in {"next", "neste", "nästa", "næste"} else " of this month" if rel else ""
@@ -226,11 +229,127 @@ def _clock(groups: dict[str, str | None]) -> str | None:
     return f"{hour:02d}:{minute:02d}"
 
 
-def find_times(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
-    """Clock times, normalised to "HH:MM"."""
+def find_times(text: str, ctx: Context) -> Iterator[ExtractedFact]:
+    """Clock times, normalised to "HH:MM", and time windows ("after 14:00", "10:00-12:00", "morning")."""
+    yield from find_time_windows(text, ctx)
     for pattern in _TIME_RES:
         for m in pattern.finditer(text):
             clock = _clock(m.groupdict())
             if clock is None:
                 continue
             yield fact("time", text, m.start(), m.end(), clock, 0.85)
+
+
+# --- time windows ----------------------------------------------------------------------------------------
+
+_KL = r"(?:(?P<kl{n}>kl\.?|klokka|klokken|klockan|kloka)\s*)?"
+_CLOCK = r"(?P<h{n}>[0-2]?\d)(?:[:.](?P<m{n}>[0-5]\d))?(?:\s?(?P<ap{n}>[ap]\.?m\.?|[ap]m\b))?"
+_AFTER_WORDS = {
+    "etter": "after", "efter": "after", "after": "after", "fra": "from", "från": "from", "frå": "from",
+    "from": "from", "før": "before", "føre": "before", "före": "before", "innan": "before",
+    "before": "before", "until": "before", "till": "before", "til": "before", "by": "before",
+    "senest": "before", "seinast": "before", "senast": "before", "innen": "before", "inom": "before",
+    "inden": "before",
+}  # fmt: skip
+_WINDOW_AFTER_RE = re.compile(
+    rf"(?<!\w)(?P<rel>{alternation(_AFTER_WORDS)})\s+{_KL.format(n='')}{_CLOCK.format(n='')}"
+    r"(?![\d:]|[.,]\d|\w)",
+    _I,
+)
+_WINDOW_BETWEEN_RE = re.compile(
+    rf"(?<!\w)(?P<lead>mellom|mellan|mellem|between|fra|från|frå|from)?\s*{_KL.format(n='1')}"
+    rf"{_CLOCK.format(n='1')}\s*(?:og|och|and|til|till|to|–|—|-)\s*{_KL.format(n='2')}{_CLOCK.format(n='2')}"
+    r"(?![\d:]|[.,]\d|\w)",
+    _I,
+)
+# After a bare hour only words that leave it a time: "efter 14", "mellom 10 og 12 i morgen"; not "14 dagar".
+_FOLLOW_OK = re.compile(
+    r"\s*(?:$|[.,!?;:)\n]|(?:og|and|och|eller|or|i|on|på|om|hvis|if|men|but|så|so|then|da|då|please|takk|"
+    r"tack|tak|thanks|today|tomorrow|idag|imorgen|imorgon|i\s+dag|i\s+morgen|i\s+morgon|o'clock|"
+    r"[ap]\.?m\.?|ish|or\s+so|ca|cirka|hver|every|alle|(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+    r"mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|måndag|tisdag|lördag|söndag|tysdag|laurdag|"
+    r"sundag|formiddag\w*|ettermiddag\w*|eftermiddag\w*|förmiddag\w*|morning|afternoon|evening|kveld\w*|"
+    r"kväll\w*|aften\w*)(?!\w))",
+    _I,
+)
+_PERIODS: dict[str, str] = {
+    "formiddag": "morning", "formiddagen": "morning", "förmiddag": "morning", "förmiddagen": "morning",
+    "føremiddag": "morning", "føremiddagen": "morning", "ettermiddag": "afternoon",
+    "ettermiddagen": "afternoon", "eftermiddag": "afternoon", "eftermiddagen": "afternoon",
+    "kvelden": "evening", "kvällen": "evening", "aftenen": "evening", "morgenen": "morning",
+    "morgonen": "morning", "morning": "morning", "afternoon": "afternoon",
+    "evening": "evening", "lunsj": "midday", "lunch": "midday", "lunchtid": "midday", "lunsjtid": "midday",
+}  # fmt: skip
+_PERIOD_RE = re.compile(
+    r"(?<!\w)(?:(?P<lead>i|på|om|in\s+the|this|tomorrow|today|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+    r"i\s+morgen|i\s+morgon|imorgen|imorgon|i\s+dag|idag|mandag|tirsdag|onsdag|torsdag|fredag|lørdag|"
+    r"søndag|måndag|tisdag|lördag|söndag|tysdag|laurdag|sundag|til|till|rundt|kring|omkring|around|by|"
+    r"before|after|før|etter|efter|före|innan|inden|innen|inom)\s+)?"
+    rf"(?P<period>{alternation(_PERIODS)})(?!\w)",
+    _I,
+)
+_CLOCK_AFTER = re.compile(r"\s*(?:at\s+|kl\.?\s*|klokka\s+|klockan\s+)?\d", _I)
+_CLOCK_BEFORE = re.compile(
+    r"(?:\d|half\s+past\s+\w+|quarter\s+(?:past|to)\s+\w+|o'clock|[ap]\.?m\.?)\s*(?:o'clock\s*)?$", _I
+)
+_GREETING_BEFORE = re.compile(r"(?:god|goda|gode|good|godt)\s+$", _I)
+
+
+def _window_clock(h: str, m: str | None, ap: str | None) -> str | None:
+    return _clock({"h": h, "m": m, "ap": ap})
+
+
+def find_time_windows(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
+    """Time windows: "etter kl. 15", "efter 14", "after 2 pm", "mellom 10 og 12", "onsdag formiddag"."""
+    yield from _after_before(text)
+    yield from _between(text)
+    yield from _periods(text)
+
+
+def _after_before(text: str) -> Iterator[ExtractedFact]:
+    for m in _WINDOW_AFTER_RE.finditer(text):
+        explicit = bool(m.group("kl") or m.group("m") or m.group("ap"))
+        rel = _AFTER_WORDS[m.group("rel").lower()]
+        if not explicit:
+            hour = int(m.group("h"))
+            if m.group("rel").lower() not in {"etter", "efter", "før", "före", "innan"}:
+                continue  # "til 12", "after 18", "innen 2": too often a count or an age
+            if not 6 <= hour <= 23 or not _FOLLOW_OK.match(text, m.end()):
+                continue
+        clock = _window_clock(m.group("h"), m.group("m"), m.group("ap"))
+        if clock is not None:
+            yield fact("time", text, m.start(), m.end(), f"{rel} {clock}", 0.8)
+
+
+def _between(text: str) -> Iterator[ExtractedFact]:
+    for m in _WINDOW_BETWEEN_RE.finditer(text):
+        if not (m.group("lead") or m.group("kl1")):
+            continue
+        explicit = bool(m.group("kl1") or m.group("m1") or m.group("ap1") or m.group("ap2"))
+        if not explicit and not _FOLLOW_OK.match(text, m.end()):
+            continue
+        h1, h2 = int(m.group("h1")), int(m.group("h2"))
+        ap2 = m.group("ap2")
+        first = _window_clock(m.group("h1"), m.group("m1"), m.group("ap1") or (ap2 if h1 <= h2 else None))
+        if h2 < h1 and h2 <= 12 and not ap2:
+            h2 += 12  # "from 9 to 5"
+        second = _window_clock(str(h2), m.group("m2"), ap2)
+        if first is None or second is None or (not explicit and not (6 <= h1 <= 23)):
+            continue
+        yield fact("time", text, m.start(), m.end(), f"{first}-{second}", 0.8)
+
+
+def _periods(text: str) -> Iterator[ExtractedFact]:
+    for m in _PERIOD_RE.finditer(text):
+        period = m.group("period").lower()
+        lead = (m.group("lead") or "").lower()
+        if period in {"morning", "afternoon", "evening", "lunch", "morgenen", "morgonen"} and not lead:
+            continue  # "Good morning", "lunch": no time window on their own
+        if _GREETING_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+            continue
+        if _CLOCK_AFTER.match(text, m.end()) or _CLOCK_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+            continue  # "3:30 in the afternoon", "kl 10 på formiddagen": the clock time says it all
+        if lead == "i" and period in {"morning", "afternoon", "evening"}:
+            continue
+        start = m.start() if lead in {"i", "på", "om"} or lead.startswith("in") else m.start("period")
+        yield fact("time", text, start, m.end(), _PERIODS[period], 0.7)

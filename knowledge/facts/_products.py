@@ -1,0 +1,233 @@
+"""Products: a brand and a model ("Sony WH-1000XM5", "Nordlys Vista 55", "Aura ANC"), a bare model ("min
+AX3000"), a screen size ("65 inch TV") and the names of the workspace's own catalogue.
+
+A well-known brand may take any model; a model that mixes letters and digits ("AX3000", "5G") makes any
+capitalised name before it a product. A plain number ("Vista 55") or an acronym ("Aura ANC") is a model only
+where a product is spoken of: in brackets, after a determiner, a possessive, a count or a verb of buying,
+or before a product noun ("Aura ANC headphones"); otherwise "Under 18", "Section 8" and "Bring AS" would be
+products too. Label words and verbs are never part of the value ("Kjøpte Nordlys AX3000" -> "Nordlys
+AX3000", "Returnummer R-48301556-1" is no product).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from knowledge.facts._base import Context, ExtractedFact, fact, squash
+from knowledge.facts._entities import LEADING_JUNK, UP
+from knowledge.facts._lexicon import (
+    MONTHS,
+    NORDIC_CITIES,
+    NOT_BRANDS,
+    NOT_MODEL_ACRONYMS,
+    NOT_NAMES,
+    NOT_PRODUCT_HEADS,
+    NUMBER_WORDS,
+    PRODUCT_BRANDS,
+    PRODUCT_DETERMINERS,
+    PRODUCT_NOUNS,
+    PRODUCT_VERBS,
+    WEEKDAYS,
+)
+
+_BRAND_TOKEN = rf"(?:[{UP}][^\W\d_]*(?:[-&+][^\W\d_]+)*|[a-z]{{1,2}}[{UP}][^\W\d_]*)"
+_MODEL_TOKEN = r"(?:[A-Za-z]*-?\d[\w-]*|[A-Z]{2,4}(?![\w-]))"
+_MODEL_TAIL = (
+    r"(?:Pro|Max|Plus|Mini|Ultra|Lite|Air|SE|FE|XL|Edge|Neo|Series|Gen\s?\d"
+    r"|\d{1,4}\s?(?:GB|TB)(?!\w)|\d{1,4}[A-Za-z]*|[A-Z]{1,3}\d+\w*"
+    rf"|[{UP}][a-zæøåäöü]{{2,}}(?![\w-]))"
+)
+_PRODUCT_RE = re.compile(
+    rf"(?<![\w-])(?P<brand>{_BRAND_TOKEN}(?:[ \t]+{_BRAND_TOKEN}){{0,2}})[ \t]+(?P<model>{_MODEL_TOKEN})"
+    rf"(?P<tail>(?:[ \t]+{_MODEL_TAIL})*)(?![\w-])"
+)
+# A model on its own: letters then digits ("AX3000", "S23"), maybe a capitalised word ("AX3000 Satellitt").
+_BARE_MODEL_RE = re.compile(
+    rf"(?<![\w-])(?P<model>[A-Z]{{1,4}}\d{{2,5}}[A-Z]{{0,2}})(?P<tail>(?:[ \t]+{_MODEL_TAIL})*)(?![\w-])"
+)
+_SCREEN_RE = re.compile(
+    r"(?<![\w.,])(?P<size>\d{2,3})[ \t]?-?[ \t]?(?:inch|in\.|tommer|tommers|tomme|tum|tums|\"|”|″)"
+    r"(?:[ \t]+[^\W\d_]+)?[ \t]+(?P<noun>tv(?:-?en|:n|'en)?|television|skjerm|skjermen|skärm|skærm|screen"
+    r"|monitor)(?!\w)",
+    re.IGNORECASE,
+)
+_ID_SHAPE = re.compile(r"[A-Za-z]{0,4}-?\d{5,}(?:-\d+)?|[A-Z]{1,4}-\d{4,}(?:-\d{1,3})?")
+_LABEL_END = re.compile(
+    r"(?:nummer|nummeret|numret|numre|nr|no|id|kode|koden|kod|code|number|ref|referanse|referens)$", re.I
+)
+_LOWER_RUN = re.compile(r"[^\W\d_A-Z]{3,}")
+_ORDINAL = re.compile(r"\d{1,4}(?:st|nd|rd|th|e|a|de|te|ste|nde|ne)", re.IGNORECASE)
+_UNIT_AFTER = re.compile(
+    r"[ \t]*(?:%|kr\b|,-|:-|år|ar\b|years?|days?|dager|dagar|dage|døgn|dygn|timer|timmar|hours?|min|"
+    r"minutter|minuter|minutes|uker|veker|veckor|uger|weeks?|måneder|månader|månedar|months?|mnd|prosent|"
+    r"procent|percent|stk|st\b|pcs|ganger|gonger|gånger|gange|times|personer|people|persons)",
+    re.IGNORECASE,
+)
+# Verbs of arriving, working and failing: after them a name and a number is a thing ("Vista 50 kom i går").
+_STATE_VERB_AFTER = re.compile(
+    r"[ \t]+(?:kom|kommer|kjem|kam|er|är|var|vart|blev|ble|blei|har|hadde|hade|havde|fungerer|fungerar|"
+    r"funkar|virker|virkar|lader|laddar|is|was|has|had|works|worked|stopped|keeps|won't|doesn't|isn't|wasn't|"
+    r"gikk|gick|gjekk|sluttet|slutta|slutade|stoppet|stoppa|viser|visar|syner|lyser|blinker|blinkar|"
+    r"mangler|manglar|saknar|arrived|came|broke|died|døde|dog|startet|starter|startar|går|henger|"
+    r"hänger|hænger|fryser|krasjer|kraschar|ankom|leveres|levereras|blir|bliver|vart)(?!\w)",
+    re.IGNORECASE,
+)
+_PAST_MORPHOLOGY = re.compile(r"(?:te|de|et|ed|ade|dde|tte)$", re.IGNORECASE)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n(]|[^\w\s,'\"-])\s*$")
+_NUMBER_WORDS = frozenset(w for words in NUMBER_WORDS.values() for w in words)
+_STOP = NOT_BRANDS | NOT_PRODUCT_HEADS | LEADING_JUNK
+
+
+def find_products(text: str, ctx: Context) -> Iterator[ExtractedFact]:
+    """Product models, screen sizes and the catalogue's product names."""
+    yield from _catalogue(text, ctx.products)
+    for m in _PRODUCT_RE.finditer(text):
+        found = _branded(text, m)
+        if found is not None:
+            yield found
+    for m in _BARE_MODEL_RE.finditer(text):
+        model = m.group("model")
+        if model in NOT_MODEL_ACRONYMS or not _in_product_context(text, m.start(), m.end(), strong=True):
+            continue
+        end = _tail_end(m)
+        yield fact("product", text, m.start(), end, squash(text[m.start() : end]), 0.6)
+    for m in _SCREEN_RE.finditer(text):
+        yield fact("product", text, m.start(), m.end(), squash(m.group(0)), 0.6)
+
+
+def _branded(text: str, m: re.Match[str]) -> ExtractedFact | None:
+    """A product from a brand-and-model match, or None when the words are no product."""
+    brand_start = m.start("brand")
+    words = m.group("brand").split()
+    offsets = [brand_start + w.start() for w in re.finditer(r"\S+", m.group("brand"))]
+    i = 0
+    while i < len(words) and _not_brand_word(text, words[i], offsets[i], lone=len(words) - i == 1):
+        i += 1
+    if i == len(words):
+        return None
+    words, start = words[i:], offsets[i]
+    lowered = [w.lower() for w in words]
+    if any(w in NOT_PRODUCT_HEADS or w in MONTHS or w in WEEKDAYS or _LABEL_END.search(w) for w in lowered):
+        return None
+    model = m.group("model")
+    if _LOWER_RUN.search(model) or _ID_SHAPE.fullmatch(model) or _ORDINAL.fullmatch(model):
+        return None  # "1900-tallet" is a word, "R-48301556-1" an id, "11th" an ordinal
+    known = any(w in PRODUCT_BRANDS for w in lowered) or any(
+        w[:1].islower() and any(c.isupper() for c in w) for w in words
+    )
+    mixed = any(ch.isalpha() for ch in model) and any(ch.isdigit() for ch in model)
+    acronym = model.isalpha()
+    end = _tail_end(m)
+    if known:
+        if not mixed and not acronym and len(model) > 5:
+            return None  # a long number after a word is an id, not a model
+        conf = 0.85
+    elif mixed:
+        if len(words) == 1 and words[0].isupper() and len(words[0]) <= 2:
+            return None
+        conf = 0.7
+    elif acronym:
+        if model in NOT_MODEL_ACRONYMS or len(words) > 1 or words[0].isupper():
+            return None
+        if not _in_product_context(text, start, end, strong=True):
+            return None
+        conf = 0.6
+    else:
+        if len(model) > 4 or (len(model) == 4 and model[:2] in {"19", "20"}):
+            return None  # a year or an id, not a model
+        if _UNIT_AFTER.match(text, m.end("model")):
+            return None
+        several = len(words) > 1 and all(w[:1].isupper() and not w.isupper() for w in words)
+        state = _STATE_VERB_AFTER.match(text, end) is not None  # "Vista 50 kom i går med ripe"
+        if not (several or state or _in_product_context(text, start, end, strong=False)):
+            return None
+        conf = 0.6
+    return fact("product", text, start, end, squash(text[start:end]), conf)
+
+
+def _not_brand_word(text: str, word: str, offset: int, *, lone: bool) -> bool:
+    """Whether a leading word of a brand is a label, a function word or a sentence-initial verb."""
+    low = word.lower().strip(".,")
+    if low in _STOP or low in NOT_NAMES or low in PRODUCT_VERBS or _LABEL_END.search(low):
+        return True
+    if lone:
+        return False
+    at_start = _SENTENCE_START.search(text, max(0, offset - 3), offset) is not None or offset == 0
+    return at_start and _PAST_MORPHOLOGY.search(low) is not None and len(low) >= 5
+
+
+def _tail_end(m: re.Match[str]) -> int:
+    """The end of a match without a trailing capitalised word that is no part of a model name."""
+    tail = m.group("tail")
+    if not tail:
+        return m.end()
+    pieces = list(re.finditer(r"\S+(?:\s?(?:GB|TB))?", tail))
+    end = m.start("tail")
+    for piece in pieces:
+        word = piece.group(0)
+        low = word.lower()
+        if word[:1].isupper() and word[1:].islower() and word.isalpha() and len(word) > 2:
+            if low in _STOP or low in NOT_NAMES or low in NORDIC_CITIES or low in MONTHS or low in WEEKDAYS:
+                break
+        end = m.start("tail") + piece.end()
+    return end
+
+
+def _in_product_context(text: str, start: int, end: int, *, strong: bool) -> bool:
+    """Whether a product is spoken of around ``text[start:end]``.
+
+    That is: brackets, a determiner, a possessive, a count or a verb of buying before it, or a product noun
+    after it. ``strong`` wants more than a bare article.
+    """
+    before = text[max(0, start - 40) : start]
+    if re.search(r"\(\s*$", before):
+        return True
+    after = re.match(r"[ \t]*([\w:'-]+)", text[end : end + 30])
+    if after and after.group(1).lower() in PRODUCT_NOUNS:
+        return True
+    prev = re.findall(r"[\w'-]+", before)[-2:]
+    if not prev or re.search(r"[.!?;:\n]\s*$", before):
+        return False
+    last = prev[-1].lower()
+    first = prev[0].lower() if len(prev) == 2 else ""
+    articles = {"a", "an", "the", "en", "ein", "ei", "et", "eit", "ett", "den", "det"}
+    if last in PRODUCT_VERBS or last in _NUMBER_WORDS or last.isdigit():
+        return True
+    if last in PRODUCT_DETERMINERS and (not strong or last not in articles):
+        return True
+    if last in PRODUCT_DETERMINERS and first in PRODUCT_VERBS:
+        return True  # "kjøpt en Aura ANC"
+    # a determiner and an adjective: "the over-ear Aura ANC", "en ny Vista 55"
+    return bool(first) and first in PRODUCT_DETERMINERS and prev[-1].islower()
+
+
+# --- the catalogue ----------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _catalogue_re(names: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    usable = sorted(
+        {squash(n) for n in names if len(squash(n)) >= 3 and any(c.isalpha() for c in n)}, key=len
+    )
+    if not usable:
+        return None
+    canonical = {_key(n): n for n in usable}
+    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in reversed(usable))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE), canonical
+
+
+def _key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _catalogue(text: str, products: Iterable[str]) -> Iterator[ExtractedFact]:
+    """The workspace's own product names, case-insensitively, normalised to the catalogue's spelling."""
+    compiled = _catalogue_re(tuple(products))
+    if compiled is None:
+        return
+    pattern, canonical = compiled
+    for m in pattern.finditer(text):
+        name = canonical.get(_key(m.group(0)), squash(m.group(0)))
+        yield fact("product", text, m.start(), m.end(), name, 0.95)
