@@ -67,6 +67,7 @@ class CustomerContext:
     card: CustomerCard | None = None
     history: list[Turn] = field(default_factory=list)
     facts: list[KnownFact] = field(default_factory=list)
+    products: list[str] = field(default_factory=list)  # names of what they ordered: a catalogue for facts
 
 
 class Assistant:
@@ -144,7 +145,7 @@ class Assistant:
             raise InputError("max_suggestions must be 1, 2 or 3")
         ctx = self._customer_context(workspace, customer, history)
         latest = Turn(role="customer", text=message, channel=channel)
-        facts = _dedupe([*ctx.facts, *_facts_of([latest])])
+        facts = _dedupe([*ctx.facts, *_facts_of([latest], ctx.products)])
         language = self._language(message, ctx)
         passages = retrieve(
             self.runtime.searcher,
@@ -216,8 +217,9 @@ class Assistant:
                 )
                 for f in [*ctx.card.facts, *ctx.card.tried, *ctx.card.promised]
             ]
+            ctx.products = _product_names(ctx.card)
         if history is not None:
-            ctx.facts.extend(_facts_of(ctx.history))
+            ctx.facts.extend(_facts_of(ctx.history, ctx.products))
         return ctx
 
     def _language(self, message: str, ctx: CustomerContext) -> str:
@@ -316,10 +318,20 @@ class Assistant:
         return [holding, *suggestions]
 
 
-def _facts_of(turns: Sequence[Turn]) -> list[KnownFact]:
+def _product_names(card: CustomerCard) -> list[str]:
+    names = []
+    for order in card.orders:
+        for item in order.items:
+            name = item.get("name") if isinstance(item, dict) else item if isinstance(item, str) else None
+            if isinstance(name, str) and name.strip():
+                names.append(name.strip())
+    return names
+
+
+def _facts_of(turns: Sequence[Turn], products: Sequence[str] = ()) -> list[KnownFact]:
     facts = []
     for turn in turns:
-        for f in extract_facts(turn.text, role=turn.role):
+        for f in extract_facts(turn.text, role=turn.role, products=products):
             facts.append(
                 KnownFact(
                     kind=f.kind,
