@@ -7,6 +7,7 @@ rejected line this time is kept as it was: a bad input never deletes data.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ class IngestReport:
     flagged: dict[str, list[str]] = field(default_factory=dict)  # doc id → cleaning flags
     chunks_embedded: int = 0  # chunks sent to the embedding model (cache misses)
     chunks_written: int = 0
+    seconds: float = 0.0
 
     def summary(self) -> dict[str, int]:
         return {
@@ -75,6 +77,7 @@ class KnowledgeIndexer:
         """
         progress = progress or NoProgress()
         validate_workspace_name(workspace)
+        started = time.perf_counter()
         source_key = str(Path(path).resolve())
         loaded = load_path(path)
         report = IngestReport(source=source_key, rejected=list(loaded.rejections))
@@ -118,6 +121,7 @@ class KnowledgeIndexer:
                 session.delete(row)
             if report.added or report.updated or report.removed:
                 ws.kb_version += 1
+        report.seconds = time.perf_counter() - started
         return report
 
     def _write(

@@ -34,6 +34,7 @@ def ingest_knowledge(
                     **report.summary(),
                     "rejections": [str(r) for r in report.rejected],
                     "chunks_embedded": report.chunks_embedded,
+                    "seconds": round(report.seconds, 2),
                 }
             )
         )
@@ -42,6 +43,7 @@ def ingest_knowledge(
     for key, value in report.summary().items():
         table.add_row(key, str(value))
     table.add_row("chunks embedded", str(report.chunks_embedded))
+    table.add_row("seconds", f"{report.seconds:.1f}")
     console.print(table)
     for rejection in report.rejected:
         err.print(f"[yellow]rejected[/] {rejection}")
