@@ -19,13 +19,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.channels import ChannelStyles, holding_text
+from assistant.channels import ChannelStyles, holding_text, is_stock_sentence
 from assistant.drafting.base import Drafter
 from assistant.guards import check_repeat_asks, remove_repeat_asks
 from assistant.guards import findings as repeat_ask_findings
 from assistant.guards.channel import check_channel, fit_channel
 from assistant.guards.citations import check_citations, drop_unknown_citations
-from assistant.guards.grounding import check_grounding, groundedness
+from assistant.guards.grounding import check_grounding, groundedness, split_units
 from assistant.guards.language import check_language
 from assistant.guards.secrets import check_secrets, redact_secrets
 from assistant.retrieval import retrieve
@@ -168,6 +168,9 @@ class Assistant:
             max_suggestions=max_suggestions,
         )
         suggestions = [self._guard(s, request) for s in self.drafter.draft(request)]
+        suggestions = [s for s in suggestions if s.abstain or _substantive(s.text, language)] or [
+            self._holding(request, "after the guards nothing was left to say")
+        ]
         suggestions = self._in_customer_language(suggestions, request)[:max_suggestions]
         first = next((s for s in suggestions if not s.abstain), None)
         result = SuggestResult(
@@ -316,6 +319,26 @@ class Assistant:
         if request.mode == "answer":
             return [holding]
         return [holding, *suggestions]
+
+    def _holding(self, request: DraftRequest, reason: str, confidence: float = 0.0) -> Suggestion:
+        """An honest holding reply in the customer's language, saying when they will hear back."""
+        return Suggestion(
+            kind="holding",
+            text=holding_text(
+                request.language, request.channel, name=request.customer_name, styles=self.styles
+            ),
+            language=request.language,
+            channel=request.channel,
+            confidence=confidence,
+            abstain=True,
+            abstain_reason=reason,
+        )
+
+
+def _substantive(text: str, language: str) -> bool:
+    """Whether a reply says something beyond greeting, thanks, sign-off and links."""
+    sentences = [u.text for u in split_units(text)]
+    return any(not is_stock_sentence(s, language) and len(s.split()) >= 3 for s in sentences)
 
 
 def _product_names(card: CustomerCard) -> list[str]:
