@@ -31,13 +31,14 @@ def _code(name: str) -> str:
     return {"BOKMAL": "nb", "NYNORSK": "nn", "SWEDISH": "sv", "DANISH": "da", "ENGLISH": "en"}[name]
 
 
-# Function words that only one of the four Nordic languages writes this way (English needs no help). Lingua's n-gram models mix up
-# Norwegian and Danish on short messages ("Hvor lang tid tar det?" is Norwegian: Danish says "tager");
-# each marker word adds evidence for its language.
+# Function words that only one of the four Nordic languages writes this way (English needs no help).
+# Lingua's n-gram models mix up bokmål, nynorsk and Danish on short messages ("Hvor lang tid tar det?" is
+# Norwegian: Danish says "tager"); each marker word is evidence for its language. A word two languages
+# share is no evidence and must be in both lists (or in neither).
 _MARKERS: dict[str, frozenset[str]] = {
     "nb": frozenset(
-        "hva hvem hvilken hvilke hvordan hvorfor nå mye noe noen dere gjøre ennå enda hun vennlig hilsen "
-        "kunne ble".split()
+        "hva hvem hvilken hvilke mye noe noen dere gjøre ennå enda hun vennlig kunne ble mitt fortsatt "
+        "pleier dager feil".split()
     ),
     "nn": frozenset(
         "eg ikkje kva korleis kvar kven me dykk dykkar frå berre noko nokon nokre mykje heiter vere ein eit "
@@ -45,8 +46,8 @@ _MARKERS: dict[str, frozenset[str]] = {
         "meldinga".split()
     ),
     "da": frozenset(
-        "hvad mig dig sig nu efter meget noget nogen tager bliver jer hej tak fået købt købe gøre gjort "
-        "endnu også kun hvorfor sker sendte spørgsmål venlig hilsen".split()
+        "hvad mig dig sig nu efter meget noget nogen tager bliver jer hej tak fået købt købe gøre endnu sker "
+        "spørgsmål venlig mit slet lige forkert forkerte plejer dage stadig".split()
     ),
     "sv": frozenset(
         "jag inte vad hur och är mig dig sig från också hej tack köpte köpa någon något mycket nu efter "

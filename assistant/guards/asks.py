@@ -8,7 +8,12 @@ An ask is a sentence (or a coordinated clause of one) that
   oppgi ordrenummeret");
 * is an imperative request for information ("Send oss bilde av kvitteringen", "Please confirm the time",
   "Ange ditt ordernummer"), or says what we need from the customer ("We need your address",
-  "Vi trenger telefonnummeret ditt").
+  "Vi trenger telefonnummeret ditt");
+* proposes a troubleshooting step ("Har du prøvd å starte ruteren på nytt?", "Prøv gjerne en annen
+  nettverkskabel.", "Det kan hjelpe å oppdatere fastvaren."): such an ask has the slot ``tried``.
+
+An ask whose object is a pronoun ("Vil du sende det?", "Har du prøvd det?") takes its slot from the sentence
+before it.
 
 "What is the arrival date and how many days will you stay?" holds two asks, one per clause, so that a guard
 can drop the clause that repeats and keep the other.
@@ -19,9 +24,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.guards.slots import slots_for
+from assistant.guards.slots import (
+    TRIED,
+    action_families,
+    action_objects,
+    is_action_verb,
+    slots_for,
+    verb_class,
+)
 
-__all__ = ["Ask", "Span", "find_asks", "split_sentences", "is_ask"]
+__all__ = ["Ask", "Span", "find_asks", "split_sentences", "is_ask", "proposal_verb", "proposes_action"]
 
 _I = re.IGNORECASE
 
@@ -35,6 +47,7 @@ class Ask:
     end: int
     slots: tuple[str, ...]  # slot types it asks for (may be empty if unknown)
     answered_by: str | None = None  # evidence: the text/fact that already answers it, when repeated
+    about: str | None = None  # where the slots were read from, when not the ask itself ("Vil du sende det?")
 
 
 @dataclass(frozen=True)
@@ -110,14 +123,130 @@ _CLAUSE_SPLIT = re.compile(
 )
 
 
+# Action proposals: "Har du prøvd å starte ruteren på nytt?", "Could you try restarting the router?",
+# "Du kan prøve en annen kabel.", "Prøv gjerne en annen nettverkskabel.", "Unplug both for 30 seconds."
+_LEAD_ADV = (
+    r"(?:(?:please|kindly|just|also|and|then|so|now|but|first|firstly|next|alternatively|otherwise|men|først"
+    r"|först|fyrst|vennligst|venligst|vänligen|venleg|gjerne|bare|berre|bara|så|og|och|då|også|också|ellers"
+    r"|annars|deretter|derefter|sedan|dernest|alternativt|evt\.?|eventuelt|eventuellt)\b,?\s+)*"
+)
+_YOU = r"(?:you|du|dere|ni|i|dykk|de)"
+_MID_ADV = (
+    r"(?:(?:please|kindly|gjerne|venligst|vennligst|vänligen|venleg|also|også|òg|også|också|även|even|først"
+    r"|first|först|fyrst|just|bare|berre|bara|kun|evt\.?|eventuelt|eventuellt|kanskje|kanske|måske|maybe"
+    r"|perhaps|already|allerede|alt|allereie|redan|ever|nogensinde|någonsin|noen gang|nokon gong|quickly"
+    r"|lige|straks|now|nå|no|nu|to|å|at|att|then|så|da|want to|like to|mind|in the meantime"
+    r"|i mellomtiden|i mellomtida|under tiden|imens|imedens)\s+)*"
+)
+_PROPOSAL = re.compile(
+    rf"^{_LEAD_ADV}(?:(?:have|has|did|had|har|hadde|hade|havde)\s+{_YOU}\s+{_MID_ADV}(?P<perfect>[\w-]+\b)"
+    rf"|(?:can|could|would|will|kan|kunne|kunde|vil|ville|vill|gider|orker)\s+{_YOU}\s+{_MID_ADV}"
+    rf"(?P<modal>[\w-]+\b)"
+    rf"|(?:you|du|dere|ni|dykk)\s+(?:can|could|might|may|should|kan|kunne|kunde|bør|burde|borde|må|may want"
+    rf" to|might want to|want to)\s+{_MID_ADV}(?P<suggest>[\w-]+\b)"
+    rf"|(?:i|we|jeg|eg|vi|jag|me)\s+(?:would\s+|'d\s+|vil\s+|ville\s+|skulle\s+)?(?:recommend|suggest"
+    rf"|anbefaler|anbefale|tilrår|rår|foreslår|rekommenderar|föreslår|rådar)\s+(?:(?:at|att|that)\s+)?"
+    rf"(?:{_YOU}\s+)?{_MID_ADV}(?P<recommend>[\w-]+\b)"
+    rf"|(?:it\s+(?:may|might|can|could|often|usually)\s+help\s+to|it'?s\s+(?:a\s+good\s+idea|worth\s+trying)"
+    rf"\s+to|a\s+good\s+(?:first\s+)?step\s+is\s+to|det\s+(?:kan|kunne)\s+(?:ofte\s+)?(?:hjelpe|hjelpa"
+    rf"|hjälpa|hjælpe|være\s+lurt|vere\s+lurt|vara\s+bra|være\s+en\s+god\s+idé|lønne\s+seg|løne\s+seg"
+    rf"|löna\s+sig)|det\s+(?:er|är)\s+(?:lurt|smart|en\s+god\s+idé|ein\s+god\s+idé|en\s+god\s+idé|værd"
+    rf"\s+at\s+prøve|verdt\s+å\s+prøve|värt\s+att\s+prova))\s+(?:å\s+|att\s+|at\s+)?{_MID_ADV}"
+    rf"(?P<helps>[\w-]+\b)"
+    rf"|(?P<imperative>[\w-]+\b)(?!\s+(?:inte|ikke|ikkje|not|eg|jeg|jag|vi|me|we|i|han|hun|ho|hon|de|dei"
+    rf"|det|den|du|dere|ni|you|they|it|er|is|are|was|var|är|blir|kan|vil|skal|ska|will|can|should|må|must|tar"
+    rf"|takes|tek|tager|har|has|kommer|gjør|does|hjelper|helps|hjälper|hjælper|løser|solves|fixes|fikser)\b))",
+    _I,
+)
+_NOUN_FORM = re.compile(r"(?:ing|ingen|inga|ingar|ingane|ingene|ning|ningen|ningar|ten|tene)$", _I)
+_CONDITION = re.compile(
+    rf"\b(?:hvis|viss|om|if|dersom|ifall)\s+(?:you|du|dere|ni|dykk)\s+{_MID_ADV}(?P<verb>[\w-]+\b)", _I
+)
+_NOT_PROPOSAL = re.compile(
+    r"^check(?:ed|ing|s)?[- ](?:in|out)\b|^(?:start|end)[- ](?:date|time|dato|tid)", _I
+)
+
+
+def proposal_verb(sentence: str) -> tuple[str, str] | None:
+    """(form, verb) when a sentence proposes that the customer do something, else None.
+
+    Forms: ``perfect`` ("Har du prøvd ..."), ``modal`` ("Kan du starte ..."), ``suggest`` ("Du kan prøve
+    ..."), ``recommend`` ("I'd recommend ...") and ``imperative`` ("Prøv ...", "Restart ...").
+    """
+    core = _strip_lead(sentence).replace("’", "'")
+    found = _proposal_at_start(core)
+    purpose = _PURPOSE_LEAD.match(core)
+    if found is None and purpose is not None:  # "To reset the router, hold Reset for 10 seconds."
+        found = _proposal_at_start(core[purpose.end() :])
+    if found is None and core != main_clause(core):
+        found = _proposal_at_start(main_clause(core))
+    if found is None and "?" in core:  # "Får du nett hvis du kobler en PC rett i fiberboksen?"
+        cond = _CONDITION.search(core)
+        if cond is not None and is_action_verb(cond.group("verb")):
+            return "condition", cond.group("verb")
+    return found
+
+
+def _proposal_at_start(core: str) -> tuple[str, str] | None:
+    m = _PROPOSAL.match(core)
+    if m is None:
+        return None
+    form = next(g for g in ("perfect", "modal", "suggest", "recommend", "helps", "imperative") if m.group(g))
+    verb = m.group(form)
+    if not is_action_verb(verb) or _NOT_PROPOSAL.match(core[m.start(form) :]):
+        return None
+    if form == "imperative" and (
+        re.match(r"^(?:don'?t|do not|ikke|ikkje|inte|aldri|never)\b", core, _I) or _NOUN_FORM.search(verb)
+    ):
+        return None  # "Ikke trekk ut strømmen ...", "Oppdateringen tar fem minutter."
+    return form, verb
+
+
+# A lead-in before the proposal proper that names no step of its own: "Siden du allerede har restartet
+# ruteren, kan du prøve ...", "If that doesn't help, try ...", "Du har allerede byttet kabel, så prøv ...".
+_SUBORDINATE_LEAD = re.compile(
+    r"^(?:(?:siden|sidan|ettersom|eftersom|sedan|since|as|now that|nå som|no som|nu när|nu når|nu da|nu hvor"
+    r"|hvis|viss|om|if|dersom|ifall|because|fordi)\b|(?:du|dere|ni|you"
+    r"|dykk|(?-i:I))\s+(?:har|have|'ve|hadde|had|allerede|alt|redan|already)\b)[^,;:–—]{0,140}[,;:–—]\s*"
+    r"(?:(?:så|so|then|da|då|men|but)\b,?\s*)?",
+    _I,
+)
+# A lead-in that says what the step is for ("To reset the router, hold ...", "For å nullstille ..."): the
+# step is named there.
+_PURPOSE_LEAD = re.compile(
+    r"^(?:to|in order to|for å|for at|för att|før|innan|inden|before|while|mens|medan)\b[^,;:–—]{0,140}"
+    r"[,;:–—]\s*",
+    _I,
+)
+
+
+def main_clause(text: str) -> str:
+    """The text after a lead-in clause, or the text itself when it has none."""
+    core = _strip_lead(text)
+    m = _SUBORDINATE_LEAD.match(core)
+    return core[m.end() :] if m is not None and m.end() < len(core) else core
+
+
+def proposes_action(sentence: str) -> bool:
+    """True when a sentence proposes a troubleshooting step the customer may already have taken."""
+    found = proposal_verb(sentence)
+    if found is None:
+        return False
+    if action_families(main_clause(sentence)):
+        return True
+    return verb_class(found[1]) is not None and bool(action_objects(sentence))
+
+
 def split_sentences(text: str) -> list[Span]:
     """Split a text into sentences with their offsets (end punctuation stays with its sentence)."""
     spans: list[Span] = []
     start = 0
-    for m in re.finditer(r"[.!?…]+[\"')\]]*(?=\s|$)|\n+", text):
+    for m in re.finditer(r"[.!?…]+[\"')\]*_]*(?=\s|$)|\n+", text):
         end = m.end()
         piece = text[start:end]
         nxt = text[end:].lstrip()
+        if re.fullmatch(r"\s*(?:\d{1,2}|[a-z])\.", piece) and (start == 0 or text[start - 1] == "\n"):
+            continue  # "1. Tjek postkassen ...": a list item's number, not a sentence
         if m.group(0).startswith(".") and not m.group(0).startswith("..."):
             if _ABBREV_END.search(piece.rstrip()) or (nxt and nxt[0].islower()):
                 continue
@@ -146,13 +275,23 @@ def _strip_lead(text: str) -> str:
         r"|tack|tak|fint|bra|absolutt|selvfølgelig|sjølvsagt|självklart|selvfølgelig|javisst|okei|hej|hei"
         r"|hallo|perfekt|toppen|fedt|godt|klart)\b[,.!]?\s*)+",
         "",
-        text.strip(),
+        _LIST_MARK.sub("", text.strip()),
         flags=_I,
     )
 
 
+_LIST_MARK = re.compile(r"^(?:(?:\d{1,2}[.)]|[-*•–])\s+)?[*_]*")
+
+
+_EXCLAMATION = re.compile(
+    r"^(?:vad|hvad|hva|kva|hvor|kor|hur|how|what a|what an|så)\s+\w+(?:\s+\w+)?\s+(?:att|at|å|that|to)\b"
+    r"|^(?:vad|hvad|hva|kva|hvor|kor|hur|how|what a|what an|så)\s+\w+(?:\s+\w+)?\s*!*$",
+    _I,
+)
+
+
 def is_ask(sentence: str) -> bool:
-    """True when a sentence asks the reader something (question or request for information)."""
+    """True when a sentence asks something: a question, a request for information or a proposed step."""
     s = sentence.strip()
     if not s:
         return False
@@ -161,11 +300,14 @@ def is_ask(sentence: str) -> bool:
     core = _strip_lead(s)
     if len(core.split()) < 2:
         return False  # "Svar", "Mvh": a signature, not a request
+    if _EXCLAMATION.search(core):
+        return False  # "Vad tråkigt att du inte fått svar."
     return bool(
         _QUESTION_START.search(core)
         or _REQUEST_START.search(core)
         or _NEED.search(core)
         or _SOFT_ASK.search(core)
+        or proposes_action(core)
     )
 
 
@@ -204,10 +346,59 @@ def find_asks(draft: str, language: str | None = None) -> list[Ask]:
         Asks in draft order; a sentence that coordinates two questions gives two asks.
     """
     asks: list[Ask] = []
-    for sentence in split_sentences(draft):
+    sentences = split_sentences(draft)
+    for at, sentence in enumerate(sentences):
         if not is_ask(sentence.text):
             continue
-        clauses = _clauses(sentence) if "?" in sentence.text or is_ask(sentence.text) else [sentence]
-        for clause in clauses:
-            asks.append(Ask(clause.text, clause.start, clause.end, slots_for(clause.text, language)))
+        before = sentences[at - 1].text if at > 0 else None
+        for clause in _clauses(sentence):
+            slots, about = _ask_slots(clause.text, before, language)
+            asks.append(Ask(clause.text, clause.start, clause.end, slots, about=about))
     return asks
+
+
+# What "it" can stand for in "Vil du sende det?": the things a customer sends or gives.
+_SENDABLE = frozenset(
+    {
+        "order_number",
+        "tracking_number",
+        "serial_number",
+        "account_id",
+        "email",
+        "phone",
+        "address",
+        "attachment",
+        "name",
+        "product",
+        "model",
+    }
+)
+_ANAPHOR = re.compile(
+    r"\b(?:det|den|dem|dei|dom|dette|detta|denne|denna|disse|dessa|it|them|that|this|those|these)\b", _I
+)
+
+
+_DONE_IT = re.compile(
+    r"\b(?:tried|try|done|do|did|prøvd|prøvt|prøvet|prøve|prøva|provat|prova|pröva|testet|testat|testa|test"
+    r"|gjort|gjorde|gjøre|gjere|gøre)\b",
+    _I,
+)
+
+
+def _anaphoric(text: str) -> bool:
+    """An object pronoun after the verb: "Vil du sende det?", "Har du prøvd det?", "Can you send it?"."""
+    words = re.findall(r"[\w'-]+", _strip_lead(text))
+    return any(_ANAPHOR.fullmatch(w) for w in words[2:])
+
+
+def _ask_slots(text: str, before: str | None, language: str | None) -> tuple[tuple[str, ...], str | None]:
+    """The slots an ask asks for and, when they come from the sentence before it, that sentence."""
+    if proposes_action(text):
+        return (TRIED,), None
+    slots = slots_for(text, language)
+    if slots or before is None or not _anaphoric(text):
+        return slots, None
+    if _DONE_IT.search(text) and action_families(before):
+        return (TRIED,), before  # "Prøv å tilbakestille dem. Har du prøvd det?"
+    resolved = tuple(s for s in slots_for(before, language) if s in _SENDABLE)
+    return (resolved, before) if resolved else ((), None)

@@ -9,6 +9,11 @@ Evidence is a typed value with the turn it came from:
 * a customer's answer right after an agent asked for a slot ("Which city?" - "Bergen"), and values an
   agent proposed that the customer then confirmed ("2 people at 7 pm, right?" - "Yes").
 
+Troubleshooting steps already taken are evidence of their own (:func:`tried_steps`): what the customer or a
+note says was done ("Jeg har restartet ruteren og byttet kabel" gives two steps), a "tried" fact, and a
+"yes" / "done that" right after an agent proposed the step. Each step keeps its action families and what it
+was done to, so that :func:`match_step` can tell "restart the router" from "restart the PC".
+
 Dates, times, counts, amounts and categories belong to a request: when the customer moves on to another
 kind of request ("...and a rental car there?") they stop answering questions about it (:func:`in_scope`).
 """
@@ -19,12 +24,30 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.guards.asks import Ask, find_asks, split_sentences
-from assistant.guards.slots import accepts, family, proposed_slots
+from assistant.guards.asks import (
+    _QUESTION_START,
+    Ask,
+    find_asks,
+    main_clause,
+    proposal_verb,
+    split_sentences,
+)
+from assistant.guards.slots import (
+    TRIED,
+    accepts,
+    action_families,
+    family,
+    is_action_verb,
+    objects_overlap,
+    proposed_slots,
+    verb_class,
+)
+from assistant.guards.slots import action_objects as slots_action_objects
+from assistant.guards.slots import family_spans as slots_family_spans
 from assistant.guards.values import Value, extract_values, has_number
 from assistant.types import KnownFact, Turn
 
-__all__ = ["Evidence", "collect", "topics_of", "ask_topic", "in_scope"]
+__all__ = ["Evidence", "Step", "collect", "topics_of", "ask_topic", "in_scope", "tried_steps", "match_step"]
 
 _I = re.IGNORECASE
 
@@ -223,7 +246,9 @@ def _answer_evidence(turns: Sequence[Turn], language: str | None) -> list[Eviden
         open_slots: list[str] = []
         for ask in find_asks(asker.text, language):
             proposed = proposed_slots(ask.text)
-            open_slots += [s for s in ask.slots if family(s) not in proposed and s not in proposed]
+            open_slots += [
+                s for s in ask.slots if family(s) not in proposed and s not in proposed and s != TRIED
+            ]
         if not open_slots:
             continue
         values = extract_values(answer.text, speaker="customer")
@@ -332,3 +357,276 @@ def collect(turns: Sequence[Turn], facts: Sequence[KnownFact], language: str | N
     evidence += _answer_evidence(turns, language)
     evidence += _choice_evidence(turns)
     return evidence
+
+
+# --- what the customer already tried --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """A troubleshooting step the conversation says was already taken: its action families and objects."""
+
+    families: frozenset[str]
+    objects: frozenset[str]
+    text: str
+    index: int  # the turn it came from, -1 for a known fact
+
+
+_CHUNK_SPLIT = re.compile(
+    r"\s*[,;:–—]\s+|\s+-\s+|\s+(?:og|and|och|samt|men|but|then|så|plus|eller|or|og så|and then)\s+", _I
+)
+_DONE_AUX = re.compile(r"\b(?:har|have|has|had|hadde|hade|havde)\b|['’]ve\b|\bI['’]d\b", _I)
+_PAST_FORM = re.compile(
+    r"^[\w-]{2,}(?:ed|et|ede|ete|te|de|at|ade|vd|vt|mt|lt|rt|kt|tt)$|^(?:prøvd|prøvt|tried|gjort|done|did"
+    r"|trakk|trukket|drog|dro|dratt|tok|tatt|tog|taget|satt|sat|satte|held|holdt|höll|slo|slog|slått|reset"
+    r"|sett|put|plugged|unplugged)$",
+    _I,
+)
+_RESULT = re.compile(
+    r"\b(?:didn'?t help|did not help|didn'?t work|did not work|doesn'?t help|no luck|no difference|no change"
+    r"|same (?:thing|problem|result)|still (?:the same|no|not|doesn'?t|won'?t|orange|red|nothing)|hjalp ikke"
+    r"|hjalp ikkje|hjelpte ikke|hjelpte ikkje|hjelper ikke|hjelp ikkje|hjelpe ikkje|hjälpte inte|hjälper inte"
+    r"|hjalp inte|hjælper ikke|hjalp ikke|hjalp heller ikke|virket ikke|virka ikkje|fungerte ikke"
+    r"|fungerade inte|virkede ikke|uten hell|utan hell|utan resultat|uten resultat|uden held|uden resultat"
+    r"|ingen endring|ingen forandring|ingen förändring|ingen ændring|samme problem|samma problem)\b",
+    _I,
+)
+_NEGATION = re.compile(r"\b(?:not|never|n't|ikke|ikkje|inte|ej|aldri|aldrig)\b", _I)
+_NOT_DONE = re.compile(
+    r"\b(?:not|never|n't|ikke|ikkje|inte|ej|aldri|aldrig|want|wants|wanna|would like|'d like|vil|ville|vill"
+    r"|ønsker|önskar|ønskjer|skal|ska|skall|should|shall|bør|burde|borde|how|hvordan|hur|korleis|can|could"
+    r"|kan|kunne|kunde|please|vennligst|venligst|going to|gonna|plan|planning|planlegger|need to|må|måste"
+    r"|skulle|tenkte|tänkte|tænkte|ba|bad|asked|told|advised|rådet|rådde|anbefal\w*|foreslo|foreslog"
+    r"|recommend\w*|suggest\w*|if|hvis|dersom|viss|ifall|will|'ll|should i|wonder\w*|lurer|undrar|spekulerer"
+    r"|tør|dare|afraid|redd|rädd|bange)\b",
+    _I,
+)
+_AFTER = re.compile(
+    r"\b(?:etter|after|efter|despite|tross|trots|även efter|selv etter|sjølv etter|selv efter)\s+"
+    r"(?:\S+\s+){0,2}$",
+    _I,
+)
+# English "I" (or a chat's "i" opening the clause), never the Nordic preposition "i".
+_I_SUBJECT = r"(?:\b(?-i:I)|(?:^|(?<=[.,!?;:] ))(?-i:i)|\b(?:we|jeg|eg|jag|vi|me))"
+_SUBJECT_BEFORE = re.compile(rf"{_I_SUBJECT}\s+(?:\S+\s+)?$", _I)
+_SECOND_PERSON_DONE = re.compile(
+    r"\b(?:you|du|dere|ni|dykk)\s+(?:have|has|had|har|hadde|hade|havde)\b|\byou['’]ve\b", _I
+)
+_PRONOUN = re.compile(
+    r"\b(?:it|them|den|det|dei|dem|dom|de|han|ho|hun|hon|him|her|begge|both|båda|bægge)\b", _I
+)
+_NOT_CONTINUATION = re.compile(
+    r"\b(?:er|is|are|was|were|är|var|blir|ble|vart|har|has|have|lyser|lyste|virker|fungerer|works|still"
+    r"|fortsatt|framleis|fortfarande|stadig|blinker|blinkar|står)\b",
+    _I,
+)
+_DONE_ANAPHOR = re.compile(
+    r"\b(?:(?:har|have|has|hadde|had)\s+(?:\S+\s+)?(?:gjort|done|prøvd|prøvt|prøvet|provat|tried|testet|testat"
+    r"|tested|gjordt)\s+(?:det|that|it|this|dette|detta|den|dem|dei|them|those|alt|all)|['’]ve\s+(?:\S+\s+)?"
+    r"(?:done|tried)\s+(?:that|it|this|those|them)|(?:det|that|this|dette|detta|den)\s+(?:har|have|hade|hadde)"
+    r"\s+(?:jeg|eg|jag|i|vi|we)\s+(?:\S+\s+)?(?:gjort|prøvd|prøvt|provat|prøvet|done|tried|testet|testat)"
+    r"|(?:did|tried|done)\s+(?:that|it|this)|gjorde\s+(?:det|jeg det|eg det|jag det)|(?:that|it|this|det"
+    r"|dette|detta)\s+(?:didn'?t|did not|doesn'?t)\s+(?:help|work)|det\s+(?:hjalp|hjelpte|hjälpte|hjelper"
+    r"|hjälper|hjælper|virket|fungerte|fungerade|virkede)\s+(?:ikke|ikkje|inte)|(?:allerede|already|redan"
+    r"|allereie|alt)\s+(?:gjort|done|prøvd|tried|provat|prøvet|prøvt)|gjort det|gjorde det)\b"
+    r"|^\W*(?:gjort|done|klart|check|sjekk|tjek)\b",
+    _I,
+)
+_YES = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|ja|jo|jepp|japp|jupp|done|gjort|allerede|already|redan|allereie|absolutely"
+    r"|of course|selvfølgelig|sjølvsagt|självklart|selvfølgelig|flere ganger|several times|fleire gonger"
+    r"|flera gånger|flere gange)\b",
+    _I,
+)
+
+
+_OWN_SUBJECT = re.compile(rf"\b(?:har|have|has|had|hadde|hade|havde)\b|{_I_SUBJECT}\b|['’]ve\b", _I)
+_CONTRAST = re.compile(r"\b(?:men|but|mais|however|though|although|dog|derimot|däremot)\b", _I)
+
+
+def _chunks(sentence: str) -> list[tuple[int, int]]:
+    """Clause pieces of a sentence, never cutting inside a named action ("skru av og på")."""
+    spans = slots_family_spans(sentence)
+    cuts = [
+        m
+        for m in _CHUNK_SPLIT.finditer(sentence)
+        if not any(s < m.start() < e or s < m.end() <= e for s, e, _ in spans)
+    ]
+    out: list[tuple[int, int]] = []
+    begin = 0
+    for m in cuts:
+        out.append((begin, m.start()))
+        begin = m.end()
+    out.append((begin, len(sentence)))
+    return [(s, e) for s, e in out if sentence[s:e].strip()]
+
+
+# "did a factory reset", "har gjort en omstart": the step was taken.
+_DID = re.compile(
+    r"^(?:did|done|gjort|gjorde|gjord|performed|utført|utførte|genomfört|genomförde|udført|udførte|kjørt"
+    r"|kjørte|køyrt|kørt|kørte|kört|körde|ran|run)$",
+    _I,
+)
+
+# Places one looks in: "ingenting i pakkeboksen", "not in spam", "naboene har ikke sett den" say they were
+# checked.
+_LOOKED_IN = frozenset({"mailbox", "spam", "neighbours"})
+
+
+def _done(before: str, chunk: str, role: str, families: set[str] | None = None) -> bool | None:
+    """True when a clause says the step was taken, False when it says it was not (or is a wish), else None."""
+    if "?" in chunk:
+        return False
+    words = re.findall(r"[\w'-]+", chunk)
+    if families and families <= _LOOKED_IN and not any(verb_class(w) for w in words):
+        without_negation = _NEGATION.sub(" ", before)
+        return role in ("customer", "note") and not _NOT_DONE.search(without_negation)
+    if _RESULT.search(chunk) or _AFTER.search(before):
+        return True
+    if _NOT_DONE.search(before):
+        return False
+    if role not in ("customer", "note"):
+        return True if _SECOND_PERSON_DONE.search(before) else False
+    if _DONE_AUX.search(before) or _SUBJECT_BEFORE.search(before):
+        return True
+    if any(_PAST_FORM.match(w) and (is_action_verb(w) or verb_class(w)) or _DID.match(w) for w in words):
+        return True
+    return None
+
+
+def sentence_steps(
+    sentence: str, previous: str, index: int, role: str, *, known_done: bool = False
+) -> list[Step]:
+    """The steps a sentence reports as taken ("Jeg har restartet ruteren og byttet kabel": two)."""
+    spans = slots_family_spans(sentence)
+    units: list[tuple[set[str], list[str], bool | None]] = []
+    prefix: list[str] = []
+    last_done: bool | None = None
+    question = bool(_QUESTION_START.match(sentence.strip()))
+    previous_end = 0
+    for start, end in _chunks(sentence):
+        chunk = sentence[start:end]
+        joint = sentence[previous_end:start]
+        previous_end = end
+        families = {name for s, _, name in spans if start <= s < end}
+        words = re.findall(r"[\w'-]+", chunk)
+        generic = {c for c in (verb_class(w) for w in words) if c}
+        if not families and not generic:
+            short = len(words) <= 4 and not _NOT_CONTINUATION.search(chunk)
+            if units and short:
+                units[-1][1].append(chunk)
+            elif not units:
+                prefix.append(chunk)
+            continue
+        first = min([s for s, _, _ in spans if start <= s < end] or [start])
+        before = sentence[:first] if not units else sentence[start:first]
+        done = _done(before, chunk, role, families)
+        if done is None and known_done:
+            done = True
+        if question and not units:
+            done = False
+        if done is None or (
+            done
+            and last_done is False
+            and not _OWN_SUBJECT.search(before)
+            and not _CONTRAST.search(joint + before)
+        ):
+            done = last_done  # "Jeg har ikke restartet ruteren eller byttet kabel": neither was done
+        last_done = done
+        units.append((families | generic, [*prefix, chunk], done))
+        prefix = []
+    steps: list[Step] = []
+    for families, texts, done in units:
+        if not done:
+            continue
+        text = " ".join(texts)
+        objects = slots_action_objects(text)
+        if _PRONOUN.search(texts[-1] if len(texts) == 1 else texts[0]) and previous:
+            objects |= slots_action_objects(previous)
+        steps.append(Step(frozenset(families), objects, text.strip(), index))
+    return steps
+
+
+def _proposal_steps(text: str, index: int, *, perfect_only: bool) -> list[Step]:
+    """Steps an agent proposed that the customer then said they did ("Prøv å ..." - "Har gjort det")."""
+    out: list[Step] = []
+    for ask in find_asks(text):
+        if TRIED not in ask.slots:
+            continue
+        about = ask.about or ask.text
+        found = proposal_verb(about)
+        if perfect_only and (found is None or found[0] != "perfect") and ask.about is None:
+            continue
+        families = set(action_families(about))
+        generic = verb_class(found[1]) if found is not None else None
+        if not families and generic is not None:
+            families.add(generic)
+        out.append(Step(frozenset(families), slots_action_objects(about), about, index))
+    return out
+
+
+def tried_steps(turns: Sequence[Turn], facts: Sequence[KnownFact] = ()) -> list[Step]:
+    """Every troubleshooting step the conversation (or a known "tried" fact) says was already taken.
+
+    Steps come from what the customer (or an agent's note) says they did, from what an agent says the
+    customer did ("du har allerede ..."), from a "tried" fact, and from a customer's "yes"/"done that" right
+    after an agent proposed the step.
+    """
+    steps: list[Step] = []
+    for fact in facts:
+        if fact.kind.lower() == "tried":
+            steps += sentence_steps(fact.value, "", -1, "customer", known_done=True)
+    for index, turn in enumerate(turns):
+        previous = ""
+        for sentence in split_sentences(turn.text):
+            steps += sentence_steps(sentence.text, previous, index, turn.role)
+            previous = sentence.text
+        if turn.role != "customer" or index == 0 or turns[index - 1].role not in ("agent", "bot"):
+            continue
+        first = split_sentences(turn.text)[:1]
+        if _DONE_ANAPHOR.search(turn.text):
+            steps += _proposal_steps(turns[index - 1].text, index, perfect_only=False)
+        elif first and _YES.match(first[0].text):
+            steps += _proposal_steps(turns[index - 1].text, index, perfect_only=True)
+    return steps
+
+
+def match_step(ask: Ask, steps: Sequence[Step]) -> Step | None:
+    """The newest step that is the action an ask proposes, done to the same thing.
+
+    Every action the ask proposes must have been taken ("Tjek postkassen og spørg naboerne" is not a repeat
+    when only the mailbox was checked): a step of the same family (restart, reset, update, cable, ...) that,
+    when both name what they were done to, shares an object ("ruteren" ~ "routern"). An ask that names no
+    family ("Har du sjekket innstillingene?") matches a step with the same generic verb (try, check) and at
+    least two shared objects (or all of its own, when it names just one).
+    """
+    about = main_clause(ask.about or ask.text)  # not "Siden du allerede har restartet ruteren, ..."
+    families = action_families(about)
+    objects = slots_action_objects(about)
+    if families:
+        hits = [
+            next(
+                (
+                    step
+                    for step in reversed(steps)
+                    if name in step.families
+                    and (not objects or not step.objects or objects_overlap(objects, step.objects) >= 1)
+                ),
+                None,
+            )
+            for name in families
+        ]
+        return hits[0] if all(hits) else None
+    found = proposal_verb(about)
+    generic = verb_class(found[1]) if found is not None else None
+    if generic is None or not objects:
+        return None
+    need = min(2, len(objects))
+    return next(
+        (
+            step
+            for step in reversed(steps)
+            if generic in step.families and step.objects and objects_overlap(objects, step.objects) >= need
+        ),
+        None,
+    )

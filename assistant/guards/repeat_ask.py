@@ -5,7 +5,10 @@
    "On March 12th or March 3rd?"): real agents confirm or offer options, and that is not a repeat-ask.
 3. Every other slot is looked up in the evidence: known facts, values the customer wrote on any channel,
    details an agent stated (not asked), and answers the customer gave right after an agent asked for
-   that slot.
+   that slot. An ask for another value ("en annen e-postadresse", "the other order", "ordernumret för
+   satelliten också") never repeats; one for a new value ("den nye adressen din") only when the value was
+   given as the new one.
+   A proposed step (slot ``tried``) repeats when the customer already took the same step on the same thing.
 4. :func:`remove_repeat_asks` drops the repeated asks (or the repeated clause of a two-part question) and,
    when nothing else is left, says what we already know instead.
 
@@ -19,8 +22,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.guards.asks import Ask, find_asks, split_sentences
-from assistant.guards.evidence import Evidence, ask_topic, collect, in_scope, topics_of
-from assistant.guards.slots import accepts, family, proposed_slots
+from assistant.guards.evidence import (
+    Evidence,
+    Step,
+    ask_topic,
+    collect,
+    in_scope,
+    match_step,
+    topics_of,
+    tried_steps,
+)
+from assistant.guards.slots import TRIED, accepts, family, proposed_slots, qualifier
 from assistant.guards.values import extract_values
 from assistant.types import GuardFinding, KnownFact, Turn
 
@@ -55,6 +67,8 @@ def _proposed(draft: str, ask: Ask) -> set[str]:
     "We'll send it to ola@example.com. Is that the right email?" confirms the address just named.
     """
     proposed = proposed_slots(ask.text)
+    if ask.about is not None:  # "Vi har AX3K2408A0712 registrert. Vil du bekrefte det?"
+        proposed |= {family(v.slot) for v in extract_values(ask.about, speaker="agent")}
     if _BACK_REFERENCE.search(ask.text):
         before = [s for s in split_sentences(draft[: ask.start]) if s.text.strip()]
         if before:
@@ -96,8 +110,9 @@ def check_repeat_asks(
     if not asks:
         return RepeatAskReport((), ())
     turns = [*history, message] if message is not None else list(history)
-    evidence = collect(turns, facts, lang)
+    evidence = [e for e in collect(turns, facts, lang) if e.slot != TRIED]
     topics = topics_of(turns)
+    steps: list[Step] | None = None
     result: list[Ask] = []
     repeated: list[Ask] = []
     for ask in asks:
@@ -105,11 +120,28 @@ def check_repeat_asks(
         now = ask_topic(ask, topics)
         found: Evidence | None = None
         for slot in ask.slots:
+            if slot == TRIED:
+                steps = tried_steps(turns, facts) if steps is None else steps
+                step = match_step(ask, steps)
+                found = Evidence(TRIED, step.text, step.index) if step is not None else None
+                if found is not None:
+                    break
+                continue
             if family(slot) in proposed or slot in proposed:
                 continue
+            wanted = qualifier(ask.text, slot, lang)
+            if wanted == "other":
+                continue  # "en annen e-postadresse", "the other order": not the value we know
             accepted = accepts(slot)
             found = next(
-                (e for e in reversed(evidence) if e.slot in accepted and in_scope(e, now, topics)), None
+                (
+                    e
+                    for e in reversed(evidence)
+                    if e.slot in accepted
+                    and in_scope(e, now, topics)
+                    and (wanted != "new" or _given_as_new(e, turns))
+                ),
+                None,
             )
             if found is not None:
                 break
@@ -118,6 +150,40 @@ def check_repeat_asks(
             repeated.append(ask)
         result.append(ask)
     return RepeatAskReport(tuple(result), tuple(repeated))
+
+
+_NEW_MARK = re.compile(
+    r"\b(?:ny|nye|nytt|nya|nyt|new|flytt\w*|moved|moving|relocat\w*|til|till|to|instead|i stedet|i staden"
+    r"|istället|i stället|endre\w*|ændre\w*|ändra\w*|change\w*|update\w*|oppdater\w*|uppdater\w*)\b",
+    _I,
+)
+_OLD_MARK = re.compile(
+    r"\b(?:fra|frå|från|from|gamle|gamla|gamal|gammel|old|tidligere|tidlegare|tidigare|forrige|förra|previous"
+    r"|former|nåværende|nuværende|current|nuvarande)\b",
+    _I,
+)
+
+
+def _given_as_new(evidence: Evidence, turns: Sequence[Turn]) -> bool:
+    """Whether a value was given as the new one ("min nya adress är ...", not "flytte fra Storgata 12")."""
+    if evidence.index < 0 or evidence.index >= len(turns):
+        return False
+    text = turns[evidence.index].text
+    at = text.lower().find(evidence.value.lower())
+    if at < 0:
+        return False
+    before = re.split(r"[.!?\n]", text[max(0, at - 80) : at])[-1]
+    last_new = max((m.end() for m in _NEW_MARK.finditer(before)), default=-1)
+    last_old = max((m.end() for m in _OLD_MARK.finditer(before)), default=-1)
+    if last_new > last_old:
+        return True
+    if last_old < 0 and evidence.index > 0 and turns[evidence.index - 1].role in ("agent", "bot"):
+        # The answer to "Hva er den nye adressen din?" is the new address.
+        asked = find_asks(turns[evidence.index - 1].text)
+        return any(
+            qualifier(a.text, s) == "new" for a in asked for s in a.slots if evidence.slot in accepts(s)
+        )
+    return False
 
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -134,6 +200,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "party_size": "number of people",
         "tracking_number": "tracking number",
         "product": "product",
+        "tried": "already tried:",
     },
     "nb": {
         "order_number": "ordrenummer",
@@ -148,6 +215,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "party_size": "antall personer",
         "tracking_number": "sporingsnummer",
         "product": "produkt",
+        "tried": "allerede prøvd:",
     },
     "nn": {
         "order_number": "ordrenummer",
@@ -162,6 +230,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "party_size": "tal på personar",
         "tracking_number": "sporingsnummer",
         "product": "produkt",
+        "tried": "allereie prøvd:",
     },
     "sv": {
         "order_number": "ordernummer",
@@ -176,6 +245,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "party_size": "antal personer",
         "tracking_number": "spårningsnummer",
         "product": "produkt",
+        "tried": "redan provat:",
     },
     "da": {
         "order_number": "ordrenummer",
@@ -190,6 +260,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "party_size": "antal personer",
         "tracking_number": "sporingsnummer",
         "product": "produkt",
+        "tried": "allerede prøvet:",
     },
 }
 _NOTED = {
@@ -207,7 +278,7 @@ def _label(slot: str, language: str) -> str:
 
 def _statement(repeated: Sequence[Ask], language: str) -> str:
     items = [
-        f"{_label(a.slots[0], language) if a.slots else ''} {a.answered_by}".strip()
+        f"{_label(a.slots[0], language) if a.slots else ''} {a.answered_by.rstrip(' .!;,')}".strip()
         for a in repeated
         if a.answered_by
     ]

@@ -6,7 +6,9 @@ so "order number" is never also read as a bare "number" and "e-postadresse" neve
 words of the question then refine a slot ("where are you leaving *from*" is an ``origin``, "when do you
 *return*" an ``end_date``).
 
-The slot names are those of :mod:`assistant.guards.values`, plus ``choice`` (pick one of what was offered).
+The slot names are those of :mod:`assistant.guards.values`, plus ``choice`` (pick one of what was offered)
+and ``tried`` (a proposed troubleshooting step, typed by the action families at the end of this module).
+:func:`qualifier` tells when a question wants another value than a known one ("en annen e-post").
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ _DET = (
 )
 
 _EN: tuple[Cue, ...] = (
-    _cue("email", r"\be-?mail(?:\s+address)?\b"),
+    _cue("email", r"\be-?mail(?:\s+address)?\b(?!\s+(?:you|us|me|it|them|him|her)\b)"),
     _cue(
         "tracking_number",
         r"\btracking\b(?:\s+(?:number|no\.?|code|id|link))?|\b(?:shipment|parcel|consignment)\s+(?:number"
@@ -185,7 +187,11 @@ _NORDIC: tuple[Cue, ...] = (
         r"|referens|reference|faktura|kvitterings|saks|ärende)-?(?:nummer\w*|numret|numre\w*|nr\.?|id|kode\w*"
         r"|kod\w*)|\b(?:hvilken|hvilke|kva|vilken|vilket) (?:ordre|order|bestilling|beställning)\w*",
     ),
-    _cue("phone", r"\b(?:telefon|mobil|tlf)\w*"),
+    _cue(
+        "phone",
+        r"\b(?:telefon|mobil|tlf)\w*|\bnummer\w*\b[^?.]*?\b(?:nå|når|nås|ringe|ringer|ringa|ring|kontakte"
+        r"|kontakta|fange|treffe|træffe|sms|sende sms)\b",
+    ),
     _cue(
         "address",
         r"\b(?:leverings|post|faktura|hjemme|heime|gate|gatu|bosteds|hem|leverans|fakturerings)?adress\w*"
@@ -251,7 +257,8 @@ _NORDIC: tuple[Cue, ...] = (
     _cue(
         "place",
         r"\bhvor\b|\bkvar\b|\b(?:hvilken|hvilket|kva|vilken|vilket|hvilke)\s+(?:by|sted|stad|plass|plats"
-        r"|område|ort|land|kommune|kommun)\w*|\bbyen\b|\bstaden\b|\bstedet\b|\bområdet\b|\bplassering\w*"
+        r"|område|ort|land|kommune|kommun)\w*|\bbyen\b|(?<!\bi )\bstaden\b|(?<!\bi )\bstedet\b|\bområdet\b"
+        r"|\bplassering\w*"
         r"|\blokasjon\w*|\bplacering\w*|\borten\b|\bhvorfra\b|\bkvarfrå\b|\bvarifrån\b|\bhvorhen\b"
         r"|\breisemål\w*|\bdestinasjon\w*|\bresmål\w*|\brejsemål\w*|\bavreisested\w*|\butgangspunkt\w*",
     ),
@@ -468,6 +475,22 @@ def _refine(slots: list[str], text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+# "... so I can check where the parcel is", "... så sjekkar eg kvar returen står": what we will do, not ask.
+_PURPOSE = re.compile(
+    r"\s*[,–—-]?\s*\b(?:(?:so(?: that)?|så(?: att| at)?|slik at|sånn at|sådan at)\s+(?:(?:kan|skal|ska|vil"
+    r"|can|will|could|may)\s+)?(?:i|we|jeg|eg|jag|vi|me)|så\s+[^\W\d_]+\s+(?:jeg|eg|jag|vi|me))\b.*$",
+    _I,
+)
+
+
+# "Kan du sende det på e-post?", "send it to us by email": how to send, not an address to give.
+_MEDIUM = re.compile(
+    r"\b(?:på|per|via|by|over|through|pr\.?|med)\s+(?:e-?post|e-?mail|mail|mejl|epost)(?![\w-]*(?:adress|address))"
+    r"\w*",
+    _I,
+)
+
+
 def slots_for(text: str, language: str | None = None) -> tuple[str, ...]:
     """Type the slots a question or request asks for.
 
@@ -478,7 +501,7 @@ def slots_for(text: str, language: str | None = None) -> tuple[str, ...]:
     Returns:
         Slot names, most specific first; empty when the ask is not about a typed detail.
     """
-    norm = _normalise(text)
+    norm = _MEDIUM.sub(" ", _PURPOSE.sub("", _normalise(text)))
     strong, weak = _match(norm, _cues(language))
     if not strong and not weak and language is not None:
         strong, weak = _match(norm, _cues(None))
@@ -558,3 +581,364 @@ def proposed_slots(text: str) -> set[str]:
     ):
         out.update({"category", "account_type", "choice", "ride_sharing"})
     return out
+
+
+# --- the "tried" slot: troubleshooting steps ---------------------------------------------------------
+#
+# An ask can propose an action instead of asking for a value ("Har du prøvd å starte ruteren på nytt?",
+# "Kan du prøve at sætte en computer direkte i fiberboksen?", "Try a different cable."). Such an ask has the
+# slot ``tried``; it repeats when the customer already said they did the same action. Actions are compared
+# by family (restart, reset, update, swap the cable, ...) and by what they were done to (stemmed content
+# words: "ruteren" ~ "routern" ~ "router", "nettverkskabel" ~ "kabel").
+
+TRIED = "tried"
+
+_OTHER_ADJ = (
+    r"(?:annen|anna|annet|andre|anden|andet|annan|annat|andra|another|other|different|forskjellige"
+    r"|forskellige|olika|ulike|ulik|ny|nye|nytt|nya|nyt|new|spare|ekstra|extra|fresh|friske)"
+)
+_SWAP_V = (
+    r"(?:bytt\w*|byte|byta|byt|bytte|bytter|bytta|swap\w*|replac\w*|chang\w*|skift\w*|udskift\w*"
+    r"|ersätt\w*|erstat\w*)"
+)
+_CABLE_N = r"[\w-]*(?:kabel|kabl|cable|ledning|sladd)\w*"
+_DEVICE_N = (
+    r"(?:telefon\w*|mobil\w*|phone\w*|device\w*|enhet\w*|enhed\w*|pc\w*|computer\w*|datamaskin\w*"
+    r"|dator\w*|nettleser\w*|browser\w*|webbläsare\w*|nettbrett\w*|tablet\w*|surfplatt\w*|ipad\w*"
+    r"|laptop\w*|bærbar\w*)"
+)
+_W = r"(?:\S+\s+)"  # one more word
+
+_ACTION_FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, _I))
+    for name, pattern in (
+        (
+            "restart",
+            rf"\b(?:re-?start\w*|re-?boot\w*|omstart\w*|genstart\w*|power[- ]?cycl\w*|unplug\w*"
+            rf"|start\w*\s+{_W}{{0,3}}?på\s+ny(?:tt)?\b|start(?:a|ar|at|ade|as)\s+{_W}?om\b"
+            rf"|(?:trekk\w*|trakk|trukket|dra|drar|drog|dratt|dragit|pull\w*|tag|tage|tager|tog|taget|ta|tar"
+            rf"|tok|tatt|træk\w*|trak|kobl\w*|kopl\w*|koppl\w*)\s+{_W}{{0,2}}?(?:ut|ur|ud|fra|från|av|bort"
+            rf"|out)\s+{_W}?(?:strøm\w*|ström\w*|stikk\w*|stick\w*|kontakt\w*|sladd\w*|power|plug\w*)"
+            rf"|(?:trekk\w*|trakk|trukket|dra|drar|drog|dratt|dragit|pull\w*|tag|tage|tager|tog|taget|ta|tar|tok"
+            rf"|tatt|træk\w*|trak)\s+{_W}{{0,2}}?"
+            rf"(?:strøm\w*|ström\w*|stikk\w*|sladd\w*|kontakt\w*|power|plug\w*)\s+(?:\S+\s+)?(?:ut|ur|ud"
+            rf"|fra|från|av|out)\b|(?:kobl\w*|kopl\w*|koppl\w*|plug\w*)\s+{_W}{{0,3}}?(?:fra og til|av og på"
+            rf"|ud og ind|ur och i|out and (?:back )?in)"
+            rf"|(?:skru\w*|slå\w*|slo|slog|turn\w*|switch\w*|stäng\w*|sluk\w*)\s+(?:\S+\s+){{0,3}}?(?:av|off|af"
+            rf"|ud)\b[^.?!]{{0,60}}?\b(?:på\s+igjen|på\s+igen|på\s+att|back\s+on|on\s+again|tænd\w*"
+            rf"|sätt\w*\s+på|skru\w*\s+på|slå\w*\s+på)"
+            rf"|(?:skru\w*|slå\w*|slo|slog|turn\w*|switch\w*|stäng\w*|sluk\w*)\s+{_W}{{0,3}}?(?:av og på"
+            rf"|off and (?:back )?on|av och på|af og til|av og til|fra og til|ud og ind)"
+            rf"|sluk\w*\s+{_W}{{0,3}}?(?:og|and)\s+(?:tænd\w*|tend\w*)|(?:stäng\w*|slå\w*|skru\w*)\s+{_W}{{0,3}}?av"
+            rf"\s+(?:og|och)\s+(?:\S+\s+){{0,2}}?(?:på|igjen|igen))",
+        ),
+        (
+            "reset",
+            r"\b(?:factory[- ]?reset\w*|\w*reset\w*|\w*tilbakestil\w*|\w*nullstil\w*|\w*nulstil\w*"
+            r"|\w*återställ\w*|\w*nollställ\w*|fabrikkinnstill\w*|fabrikkoppsett\w*|fabriksinnstill\w*|fabriksinställ\w*"
+            r"|fabriksindstill\w*|fabriksåterställ\w*|fabriksnulstil\w*|resett\w*|resatt)",
+        ),
+        (
+            "update",
+            r"\b(?:updat\w*|upgrad\w*|oppdater\w*|oppgrader\w*|uppdater\w*|uppgrader\w*|opdater\w*"
+            r"|opdatér\w*|opgrader\w*|(?:siste|seneste|senaste|nyeste|nyaste|latest|newest|most recent)\s+"
+            r"(?:\S+\s+)?\w*(?:versjon|version|utgåv|fastvar|firmware|programvar|software|mjukvar)\w*)",
+        ),
+        (
+            "cable",
+            rf"\b(?:{_OTHER_ADJ}\s+{_W}?{_CABLE_N}|{_SWAP_V}\s+{_W}{{0,3}}?{_CABLE_N}|{_CABLE_N}\s+{_W}{{0,3}}?"
+            r"(?:bytt\w*|byt\w*|swapped|replaced|changed|skift\w*|udskift\w*))",
+        ),
+        (
+            "port",
+            rf"\b(?:{_OTHER_ADJ}\s+{_W}?port(?:en|er|ar|e|s|ene|arna|ane)?\b|{_SWAP_V}\s+{_W}{{0,3}}?"
+            r"port(?:en|er|ar|e|s)?\b)",
+        ),
+        (
+            "charger",
+            rf"\b(?:{_OTHER_ADJ}|{_SWAP_V})\s+{_W}{{0,2}}?(?:lader\w*|laddare\w*|oplader\w*|charger\w*"
+            r"|adapter\w*|ladd?kabel\w*)",
+        ),
+        (
+            "battery",
+            rf"\b(?:(?:{_OTHER_ADJ}|{_SWAP_V})\s+{_W}{{0,2}}?batter\w*|batter\w*\s+{_W}{{0,2}}?(?:bytt\w*"
+            r"|byt\w*|swapped|replaced|changed|skift\w*|udskift\w*))",
+        ),
+        (
+            "device",
+            rf"\b(?:{_OTHER_ADJ}\s+{_W}?{_DEVICE_N}|(?:prøv\w*|tried|try|trying|test\w*|provat|prova\w*"
+            rf"|pröva\w*|freist\w*)\s+{_W}{{0,2}}?(?:med|with|på|on|fra|från|from)\s+{_W}{{0,2}}?{_DEVICE_N})",
+        ),
+        (
+            "direct",
+            r"\b(?:direkte|direct(?:ly)?|direkt|rett|rakt|straight)\s+(?:inn?\s+)?(?:i|into|to|til|till|in"
+            r"|på|from|fra|från|via)\b|\b(?:uten|utan|uden|without)\s+(?:\S+\s+)?(?:ruter\w*|router\w*)",
+        ),
+        (
+            "outage",
+            r"\b(?:driftsmeld\w*|driftsstatus\w*|driftsinfo\w*|driftsforstyrr\w*|driftstörning\w*"
+            r"|driftsproblem\w*|outages?|service status|nedetid\w*|brudd i området)",
+        ),
+        ("neighbours", r"\b(?:nabo\w*|grann\w*|neighbo\w*)"),
+        (
+            "mailbox",
+            r"\b(?:postkass\w*|brevlåd\w*|mailbox\w*|letterbox\w*|postboks\w*|pakkeboks\w*|paketskåp\w*"
+            r"|pakkeautomat\w*|parcel locker\w*|hentested\w*|utleveringssted\w*|utlämningsställe\w*"
+            r"|pakkeshop\w*|pickup point\w*|oppgang\w*|opgang\w*|trappeoppgang\w*)",
+        ),
+        (
+            "spam",
+            r"\b(?:spam\w*|søppelpost\w*|søppel\w*|skräppost\w*|skräp\w*|junk\w*|uønsket\s+e-?post"
+            r"|reklamemappe\w*|uønskede\s+e-?post\w*)",
+        ),
+        (
+            "cache",
+            r"\b(?:cache\w*|hurtigbuffer\w*|informasjonskaps\w*|cookies?|kakor|nettleserdata|browserdata"
+            r"|webbhistorik\w*|browsing data|historikk\w*)",
+        ),
+        (
+            "reinstall",
+            rf"\b(?:re-?install\w*|reinstaller\w*|geninstaller\w*|ominstaller\w*|avinstaller\w*|afinstaller\w*"
+            rf"|uninstall\w*|install\w*\s+{_W}{{0,3}}?(?:på\s+nytt|again|om|igen|igjen|på\s+ny)\b"
+            rf"|(?:slett\w*|delet\w*|fjern\w*|ta bort|tog bort|tagit bort|radera\w*)\s+{_W}{{0,2}}?app\w*)",
+        ),
+        (
+            "relogin",
+            r"\b(?:log(?:g)?(?:e|a|ed|et|at|ger|gar|ging)?\s+(?:\S+\s+)?(?:ut|out|ud)\b|sign(?:ed|ing)?\s+out"
+            r"|utlogg\w*)",
+        ),
+        (
+            "pairing",
+            r"\b(?:re-?pair\w*|pair(?:ed|ing)?\b|par(?:e|a|er|et|at|ade|ede|ret)\b|paring\w*|parkobl\w*"
+            r"|parkopl\w*|parkoppl\w*|parr(?:e|et|ede|a|at|ade)\b|(?:glem\w*|forget|forgot|glöm\w*)\s+"
+            r"(?:\S+\s+){0,2}?(?:enhet\w*|enhed\w*|device\w*|hodetelefon\w*|headphone\w*|høretelefon\w*"
+            r"|hörlur\w*|hovudtelefon\w*)|bluetooth-?(?:lista|listen|liste|list|menyen|menu|settings"
+            r"|innstill\w*|inställ\w*|indstill\w*))",
+        ),
+    )
+)
+# Verbs that make an ask an action proposal even without a known family ("Har du sjekket innstillingene?").
+_TRY_VERB = re.compile(
+    r"^(?:try|tries|tried|trying|prøv\w*|prova\w*|provat|provade|pröva\w*|forsøk\w*|forsøg\w*|försök\w*"
+    r"|freist\w*|test|tests|tested|testing|teste|testa|testat|testade|testet|testede|testar)$",
+    _I,
+)
+_CHECK_VERB = re.compile(
+    r"^(?:check|checks|checked|checking|sjekk\w*|sjekka|kolla\w*|kollat|tjek\w*|kontroller\w*|undersøk\w*"
+    r"|undersök\w*|undersøg\w*|double-check\w*)$",
+    _I,
+)
+# Verbs an imperative or "could you ..." proposal opens with.
+_ACTION_VERB = re.compile(
+    r"^(?:re-?start\w*|re-?boot\w*|reset\w*|unplug\w*|plug\w*|updat\w*|upgrad\w*|swap\w*|replac\w*|clear\w*"
+    r"|delet\w*|re-?install\w*|uninstall\w*|connect\w*|turn\w*|switch\w*|hold\w*|log|logg\w*|sign|pair\w*"
+    r"|charge|start\w*|genstart\w*|omstart\w*|trekk\w*|træk\w*|dra|ta|tag|tage|kobl\w*|kopl\w*|koppl\w*|forbind\w*"
+    r"|tilslut\w*|sett|sæt|sätt|bytt\w*|byt|byte|skift\w*|udskift\w*|oppdater\w*|opdater\w*|opdatér\w*"
+    r"|uppdater\w*|oppgrader\w*|uppgrader\w*|tilbakestil\w*|nullstil\w*|nulstil\w*|återställ\w*"
+    r"|nollställ\w*|slett\w*|radera\w*|fjern\w*|tøm\w*|töm\w*|ryd\w*|rens\w*|installer\w*|installera"
+    r"|avinstaller\w*|geninstaller\w*|ominstaller\w*|par|para|pare|skru\w*|slå|stäng\w*|sluk\w*|hald|håll"
+    r"|lad|ladda|oplad|glem|glöm|forget|power-cycle|sætte|sette|sätta|sætter|satt|sat|satte|koble|kople"
+    r"|koppla|put|plugge|plugga|spør|spørre|spurt|spurgt|spørg|spørge|ask|asked|fråga|frågat|frågade"
+    r"|snakk\w*|talk|talked|pratat|prata)$",
+    _I,
+)
+_NEGATED = re.compile(
+    r"\b(?:not|never|don'?t|do not|doesn'?t|didn'?t|haven'?t|hasn'?t|ikke|ikkje|inte|ej|aldri|aldrig|unngå"
+    r"|avoid|undgå|undvik)\b(?:\s+\S+){0,3}\s*$",
+    _I,
+)
+
+_NEGATION_IN = re.compile(r"\b(?:not|ikke|ikkje|inte|ej)\b", _I)
+
+_STOPWORDS = frozenset(
+    """
+    a an the and or but so if then than that this these those it its it's them they their there here
+    to of in on at by for with from into onto over under about as is are was were be been being do does
+    did done have has had having i you he she we me my your our us him her his hers also too again
+    just only even already still please first then both all any some each every one two three if when
+    whether see try tried trying check checked can could would will should may might must shall
+    not no yes ok way make sure seconds second minutes minute times time after before while until
+    og eller men så om at å i på av til fra med for som er var vært blir ble har hadde det den de dem
+    dei dette denne disse du deg din ditt dine dere deres jeg meg min mitt mine vi oss vår vårt våre
+    han hun ho hon henne eg me ein ei eit en et ett noe noko nokon noen ikke ikkje også òg óg bare berre
+    gjerne først fyrst både begge alle all alt allerede alt allereie igjen nytt ny nye kan kunne vil
+    ville skal skulle må får fikk se sjå prøv prøve prøvd prøvt prøvet sjekk sjekke sjekket sjekka
+    sekund sekunder sekunda minutt minutter minutters gang ganger gonger gonger etter før mens inn inne
+    ut ute opp ned helt heilt litt enda hvis viss dersom om når da då nå no nu
+    och att på av till från med som är var varit blir blev har hade det den de dem detta denna dessa
+    dig din ditt dina ni er ert era jag mig mej min mitt mina vi oss vår vårt våra hon honom henne han
+    något några inte även bara gärna först båda alla redan igen nytt ny nya kan kunde vill ska skulle
+    måste får fick prova provat kolla kollat sekunder minuter gång gånger efter innan medan in ut upp ner
+    helt lite om när då nu
+    og eller men så om at af til fra med som er var været bliver blev har havde det den de dem dette
+    denne disse dig din dit dine jer jeres jeg mig min mit mine vi os vores hun ham hende han noget
+    nogle ikke også kun gerne først både alle allerede igen nyt ny nye kan kunne vil ville skal skulle
+    må får fik prøv prøve prøvet tjek tjekke tjekket sekunder minutter gang gange efter før mens ind
+    ude op ned helt lidt hvis når da nu der her
+    internet internett internettet nettet nett nätet net virker virke fungerer fungere fungerar fungerade
+    fungerte virkede works work working worked problem problemet issue feil fejl fel lampen lampa light
+    strøm strømmen ström strömmen power stikket stikk stickkontakten kontakten plug plugs ur ud out off on
+    direkte direkt direct directly rett rakt straight annen anna annet andre anden andet annan annat andra
+    another other different forskjellige forskellige olika ulike ulik new fresh spare ekstra extra siste
+    seneste senaste nyeste nyaste latest newest recent version versjon versjonen versionen uten utan uden
+    without igen again igjen nytt ny på lyser lyste lyst blinker blinkar blinkande blinking lights shows
+    show showing ve ll re don doesn didn haven hasn isn won can't either neither heller enten nothing
+    ingenting inget intet ingen noe noko något noget anything something folder mappe mappa mappen mapp
+    mappan
+    """.split()
+)
+_CANON: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), c)
+    for p, c in (
+        (r"^(?:rout|rut)er", "router"),
+        (r"^(?:fiber|fibre)", "fiber"),
+        (
+            r"^(?:hodetelefon|hovudtelefon|høretelefon|hörlur|headphone|headset|øretelefon|earbud|earphone)",
+            "headph",
+        ),
+        (r"^(?:pc|computer|datamaskin|dator|laptop|bærbar|macbook)", "pc"),
+        (r"^(?:mobil|telefon|phone|smartphone|iphone)", "phone"),
+        (r"^(?:fjernkontroll|fjärrkontroll|fjernbetjening|remote)", "remote"),
+        (r"(?:kabel|kabl|cable|ledning|sladd)", "cable"),
+        (r"^(?:fastvar|firmware|programvar|software|mjukvar)", "firmware"),
+        (r"^(?:passord|lösenord|adgangskode|password|kodeord)", "password"),
+        (r"^batter", "battery"),
+        (r"^(?:lader|laddare|oplader|charger)", "charger"),
+        (r"^(?:spam|søppel|skräp|junk)", "spam"),
+        (r"^app(?:en|i|s|ar|ane|arna|lication|likasjon|likation)?$", "app"),
+        (r"^(?:tv|fjernsyn|television)", "tv"),
+        (r"^(?:nabo|grann|neighbo)", "neighbour"),
+    )
+)
+_OBJECT_TOKEN = re.compile(r"\d+(?:\.\d+)+|[^\W\d_]+|\d+")
+
+
+def _canon(word: str) -> str:
+    for rx, canon in _CANON:
+        if rx.search(word):
+            return canon
+    return word
+
+
+def action_objects(text: str) -> frozenset[str]:
+    """What an action is done to: content words of a text, stemmed loosely and with device synonyms merged."""
+    out: set[str] = set()
+    for m in _OBJECT_TOKEN.finditer(text.lower().replace("’", "'")):
+        word = m.group(0)
+        if word.isdigit() or len(word) < 2 or word in _STOPWORDS:
+            continue
+        if _TRY_VERB.match(word) or _CHECK_VERB.match(word) or _ACTION_VERB.match(word):
+            continue
+        if any(rx.fullmatch(word) for _, rx in _ACTION_FAMILIES):
+            continue  # "fabrikktilbakestilling", "omstart": the action itself, not what it is done to
+        out.add(_canon(word))
+    return frozenset(out)
+
+
+def _same_word(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) < 4:
+        return False
+    if long_.startswith(short) or long_.endswith(short):
+        return True  # "ruteren" ~ "ruter", "nettverkskabel" ~ "kabel"
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    return common >= 5
+
+
+def objects_overlap(a: frozenset[str], b: frozenset[str]) -> int:
+    """How many words of ``a`` have a loosely equal word in ``b``."""
+    return sum(1 for x in a if any(_same_word(x, y) for y in b))
+
+
+def action_families(text: str) -> tuple[str, ...]:
+    """The troubleshooting actions a text names (not negated: "ikke trekk ut strømmen" names none)."""
+    norm = _normalise(text)
+    found: list[str] = []
+    for name, rx in _ACTION_FAMILIES:
+        for m in rx.finditer(norm):
+            if not _NEGATED.search(norm[: m.start()]) and not _NEGATION_IN.search(m.group(0)):
+                found.append(name)
+                break
+    return tuple(found)
+
+
+def family_spans(text: str) -> list[tuple[int, int, str]]:
+    """Where each action family is named in ``text`` (offsets into the text, lower-cased matching)."""
+    low = text.lower()
+    spans = [(m.start(), m.end(), name) for name, rx in _ACTION_FAMILIES for m in rx.finditer(low)]
+    return sorted(spans)
+
+
+def verb_class(word: str) -> str | None:
+    """The generic kind of a verb of proposals and reports: "try", "check", or None."""
+    if _TRY_VERB.match(word):
+        return "try"
+    if _CHECK_VERB.match(word):
+        return "check"
+    return None
+
+
+def is_action_verb(word: str) -> bool:
+    """A verb an action proposal can open with ("Restart ...", "Prøv ...", "Kolla ...")."""
+    return bool(_TRY_VERB.match(word) or _CHECK_VERB.match(word) or _ACTION_VERB.match(word))
+
+
+# --- qualifiers: asking for a different value than the known one -----------------------------------------
+
+_NEW_Q = re.compile(r"^(?:new|ny|nye|nytt|nya|nyt|updated|oppdaterte|uppdaterade|opdaterede)$")
+_OTHER_Q = re.compile(
+    r"^(?:other|another|different|alternative|second|additional|extra|ekstra|annen|anna|anna|annet|andre"
+    r"|annan|annat|andra|anden|andet|alternativ\w*|ytterligere|ytterlegare|ytterligare|yderligere|separate"
+    r"|separat\w*|else|backup|reserve)$"
+)
+_ALSO_Q = re.compile(r"^(?:too|also|well|også|òg|óg|också|även|likeså|ligeså|dessutom|desuden|i tillegg)$")
+_PREPOSITIONS = frozenset(
+    "for för på til till of on from fra frå från med with af about om to i in ved vid hos".split()
+)
+_Q_WORD = re.compile(r"[\wæøåäöé'-]+")
+
+
+def _cue_spans(text: str, cues: tuple[Cue, ...]) -> list[tuple[str, int, int]]:
+    """Like :func:`_match`, but the span of each cue hit: (cue slot, start, end) in ``text``."""
+    out: list[tuple[str, int, int]] = []
+    for cue in cues:
+        hits = [m for m in cue.pattern.finditer(text) if m.end() > m.start()]
+        for m in reversed(hits):
+            out.append((cue.slot, m.start(), m.end()))
+            text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return out
+
+
+def _related(cue_slot: str, slot: str) -> bool:
+    return cue_slot == slot or family(cue_slot) == family(slot) or slot.startswith(cue_slot + "_")
+
+
+def qualifier(text: str, slot: str, language: str | None = None) -> str | None:
+    """Whether an ask wants a *different* value for ``slot`` than one already given.
+
+    ``"other"`` for "en annen e-post", "the other order", "ordernumret för satelliten också"; ``"new"`` for
+    "den nye adressen din", "your new address" (a new value may still have been given, as the new one);
+    None when the ask wants the value itself.
+    """
+    norm = _normalise(text)
+    spans = _cue_spans(norm, _cues(language)) or _cue_spans(norm, _cues(None))
+    result: str | None = None
+    for cue_slot, start, end in spans:
+        if not _related(cue_slot, slot):
+            continue
+        before = _Q_WORD.findall(norm[:start])[-2:]
+        after_text = re.split(r"[,;?!.]|\s(?:eller|or|og|and|och)\s", norm[end:], maxsplit=1)[0]
+        after = _Q_WORD.findall(after_text)
+        if any(_OTHER_Q.match(w) for w in before) or any(_OTHER_Q.match(w) for w in after[:6]):
+            return "other"
+        if after and _ALSO_Q.match(after[-1]) and any(w in _PREPOSITIONS for w in after[:-1]):
+            return "other"  # "ordernumret för satelliten också"
+        if any(_NEW_Q.match(w) for w in before):
+            result = "new"
+    return result

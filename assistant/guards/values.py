@@ -58,7 +58,7 @@ _DATE = re.compile(
     rf"\b(?:the\s+)?{_ORD}\s+(?:of\s+)?(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s+{_ORD}(?!\d)"
     rf"|\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)\s+of\s+(?:this|next|the)\s+month\b|\bthe\s+\d{{1,2}}(?:st|nd|rd"
     rf"|th)\b|\bden\s+\d{{1,2}}(?:\.|:e|:a)(?:\s+(?:{_MONTHS}))?"
-    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4}\b)?|\b(?:today"
+    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4}\b|(?!\d))|\b(?:today"
     r"|tomorrow|tonight|yesterday|day after tomorrow|later today|this (?:weekend|week)|next (?:week|month"
     r"|weekend)|i dag|idag|i morgen|imorgen|i morgon|imorgon|i overmorgen|i overmorgon|i övermorgon|i går"
     r"|igår|i kveld|i kväll|i aften|neste (?:uke|veke|helg)|nästa (?:vecka|helg)|næste (?:uge|weekend)"
@@ -276,8 +276,11 @@ _RIDE_SHARING = re.compile(
 )
 _ATTACHMENT = re.compile(
     r"\battach(?:ed|ing|ment)?\b|\benclosed\b|\bhere(?:'s| is) (?:a |the )?(?:photo|picture|image|screenshot"
-    r"|receipt|copy)\b|\bvedlagt\w*|\bvedlegg\w*|\blegg(?:er)? ved\b|\bbifoga\w*|\bvedhæft\w*|\bsendt (?:et "
-    r"|eit )?(?:bilde|bilete|billede)\b|\bskickat (?:en )?bild\b|\bse (?:bilde|bild|billede)\b",
+    r"|receipt|copy)\b|\bvedlagt\w*|\bvedlegg\w*|\b(?:legg(?:er)?|lagt|la|lagde) ved\b|\bbifoga\w*"
+    r"|\bvedhæft\w*"
+    r"|\b(?:sendt|sende|sender|send) (?:(?:dere|dykk|jer|dig|deg|you) )?(?:et |eit |en |a |some |noen |nokre "
+    r"|nogle )?(?:bilde|bilete|billede|billeder|bilder|photo|photos|picture|pictures|kopi)\w*\b"
+    r"|\bskickat (?:en |ett )?(?:bild|foto|kopia)\w*\b|\bse (?:bilde|bild|billede)\b",
     _I,
 )
 _CATEGORY_GROUPS: tuple[tuple[str, str], ...] = (
