@@ -17,39 +17,19 @@ from __future__ import annotations
 
 import re
 
-from knowledge.facts import mask_national_ids
+from knowledge.facts import luhn_valid, mask_digits, mask_national_ids
 
 __all__ = ["mask_card_numbers", "mask_pii"]
 
 _CARD = re.compile(r"(?<![\d*-])\d(?:[ -]?\d){12,18}(?![\d-])")
 
 
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
-
-
-def _keep_last_four(raw: str) -> str:
-    out: list[str] = []
-    keep = 4
-    for ch in reversed(raw):
-        if ch.isdigit():
-            out.append(ch if keep > 0 else "*")
-            keep -= 1
-        else:
-            out.append(ch)
-    return "".join(reversed(out))
-
-
 def _mask_card(match: re.Match[str]) -> str:
     raw = match.group(0)
     digits = re.sub(r"\D", "", raw)
-    if not 13 <= len(digits) <= 19 or not _luhn_ok(digits):
+    if not 13 <= len(digits) <= 19 or not luhn_valid(digits):
         return raw
-    return _keep_last_four(raw)
+    return mask_digits(raw)
 
 
 def mask_card_numbers(text: str) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from assistant.pii import mask_card_numbers
 from assistant.types import GuardFinding
-from knowledge.facts import mask_national_ids
+from knowledge.facts import mask_digits, mask_national_ids
 
 __all__ = ["REDACTED", "SecretMatch", "check_secrets", "find_secrets", "redact_secrets"]
 
@@ -142,15 +142,7 @@ def find_secrets(text: str) -> list[SecretMatch]:
 def _shown(match: SecretMatch) -> str:
     """How a finding shows a secret: ids and cards with their last four digits, anything else redacted."""
     if match.kind in ("national identity number", "payment card number"):
-        keep = 4
-        out: list[str] = []
-        for ch in reversed(match.value):
-            if ch.isdigit():
-                out.append(ch if keep > 0 else "*")
-                keep -= 1
-            else:
-                out.append(ch)
-        return "".join(reversed(out))
+        return mask_digits(match.value)
     return f"{match.kind}: {REDACTED}"
 
 

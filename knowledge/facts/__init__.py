@@ -27,6 +27,8 @@ from knowledge.facts._ids import (
     find_order_numbers,
     find_serial_numbers,
     find_tracking_numbers,
+    luhn_valid,
+    mask_digits,
     mask_national_ids,
 )
 from knowledge.facts._narrative import find_promises, find_tried
@@ -39,6 +41,8 @@ from knowledge.language import detect_language
 
 __all__ = [
     "FACT_KINDS",
+    "luhn_valid",
+    "mask_digits",
     "ExtractedFact",
     "extract_facts",
     "fold",
