@@ -35,12 +35,14 @@ from assistant.types import CHANNELS, DraftRequest, KnownFact, Passage, Suggesti
 from knowledge.errors import InputError
 from knowledge.facts import extract_facts
 from knowledge.history import CustomerCard, customer_card, customer_timeline
-from knowledge.language import SUPPORTED, detect_language, detect_language_scores, normalize_language
+from knowledge.language import SUPPORTED, detect_language_scores, normalize_language
 
 log = logging.getLogger("svar.service")
 
 Mode = Literal["suggest", "answer"]
-AMBIGUOUS_MARGIN = 0.2  # Lingua confidences closer than this are a tie
+AMBIGUOUS_MARGIN = 0.2  # language scores closer than this are a tie
+SHORT_MESSAGE_WORDS = 12  # below this, the customer's earlier messages weigh in ...
+CLEAR_SCORE = 0.7  # ... unless the message alone is this clear
 
 
 class SuggestResult(BaseModel):
@@ -226,22 +228,34 @@ class Assistant:
         return ctx
 
     def _language(self, message: str, ctx: CustomerContext) -> str:
-        """The customer's language: the message's, unless it is short or a near tie (Norwegian and Danish
-        share many sentences); then their earlier messages, then their profile break the tie."""
+        """The customer's language.
+
+        A language belongs to the customer more than to one message: a short message ("ja, den lyser
+        orange") is read together with their earlier messages, and a near tie between close languages
+        (bokmål, nynorsk, Danish) is broken by those messages, then by the profile.
+        """
         scores = detect_language_scores(message)
-        ranked = sorted(scores, key=lambda k: -scores[k])
         earlier = " ".join(t.text for t in ctx.history if t.role == "customer")[-1500:]
-        prior = detect_language(earlier, default=None, min_words=5) if earlier else None
+        prior_scores = detect_language_scores(earlier) if len(earlier.split()) >= 5 else {}
+        words = len(message.split())
+        if prior_scores and words < SHORT_MESSAGE_WORDS and max(scores.values(), default=0.0) < CLEAR_SCORE:
+            weight = words / (words + min(len(earlier.split()), 2 * SHORT_MESSAGE_WORDS))
+            scores = {
+                k: weight * scores.get(k, 0.0) + (1 - weight) * prior_scores.get(k, 0.0)
+                for k in set(scores) | set(prior_scores)
+            }
+        ranked = sorted(scores, key=lambda k: -scores[k])
+        prior = max(prior_scores, key=lambda k: prior_scores[k]) if prior_scores else None
         profile = normalize_language(ctx.card.language) if ctx.card else None
         if ranked:
             top = ranked[0]
             close = [k for k in ranked if scores[top] - scores[k] < AMBIGUOUS_MARGIN]
-            if len(message.split()) >= 3 and len(close) == 1:
+            if len(close) == 1 and (words >= 3 or prior_scores):
                 return top
             for candidate in (prior, profile):
                 if candidate in close:
                     return candidate
-            if len(message.split()) >= 3:
+            if words >= 3:
                 return top
         for candidate in (prior, profile):
             if candidate in SUPPORTED:

@@ -171,3 +171,20 @@ def test_cli_suggest_json_contract_and_demo(tmp_path: Path, monkeypatch: pytest.
     assert data["language"] == "sv"
     res = runner.invoke(app, ["suggest", "-w", "demo", "--channel", "fax", "Hei"])
     assert res.exit_code == 2 and "unknown channel" in res.output
+
+
+def test_a_short_reply_is_read_with_the_customers_earlier_messages(demo_rt: Runtime) -> None:
+    history = [
+        Turn(
+            role="customer",
+            channel="chat",
+            text="Hej, vi har intet internet derhjemme, og vi har jeres router",
+        )
+    ]
+    result = Assistant(demo_rt, OfflineDrafter()).suggest(
+        workspace="demo",
+        message="ja, den lyser orange og har gjort det hele formiddagen",
+        channel="chat",
+        history=history,
+    )
+    assert result.language == "da"
