@@ -29,7 +29,7 @@ def test_ingest_search_and_reindex(tmp_path: Path) -> None:
     assert res.exit_code == 0
     assert json.loads(res.stdout)[0]["doc_id"] == "apning"
     res = runner.invoke(app, ["reindex"])
-    assert res.exit_code == 0 and "Re-indexed 2" in res.output
+    assert res.exit_code == 0 and "Re-indexed 2 knowledge chunks and 0 history messages" in res.output
 
 
 def test_ingest_reports_rejections(tmp_path: Path) -> None:

@@ -78,8 +78,13 @@ def search(
 
 @handle_errors
 def reindex(workspace: WorkspaceOpt = None) -> None:
-    """Rebuild the workspace's vector index from the relational store (e.g. after changing embedder)."""
+    """Rebuild the workspace's vector indexes (knowledge and history) from the relational store."""
+    from knowledge.history import reindex_history
+
     settings = settings_for(workspace)
     with runtime(settings) as rt:
         n = rt.indexer.reindex(settings.workspace, RichProgress())
-    console.print(f"Re-indexed {n} knowledge chunks in workspace {settings.workspace!r}.")
+        m = reindex_history(rt.sessions, rt.chroma, rt.embedder, settings.workspace, RichProgress())
+    console.print(
+        f"Re-indexed {n} knowledge chunks and {m} history messages in workspace {settings.workspace!r}."
+    )
