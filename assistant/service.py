@@ -5,8 +5,9 @@ turns given with the request) → the reply language → retrieval for the messa
 drafter (LLM or offline) → guards on every draft, whatever wrote it → logged → returned.
 
 Guards, in order: citations must point at retrieved documents; secrets and national identity numbers are
-redacted; questions for facts the conversation already holds are removed (repeat-ask); the text is fitted
-to the channel; language and grounding are checked and reported.
+redacted; identifiers that are neither this customer's nor in the knowledge are redacted (privacy);
+questions for facts the conversation already holds are removed (repeat-ask); the text is fitted to the
+channel; language and grounding are checked and reported.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from assistant.guards.channel import check_channel, fit_channel
 from assistant.guards.citations import check_citations, drop_unknown_citations
 from assistant.guards.grounding import check_grounding, groundedness, split_units
 from assistant.guards.language import check_language
+from assistant.guards.privacy import check_foreign_identifiers, redact_foreign_identifiers
 from assistant.guards.secrets import check_secrets, redact_secrets
 from assistant.retrieval import retrieve
 from assistant.runtime import Runtime
@@ -272,6 +274,11 @@ class Assistant:
         if secret_findings:
             text = redact_secrets(text)
             findings.extend(f.model_copy(update={"fixed": True}) for f in secret_findings)
+        turns = [*request.history, request.message]
+        privacy_findings = check_foreign_identifiers(text, request.facts, turns, request.passages)
+        if privacy_findings:
+            text = redact_foreign_identifiers(text, request.facts, turns, request.passages)
+            findings.extend(f.model_copy(update={"fixed": True}) for f in privacy_findings)
         if not suggestion.abstain:
             report = check_repeat_asks(
                 text,

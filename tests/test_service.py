@@ -188,3 +188,18 @@ def test_a_short_reply_is_read_with_the_customers_earlier_messages(demo_rt: Runt
         history=history,
     )
     assert result.language == "da"
+
+
+def test_another_customers_identifiers_are_redacted(demo_rt: Runtime) -> None:
+    draft = (
+        "Hei Kari! Ordre 48213977 er sendt. Pakken til ola.nordmann@example.com med ordre 48999123 "
+        "kommer i morgen."
+    )
+    assistant = Assistant(demo_rt, FakeDrafter.from_texts(draft))
+    result = assistant.suggest(
+        workspace="demo", message="Når kommer pakken?", channel="chat", customer="cus_nb_01"
+    )
+    (s,) = result.suggestions
+    assert "48213977" in s.text  # her own order stays
+    assert "ola.nordmann" not in s.text and "48999123" not in s.text
+    assert [f.guard for f in s.guard_findings].count("privacy") == 2
