@@ -149,7 +149,7 @@ class Assistant:
             raise InputError("max_suggestions must be 1, 2 or 3")
         ctx = self._customer_context(workspace, customer, history)
         latest = Turn(role="customer", text=message, channel=channel)
-        facts = _dedupe([*ctx.facts, *_facts_of([latest], ctx.products)])
+        facts = _dedupe([*ctx.facts, *facts_of([latest], ctx.products)])
         language = self._language(message, ctx)
         passages = retrieve(
             self.runtime.searcher,
@@ -226,7 +226,7 @@ class Assistant:
             ]
             ctx.products = _product_names(ctx.card)
         if history is not None:
-            ctx.facts.extend(_facts_of(ctx.history, ctx.products))
+            ctx.facts.extend(facts_of(ctx.history, ctx.products))
         return ctx
 
     def _language(self, message: str, ctx: CustomerContext) -> str:
@@ -372,7 +372,8 @@ def _product_names(card: CustomerCard) -> list[str]:
     return names
 
 
-def _facts_of(turns: Sequence[Turn], products: Sequence[str] = ()) -> list[KnownFact]:
+def facts_of(turns: Sequence[Turn], products: Sequence[str] = ()) -> list[KnownFact]:
+    """Facts extracted offline from ``turns`` (each by its role's rules), with the turn as provenance."""
     facts = []
     for turn in turns:
         for f in extract_facts(turn.text, role=turn.role, products=products):

@@ -12,6 +12,7 @@ import math
 import platform
 import tempfile
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,13 +20,12 @@ from typing import Any
 from assistant.guards import check_repeat_asks
 from assistant.retrieval import retrieve
 from assistant.runtime import Runtime, build_runtime
-from assistant.service import Assistant, build_drafter
+from assistant.service import Assistant, build_drafter, facts_of
 from assistant.settings import Settings
 from assistant.types import CHANNELS, KnownFact, Passage, Turn
 from evals.metrics import mean, percentile, precision_recall_f1, retrieval_scores, token_f1, value_found
 from evals.suite import EvalCase, Suite, Threshold
 from knowledge.embedders import build_embedder
-from knowledge.facts import extract_facts
 from knowledge.language import detect_language
 from knowledge.progress import NoProgress, Progress
 
@@ -99,23 +99,23 @@ def _run_case(runtime: Runtime, assistant: Assistant | None, case: EvalCase) -> 
         result["retrieved"] = ranked
         result["expected_kb_ids"] = case.expected.kb_ids
         result["retrieval"] = retrieval_scores(case.expected.kb_ids, ranked)
-    if assistant is not None and case.expected.known:
-        result["known_facts"] = known_facts_case(case)
-    if assistant is not None and case.draft is not None:
-        result["guard"] = guard_case(case)
+    if assistant is not None and (case.expected.known or case.draft is not None):
+        facts = facts_of([*case.history, _latest(case)])
+        if case.expected.known:
+            result["known_facts"] = known_facts_case(case, facts)
+        if case.draft is not None:
+            result["guard"] = guard_case(case, facts)
     return result
 
 
-def guard_case(case: EvalCase) -> dict[str, Any]:
+def _latest(case: EvalCase) -> Turn:
+    return Turn(role="customer", text=case.message.text, channel=case.message.channel)
+
+
+def guard_case(case: EvalCase, facts: Sequence[KnownFact]) -> dict[str, Any]:
     """The guards on a given draft: does it ask again for something the conversation already holds?"""
-    message = Turn(role="customer", text=case.message.text, channel=case.message.channel)
-    facts = [
-        KnownFact(kind=f.kind, value=f.value, normalized=f.normalized)
-        for turn in [*case.history, message]
-        for f in extract_facts(turn.text, role=turn.role)
-    ]
     draft = case.draft or ""
-    report = check_repeat_asks(draft, history=case.history, message=message, facts=facts, language=None)
+    report = check_repeat_asks(draft, history=case.history, message=_latest(case), facts=facts, language=None)
     return {
         "repeat_ask": report.flagged,
         "expected_repeat_ask": case.expected.repeat_ask,
@@ -154,17 +154,14 @@ def suggest_case(assistant: Assistant, case: EvalCase) -> tuple[dict[str, Any], 
     return out, res.passages
 
 
-def known_facts_case(case: EvalCase) -> dict[str, Any]:
+def known_facts_case(case: EvalCase, facts: Sequence[KnownFact]) -> dict[str, Any]:
     """Which expected known values are among the facts extracted (offline) from the case's conversation.
 
-    Facts come from every turn on every channel, as at import time: the extractor applies each role's rules
-    (what the customer said, agent notes, and what agents promised).
+    ``facts`` come from every turn on every channel, as at import time: the extractor applies each role's
+    rules (what the customer said, agent notes, and what agents promised).
     """
-    facts = []
-    for turn in [*case.history, Turn(role="customer", text=case.message.text, channel=case.message.channel)]:
-        facts.extend(extract_facts(turn.text, role=turn.role))
-    values = [v for f in facts for v in (f.value, f.normalized)]
-    phones = [v for f in facts if f.kind == "phone" for v in (f.value, f.normalized)]
+    values = [v for f in facts for v in (f.value, f.normalized) if v]
+    phones = [v for f in facts if f.kind == "phone" for v in (f.value, f.normalized) if v]
     expected = case.expected.known or []
     found = [
         k.value
