@@ -8,6 +8,7 @@ from knowledge.db.models import (
     KBSource,
     VectorCollection,
     Workspace,
+    WorkspaceField,
 )
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "KBSource",
     "VectorCollection",
     "Workspace",
+    "WorkspaceField",
     "create_db_engine",
     "migrate",
     "session_factory",
