@@ -34,7 +34,7 @@ from assistant.guards.language import check_language
 from assistant.guards.privacy import check_foreign_identifiers, redact_foreign_identifiers
 from assistant.guards.secrets import check_secrets, redact_secrets
 from assistant.types import DraftRequest, GuardFinding, Passage, Suggestion, Turn
-from knowledge.fields import EMPTY_FIELDS, FieldSet
+from knowledge.fields import FieldSet
 
 __all__ = [
     "CitationsGuard",
@@ -67,7 +67,7 @@ class GuardContext:
 
     request: DraftRequest
     styles: ChannelStyles = field(default_factory=ChannelStyles)
-    fields: FieldSet = EMPTY_FIELDS
+    fields: FieldSet = field(default_factory=FieldSet)
     analysis: object | None = None
 
     @property
@@ -134,7 +134,7 @@ class SecretsGuard:
 
     name = "secrets"
 
-    def check(self, suggestion: Suggestion, context: GuardContext) -> GuardOutcome:
+    def check(self, suggestion: Suggestion, context: GuardContext) -> GuardOutcome:  # noqa: ARG002 - the contract
         found = check_secrets(suggestion.text)
         if not found:
             return GuardOutcome(suggestion)
