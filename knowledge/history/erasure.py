@@ -36,6 +36,7 @@ from knowledge.db.history_models import Conversation, Customer, Fact, Identity, 
 from knowledge.errors import EmbedderMismatchError
 from knowledge.history.identity import find_customer
 from knowledge.history.vectors import stored_history_index, vector_id
+from knowledge.vectorstore import compact_chroma
 from knowledge.workspaces import get_workspace
 
 log = logging.getLogger("svar.erasure")
@@ -200,40 +201,13 @@ def _compact_relational(sessions: sessionmaker[Session], report: ErasureReport) 
 def _compact_chroma(
     chroma: Any, collection_id: str | None, ids: Sequence[str], report: ErasureReport
 ) -> None:
-    settings = chroma.get_settings() if hasattr(chroma, "get_settings") else None
-    if settings is None or not settings.is_persistent or not settings.persist_directory:
-        report.notes.append("Chroma server: its storage reclaims deleted records itself")
-        return
-    path = Path(settings.persist_directory) / "chroma.sqlite3"
-    if not path.is_file():
-        return
-    conn = sqlite3.connect(path, timeout=30)
     try:
-        if collection_id is not None and ids:
-            with conn:
-                for start in range(0, len(ids), 500):
-                    part = list(ids[start : start + 500])
-                    marks = ",".join("?" * len(part))
-                    # The metadata segment has applied these records already; the HNSW segment replays
-                    # only vectors, and the customer's delete records follow. Blank what identifies them.
-                    conn.execute(
-                        "UPDATE embeddings_queue SET metadata = NULL,"
-                        " vector = CASE WHEN vector IS NULL THEN NULL ELSE zeroblob(length(vector)) END"
-                        f" WHERE topic LIKE ? AND id IN ({marks})",
-                        ["%/" + collection_id, *part],
-                    )
-        has_fts = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE name = 'embedding_fulltext_search'"
-        ).fetchone()
-        if has_fts:
-            with conn:
-                conn.execute(
-                    "INSERT INTO embedding_fulltext_search(embedding_fulltext_search) VALUES ('optimize')"
-                )
-        _vacuum(conn)
-        report.compacted.append("Chroma (embedded)")
+        note = compact_chroma(chroma, collection_id, ids)
     except sqlite3.Error as exc:
-        log.warning("could not compact Chroma's store at %s: %s", path, exc)
+        log.warning("could not compact Chroma's store: %s", exc)
         report.notes.append(f"could not compact Chroma's store: {exc}; run the erasure again when it is idle")
-    finally:
-        conn.close()
+        return
+    if note is None:
+        report.compacted.append("Chroma (embedded)")
+    else:
+        report.notes.append(note)
