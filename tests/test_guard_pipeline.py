@@ -190,3 +190,25 @@ def test_fields_cli_import_list_and_bad_input(tmp_path: Path, monkeypatch: pytes
     assert res.exit_code == 2 and "not found" in res.output
     res = runner.invoke(app, ["fields", "list", "-w", "acme", "--json"])
     assert [f["name"] for f in json.loads(res.stdout)["fields"]] == ["plan"]  # a bad import changed nothing
+
+
+def test_fields_migration_upgrades_and_downgrades(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    from knowledge.db import create_db_engine, migrate
+    from knowledge.db.engine import _MIGRATIONS
+
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    migrate(engine)
+    assert "workspace_fields" in inspect(engine).get_table_names()
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")
+    assert "workspace_fields" not in inspect(engine).get_table_names()
+    migrate(engine)
+    assert "workspace_fields" in inspect(engine).get_table_names()
+    engine.dispose()
