@@ -10,7 +10,7 @@ from evals.metrics import percentile, precision_recall_f1, retrieval_scores
 from evals.runner import check_thresholds, run_suite
 from evals.suite import Threshold, load_suite
 from knowledge.errors import InputError
-from tests.conftest import write
+from tests.conftest import REPO, SHARED_SUITES, write
 
 runner = CliRunner()
 
@@ -230,3 +230,14 @@ def test_suite_with_a_missing_or_bad_fields_file_is_an_input_error(tmp_path: Pat
     write(root / "fields.yaml", "fields:\n  - name: Bad Name\n")
     with pytest.raises(InputError, match="invalid field name"):
         load_suite(root)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (REPO / "evals" / "suites").iterdir() if p.is_dir()))
+def test_every_shipped_suite_has_thresholds(name: str) -> None:
+    root = REPO / "evals" / "suites" / name
+    if name != "nordic-demo" and not SHARED_SUITES.is_dir():
+        pytest.skip("the public suites are not beside the repository")
+    suite = load_suite(root)
+    assert suite.thresholds, f"{name}: add thresholds just under what it reaches"
+    assert all(t.min is not None or t.max is not None for t in suite.thresholds.values())
+    assert not any(k.startswith("latency") for k in suite.thresholds)  # machine-dependent: not gated
