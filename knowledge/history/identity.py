@@ -1,7 +1,7 @@
 """Identity resolution: the same e-mail, phone or social handle is one customer.
 
-An identity is a ``(kind, value)`` pair, unique in a workspace: ``email`` (case-folded), ``phone`` (E.164,
-the region taken from the customer's language, else Norway), a social handle under its network's name
+An identity is a ``(kind, value)`` pair, unique in a workspace: ``email`` (case-folded), ``phone`` (E.164;
+see below), a social handle under its network's name
 (``facebook``, ``instagram``, ``x``, ...; lower-case, no leading ``@``) and ``external_id`` (every id a
 source system used for the customer, the first one included).
 
@@ -12,6 +12,13 @@ Resolving an event's customer block looks up all of its identities at once:
   identity of theirs);
 - they lead to several customers: the event proves those are one person, so they are merged into the
   oldest (lowest id) — deterministic for a given file — and every row of the others moves to it.
+
+Phone numbers written without a country code ("20123456", "070-123 45 67") are read in the customer's
+country (from their language), else the workspace's country, else each Nordic country in turn: every
+valid reading is looked up, and the first that a customer already has wins, so a Danish customer writing
+"20123456" on Facebook with no language is matched to the "+45 20 12 34 56" of her profile even though
+20123456 is also a valid Norwegian number. When no reading is known, the number is stored in the first
+valid reading (the customer's, else the workspace's country). A number with "+" or "00" is read as written.
 """
 
 from __future__ import annotations
@@ -30,6 +37,8 @@ from knowledge.facts import mask_national_ids, normalize_phone
 from knowledge.history.events import RESERVED_KINDS, CustomerBlock
 
 REGIONS: dict[str, str] = {"nb": "NO", "nn": "NO", "sv": "SE", "da": "DK"}
+NORDIC_REGIONS = ("NO", "SE", "DK", "FI", "IS")
+DEFAULT_COUNTRY = "NO"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _HANDLE = re.compile(r"^[^\s@]{1,300}$")
 
@@ -41,6 +50,7 @@ class IdentityKey:
     kind: str
     value: str
     display: str
+    alternatives: tuple[str, ...] = ()  # other valid readings of a national phone number, in order
 
 
 @dataclass
@@ -56,23 +66,35 @@ class Resolution:
     warnings: list[str] = field(default_factory=list)
 
 
-def region_for(language: str | None) -> str:
-    """The default phone region for a customer's language (Norway when unknown or English)."""
-    return REGIONS.get(language or "", "NO")
+def region_for(language: str | None, country: str | None = None) -> str:
+    """The phone region for a customer: their language's country, else ``country``, else Norway."""
+    return REGIONS.get(language or "", "") or (country or DEFAULT_COUNTRY).upper()
 
 
-def normalize_customer_phone(raw: str, language: str | None) -> str | None:
-    """E.164 form of a customer's phone number, or None when it is not valid.
+def phone_readings(raw: str, language: str | None, country: str | None = None) -> list[str]:
+    """Every valid E.164 reading of a phone number, the most likely first.
 
-    A number without a country code is read in the region of the customer's language (Norway when
-    unknown); when it is not a valid number there, the other Nordic regions are tried in turn, so a Danish
-    customer writing "20123456" on Facebook, language unknown, is still matched.
+    Args:
+        raw: the number as written.
+        language: the customer's language, when known (its country is tried first).
+        country: the workspace's country (ISO 3166 alpha-2), tried next; then the Nordic countries.
+
+    Returns:
+        The readings, without duplicates; one reading for a number with ``+`` or ``00``; empty when invalid.
     """
-    for region in dict.fromkeys((region_for(language), "NO", "SE", "DK")):
-        phone = normalize_phone(raw, region)
-        if phone:
-            return phone
-    return None
+    if raw.strip().startswith(("+", "00")):
+        phone = normalize_phone(raw, (country or DEFAULT_COUNTRY).upper())
+        return [phone] if phone else []
+    first = REGIONS.get(language or "")
+    regions = [r for r in (first, (country or DEFAULT_COUNTRY).upper(), *NORDIC_REGIONS) if r]
+    readings = (normalize_phone(raw, region) for region in dict.fromkeys(regions))
+    return list(dict.fromkeys(p for p in readings if p))
+
+
+def normalize_customer_phone(raw: str, language: str | None, country: str | None = None) -> str | None:
+    """The most likely E.164 reading of a customer's phone number (see :func:`phone_readings`), or None."""
+    readings = phone_readings(raw, language, country)
+    return readings[0] if readings else None
 
 
 def normalize_email(raw: str) -> str | None:
@@ -87,8 +109,13 @@ def normalize_handle(raw: str) -> str | None:
     return value if _HANDLE.match(value) else None
 
 
-def identity_keys(block: CustomerBlock, language: str | None) -> tuple[list[IdentityKey], list[str]]:
-    """The identities a customer block names, and warnings for values that cannot be used."""
+def identity_keys(
+    block: CustomerBlock, language: str | None, country: str | None = None
+) -> tuple[list[IdentityKey], list[str]]:
+    """The identities a customer block names, and warnings for values that cannot be used.
+
+    A phone key carries its other valid readings in ``alternatives`` (see :func:`phone_readings`).
+    """
     keys = [IdentityKey("external_id", block.id, block.id)]
     warnings: list[str] = []
     if block.email:
@@ -98,9 +125,9 @@ def identity_keys(block: CustomerBlock, language: str | None) -> tuple[list[Iden
         else:
             warnings.append(f"customer.email {block.email!r} is not an e-mail address; not used to match")
     if block.phone:
-        phone = normalize_customer_phone(block.phone, language)
-        if phone:
-            keys.append(IdentityKey("phone", phone, block.phone))
+        readings = phone_readings(block.phone, language, country)
+        if readings:
+            keys.append(IdentityKey("phone", readings[0], block.phone, tuple(readings[1:])))
         else:
             warnings.append(f"customer.phone {block.phone!r} is not a valid phone number; not used to match")
     for kind, raw in sorted(block.handles.items()):
@@ -120,7 +147,9 @@ def _lookup(session: Session, workspace_id: int, keys: Iterable[tuple[str, str]]
     return list(session.scalars(select(Identity).where(Identity.workspace_id == workspace_id, cond)))
 
 
-def find_customer(session: Session, workspace_id: int, ref: str) -> Customer | None:
+def find_customer(
+    session: Session, workspace_id: int, ref: str, country: str | None = None
+) -> Customer | None:
     """The customer that ``ref`` names: an external id, ``#<internal id>``, an e-mail, a phone or a handle.
 
     ``kind:value`` (``facebook:kari.n``) names a handle on one network. Returns None when nobody matches.
@@ -144,11 +173,12 @@ def find_customer(session: Session, workspace_id: int, ref: str) -> Customer | N
     email = normalize_email(ref)
     if email:
         candidates.append(("email", email))
-    if sum(ch.isdigit() for ch in ref) >= 5:
-        phone = normalize_customer_phone(ref, None)
-        if phone:
-            candidates.append(("phone", phone))
     found = _lookup(session, workspace_id, candidates)
+    if not found and sum(ch.isdigit() for ch in ref) >= 5:
+        for phone in phone_readings(ref, None, country):  # the first reading someone has
+            found = _lookup(session, workspace_id, [("phone", phone)])
+            if found:
+                break
     handle = normalize_handle(ref)
     if not found and handle:
         found = list(
@@ -179,16 +209,33 @@ class Match:
     owners: list[int]  # customer pks the identities lead to, lowest (oldest) first
 
 
-def match_customer(session: Session, workspace_id: int, block: CustomerBlock) -> Match:
-    """The identities of a customer block and the customers they already lead to (read only)."""
+def match_customer(
+    session: Session, workspace_id: int, block: CustomerBlock, country: str | None = None
+) -> Match:
+    """The identities of a customer block and the customers they already lead to (read only).
+
+    ``country`` is the workspace's country, for phone numbers written without a country code.
+    """
     language = block.language
     if language is None:
         by_id = _lookup(session, workspace_id, [("external_id", block.id)])
         known = session.get(Customer, by_id[0].customer_id) if by_id else None
         language = known.language if known is not None else None
-    keys, warnings = identity_keys(block, language)
-    found = _lookup(session, workspace_id, [(k.kind, k.value) for k in keys])
-    return Match(keys, warnings, found, sorted({i.customer_id for i in found}))
+    keys, warnings = identity_keys(block, language, country)
+    pairs = [(k.kind, v) for k in keys for v in (k.value, *k.alternatives)]
+    found = _lookup(session, workspace_id, pairs)
+    have = {(i.kind, i.value) for i in found}
+    chosen: list[IdentityKey] = []
+    for key in keys:
+        known_reading = next((v for v in (key.value, *key.alternatives) if (key.kind, v) in have), None)
+        chosen.append(
+            IdentityKey(key.kind, known_reading, key.display)
+            if known_reading
+            else IdentityKey(key.kind, key.value, key.display)
+        )
+    wanted = {(k.kind, k.value) for k in chosen}
+    found = [i for i in found if (i.kind, i.value) in wanted]
+    return Match(chosen, warnings, found, sorted({i.customer_id for i in found}))
 
 
 def resolve_customer(
