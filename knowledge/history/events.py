@@ -62,6 +62,8 @@ class CustomerBlock(_Block):
     phone: str | None = Field(default=None, max_length=50)
     handles: dict[str, str] = Field(default_factory=dict)
     language: str | None = None
+    # Has the source proven who this is? None: the channel's default (see ``Event.is_verified``).
+    verified: bool | None = None
 
     @field_validator("language")
     @classmethod
@@ -142,6 +144,9 @@ class OrderBlock(_Block):
         return _utc(value)
 
 
+UNVERIFIED_CHANNELS = frozenset({"widget"})  # channels whose customer block is a claim unless signed
+
+
 class Event(_Block):
     """One line of a history file."""
 
@@ -149,6 +154,15 @@ class Event(_Block):
     conversation: ConversationBlock | None = None
     message: MessageBlock | None = None
     order: OrderBlock | None = None
+
+    def is_verified(self) -> bool:
+        """Whether the event's customer block is proven: ``customer.verified`` when given, else the channel's
+        default — ``widget`` is unverified (an anonymous visitor types what they like; the company's server
+        must sign the id and say ``"verified": true``), every other channel and an event without a
+        conversation (a company system: orders, profiles) is verified."""
+        if self.customer.verified is not None:
+            return self.customer.verified
+        return not (self.conversation is not None and self.conversation.channel in UNVERIFIED_CHANNELS)
 
     @model_validator(mode="after")
     def _message_needs_conversation(self) -> Event:

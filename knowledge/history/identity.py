@@ -19,6 +19,16 @@ valid reading is looked up, and the first that a customer already has wins, so a
 "20123456" on Facebook with no language is matched to the "+45 20 12 34 56" of her profile even though
 20123456 is also a valid Norwegian number. When no reading is known, the number is stored in the first
 valid reading (the customer's, else the workspace's country). A number with "+" or "00" is read as written.
+
+**Trust.** An event's customer block is verified or not (``Event.is_verified``: ``customer.verified``, else
+the channel's default; a widget without a signed id is not). An unverified block proves only its own session
+id: it resolves to a customer of its own (``Customer.verified`` False) that owns nothing but that id, and
+every other identity it names (an e-mail, a phone, a handle, or an id that is already a verified
+customer's) is recorded as a pending :class:`~knowledge.db.history_models.IdentityClaim` — a candidate link
+an agent confirms (:func:`confirm_claims`, which merges the session into the customer who owns the
+identity) or rejects (:func:`reject_claims`). So a visitor typing someone else's e-mail into the widget
+never sees, and never adds to, that person's history. When the session's id is already a verified
+customer's, the session is kept apart under ``unverified:<id>``.
 """
 
 from __future__ import annotations
@@ -30,7 +40,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from knowledge.db.history_models import Conversation, Customer, Fact, Identity, Message, Order
+from knowledge.db.history_models import Conversation, Customer, Fact, Identity, IdentityClaim, Message, Order
 from knowledge.db.models import utcnow
 from knowledge.errors import InputError
 from knowledge.facts import mask_national_ids, normalize_phone
@@ -207,15 +217,25 @@ class Match:
     warnings: list[str]
     found: list[Identity]
     owners: list[int]  # customer pks the identities lead to, lowest (oldest) first
+    verified: bool = True
+    claims: list[IdentityKey] = field(default_factory=list)  # what an unverified block claims
 
 
 def match_customer(
-    session: Session, workspace_id: int, block: CustomerBlock, country: str | None = None
+    session: Session,
+    workspace_id: int,
+    block: CustomerBlock,
+    country: str | None = None,
+    *,
+    verified: bool = True,
 ) -> Match:
     """The identities of a customer block and the customers they already lead to (read only).
 
-    ``country`` is the workspace's country, for phone numbers written without a country code.
+    ``country`` is the workspace's country, for phone numbers written without a country code. An
+    unverified block (``verified=False``) leads only to its own session's customer; the rest are claims.
     """
+    if not verified:
+        return _match_unverified(session, workspace_id, block, country)
     language = block.language
     if language is None:
         by_id = _lookup(session, workspace_id, [("external_id", block.id)])
@@ -238,6 +258,26 @@ def match_customer(
     return Match(chosen, warnings, found, sorted({i.customer_id for i in found}))
 
 
+UNVERIFIED_PREFIX = "unverified:"
+
+
+def _match_unverified(
+    session: Session, workspace_id: int, block: CustomerBlock, country: str | None
+) -> Match:
+    keys, warnings = identity_keys(block, block.language, country)
+    session_id = block.id
+    claims = [k for k in keys if k.kind != "external_id"]
+    own = _lookup(session, workspace_id, [("external_id", session_id)])
+    if own:
+        owner = session.get(Customer, own[0].customer_id)
+        if owner is not None and owner.verified:  # the id is a verified customer's: a claim, kept apart
+            claims.insert(0, IdentityKey("external_id", session_id, session_id))
+            session_id = UNVERIFIED_PREFIX + block.id
+            own = _lookup(session, workspace_id, [("external_id", session_id)])
+    key = IdentityKey("external_id", session_id, session_id)
+    return Match([key], warnings, own, sorted({i.customer_id for i in own}), verified=False, claims=claims)
+
+
 def resolve_customer(
     session: Session, workspace_id: int, block: CustomerBlock, match: Match | None = None
 ) -> Resolution:
@@ -246,10 +286,11 @@ def resolve_customer(
     if not match.owners:
         customer = Customer(
             workspace_id=workspace_id,
-            external_id=block.id,
+            external_id=match.keys[0].value,
             name=mask_national_ids(block.name) if block.name else None,
             language=block.language,
             meta={},
+            verified=match.verified,
         )
         session.add(customer)
         session.flush()
@@ -265,6 +306,9 @@ def resolve_customer(
             result.merged.append(other.external_id)
             result.moved_messages.extend(merge_customers(session, customer, other))
         _update_profile(customer, block)
+        if match.verified and not customer.verified:  # a verified event proves the session's id
+            customer.verified = True
+    _record_claims(session, workspace_id, customer, match.claims)
     have = {(i.kind, i.value) for i in match.found}  # all of them belong to ``customer`` now
     for key in match.keys:
         if (key.kind, key.value) not in have:
@@ -282,6 +326,114 @@ def resolve_customer(
     if result.identities_added:
         session.flush()
     return result
+
+
+def _record_claims(
+    session: Session, workspace_id: int, customer: Customer, claims: list[IdentityKey]
+) -> None:
+    if not claims:
+        return
+    known = {
+        (c.kind, c.value)
+        for c in session.scalars(select(IdentityClaim).where(IdentityClaim.customer_id == customer.id))
+    }
+    for key in claims:
+        if (key.kind, key.value) not in known:
+            session.add(
+                IdentityClaim(
+                    workspace_id=workspace_id,
+                    customer_id=customer.id,
+                    kind=key.kind,
+                    value=key.value,
+                    display=key.display[:320],
+                    status="pending",
+                )
+            )
+            known.add((key.kind, key.value))
+    session.flush()
+
+
+@dataclass
+class Candidate:
+    """A pending claim of an unverified session and the verified customer it points at (if any)."""
+
+    claim: IdentityClaim
+    customer: Customer | None
+
+
+def candidates(session: Session, workspace_id: int, claimant: Customer) -> list[Candidate]:
+    """The pending claims of an unverified session's customer, each with the customer who owns it."""
+    out: list[Candidate] = []
+    for claim in session.scalars(
+        select(IdentityClaim)
+        .where(IdentityClaim.customer_id == claimant.id, IdentityClaim.status == "pending")
+        .order_by(IdentityClaim.id)
+    ):
+        owner = _lookup(session, workspace_id, [(claim.kind, claim.value)])
+        target = session.get(Customer, owner[0].customer_id) if owner else None
+        out.append(Candidate(claim, target if target is not None and target.id != claimant.id else None))
+    return out
+
+
+def confirm_claims(
+    session: Session, workspace_id: int, claimant: Customer, target: Customer | None = None
+) -> Customer:
+    """An agent confirms that an unverified session is the customer its claims point at: merge them.
+
+    Args:
+        session: an open session (the caller commits).
+        workspace_id: the workspace.
+        claimant: the unverified session's customer.
+        target: the customer to merge into; needed only when the claims point at several customers.
+
+    Returns:
+        The customer the session now belongs to (``target``).
+
+    Raises:
+        InputError: the claimant is verified, has no pending claim, or the target is ambiguous or not one
+            the claims point at.
+    """
+    if claimant.verified:
+        raise InputError(f"customer {claimant.external_id!r} is verified; there is nothing to confirm")
+    pending = candidates(session, workspace_id, claimant)
+    if not pending:
+        raise InputError(f"customer {claimant.external_id!r} has no pending identity claim")
+    owners = {c.customer.id: c.customer for c in pending if c.customer is not None}
+    if target is None:
+        if len(owners) != 1:
+            which = ", ".join(sorted(c.external_id for c in owners.values())) or "nobody yet"
+            raise InputError(f"the claims of {claimant.external_id!r} point at {which}; say which customer")
+        target = next(iter(owners.values()))
+    if target.id == claimant.id or not target.verified:
+        raise InputError(f"customer {target.external_id!r} cannot confirm {claimant.external_id!r}")
+    if pending and owners and target.id not in owners:
+        raise InputError(f"no claim of {claimant.external_id!r} points at {target.external_id!r}")
+    now = utcnow()
+    for c in pending:
+        c.claim.status, c.claim.decided_at = "confirmed", now
+        if c.customer is None and c.claim.kind != "external_id":  # a free identity: now the target's
+            session.add(
+                Identity(
+                    workspace_id=workspace_id,
+                    customer_id=target.id,
+                    kind=c.claim.kind,
+                    value=c.claim.value,
+                    display=c.claim.display,
+                )
+            )
+    session.flush()
+    merge_customers(session, target, claimant)
+    return target
+
+
+def reject_claims(session: Session, workspace_id: int, claimant: Customer) -> int:
+    """An agent rejects every pending claim of an unverified session; returns how many were rejected."""
+    now = utcnow()
+    pending = [c.claim for c in candidates(session, workspace_id, claimant)]
+    for claim in pending:
+        claim.status, claim.decided_at = "rejected", now
+    session.flush()
+    return len(pending)
 
 
 def _update_profile(customer: Customer, block: CustomerBlock) -> None:
@@ -306,7 +458,13 @@ def merge_customers(session: Session, survivor: Customer, other: Customer) -> li
     from knowledge.history.factstore import better
 
     moved = list(session.scalars(select(Message.id).where(Message.customer_id == other.id)))
-    for column in (Identity.customer_id, Conversation.customer_id, Message.customer_id, Order.customer_id):
+    for column in (
+        Identity.customer_id,
+        Conversation.customer_id,
+        Message.customer_id,
+        Order.customer_id,
+        IdentityClaim.customer_id,
+    ):
         session.execute(
             update(column.class_)
             .where(column == other.id)
