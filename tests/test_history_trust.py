@@ -109,7 +109,8 @@ def test_an_agent_confirms_the_candidate_and_the_session_merges(st: Stores) -> N
         assert ws is not None
         visitor = find_customer(s, ws.id, "wgt:visitor-1")
         assert visitor is not None
-        target = confirm_claims(s, ws.id, visitor)
+        target, moved = confirm_claims(s, ws.id, visitor)
+        assert len(moved) == 1
         assert target.external_id == "cus_sarah"
     assert st.count(Customer) == 1
     assert _customer(st, "wgt:visitor-1").external_id == "cus_sarah"
@@ -192,3 +193,39 @@ def test_suggest_answer_for_the_claiming_session_returns_none_of_her_data(tmp_pa
         assert "48270318" in hers.model_dump_json()
     finally:
         rt.close()
+
+
+def test_cli_customer_link_lists_confirms_and_rewrites_vectors(tmp_path: Path) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from assistant.cli.history_cmds import customer_link, customer_show, ingest_history
+
+    app = typer.Typer()
+    app.command("ingest")(ingest_history)
+    app.command("link")(customer_link)
+    app.command("show")(customer_show)
+    env = {"SVAR_HOME": str(tmp_path / "home"), "SVAR_EMBEDDER": "hash"}
+    events = tmp_path / "events.jsonl"
+    events.write_text(
+        "\n".join(
+            json.dumps(e)
+            for e in [
+                say(SARAH, "mail-1", "email", HER_EMAIL, "2026-03-01T10:00:00+01:00"),
+                say(_claimant(), "wgt-1", "widget", "I need to cancel my TV order", AT),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(events)], env=env).exit_code == 0
+    declined = runner.invoke(app, ["link", "wgt:visitor-1"], env=env, input="n\n")
+    assert declined.exit_code == 1 and "cus_sarah" in declined.output
+    assert (
+        runner.invoke(app, ["link", "cus_sarah", "--yes"], env=env).exit_code == 2
+    )  # verified: nothing to do
+    done = runner.invoke(app, ["link", "wgt:visitor-1", "--yes"], env=env)
+    assert done.exit_code == 0, done.output
+    assert "moved 1 messages, rewrote 1 history vectors" in done.output
+    shown = runner.invoke(app, ["show", "cus_sarah", "--json"], env=env)
+    assert "I need to cancel my TV order" in shown.output

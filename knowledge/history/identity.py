@@ -377,7 +377,7 @@ def candidates(session: Session, workspace_id: int, claimant: Customer) -> list[
 
 def confirm_claims(
     session: Session, workspace_id: int, claimant: Customer, target: Customer | None = None
-) -> Customer:
+) -> tuple[Customer, list[int]]:
     """An agent confirms that an unverified session is the customer its claims point at: merge them.
 
     Args:
@@ -387,7 +387,8 @@ def confirm_claims(
         target: the customer to merge into; needed only when the claims point at several customers.
 
     Returns:
-        The customer the session now belongs to (``target``).
+        The customer the session now belongs to (``target``), and the moved message pks (their history
+        vectors must be rewritten with the new customer).
 
     Raises:
         InputError: the claimant is verified, has no pending claim, or the target is ambiguous or not one
@@ -422,8 +423,7 @@ def confirm_claims(
                 )
             )
     session.flush()
-    merge_customers(session, target, claimant)
-    return target
+    return target, merge_customers(session, target, claimant)
 
 
 def reject_claims(session: Session, workspace_id: int, claimant: Customer) -> int:
