@@ -3,10 +3,16 @@
 The format is DESIGN.md's "History events"::
 
     {"customer": {"id", "name"?, "email"?, "phone"?, "handles"?: {"facebook"|"instagram"|"x"|...: str},
-                  "language"?},
+                  "language"?, "verified"?: bool},
      "conversation"?: {"id", "channel", "subject"?, "status"?, "sla_due_at"?},
      "message"?: {"id"?, "role": "customer"|"agent"|"bot"|"note", "text", "at"},
      "order"?: {"id", "status"?, "items"?, "placed_at"?, "updated_at"?, ...}}
+
+``customer.verified`` says whether the source proved who the customer is. Left out, it is the channel's
+default: ``widget`` events are unverified (an anonymous visitor; the company's server signs the id of a
+logged-in one and sends ``"verified": true``), every other channel and an event without a conversation
+(orders, profiles from the company's systems) are verified. An unverified block never merges into another
+customer: see the trust section of :mod:`knowledge.history.identity`.
 
 Fields we do not know are kept (``extra``) and stored as metadata. A line that is not valid becomes a
 :class:`~knowledge.documents.Rejection` with its line number and the reason; the other lines still parse.
