@@ -15,6 +15,11 @@ from knowledge.language import SUPPORTED, detect_language_scores, normalize_lang
 __all__ = ["LanguageDecision", "decide_language", "flag_unsupported"]
 
 AMBIGUOUS_MARGIN = 0.2  # language scores closer than this are a tie
+# Bokmål, nynorsk and Danish share most short words, and Lingua's order among them is a guess on a short
+# message ("Hvem vant Krimkrigen?" leans Danish): there, a wider margin counts as a tie, so the earlier
+# messages, the profile or the workspace's language decide.
+NEIGHBOURS = frozenset({"nb", "nn", "da"})
+NEIGHBOUR_MARGIN = 0.5
 SHORT_MESSAGE_WORDS = 12  # below this, the customer's earlier messages weigh in ...
 CLEAR_SCORE = 0.7  # ... unless the message alone is this clear
 FALLBACK = "en"
@@ -82,7 +87,7 @@ def decide_language(
     prior = max(prior_scores, key=lambda k: prior_scores[k]) if prior_scores else None
     if ranked:
         top = ranked[0]
-        close = [k for k in ranked if scores[top] - scores[k] < AMBIGUOUS_MARGIN]
+        close = [k for k in ranked if scores[top] - scores[k] < _margin(top, k, words)]
         if len(close) == 1 and (words >= 3 or prior_scores):
             return LanguageDecision(top, scores[top], reason="detected")
         for candidate, why in (
@@ -119,3 +124,10 @@ def flag_unsupported(suggestions: list[Suggestion], decision: LanguageDecision) 
         return suggestions
     finding = GuardFinding(guard="language", severity="warn", message=decision.reason)
     return [s.model_copy(update={"guard_findings": [*s.guard_findings, finding]}) for s in suggestions]
+
+
+def _margin(top: str, other: str, words: int) -> float:
+    """How far ``top`` must lead ``other`` to be a clear choice."""
+    if words < SHORT_MESSAGE_WORDS and {top, other} <= NEIGHBOURS:
+        return NEIGHBOUR_MARGIN
+    return AMBIGUOUS_MARGIN

@@ -3,10 +3,10 @@
 Lingua (``lingua-language-detector``) ships its models in the wheel, so detection is offline. It is the
 only widely used detector that tells Norwegian bokmål from nynorsk. Its n-gram models mix up bokmål,
 nynorsk and Danish on short messages ("Hvor lang tid tar det?" is Norwegian: Danish says "tager"), so
-marker words decide most of the score when a text has any. The markers are data, one file per language:
-``knowledge/lexicons/<lang>/markers.txt`` (function words and frequent forms). A word several languages
-write the same way is in each of their lists, and counts as evidence split between them: "hvor" says
-"bokmål or Danish, not nynorsk"; "me" (English, and nynorsk for "we") decides nothing between the two.
+marker words correct it (see :func:`detect_language_scores`). The markers are data, one file per
+language: ``knowledge/lexicons/<lang>/markers.txt`` (function words and frequent forms). A word several
+languages write the same way is in each of their lists: it says nothing between them and counts against
+the others ("hvor" is bokmål or Danish, not nynorsk; "me", English and nynorsk for "we", tells neither).
 
 A language Svar does not serve is recognised in two steps (:func:`unsupported_language`): a broad Lingua
 detector in low-accuracy mode (about thirty languages spoken by customers in the Nordics; it loads in about
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 SUPPORTED = ("nb", "nn", "sv", "da", "en")
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
-_MARKER_WEIGHT = 0.6  # share of the score the marker words decide when a text has any
+_MARKER_WEIGHT = 0.6  # share of the score the marker words decide when a text has any ...
+_MARKER_DENSITY = 0.4  # ... and at least this share of its words are marker words (less: proportionally less)
 _FOREIGN_MIN_WORDS = 2  # a single word ("kiitos", "ok") is never enough to call a language unsupported
 _SCREEN_MIN_SCORE = 0.5  # the broad (low-accuracy) detector's confidence that makes a language a candidate
 _FOREIGN_MIN_SCORE = 0.8  # the candidate's confidence against ours, in high-accuracy mode, to call it
@@ -119,21 +120,41 @@ def marker_evidence(text: str) -> dict[str, float]:
 def detect_language_scores(text: str) -> dict[str, float]:
     """Return a score (0-1, summing to 1) for each supported language; empty when the text has no words.
 
-    Lingua's confidences are sharp and, between bokmål, nynorsk and Danish, often wrong on short texts;
-    when the text has marker words, their shares decide most of the score.
+    Lingua's confidences are sharp and, between bokmål, nynorsk and Danish, often wrong on short texts.
+    Marker words correct them in two ways: a word only one language writes this way decides most of the
+    score (its share of such words, weight 0.6); and every marker word, shared or not, counts against the
+    languages that do not write it (a language writing none of a text's marker words keeps half its score).
+    Both count fully when at least 40% of the words are marker words, proportionally less below that.
+    A word bokmål, nynorsk and Danish share thus leaves their order to Lingua and only rules out Swedish and
+    English.
     """
-    if not _WORD.search(text):
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not words:
         return {}
     values = _detector().compute_language_confidence_values(text[:2000])
-    lingua = {_code(v.language.name): float(v.value) for v in values}
-    hits = marker_evidence(text)
-    total_hits = sum(hits.values())
-    if total_hits == 0:
-        return lingua
-    return {
-        code: (1 - _MARKER_WEIGHT) * lingua.get(code, 0.0) + _MARKER_WEIGHT * hits.get(code, 0.0) / total_hits
-        for code in SUPPORTED
-    }
+    scores = {_code(v.language.name): float(v.value) for v in values}
+    table = markers()
+    found = [table[w] for w in words if w in table]
+    if not found:
+        return scores
+    own: dict[str, int] = {}
+    for owners in found:
+        if len(owners) == 1:
+            code = next(iter(owners))
+            own[code] = own.get(code, 0) + 1
+    # a text where marker words are rare (a name, "the Beatles", in a Norwegian sentence) trusts them less
+    density = min(1.0, len(found) / (_MARKER_DENSITY * len(words)))
+    weight = _MARKER_WEIGHT * density
+    if own:
+        total = sum(own.values())
+        scores = {
+            code: (1 - weight) * scores.get(code, 0.0) + weight * own.get(code, 0) / total
+            for code in SUPPORTED
+        }
+    coverage = {code: sum(1 for owners in found if code in owners) / len(found) for code in SUPPORTED}
+    scores = {code: scores.get(code, 0.0) * (1 - 0.5 * density * (1 - coverage[code])) for code in SUPPORTED}
+    norm = sum(scores.values()) or 1.0
+    return {code: value / norm for code, value in scores.items()}
 
 
 @dataclass(frozen=True)
