@@ -229,3 +229,35 @@ def test_cli_customer_link_lists_confirms_and_rewrites_vectors(tmp_path: Path) -
     assert "moved 1 messages, rewrote 1 history vectors" in done.output
     shown = runner.invoke(app, ["show", "cus_sarah", "--json"], env=env)
     assert "I need to cancel my TV order" in shown.output
+
+
+def test_migration_0005_keeps_existing_customers_verified(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from knowledge.db import create_db_engine
+    from knowledge.db.engine import _MIGRATIONS
+
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+        conn.execute(
+            text("INSERT INTO workspaces (name, created_at, kb_version) VALUES ('w', '2026-01-01', 0)")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO customers (workspace_id, external_id, meta, created_at, updated_at) "
+                "VALUES (1, 'old', '{}', '2026-01-01', '2026-01-01')"
+            )
+        )
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        assert conn.execute(text("SELECT verified FROM customers")).scalar_one() == 1
+        assert conn.execute(text("SELECT count(*) FROM customer_claims")).scalar_one() == 0
+        command.downgrade(cfg, "0002")
+    engine.dispose()
