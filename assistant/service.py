@@ -30,6 +30,7 @@ from assistant.config import AssistantConfig
 from assistant.drafting.base import Drafter
 from assistant.guards.grounding import groundedness, split_units
 from assistant.guards.pipeline import GuardContext, GuardedDraft, GuardPipeline, default_pipeline
+from assistant.language import LanguageDecision, decide_language, flag_unsupported
 from assistant.retrieval import retrieve
 from assistant.runtime import Runtime
 from assistant.settings import Settings
@@ -38,15 +39,11 @@ from knowledge.errors import InputError
 from knowledge.facts import extract_facts
 from knowledge.fields import FieldSet
 from knowledge.history import CustomerCard, customer_card, customer_timeline
-from knowledge.language import SUPPORTED, detect_language_scores, normalize_language
 from knowledge.workspace_fields import workspace_fields
 
 log = logging.getLogger("svar.service")
 
 Mode = Literal["suggest", "answer"]
-AMBIGUOUS_MARGIN = 0.2  # language scores closer than this are a tie
-SHORT_MESSAGE_WORDS = 12  # below this, the customer's earlier messages weigh in ...
-CLEAR_SCORE = 0.7  # ... unless the message alone is this clear
 
 
 class SuggestResult(BaseModel):
@@ -74,6 +71,7 @@ class CustomerContext:
     history: list[Turn] = field(default_factory=list)
     facts: list[KnownFact] = field(default_factory=list)
     products: list[str] = field(default_factory=list)  # names of what they ordered: a catalogue for facts
+    language: LanguageDecision | None = None  # decided once per request
 
 
 class CheckedDraft(BaseModel):
@@ -207,7 +205,8 @@ class Assistant:
         ctx = self._customer_context(workspace, customer, history)
         latest = Turn(role="customer", text=message, channel=channel)
         facts = _dedupe([*ctx.facts, *facts_of([latest], ctx.products)])
-        language = self._language(message, ctx)
+        ctx.language = self._language(message, ctx)
+        language = ctx.language.code
         passages = retrieve(
             self.runtime.searcher,
             workspace,
@@ -251,6 +250,8 @@ class Assistant:
             self._holding(request, "after the guards nothing was left to say")
         ]
         suggestions = self._in_customer_language(suggestions, request)[:max_suggestions]
+        if ctx.language is not None:
+            suggestions = flag_unsupported(suggestions, ctx.language)
         first = next((s for s in suggestions if not s.abstain), None)
         result = SuggestResult(
             suggestions=suggestions,
@@ -304,40 +305,10 @@ class Assistant:
             ctx.facts.extend(facts_of(ctx.history, ctx.products))
         return ctx
 
-    def _language(self, message: str, ctx: CustomerContext) -> str:
-        """The customer's language.
-
-        A language belongs to the customer more than to one message: a short message ("ja, den lyser
-        orange") is read together with their earlier messages, and a near tie between close languages
-        (bokmål, nynorsk, Danish) is broken by those messages, then by the profile.
-        """
-        scores = detect_language_scores(message)
-        earlier = " ".join(t.text for t in ctx.history if t.role == "customer")[-1500:]
-        prior_scores = detect_language_scores(earlier) if len(earlier.split()) >= 5 else {}
-        words = len(message.split())
-        if prior_scores and words < SHORT_MESSAGE_WORDS and max(scores.values(), default=0.0) < CLEAR_SCORE:
-            weight = words / (words + min(len(earlier.split()), 2 * SHORT_MESSAGE_WORDS))
-            scores = {
-                k: weight * scores.get(k, 0.0) + (1 - weight) * prior_scores.get(k, 0.0)
-                for k in set(scores) | set(prior_scores)
-            }
-        ranked = sorted(scores, key=lambda k: -scores[k])
-        prior = max(prior_scores, key=lambda k: prior_scores[k]) if prior_scores else None
-        profile = normalize_language(ctx.card.language) if ctx.card else None
-        if ranked:
-            top = ranked[0]
-            close = [k for k in ranked if scores[top] - scores[k] < AMBIGUOUS_MARGIN]
-            if len(close) == 1 and (words >= 3 or prior_scores):
-                return top
-            for candidate in (prior, profile):
-                if candidate in close:
-                    return candidate
-            if words >= 3:
-                return top
-        for candidate in (prior, profile):
-            if candidate in SUPPORTED:
-                return candidate
-        return ranked[0] if ranked else "en"
+    def _language(self, message: str, ctx: CustomerContext) -> LanguageDecision:
+        """The customer's language (see :func:`assistant.language.decide_language`)."""
+        earlier = " ".join(t.text for t in ctx.history if t.role == "customer")
+        return decide_language(message, earlier, ctx.card.language if ctx.card else None)
 
     def _fields(self, workspace: str) -> FieldSet:
         """The workspace's own fields, read from the store."""

@@ -1,14 +1,26 @@
-"""Language detection for the languages Svar serves: nb, nn, sv, da and en.
+"""Language detection for the languages Svar serves (nb, nn, sv, da and en), and for those it does not.
 
 Lingua (``lingua-language-detector``) ships its models in the wheel, so detection is offline. It is the
-only widely used detector that tells Norwegian bokmål from nynorsk. The detector is built lazily and
-cached per process: building is cheap, but the first detection loads the n-gram models (about a second).
+only widely used detector that tells Norwegian bokmål from nynorsk. Its n-gram models mix up bokmål,
+nynorsk and Danish on short messages ("Hvor lang tid tar det?" is Norwegian: Danish says "tager"), so
+marker words correct it (see :func:`detect_language_scores`). The markers are data, one file per
+language: ``knowledge/lexicons/<lang>/markers.txt`` (function words and frequent forms). A word several
+languages write the same way is in each of their lists: it says nothing between them and counts against
+the others ("hvor" is bokmål or Danish, not nynorsk; "me", English and nynorsk for "we", tells neither).
+
+A language Svar does not serve is recognised in two steps (:func:`unsupported_language`): a broad Lingua
+detector in low-accuracy mode (about thirty languages spoken by customers in the Nordics; it loads in about
+a second, and alone it reads "Hvor ble Bach født?" as German) names a candidate, and a high-accuracy
+detector of our five languages plus that candidate must confirm it. Detectors are built lazily and cached
+per process.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,74 +28,169 @@ if TYPE_CHECKING:
 
 SUPPORTED = ("nb", "nn", "sv", "da", "en")
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+_MARKER_WEIGHT = 0.6  # share of the score the marker words decide when a text has any ...
+_MARKER_DENSITY = 0.4  # ... and at least this share of its words are marker words (less: proportionally less)
+_FOREIGN_MIN_WORDS = 2  # a single word ("kiitos", "ok") is never enough to call a language unsupported
+_SCREEN_MIN_SCORE = 0.5  # the broad (low-accuracy) detector's confidence that makes a language a candidate
+_FOREIGN_MIN_SCORE = 0.8  # the candidate's confidence against ours, in high-accuracy mode, to call it
+
+# Lingua names of the languages the broad detector knows besides ours (ISO 639-1 code for each).
+_OTHER_LANGUAGES = {
+    "GERMAN": "de",
+    "FINNISH": "fi",
+    "DUTCH": "nl",
+    "FRENCH": "fr",
+    "SPANISH": "es",
+    "ITALIAN": "it",
+    "PORTUGUESE": "pt",
+    "POLISH": "pl",
+    "ESTONIAN": "et",
+    "LITHUANIAN": "lt",
+    "LATVIAN": "lv",
+    "ICELANDIC": "is",
+    "RUSSIAN": "ru",
+    "UKRAINIAN": "uk",
+    "ARABIC": "ar",
+    "SOMALI": "so",
+    "TURKISH": "tr",
+    "PERSIAN": "fa",
+    "URDU": "ur",
+    "VIETNAMESE": "vi",
+    "THAI": "th",
+    "CHINESE": "zh",
+    "TAGALOG": "tl",
+}
+_OURS = {"BOKMAL": "nb", "NYNORSK": "nn", "SWEDISH": "sv", "DANISH": "da", "ENGLISH": "en"}
 
 
 @lru_cache(maxsize=1)
 def _detector() -> LanguageDetector:
     from lingua import Language, LanguageDetectorBuilder
 
-    return LanguageDetectorBuilder.from_languages(
-        Language.BOKMAL, Language.NYNORSK, Language.SWEDISH, Language.DANISH, Language.ENGLISH
-    ).build()
+    return LanguageDetectorBuilder.from_languages(*(getattr(Language, name) for name in _OURS)).build()
+
+
+@lru_cache(maxsize=1)
+def _broad_detector() -> LanguageDetector:
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [getattr(Language, n) for n in [*_OURS, *_OTHER_LANGUAGES]]
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+
+
+@lru_cache(maxsize=len(_OTHER_LANGUAGES))
+def _against_ours(name: str) -> LanguageDetector:
+    """A high-accuracy detector for our five languages and one other (loaded only when it is a candidate)."""
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(*(getattr(Language, n) for n in [*_OURS, name])).build()
 
 
 def _code(name: str) -> str:
-    return {"BOKMAL": "nb", "NYNORSK": "nn", "SWEDISH": "sv", "DANISH": "da", "ENGLISH": "en"}[name]
+    return _OURS.get(name) or _OTHER_LANGUAGES[name]
 
 
-# Function words that only one of the four Nordic languages writes this way (English needs no help).
-# Lingua's n-gram models mix up bokmål, nynorsk and Danish on short messages ("Hvor lang tid tar det?" is
-# Norwegian: Danish says "tager"); each marker word is evidence for its language. A word two languages
-# share is no evidence and must be in both lists (or in neither).
-_MARKERS: dict[str, frozenset[str]] = {
-    "nb": frozenset(
-        "hva hvem hvilken hvilke mye noe noen dere gjøre ennå enda hun vennlig kunne ble mitt fortsatt "
-        "pleier dager feil".split()
-    ),
-    "nn": frozenset(
-        "eg ikkje kva korleis kvar kven me dykk dykkar frå berre noko nokon nokre mykje heiter vere ein eit "
-        "kjem gjere pengane sidan enno òg hjå vart vore kvifor helsing heile dei deira teke tek ho høyrer "
-        "meldinga".split()
-    ),
-    "da": frozenset(
-        "hvad mig dig sig nu efter meget noget nogen tager bliver jer hej tak fået købt købe gøre endnu sker "
-        "spørgsmål venlig mit slet lige forkert forkerte plejer dage stadig".split()
-    ),
-    "sv": frozenset(
-        "jag inte vad hur och är mig dig sig från också hej tack köpte köpa någon något mycket nu efter "
-        "varför gör gjort fortfarande bara skickade fråga vänliga hälsningar".split()
-    ),
-}
-_MARKER_WEIGHT = 0.6  # share of the score the marker words decide when a text has any
+@lru_cache(maxsize=1)
+def markers() -> dict[str, dict[str, float]]:
+    """Each marker word and the share of its evidence per language (1.0 when one language owns it).
+
+    Read from ``knowledge/lexicons/<lang>/markers.txt`` (one word a line, ``#`` comments).
+    """
+    owners: dict[str, list[str]] = {}
+    root = resources.files("knowledge") / "lexicons"
+    for code in SUPPORTED:
+        text = (root / code / "markers.txt").read_text(encoding="utf-8")
+        for line in text.splitlines():
+            word = line.split("#", 1)[0].strip().lower()
+            if word and code not in owners.setdefault(word, []):
+                owners[word].append(code)
+    return {word: {code: 1 / len(codes) for code in codes} for word, codes in owners.items()}
+
+
+def marker_evidence(text: str) -> dict[str, float]:
+    """The marker words of ``text``, summed per language (a shared word split between its languages)."""
+    table = markers()
+    hits: dict[str, float] = {}
+    for word in _WORD.findall(text):
+        for code, share in table.get(word.lower(), {}).items():
+            hits[code] = hits.get(code, 0.0) + share
+    return hits
 
 
 def detect_language_scores(text: str) -> dict[str, float]:
     """Return a score (0-1, summing to 1) for each supported language; empty when the text has no words.
 
-    Lingua's confidences are sharp and, between bokmål, nynorsk and Danish, often wrong on short texts;
-    when the text has distinctive function words, their shares decide most of the score.
+    Lingua's confidences are sharp and, between bokmål, nynorsk and Danish, often wrong on short texts.
+    Marker words correct them in two ways: a word only one language writes this way decides most of the
+    score (its share of such words, weight 0.6); and every marker word, shared or not, counts against the
+    languages that do not write it (a language writing none of a text's marker words keeps half its score).
+    Both count fully when at least 40% of the words are marker words, proportionally less below that.
+    A word bokmål, nynorsk and Danish share thus leaves their order to Lingua and only rules out Swedish and
+    English.
     """
     words = [w.lower() for w in _WORD.findall(text)]
     if not words:
         return {}
     values = _detector().compute_language_confidence_values(text[:2000])
-    lingua = {_code(v.language.name): float(v.value) for v in values}
-    hits = {
-        code: sum(1 for w in words if w in markers and not _shared(w, code))
-        for code, markers in _MARKERS.items()
-    }
-    total_hits = sum(hits.values())
-    if total_hits == 0:
-        return lingua
-    return {
-        code: (1 - _MARKER_WEIGHT) * lingua.get(code, 0.0) + _MARKER_WEIGHT * hits.get(code, 0) / total_hits
-        for code in set(lingua) | set(hits)
-    }
+    scores = {_code(v.language.name): float(v.value) for v in values}
+    table = markers()
+    found = [table[w] for w in words if w in table]
+    if not found:
+        return scores
+    own: dict[str, int] = {}
+    for owners in found:
+        if len(owners) == 1:
+            code = next(iter(owners))
+            own[code] = own.get(code, 0) + 1
+    # a text where marker words are rare (a name, "the Beatles", in a Norwegian sentence) trusts them less
+    density = min(1.0, len(found) / (_MARKER_DENSITY * len(words)))
+    weight = _MARKER_WEIGHT * density
+    if own:
+        total = sum(own.values())
+        scores = {
+            code: (1 - weight) * scores.get(code, 0.0) + weight * own.get(code, 0) / total
+            for code in SUPPORTED
+        }
+    coverage = {code: sum(1 for owners in found if code in owners) / len(found) for code in SUPPORTED}
+    scores = {code: scores.get(code, 0.0) * (1 - 0.5 * density * (1 - coverage[code])) for code in SUPPORTED}
+    norm = sum(scores.values()) or 1.0
+    return {code: value / norm for code, value in scores.items()}
 
 
-def _shared(word: str, code: str) -> bool:
-    """True when ``word`` is a marker of another language too (then it tells nothing)."""
-    return any(word in markers for other, markers in _MARKERS.items() if other != code)
+@dataclass(frozen=True)
+class ForeignLanguage:
+    """A language Svar does not serve, as detected: ISO 639-1 code and the broad detector's confidence."""
+
+    code: str
+    confidence: float
+
+
+def unsupported_language(text: str) -> ForeignLanguage | None:
+    """The language of ``text`` when it is clearly one Svar does not serve (German, Finnish, ...), else None.
+
+    Clearly means: at least two words, a broad low-accuracy detector puts an unsupported language first
+    (at least 0.5), and a high-accuracy detector of that language against ours gives it at least 0.8.
+
+    Args:
+        text: a customer's message.
+
+    Returns:
+        The detected language, or ``None`` when the text is in a supported language or too short to tell.
+    """
+    if len(_WORD.findall(text)) < _FOREIGN_MIN_WORDS:
+        return None
+    sample = text[:2000]
+    values = _broad_detector().compute_language_confidence_values(sample)
+    if not values or values[0].language.name in _OURS or float(values[0].value) < _SCREEN_MIN_SCORE:
+        return None
+    name = values[0].language.name
+    confirmed = {
+        v.language.name: float(v.value)
+        for v in _against_ours(name).compute_language_confidence_values(sample)
+    }
+    if confirmed.get(name, 0.0) < _FOREIGN_MIN_SCORE:
+        return None
+    return ForeignLanguage(_code(name), round(confirmed[name], 3))
 
 
 def detect_language(text: str, default: str | None = None, *, min_words: int = 1) -> str | None:

@@ -192,3 +192,63 @@ def test_invalid_contact_details_are_warnings_not_matches(st: Stores) -> None:
     assert report.rejected == [] and report.customers_added == 1
     assert len(report.warnings) == 2 and all(":1" in w.location for w in report.warnings)
     assert st.count(Identity) == 1  # only the external id
+
+
+def test_danish_national_number_matches_the_profiles_plus_45(st: Stores) -> None:
+    # read in Norway first, 31456789 is a valid Norwegian number too; the reading a customer already has wins
+    st.ingest(
+        [
+            say(
+                {"id": "cus_da", "name": "Mette Kjær", "phone": "+45 31 45 67 89", "language": "da"},
+                "m-1",
+                "email",
+                "Hej, lyden er kun i den ene side.",
+                "2026-02-09T08:00:00+01:00",
+            ),
+            say(
+                {"id": "fb:55", "handles": {"facebook": "mette.k"}, "phone": "31456789"},
+                "fb-1",
+                "facebook",
+                "Hej igen, har I fået min mail?",
+                "2026-02-10T08:00:00+01:00",
+            ),
+        ]
+    )
+    assert st.count(Customer) == 1
+    with st.sessions() as s:
+        ws = get_workspace(s, st.workspace)
+        assert ws is not None
+        found = find_customer(s, ws.id, "31456789")
+        assert found is not None and found.external_id == "cus_da"
+        phones = [i.value for i in s.scalars(select(Identity).where(Identity.kind == "phone"))]
+    assert phones == ["+4531456789"]
+
+
+def test_unknown_national_number_is_read_in_the_workspace_country() -> None:
+    from knowledge.history.identity import normalize_customer_phone, phone_readings
+
+    assert phone_readings("31456789", None, "DK")[0] == "+4531456789"
+    assert phone_readings("31456789", None, None)[0] == "+4731456789"  # Norway by default
+    assert "+4531456789" in phone_readings("31456789", None, None)
+    assert phone_readings("31456789", "da")[0] == "+4531456789"  # the customer's country first
+    assert normalize_customer_phone("070-123 45 67", "sv") == "+46701234567"
+    assert normalize_customer_phone("070-123 45 67", None) == "+46701234567"  # valid only in Sweden
+    assert phone_readings("+44 7911 123456", "nb") == ["+447911123456"]  # international as written
+    assert phone_readings("0047 912 34 567", "da") == ["+4791234567"]
+    assert phone_readings("12", None) == []
+
+
+def test_demo_history_holds_its_twelve_customers(st: Stores) -> None:
+    demo = Path(__file__).resolve().parents[1] / "assistant" / "demo_data" / "history.jsonl"
+    st.ingest(demo)
+    assert st.count(Customer, Customer.verified.is_(True)) == 12  # + one anonymous widget session
+    with st.sessions() as s:
+        ws = get_workspace(s, st.workspace)
+        assert ws is not None
+        for ref, owner in [
+            ("20123456", "cus_da_01"),
+            ("31456789", "cus_da_02"),
+            ("28 91 04 55", "cus_en_02"),
+        ]:
+            found = find_customer(s, ws.id, ref)
+            assert found is not None and found.external_id == owner, ref

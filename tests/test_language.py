@@ -38,3 +38,78 @@ def test_normalize_language_aliases() -> None:
 )
 def test_short_norwegian_and_danish_are_told_apart(text: str, code: str) -> None:
     assert detect_language(text) == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can you call me tomorrow?",
+        "Tell me more about it, please.",
+        "That is perfect for me.",
+        "Please send me the invoice again",
+        "Is there someone who can help me get my former job?",
+    ],
+)
+def test_english_with_me_is_english(text: str) -> None:
+    assert detect_language(text) == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("kan me kome litt seinare?", "nn"),
+        ("eg får ikkje logga inn", "nn"),
+        ("har ikke fått noe svar", "nb"),
+        ("hva skjer nå?", "nb"),
+        ("jeg har stadig ikke fået pakken", "da"),
+        ("hvad sker der nu?", "da"),
+        ("jag har inte fått något svar", "sv"),
+        ("vad händer nu?", "sv"),
+    ],
+)
+def test_short_nordic_messages(text: str, code: str) -> None:
+    assert detect_language(text) == code
+
+
+def test_markers_are_data_per_language_and_shared_words_split() -> None:
+    from knowledge.language import SUPPORTED, markers
+
+    table = markers()
+    for code in SUPPORTED:
+        assert any(code in owners for owners in table.values()), code
+    assert table["me"] == {"nn": 0.5, "en": 0.5}  # English and nynorsk: evidence for neither over the other
+    assert table["hvor"] == {"nb": 0.5, "da": 0.5}  # not nynorsk ("kor"), not Swedish ("var")
+    assert table["hva"] == {"nb": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Hei, tilaukseni ei ole vieläkään saapunut. Voitteko tarkistaa missä se on?", "fi"),
+        ("Milloin saan rahani takaisin?", "fi"),
+        ("Hallo, meine Bestellung ist immer noch nicht angekommen. Können Sie bitte nachsehen?", "de"),
+        ("Können Sie mich morgen anrufen?", "de"),
+    ],
+)
+def test_unsupported_languages_are_recognised(text: str, code: str) -> None:
+    from knowledge.language import unsupported_language
+
+    found = unsupported_language(text)
+    assert found is not None and found.code == code and found.confidence >= 0.8
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hvor ble Bach født?",  # the broad detector alone says German
+        "Hvem er Guillaume Poupard?",
+        "I am in Vancouver, BC.",
+        "Vad är LVU?",
+        "kiitos",  # one word is never enough
+        "Hva er en galakse?",
+    ],
+)
+def test_our_languages_are_not_called_unsupported(text: str) -> None:
+    from knowledge.language import unsupported_language
+
+    assert unsupported_language(text) is None

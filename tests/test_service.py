@@ -203,3 +203,16 @@ def test_another_customers_identifiers_are_redacted(demo_rt: Runtime) -> None:
     assert "48213977" in s.text  # her own order stays
     assert "ola.nordmann" not in s.text and "48999123" not in s.text
     assert [f.guard for f in s.guard_findings].count("privacy") == 2
+
+
+def test_a_german_message_gets_one_language_and_a_flag(demo_rt: Runtime) -> None:
+    result = build_assistant(demo_rt).suggest(
+        workspace="demo",
+        message="Hallo, meine Bestellung ist immer noch nicht angekommen. Können Sie bitte nachsehen?",
+        channel="chat",
+        customer="cus_nb_01",
+    )
+    assert result.language == "nb"  # her profile's language
+    for s in result.suggestions:
+        assert s.language == "nb"
+        assert any(f.guard == "language" and "de" in f.message for f in s.guard_findings)

@@ -1,4 +1,4 @@
-"""`svar ingest history`, `svar customer show`, `svar customer erase`."""
+"""`svar ingest history`, `svar customer show`, `svar customer erase`, `svar customer link`."""
 
 from __future__ import annotations
 
@@ -183,3 +183,38 @@ def customer_erase(
         console.print(f"Rewrote on disk: {', '.join(report.compacted)}.")
     for note in report.notes:
         err.print(f"[yellow]note[/] {escape(note)}")
+
+
+@handle_errors
+def customer_link(
+    session_ref: Annotated[
+        str, typer.Argument(help="The unverified session (e.g. wgt:…) whose claims to decide.")
+    ],
+    to: Annotated[
+        str | None, typer.Option("--to", help="The customer to link to, when the claims point at several.")
+    ] = None,
+    reject: Annotated[bool, typer.Option("--reject", help="Reject the claims instead of linking.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Link an unverified session (a widget visitor who named an e-mail) to the customer it claims to be."""
+    from knowledge.history.linking import link_customer, pending_claims
+
+    settings = settings_for(workspace)
+    with runtime(settings) as rt:
+        pending = pending_claims(rt.sessions, settings.workspace, session_ref)
+        for kind, value, owner in pending.claims:
+            console.print(f"claims {escape(kind)} {escape(value)!r} -> {escape(owner or 'nobody yet')}")
+        if not yes and pending.claims:
+            verb = "Reject these claims" if reject else f"Link {pending.session} to {to or 'that customer'}"
+            typer.confirm(f"{escape(verb)}?", abort=True, err=True)
+        report = link_customer(
+            rt.sessions, rt.chroma, rt.embedder, settings.workspace, session_ref, target_ref=to, reject=reject
+        )
+    if reject:
+        console.print(f"Rejected {report.rejected} claims of {escape(report.session)}.")
+    else:
+        console.print(
+            f"Linked {escape(report.session)} to {escape(report.merged_into or '')}: moved "
+            f"{report.moved_messages} messages, rewrote {report.vectors_written} history vectors."
+        )

@@ -115,11 +115,30 @@ def check_language(
         margin: how far the detected language must lead the customer's, in Lingua confidence.
 
     Returns:
-        At most one finding for the whole reply, or else one per foreign paragraph.
+        One finding per foreign paragraph when other paragraphs are in the customer's language, else at
+        most one finding for the whole reply (or one per foreign paragraph when the whole is not clear).
     """
     if language not in SUPPORTED:
         return []
     body = _body(text)
+    paragraphs = [p for p in re.split(r"\n\s*\n", body) if _WORD.search(p)]
+    foreign: list[GuardFinding] = []
+    for paragraph in paragraphs:
+        verdict = _verdict(
+            paragraph, language, max(min_words, _PARAGRAPH_WORDS), max(margin, _PARAGRAPH_MARGIN)
+        )
+        if verdict is not None:
+            top, p, _ = verdict
+            foreign.append(
+                GuardFinding(
+                    guard="language",
+                    severity="warn",
+                    message=f"a paragraph is in {_NAMES[top]} ({p:.2f}), not in {_NAMES[language]}",
+                    span=" ".join(paragraph.split())[:200],
+                )
+            )
+    if foreign and len(foreign) < len(paragraphs):  # some of it is in the right language: point at the rest
+        return foreign
     whole = _verdict(body, language, min_words, margin)
     if whole is not None:
         top, p, q = whole
@@ -133,19 +152,4 @@ def check_language(
                 ),
             )
         ]
-    findings: list[GuardFinding] = []
-    for paragraph in re.split(r"\n\s*\n", body):
-        verdict = _verdict(
-            paragraph, language, max(min_words, _PARAGRAPH_WORDS), max(margin, _PARAGRAPH_MARGIN)
-        )
-        if verdict is not None:
-            top, p, _ = verdict
-            findings.append(
-                GuardFinding(
-                    guard="language",
-                    severity="warn",
-                    message=f"a paragraph is in {_NAMES[top]} ({p:.2f}), not in {_NAMES[language]}",
-                    span=" ".join(paragraph.split())[:200],
-                )
-            )
-    return findings
+    return foreign

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Dialect,
     Float,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -69,6 +71,8 @@ class Customer(Base):
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # False: created by an unverified session (a widget without a signed id); it owns only its session id
+    verified: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Identity(Base):
@@ -168,3 +172,26 @@ class Fact(Base):
     confidence: Mapped[float] = mapped_column(Float, default=1.0)
     span_start: Mapped[int | None] = mapped_column(Integer)
     span_end: Mapped[int | None] = mapped_column(Integer)
+
+
+class IdentityClaim(Base):
+    """An identity an unverified session claimed (an e-mail typed into the widget): a candidate link.
+
+    It never leads to a customer by itself; an agent confirms it (the session then merges into the customer
+    who owns the identity) or rejects it. See :mod:`knowledge.history.identity`.
+    """
+
+    __tablename__ = "customer_claims"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "customer_id", "kind", "value"),
+        Index("ix_customer_claims_value", "workspace_id", "kind", "value"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(_cascade("workspaces"))
+    customer_id: Mapped[int] = mapped_column(_cascade("customers"), index=True)  # the claimant
+    kind: Mapped[str] = mapped_column(String(30))
+    value: Mapped[str] = mapped_column(String(320))  # normalised like an identity
+    display: Mapped[str] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, confirmed, rejected
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from knowledge.db.history_models import Conversation, Customer, Fact, Identity, Message, Order
+from knowledge.db.history_models import Conversation, Customer, Fact, Identity, IdentityClaim, Message, Order
 from knowledge.errors import EmbedderMismatchError
 from knowledge.history.identity import find_customer
 from knowledge.history.vectors import stored_history_index, vector_id
@@ -114,6 +114,7 @@ def erase_customer(
             ("conversations", Conversation),
             ("orders", Order),
             ("identities", Identity),
+            ("claims", IdentityClaim),
         ):
             count = session.scalar(
                 select(func.count()).select_from(model).where(model.customer_id == customer.id)

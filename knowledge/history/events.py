@@ -3,10 +3,16 @@
 The format is DESIGN.md's "History events"::
 
     {"customer": {"id", "name"?, "email"?, "phone"?, "handles"?: {"facebook"|"instagram"|"x"|...: str},
-                  "language"?},
+                  "language"?, "verified"?: bool},
      "conversation"?: {"id", "channel", "subject"?, "status"?, "sla_due_at"?},
      "message"?: {"id"?, "role": "customer"|"agent"|"bot"|"note", "text", "at"},
      "order"?: {"id", "status"?, "items"?, "placed_at"?, "updated_at"?, ...}}
+
+``customer.verified`` says whether the source proved who the customer is. Left out, it is the channel's
+default: ``widget`` events are unverified (an anonymous visitor; the company's server signs the id of a
+logged-in one and sends ``"verified": true``), every other channel and an event without a conversation
+(orders, profiles from the company's systems) are verified. An unverified block never merges into another
+customer: see the trust section of :mod:`knowledge.history.identity`.
 
 Fields we do not know are kept (``extra``) and stored as metadata. A line that is not valid becomes a
 :class:`~knowledge.documents.Rejection` with its line number and the reason; the other lines still parse.
@@ -62,6 +68,8 @@ class CustomerBlock(_Block):
     phone: str | None = Field(default=None, max_length=50)
     handles: dict[str, str] = Field(default_factory=dict)
     language: str | None = None
+    # Has the source proven who this is? None: the channel's default (see ``Event.is_verified``).
+    verified: bool | None = None
 
     @field_validator("language")
     @classmethod
@@ -142,6 +150,9 @@ class OrderBlock(_Block):
         return _utc(value)
 
 
+UNVERIFIED_CHANNELS = frozenset({"widget"})  # channels whose customer block is a claim unless signed
+
+
 class Event(_Block):
     """One line of a history file."""
 
@@ -149,6 +160,15 @@ class Event(_Block):
     conversation: ConversationBlock | None = None
     message: MessageBlock | None = None
     order: OrderBlock | None = None
+
+    def is_verified(self) -> bool:
+        """Whether the event's customer block is proven: ``customer.verified`` when given, else the channel's
+        default — ``widget`` is unverified (an anonymous visitor types what they like; the company's server
+        must sign the id and say ``"verified": true``), every other channel and an event without a
+        conversation (a company system: orders, profiles) is verified."""
+        if self.customer.verified is not None:
+            return self.customer.verified
+        return not (self.conversation is not None and self.conversation.channel in UNVERIFIED_CHANNELS)
 
     @model_validator(mode="after")
     def _message_needs_conversation(self) -> Event:

@@ -188,7 +188,7 @@ class HistoryImporter:
 
     def _apply(self, session: Session, ws_id: int, ev: Event, report: HistoryReport, where: str) -> set[int]:
         """Apply one event; returns the message pks whose vectors must be (re)written."""
-        match = match_customer(session, ws_id, ev.customer)
+        match = match_customer(session, ws_id, ev.customer, verified=ev.is_verified())
         _check_conflicts(session, ws_id, ev, match)
         res = resolve_customer(session, ws_id, ev.customer, match)
         customer = res.customer

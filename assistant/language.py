@@ -1,0 +1,133 @@
+"""The reply language: which language Svar answers a customer in, and why.
+
+A language belongs to the customer more than to one message: a short message ("ja, den lyser orange") is
+read together with their earlier messages, and a near tie between close languages (bokmål, nynorsk,
+Danish) is broken by those messages, then by the profile, then by the workspace's default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.types import GuardFinding, Suggestion
+from knowledge.language import SUPPORTED, detect_language_scores, normalize_language, unsupported_language
+
+__all__ = ["LanguageDecision", "decide_language", "flag_unsupported"]
+
+AMBIGUOUS_MARGIN = 0.2  # language scores closer than this are a tie
+# Bokmål, nynorsk and Danish share most short words, and Lingua's order among them is a guess on a short
+# message ("Hvem vant Krimkrigen?" leans Danish): there, a wider margin counts as a tie, so the earlier
+# messages, the profile or the workspace's language decide.
+NEIGHBOURS = frozenset({"nb", "nn", "da"})
+NEIGHBOUR_MARGIN = 0.5
+SHORT_MESSAGE_WORDS = 12  # below this, the customer's earlier messages weigh in ...
+CLEAR_SCORE = 0.7  # ... unless the message alone is this clear
+FALLBACK = "en"
+
+
+@dataclass(frozen=True)
+class LanguageDecision:
+    """The language to reply in.
+
+    ``code`` is always a supported language. ``supported`` is False when the customer wrote in a language
+    Svar does not serve (``detected`` then names it); ``reason`` says how the choice was made.
+    """
+
+    code: str
+    confidence: float
+    supported: bool = True
+    reason: str = ""
+    detected: str | None = None
+
+
+def decide_language(
+    message: str,
+    earlier_customer_text: str = "",
+    profile_language: str | None = None,
+    workspace_default: str | None = None,
+) -> LanguageDecision:
+    """Decide the language to reply in.
+
+    Args:
+        message: the customer's latest message.
+        earlier_customer_text: the customer's earlier messages, joined (the last 1,500 characters count).
+        profile_language: the language on the customer's profile, if any.
+        workspace_default: the workspace's default language, if any.
+
+    Returns:
+        The decision, with a confidence (0-1) and a reason.
+    """
+    profile = normalize_language(profile_language)
+    default = normalize_language(workspace_default)
+    foreign = unsupported_language(message)
+    if foreign is not None:
+        code, why = next(
+            ((c, w) for c, w in ((profile, "profile"), (default, "workspace default")) if c in SUPPORTED),
+            (FALLBACK, "fallback"),
+        )
+        return LanguageDecision(
+            code,
+            foreign.confidence,
+            supported=False,
+            reason=f"the message is in {foreign.code}, which Svar does not serve; "
+            f"replying in the {why} language ({code})",
+            detected=foreign.code,
+        )
+    scores = detect_language_scores(message)
+    earlier = earlier_customer_text[-1500:]
+    prior_scores = detect_language_scores(earlier) if len(earlier.split()) >= 5 else {}
+    words = len(message.split())
+    if prior_scores and words < SHORT_MESSAGE_WORDS and max(scores.values(), default=0.0) < CLEAR_SCORE:
+        weight = words / (words + min(len(earlier.split()), 2 * SHORT_MESSAGE_WORDS))
+        scores = {
+            k: weight * scores.get(k, 0.0) + (1 - weight) * prior_scores.get(k, 0.0)
+            for k in set(scores) | set(prior_scores)
+        }
+    ranked = sorted(scores, key=lambda k: -scores[k])
+    prior = max(prior_scores, key=lambda k: prior_scores[k]) if prior_scores else None
+    if ranked:
+        top = ranked[0]
+        close = [k for k in ranked if scores[top] - scores[k] < _margin(top, k, words)]
+        if len(close) == 1 and (words >= 3 or prior_scores):
+            return LanguageDecision(top, scores[top], reason="detected")
+        for candidate, why in (
+            (prior, "earlier messages"),
+            (profile, "profile"),
+            (default, "workspace default"),
+        ):
+            if candidate in close:
+                return LanguageDecision(candidate, scores[candidate], reason=f"near tie broken by the {why}")
+        if words >= 3:
+            return LanguageDecision(top, scores[top], reason="detected, near tie")
+    for candidate, why in ((prior, "earlier messages"), (profile, "profile"), (default, "workspace default")):
+        if candidate in SUPPORTED:
+            return LanguageDecision(candidate, 0.0, reason=f"message too short; from the {why}")
+    if ranked:
+        return LanguageDecision(ranked[0], scores[ranked[0]], reason="message too short; best guess")
+    return LanguageDecision(FALLBACK, 0.0, reason="no words to detect; fallback")
+
+
+def flag_unsupported(suggestions: list[Suggestion], decision: LanguageDecision) -> list[Suggestion]:
+    """Mark every suggestion with the reason when the customer wrote in a language Svar does not serve.
+
+    The reply stays wholly in ``decision.code`` (never a mix); the finding tells the agent why, so they can
+    answer in the customer's own language themselves.
+
+    Args:
+        suggestions: the guarded suggestions.
+        decision: the language decision of the request.
+
+    Returns:
+        The suggestions, each with a "language" finding (severity "warn") when the language is unsupported.
+    """
+    if decision.supported:
+        return suggestions
+    finding = GuardFinding(guard="language", severity="warn", message=decision.reason)
+    return [s.model_copy(update={"guard_findings": [*s.guard_findings, finding]}) for s in suggestions]
+
+
+def _margin(top: str, other: str, words: int) -> float:
+    """How far ``top`` must lead ``other`` to be a clear choice."""
+    if words < SHORT_MESSAGE_WORDS and {top, other} <= NEIGHBOURS:
+        return NEIGHBOUR_MARGIN
+    return AMBIGUOUS_MARGIN

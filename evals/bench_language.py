@@ -1,0 +1,173 @@
+"""How often does Svar pick the right reply language for real messages of known language?
+
+For every case of the suites under ``--data`` (default ``../shared/data/suites`` relative to the repository,
+or ``$SVAR_SUITES``) whose language is known (``expected.language``, else the suite's own ``language``), the
+latest message goes through :func:`assistant.language.decide_language` with the customer's earlier messages,
+as the service does; the bare detector (:func:`knowledge.language.detect_language`) is scored too.
+
+With the suite's language as the workspace default (a Norwegian help desk has "nb"), a near tie between
+close languages goes to the default; with a wrong default (Danish for the Norwegian suite, ...), the figure
+shows that a default only breaks ties and never overrides what the message says.
+
+A second part checks the honest outcome for languages Svar does not serve: a few sentences per language,
+written for this benchmark (``FOREIGN`` below), must be detected as unsupported and answered in the
+workspace default, never in a language picked at random.
+
+Run: ``uv run python -m evals.bench_language [--data DIR] [--show N] [--json]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.language import decide_language
+from knowledge.language import SUPPORTED, detect_language
+
+# Written for this benchmark: customer-service sentences in languages Svar does not serve.
+FOREIGN: dict[str, list[str]] = {
+    "fi": [
+        "Hei, tilaukseni ei ole vieläkään saapunut. Voitteko tarkistaa missä se on?",
+        "Kiitos nopeasta vastauksesta, mutta reititin ei edelleenkään toimi.",
+        "Haluaisin palauttaa kuulokkeet, koska ne eivät sovi minulle.",
+        "Milloin saan rahani takaisin?",
+        "Soittakaa minulle huomenna, kiitos.",
+    ],
+    "de": [
+        "Hallo, meine Bestellung ist immer noch nicht angekommen. Können Sie bitte nachsehen?",
+        "Der Router funktioniert seit gestern nicht mehr, obwohl ich ihn neu gestartet habe.",
+        "Ich möchte die Kopfhörer zurückschicken, weil sie mir nicht gefallen.",
+        "Wann bekomme ich mein Geld zurück?",
+        "Können Sie mich morgen anrufen?",
+    ],
+    "fr": [
+        "Bonjour, ma commande n'est toujours pas arrivée. Pouvez-vous vérifier ?",
+        "Je voudrais retourner le casque, il ne fonctionne pas correctement.",
+        "Quand est-ce que je serai remboursé ?",
+    ],
+    "es": [
+        "Hola, mi pedido todavía no ha llegado. ¿Pueden comprobarlo, por favor?",
+        "Quiero devolver los auriculares porque no funcionan bien.",
+        "¿Cuándo recibiré mi reembolso?",
+    ],
+    "pl": [
+        "Dzień dobry, moje zamówienie jeszcze nie dotarło. Czy mogą Państwo sprawdzić?",
+        "Chciałbym zwrócić słuchawki, bo nie działają.",
+        "Kiedy dostanę zwrot pieniędzy?",
+    ],
+    "nl": [
+        "Hallo, mijn bestelling is nog steeds niet aangekomen. Kunt u dat nakijken?",
+        "Ik wil de koptelefoon terugsturen, want hij doet het niet.",
+    ],
+}
+WORKSPACE_DEFAULT = "nb"
+# A workspace default that is wrong for the suite, to show a default only breaks ties, never decides.
+CROSS_DEFAULT = {"nb": "da", "nn": "nb", "da": "nb", "sv": "nb", "en": "nb"}
+
+
+def _suites_dir(arg: str | None) -> Path:
+    if arg:
+        return Path(arg)
+    if os.environ.get("SVAR_SUITES"):
+        return Path(os.environ["SVAR_SUITES"])
+    return Path(__file__).resolve().parents[2] / "shared" / "data" / "suites"
+
+
+def _cases(folder: Path) -> tuple[str | None, list[dict[str, Any]]]:
+    spec = yaml.safe_load((folder / "suite.yaml").read_text(encoding="utf-8")) or {}
+    lines = (folder / "cases.jsonl").read_text(encoding="utf-8").splitlines()
+    return spec.get("language"), [json.loads(line) for line in lines if line.strip()]
+
+
+def run(data: Path) -> dict[str, Any]:
+    """Score every suite under ``data`` and the foreign sentences; returns the figures and the misses."""
+    suites: dict[str, Any] = {}
+    for folder in sorted(p for p in data.iterdir() if (p / "cases.jsonl").is_file()):
+        suite_language, cases = _cases(folder)
+        decided: Counter[str] = Counter()
+        bare_ok = n = own_ok = cross_ok = 0
+        misses: list[dict[str, str]] = []
+        for case in cases:
+            expected = (case.get("expected") or {}).get("language") or suite_language
+            if expected not in SUPPORTED:
+                continue
+            message = case["message"]["text"]
+            earlier = " ".join(t["text"] for t in case.get("history", []) if t.get("role") == "customer")
+            decision = decide_language(message, earlier)
+            own_ok += decide_language(message, earlier, None, expected).code == expected
+            cross_ok += decide_language(message, earlier, None, CROSS_DEFAULT[expected]).code == expected
+            n += 1
+            decided[decision.code] += 1
+            bare_ok += detect_language(message) == expected
+            if decision.code != expected:
+                misses.append(
+                    {"id": case["id"], "decided": decision.code, "reason": decision.reason, "text": message}
+                )
+        if n:
+            suites[folder.name] = {
+                "cases": n,
+                "decided_correct": round(1 - len(misses) / n, 4),
+                "detector_correct": round(bare_ok / n, 4),
+                "own_default_correct": round(own_ok / n, 4),
+                "cross_default_correct": round(cross_ok / n, 4),
+                "decided": dict(decided),
+                "misses": misses,
+            }
+    foreign = []
+    for code, sentences in FOREIGN.items():
+        for text in sentences:
+            d = decide_language(text, "", None, WORKSPACE_DEFAULT)
+            foreign.append(
+                {"language": code, "text": text, "supported": d.supported, "code": d.code, "reason": d.reason}
+            )
+    honest = sum(1 for f in foreign if not f["supported"] and f["code"] == WORKSPACE_DEFAULT)
+    return {
+        "suites": suites,
+        "foreign": {
+            "sentences": len(foreign),
+            "honest": honest,
+            "rate": round(honest / len(foreign), 4),
+            "items": foreign,
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", help="folder of suites (default ../shared/data/suites or $SVAR_SUITES)")
+    parser.add_argument("--show", type=int, default=5, help="misses to print per suite")
+    parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    args = parser.parse_args(argv)
+    data = _suites_dir(args.data)
+    if not data.is_dir():
+        print(f"no suites folder at {data}; pass --data DIR", file=sys.stderr)  # noqa: T201
+        return 2
+    result = run(data)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))  # noqa: T201
+        return 0
+    for name, s in result["suites"].items():
+        print(  # noqa: T201
+            f"{name:16} cases={s['cases']:4}  decided={s['decided_correct']:.4f}  "
+            f"own-default={s['own_default_correct']:.4f}  wrong-default={s['cross_default_correct']:.4f}  "
+            f"detector={s['detector_correct']:.4f}  {s['decided']}"
+        )
+        for miss in s["misses"][: args.show]:
+            print(f"    {miss['decided']} ({miss['reason']}): {miss['text'][:100]!r}")  # noqa: T201
+    f = result["foreign"]
+    print(f"unsupported languages: {f['honest']}/{f['sentences']} detected and answered in the default")  # noqa: T201
+    for item in f["items"]:
+        if item["supported"] or item["code"] != WORKSPACE_DEFAULT:
+            print(f"    {item['language']} -> {item['code']} ({item['reason']}): {item['text'][:80]!r}")  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""The reply language decision (assistant/language.py) and the honest outcome for unsupported languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.language import LanguageDecision, decide_language, flag_unsupported
+from assistant.types import Suggestion
+
+
+def test_english_customer_saying_me_gets_english() -> None:
+    d = decide_language("Can you call me tomorrow?")
+    assert (d.code, d.supported) == ("en", True)
+
+
+def test_a_default_breaks_a_tie_but_never_overrides_a_clear_message() -> None:
+    assert decide_language("Can you call me tomorrow?", workspace_default="nb").code == "en"
+    assert decide_language("Hej, jag har inte fått mitt paket än.", workspace_default="da").code == "sv"
+    # "Hvor ligger Waterloo?" is bokmål and Danish alike: the workspace decides
+    assert decide_language("Hvor ligger Waterloo?", workspace_default="nb").code == "nb"
+    assert decide_language("Hvor ligger Waterloo?", workspace_default="da").code == "da"
+
+
+def test_short_message_reads_the_earlier_messages() -> None:
+    earlier = "Hei, eg har ikkje fått pakken min enno. Kva skal eg gjere no?"
+    d = decide_language("ok, takk", earlier)
+    assert d.code == "nn"
+
+
+def test_no_words_falls_back_to_profile_then_default() -> None:
+    assert decide_language("48355871", profile_language="sv").code == "sv"
+    assert decide_language("48355871", workspace_default="da").code == "da"
+    d = decide_language("48355871")
+    assert d.code == "en" and "fallback" in d.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "profile", "default", "code"),
+    [
+        ("Milloin saan rahani takaisin? Tilaus ei ole vieläkään tullut.", "sv", "nb", "sv"),
+        ("Können Sie mich morgen anrufen? Der Router funktioniert nicht.", None, "nb", "nb"),
+        ("Können Sie mich morgen anrufen? Der Router funktioniert nicht.", None, None, "en"),
+    ],
+)
+def test_unsupported_language_replies_in_profile_or_workspace_language(
+    text: str, profile: str | None, default: str | None, code: str
+) -> None:
+    d = decide_language(text, "", profile, default)
+    assert d.code == code
+    assert d.supported is False
+    assert d.detected in {"fi", "de"}
+    assert d.detected in d.reason and code in d.reason
+
+
+def test_flag_unsupported_marks_every_suggestion_and_leaves_supported_alone() -> None:
+    s = [
+        Suggestion(text="Hei!", language="nb", channel="chat"),
+        Suggestion(text="Hei", language="nb", channel="chat"),
+    ]
+    same = flag_unsupported(s, LanguageDecision("nb", 0.9))
+    assert all(not x.guard_findings for x in same)
+    flagged = flag_unsupported(
+        s, LanguageDecision("nb", 0.99, supported=False, reason="the message is in de")
+    )
+    assert all(
+        [f.guard for f in x.guard_findings] == ["language"] and "de" in x.guard_findings[0].message
+        for x in flagged
+    )
