@@ -44,8 +44,8 @@ from assistant.guards.slots import (
 )
 from assistant.guards.slots import action_objects as slots_action_objects
 from assistant.guards.slots import family_spans as slots_family_spans
-from assistant.guards.values import Value, extract_values, has_number
 from assistant.types import KnownFact, Turn
+from knowledge.text.values import Value, extract_values, has_number
 
 __all__ = ["Evidence", "Step", "collect", "topics_of", "ask_topic", "in_scope", "tried_steps", "match_step"]
 

@@ -33,8 +33,8 @@ from assistant.guards.evidence import (
     tried_steps,
 )
 from assistant.guards.slots import TRIED, accepts, family, proposed_slots, qualifier
-from assistant.guards.values import extract_values
 from assistant.types import GuardFinding, KnownFact, Turn
+from knowledge.text.values import extract_values
 
 __all__ = ["Ask", "RepeatAskReport", "find_asks", "check_repeat_asks", "remove_repeat_asks", "findings"]
 

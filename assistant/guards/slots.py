@@ -6,7 +6,7 @@ so "order number" is never also read as a bare "number" and "e-postadresse" neve
 words of the question then refine a slot ("where are you leaving *from*" is an ``origin``, "when do you
 *return*" an ``end_date``).
 
-The slot names are those of :mod:`assistant.guards.values`, plus ``choice`` (pick one of what was offered)
+The slot names are those of :mod:`knowledge.text.values`, plus ``choice`` (pick one of what was offered)
 and ``tried`` (a proposed troubleshooting step, typed by the action families at the end of this module).
 :func:`qualifier` tells when a question wants another value than a known one ("en annen e-post").
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.guards.values import Value, extract_values
+from knowledge.text.values import Value, extract_values
 
 __all__ = ["Cue", "slots_for", "proposed_slots", "family", "accepts", "FAMILIES"]
 

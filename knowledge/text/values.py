@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-__all__ = ["Value", "extract_values", "NUMBER_WORDS", "has_number"]
+from knowledge.text.numbers import has_number, number_alternation
+
+__all__ = ["Value", "extract_values", "has_number"]
 
 
 @dataclass(frozen=True)
@@ -34,14 +37,6 @@ class Value:
 
 
 _I = re.IGNORECASE
-
-_EN_NUMBERS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a couple of|a couple"
-_NORDIC_NUMBERS = (
-    "ein|eitt|ett|et|ei|en|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|två|fyra|sex|åtta|nio|tio|elva"
-    "|otte"
-)
-NUMBER_WORDS = f"{_EN_NUMBERS}|{_NORDIC_NUMBERS}"
-_NUM = rf"(?:\d{{1,3}}|{NUMBER_WORDS})"
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -67,14 +62,6 @@ _DATE = re.compile(
     rf"|kommande)\s+)?(?:{_WEEKDAYS})(?:\s+(?:this|next)\s+week)?\b",
     _I,
 )
-_TIME = re.compile(
-    r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b(?![./]\d)"
-    r"|\b(?:half|quarter)\s+(?:past|to)\s+\w+(?:\s+in\s+the\s+(?:morning|afternoon|evening))?"
-    rf"|\b(?:\d{{1,2}}|{NUMBER_WORDS})\s+(?:o'clock|in\s+the\s+(?:morning|afternoon|evening)|at\s+night)"
-    r"|\b(?:morning|evening|afternoon)\s+\d{1,2}\b|\b(?:noon|midday|midnight)\b|\b(?:kl\.?|klokka|klokken"
-    r"|klockan)\s*\d{1,2}(?:[:.]\d{2})?|\b(?:halv|kvart over|kvart på|kvart i)\s+(?:\d{1,2}|[a-zæøåäö]+)\b",
-    _I,
-)
 _END_ROLE = re.compile(
     r"(?:\b(?:until|till?|through|to|indtil|fram til|frem til|t\.o\.m\.)\s*(?:the|den)?|\b(?:return\w*|back"
     r"|drop(?:ping)?[- ]?off|check(?:ing)?[- ]?out|retur\w*|tilbake|tillbaka|tilbage|utsjekk\w*|utcheck\w*"
@@ -84,11 +71,6 @@ _END_ROLE = re.compile(
 _DAYS_UNIT = (
     r"days?|nights?|weeks?|months?|dager|døgn|netter|dagar|dygn|nätter|dage|nætter|uker|veker|veckor|uger"
     r"|måneder|månader|dag|natt|uke|veke|vecka|uge"
-)
-_DURATION = re.compile(
-    rf"\b(?:{_NUM}|a|an|one|\d+)\s+(?:{_DAYS_UNIT})\b|\bfor\s+(?:a|one)\s+(?:week|night|day|month)\b"
-    rf"|\bstay\s+{_NUM}\s*(?=[.,!?]|$|\s+(?:and|og|och|from|starting|fra|från))",
-    _I,
 )
 _PEOPLE_EN = (
     r"people|persons?|ppl|guests?|tickets?|seats?|passengers?|travell?ers?|riders?|adults?|kids|children"
@@ -109,26 +91,6 @@ _COUNT_UNITS: tuple[tuple[str, str, str], ...] = (
         r"bags?|items?|pieces?|units?|pcs",
         r"stk|stykk\w*|styck\w*|pakker|paket|kolli|kofferter|väskor",
     ),
-)
-_COUNT = [
-    (
-        slot,
-        re.compile(
-            rf"\b(?:(?:\d{{1,3}}|{_EN_NUMBERS})\s+(?:[a-z]+\s+){{0,2}}(?:{en})|(?:\d{{1,3}}"
-            rf"|{_NORDIC_NUMBERS})\s+(?:[a-zæøåäö]+\s+)?(?:{nordic}))\b",
-            _I,
-        ),
-    )
-    for slot, en, nordic in _COUNT_UNITS
-]
-_PARTY = re.compile(
-    rf"\bparty of\s+{_NUM}\b|\b(?:table|reservation|booking|tickets?|seats?|ride|bord|bord"
-    rf"|plass)\s+for\s+{_NUM}\b|\bfor\s+{_NUM}(?=\s*(?:[.,!?]|$|and\b|on\b|at\b|please\b|people\b|og\b|och\b"
-    rf"|til\b|till\b))|\b(?:we are|we're|there are|vi er|vi är|vi blir|vi bliver)\s+{_NUM}\b"
-    rf"|\b{_NUM}\s+of us\b"
-    r"|\b(?:just|only)\s+(?:me|myself|one|for one|for me)\b|\bby myself\b|\bfor one\b|\bjust for one\b"
-    r"|\b(?:bare|berre|bara|kun)\s+(?:meg|mig|mej|eg|jeg|jag|én|ein|en)\b|\balene\b|\baleine\b|\bensam\b",
-    _I,
 )
 _CURRENCY = re.compile(
     r"(?:[$€£]\s?\d[\d,. ]*\d|[$€£]\s?\d)(?:\s?(?:k|thousand))?|\b\d[\d,. ]*\d?\s?(?:dollars?|bucks|usd|eur"
@@ -358,9 +320,57 @@ _DEICTIC_PLACE = re.compile(
 )
 
 
-def has_number(text: str) -> bool:
-    """Return True when the text holds a digit or a number word."""
-    return re.search(rf"\b(?:\d+|{NUMBER_WORDS})\b", text, _I) is not None
+@dataclass(frozen=True)
+class _Numeric:
+    """Patterns built from the number-word lexicons (compiled on first use, not at import)."""
+
+    time: re.Pattern[str]
+    duration: re.Pattern[str]
+    count: list[tuple[str, re.Pattern[str]]]
+    party: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _numeric() -> _Numeric:
+    en_numbers = number_alternation(("en",))
+    nordic_numbers = number_alternation(("nb", "nn", "sv", "da"), articles=True)
+    number_words = f"{en_numbers}|{nordic_numbers}"
+    num = rf"(?:\d{{1,3}}|{number_words})"
+    time = re.compile(
+        r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b(?![./]\d)"
+        r"|\b(?:half|quarter)\s+(?:past|to)\s+\w+(?:\s+in\s+the\s+(?:morning|afternoon|evening))?"
+        rf"|\b(?:\d{{1,2}}|{number_words})\s+(?:o'clock|in\s+the\s+(?:morning|afternoon|evening)|at\s+night)"
+        r"|\b(?:morning|evening|afternoon)\s+\d{1,2}\b|\b(?:noon|midday|midnight)\b|\b(?:kl\.?|klokka|klokken"
+        r"|klockan)\s*\d{1,2}(?:[:.]\d{2})?"
+        r"|\b(?:halv|kvart over|kvart på|kvart i)\s+(?:\d{1,2}|[a-zæøåäö]+)\b",
+        _I,
+    )
+    duration = re.compile(
+        rf"\b(?:{num}|a|an|one|\d+)\s+(?:{_DAYS_UNIT})\b|\bfor\s+(?:a|one)\s+(?:week|night|day|month)\b"
+        rf"|\bstay\s+{num}\s*(?=[.,!?]|$|\s+(?:and|og|och|from|starting|fra|från))",
+        _I,
+    )
+    count = [
+        (
+            slot,
+            re.compile(
+                rf"\b(?:(?:\d{{1,3}}|{en_numbers})\s+(?:[a-z]+\s+){{0,2}}(?:{en})|(?:\d{{1,3}}"
+                rf"|{nordic_numbers})\s+(?:[a-zæøåäö]+\s+)?(?:{nordic}))\b",
+                _I,
+            ),
+        )
+        for slot, en, nordic in _COUNT_UNITS
+    ]
+    party = re.compile(
+        rf"\bparty of\s+{num}\b|\b(?:table|reservation|booking|tickets?|seats?|ride|bord|bord"
+        rf"|plass)\s+for\s+{num}\b|\bfor\s+{num}(?=\s*(?:[.,!?]|$|and\b|on\b|at\b|please\b|people\b|og\b|och\b"
+        rf"|til\b|till\b))|\b(?:we are|we're|there are|vi er|vi är|vi blir|vi bliver)\s+{num}\b"
+        rf"|\b{num}\s+of us\b"
+        r"|\b(?:just|only)\s+(?:me|myself|one|for one|for me)\b|\bby myself\b|\bfor one\b|\bjust for one\b"
+        r"|\b(?:bare|berre|bara|kun)\s+(?:meg|mig|mej|eg|jeg|jag|én|ein|en)\b|\balene\b|\baleine\b|\bensam\b",
+        _I,
+    )
+    return _Numeric(time, duration, count, party)
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -432,7 +442,7 @@ def _temporal(text: str, speaker: str, found: list[Value], taken: list[tuple[int
         if not _overlaps(taken, *m.span()):
             found.append(Value(_amount_role(text, m.start(), speaker), m.group(0).strip(), *m.span()))
             taken.append(m.span())
-    for m in _TIME.finditer(text):
+    for m in _numeric().time.finditer(text):
         if not _overlaps(taken, *m.span()):
             role = "end_time" if _date_role(text, m.start()) == "end_date" else "time"
             found.append(Value(role, m.group(0), *m.span()))
@@ -441,16 +451,16 @@ def _temporal(text: str, speaker: str, found: list[Value], taken: list[tuple[int
         if not _overlaps(taken, *m.span()):
             found.append(Value(_date_role(text, m.start()), m.group(0), *m.span()))
             taken.append(m.span())
-    for m in _DURATION.finditer(text):
+    for m in _numeric().duration.finditer(text):
         if not _overlaps(taken, *m.span()):
             found.append(Value("duration", m.group(0), *m.span()))
             taken.append(m.span())
-    for slot, rx in _COUNT:
+    for slot, rx in _numeric().count:
         for m in rx.finditer(text):
             if not _overlaps(taken, *m.span()):
                 found.append(Value(slot, m.group(0), *m.span()))
                 taken.append(m.span())
-    for m in _PARTY.finditer(text):
+    for m in _numeric().party.finditer(text):
         if not _overlaps(taken, *m.span()):
             found.append(Value("party_size", m.group(0), *m.span()))
             taken.append(m.span())
