@@ -30,7 +30,6 @@ from assistant.guards.asks import (
     find_asks,
     main_clause,
     proposal_verb,
-    split_sentences,
 )
 from assistant.guards.slots import (
     TRIED,
@@ -45,9 +44,21 @@ from assistant.guards.slots import (
 from assistant.guards.slots import action_objects as slots_action_objects
 from assistant.guards.slots import family_spans as slots_family_spans
 from assistant.types import KnownFact, Turn
-from knowledge.text.values import Value, extract_values, has_number
+from knowledge.text.analysis import ConversationAnalysis, analyse_turns
+from knowledge.text.kinds import is_builtin
+from knowledge.text.values import Value, has_number
 
-__all__ = ["Evidence", "Step", "collect", "topics_of", "ask_topic", "in_scope", "tried_steps", "match_step"]
+__all__ = [
+    "Evidence",
+    "Step",
+    "ask_kinds",
+    "collect",
+    "topics_of",
+    "ask_topic",
+    "in_scope",
+    "tried_steps",
+    "match_step",
+]
 
 _I = re.IGNORECASE
 
@@ -82,47 +93,13 @@ _EVASIVE = re.compile(
     r"|ikke enda|inte än|ikke endnu|ikkje enno|ikke bestemt|inte bestämt|ikkje bestemt)\b",
     _I,
 )
-_FACT_KINDS: dict[str, tuple[str, ...]] = {
-    "order": ("order_number",),
-    "order_id": ("order_number",),
-    "order_number": ("order_number",),
-    "booking_reference": ("order_number",),
-    "reference": ("order_number",),
-    "invoice_number": ("order_number",),
-    "tracking": ("tracking_number",),
-    "tracking_number": ("tracking_number",),
-    "serial": ("serial_number",),
-    "serial_number": ("serial_number",),
-    "account": ("account_id",),
-    "account_id": ("account_id",),
-    "customer_number": ("account_id",),
-    "email": ("email",),
-    "phone": ("phone",),
-    "address": ("address", "destination"),
-    "name": ("name",),
-    "customer_name": ("name",),
-    "recipient": ("recipient",),
-    "product": ("product",),
-    "model": ("product",),
-    "date": ("date",),
-    "return_date": ("end_date",),
-    "end_date": ("end_date",),
-    "time": ("time",),
-    "duration": ("duration",),
-    "amount": ("amount",),
-    "price_range": ("price_range",),
-    "budget": ("price_range",),
-    "place": ("place",),
-    "city": ("place",),
-    "location": ("place",),
-    "origin": ("origin",),
-    "destination": ("destination", "place"),
-    "count": ("party_size", "quantity"),
-    "party_size": ("party_size",),
-    "quantity": ("quantity",),
-    "category": ("category",),
-    "account_type": ("account_type",),
-}
+
+
+def _analysis(turns: Sequence[Turn], analysis: ConversationAnalysis | None) -> ConversationAnalysis:
+    """The given analysis when it was made for ``turns``, else a new one."""
+    if analysis is not None and analysis.covers(turns):
+        return analysis
+    return analyse_turns(turns, fields=analysis.fields if analysis is not None else None)
 
 
 def _fact_evidence(facts: Sequence[KnownFact]) -> list[Evidence]:
@@ -134,23 +111,22 @@ def _fact_evidence(facts: Sequence[KnownFact]) -> list[Evidence]:
     out: list[Evidence] = []
     for fact in facts:
         kind = fact.kind.lower().strip().replace(" ", "_").replace("-", "_")
-        for slot in _FACT_KINDS.get(kind, (kind,)):
-            if family(slot) not in _SCOPED:
-                out.append(Evidence(slot, fact.normalized or fact.value, -1))
+        if family(kind) not in _SCOPED:
+            out.append(Evidence(kind, fact.normalized or fact.value, -1))
     return out
 
 
-def _turn_values(turn: Turn, context: str = "") -> list[Value]:
+def _turn_values(turn: Turn, context: str, an: ConversationAnalysis) -> list[Value]:
     """Values a turn gives: all of a customer's; an agent's only from statements, not from questions."""
     if turn.role == "customer":
-        return extract_values(turn.text, speaker="customer", context=context)
+        return an.values(turn.text, speaker="customer", context=context)
     values: list[Value] = []
-    for sentence in split_sentences(turn.text):
+    for sentence in an.sentences(turn.text):
         if "?" in sentence.text and not re.match(
             r"^(?:to confirm|please confirm|just to confirm)", sentence.text, _I
         ):
             continue
-        for v in extract_values(sentence.text, speaker="agent" if turn.role != "note" else "customer"):
+        for v in an.values(sentence.text, speaker="agent" if turn.role != "note" else "customer"):
             if turn.role != "note" and v.slot in _PERSONAL and not _SECOND_PERSON.search(sentence.text):
                 if v.slot == "address":  # a venue's address: where the customer is going, not where they live
                     values.append(replace(v, slot="venue"))
@@ -181,14 +157,14 @@ def _accepts_proposal(text: str) -> bool:
     return bool(_AFFIRM.search(text)) and not _REJECT.search(text.split(".")[0])
 
 
-def _confirmed(asker: Turn, answer: Turn) -> list[Value]:
+def _confirmed(asker: Turn, answer: Turn, an: ConversationAnalysis) -> list[Value]:
     """Values an agent proposed in a question that the customer then confirmed."""
     if not _accepts_proposal(answer.text):
         return []
     values: list[Value] = []
-    for sentence in split_sentences(asker.text):
+    for sentence in an.sentences(asker.text):
         if "?" in sentence.text or re.search(r"\bconfirm|\bbekreft|\bbekräfta|\bbekræft", sentence.text, _I):
-            for v in extract_values(sentence.text, speaker="agent"):
+            for v in an.values(sentence.text, speaker="agent"):
                 if v.slot == "address":
                     values.append(replace(v, slot="venue"))
                 elif v.slot not in _PERSONAL:
@@ -196,13 +172,13 @@ def _confirmed(asker: Turn, answer: Turn) -> list[Value]:
     return values
 
 
-def _choice_evidence(turns: Sequence[Turn]) -> list[Evidence]:
+def _choice_evidence(turns: Sequence[Turn], an: ConversationAnalysis) -> list[Evidence]:
     """An option the agent named (a place or venue) that the customer then accepted or booked."""
     out: list[Evidence] = []
     for i in range(len(turns) - 1):
         if turns[i].role not in ("agent", "bot"):
             continue
-        named = [v for v in extract_values(turns[i].text, speaker="agent") if family(v.slot) == "place"]
+        named = [v for v in an.values(turns[i].text, speaker="agent") if family(v.slot) == "place"]
         later = turns[i + 1 :]
         if named and any(t.role == "customer" and _accepts_proposal(t.text) for t in later):
             out.append(Evidence("choice", named[0].text, i))
@@ -235,23 +211,31 @@ def _plain_answer(text: str) -> bool:
     return len(words) <= 5 or (named and len(words) <= 20)
 
 
-def _answer_evidence(turns: Sequence[Turn], language: str | None) -> list[Evidence]:
+def ask_kinds(ask: Ask, an: ConversationAnalysis, language: str | None) -> tuple[str, ...]:
+    """The kinds an ask asks for: the workspace's fields it is about first, then the built-in kinds."""
+    named = [m.name for m in an.lexicon.asks(ask.text, language)]
+    return tuple(dict.fromkeys([*named, *ask.slots]))
+
+
+def _answer_evidence(turns: Sequence[Turn], language: str | None, an: ConversationAnalysis) -> list[Evidence]:
     """Answers the customer gave right after an agent asked for a slot (or confirmed a proposal)."""
     out: list[Evidence] = []
     for i in range(len(turns) - 1):
         asker, answer = turns[i], turns[i + 1]
         if asker.role not in ("agent", "bot") or answer.role != "customer":
             continue
-        out += [Evidence(v.slot, v.text, i + 1) for v in _confirmed(asker, answer)]
+        out += [Evidence(v.slot, v.text, i + 1) for v in _confirmed(asker, answer, an)]
         open_slots: list[str] = []
         for ask in find_asks(asker.text, language):
             proposed = proposed_slots(ask.text)
             open_slots += [
-                s for s in ask.slots if family(s) not in proposed and s not in proposed and s != TRIED
+                s
+                for s in ask_kinds(ask, an, language)
+                if family(s) not in proposed and s not in proposed and s != TRIED
             ]
         if not open_slots:
             continue
-        values = extract_values(answer.text, speaker="customer")
+        values = an.values(answer.text, speaker="customer")
         text = answer.text.strip()
         single = len(set(open_slots)) == 1
         for slot in dict.fromkeys(open_slots):
@@ -260,7 +244,7 @@ def _answer_evidence(turns: Sequence[Turn], language: str | None) -> list[Eviden
                 out.append(Evidence(slot, hit.text, i + 1))
             elif family(slot) == "count" and single and has_number(text):
                 out.append(Evidence(slot, text, i + 1))
-            elif slot in _FREE_FORM and single and _plain_answer(text):
+            elif (slot in _FREE_FORM or not is_builtin(slot)) and single and _plain_answer(text):
                 out.append(Evidence(slot, text, i + 1))
     return out
 
@@ -334,28 +318,37 @@ def in_scope(evidence: Evidence, now: frozenset[str], topics: list[frozenset[str
     return not now or not then or bool(now & then)
 
 
-def collect(turns: Sequence[Turn], facts: Sequence[KnownFact], language: str | None) -> list[Evidence]:
+def collect(
+    turns: Sequence[Turn],
+    facts: Sequence[KnownFact],
+    language: str | None,
+    *,
+    analysis: ConversationAnalysis | None = None,
+) -> list[Evidence]:
     """All the evidence a conversation and the known facts hold, oldest first (facts before turns).
 
     Args:
         turns: the conversation on every channel, oldest first, the customer's latest message last.
         facts: known facts about the customer.
         language: the conversation's language, for reading the agent's questions; None tries all five.
+        analysis: the conversation analysed once (:func:`knowledge.text.analyse_turns` of ``turns``);
+            made here when not given.
 
     Returns:
         Evidence in the order it was given; callers search it newest first.
     """
+    an = _analysis(turns, analysis)
     evidence = _fact_evidence(facts)
     any_place = False
     for index, turn in enumerate(turns):
         context = turns[index - 1].text if index > 0 else ""
-        for v in _turn_values(turn, context):
+        for v in _turn_values(turn, context, an):
             if v.slot.startswith("deictic_") and not any_place:
                 continue
             any_place = any_place or family(v.slot) in ("place", "address")
             evidence.append(Evidence(v.slot, v.text, index))
-    evidence += _answer_evidence(turns, language)
-    evidence += _choice_evidence(turns)
+    evidence += _answer_evidence(turns, language, an)
+    evidence += _choice_evidence(turns, an)
     return evidence
 
 
@@ -565,25 +558,31 @@ def _proposal_steps(text: str, index: int, *, perfect_only: bool) -> list[Step]:
     return out
 
 
-def tried_steps(turns: Sequence[Turn], facts: Sequence[KnownFact] = ()) -> list[Step]:
+def tried_steps(
+    turns: Sequence[Turn],
+    facts: Sequence[KnownFact] = (),
+    *,
+    analysis: ConversationAnalysis | None = None,
+) -> list[Step]:
     """Every troubleshooting step the conversation (or a known "tried" fact) says was already taken.
 
     Steps come from what the customer (or an agent's note) says they did, from what an agent says the
     customer did ("du har allerede ..."), from a "tried" fact, and from a customer's "yes"/"done that" right
     after an agent proposed the step.
     """
+    an = _analysis(turns, analysis)
     steps: list[Step] = []
     for fact in facts:
         if fact.kind.lower() == "tried":
             steps += sentence_steps(fact.value, "", -1, "customer", known_done=True)
     for index, turn in enumerate(turns):
         previous = ""
-        for sentence in split_sentences(turn.text):
+        for sentence in an.sentences(turn.text):
             steps += sentence_steps(sentence.text, previous, index, turn.role)
             previous = sentence.text
         if turn.role != "customer" or index == 0 or turns[index - 1].role not in ("agent", "bot"):
             continue
-        first = split_sentences(turn.text)[:1]
+        first = an.sentences(turn.text)[:1]
         if _DONE_ANAPHOR.search(turn.text):
             steps += _proposal_steps(turns[index - 1].text, index, perfect_only=False)
         elif first and _YES.match(first[0].text):

@@ -25,6 +25,7 @@ from assistant.guards.asks import Ask, find_asks, split_sentences
 from assistant.guards.evidence import (
     Evidence,
     Step,
+    ask_kinds,
     ask_topic,
     collect,
     in_scope,
@@ -34,6 +35,8 @@ from assistant.guards.evidence import (
 )
 from assistant.guards.slots import TRIED, accepts, family, proposed_slots, qualifier
 from assistant.types import GuardFinding, KnownFact, Turn
+from knowledge.fields import FieldSet
+from knowledge.text.analysis import ConversationAnalysis, analyse_turns
 from knowledge.text.values import extract_values
 
 __all__ = ["Ask", "RepeatAskReport", "find_asks", "check_repeat_asks", "remove_repeat_asks", "findings"]
@@ -90,6 +93,8 @@ def check_repeat_asks(
     message: Turn | None = None,
     facts: Sequence[KnownFact] = (),
     language: str | None = None,
+    analysis: ConversationAnalysis | None = None,
+    fields: FieldSet | None = None,
 ) -> RepeatAskReport:
     """Find the asks in a draft that ask for a detail the conversation already holds.
 
@@ -99,6 +104,10 @@ def check_repeat_asks(
         message: the customer's latest message, when not already the last turn of ``history``.
         facts: known facts about the customer (order numbers, emails, ...).
         language: the draft's language; detected when None.
+        analysis: the conversation analysed once per request (:func:`knowledge.text.analyse_turns` of
+            ``history`` plus ``message``); made here when not given or not made for these turns.
+        fields: the workspace's own fields: asks about a field and customer values of it are read from
+            their names, descriptions, values and ask words. Defaults to the analysis's fields.
 
     Returns:
         A report with every ask and the repeated ones, each with ``answered_by`` set to the evidence.
@@ -110,18 +119,25 @@ def check_repeat_asks(
     if not asks:
         return RepeatAskReport((), ())
     turns = [*history, message] if message is not None else list(history)
-    evidence = [e for e in collect(turns, facts, lang) if e.slot != TRIED]
+    if analysis is None or not analysis.covers(turns) or (fields is not None and analysis.fields != fields):
+        analysis = analyse_turns(
+            turns,
+            fields=fields if fields is not None else (analysis.fields if analysis else None),
+            language=lang,
+        )
+    evidence = [e for e in collect(turns, facts, lang, analysis=analysis) if e.slot != TRIED]
     topics = topics_of(turns)
     steps: list[Step] | None = None
     result: list[Ask] = []
     repeated: list[Ask] = []
     for ask in asks:
+        ask = replace(ask, slots=ask_kinds(ask, analysis, lang))
         proposed = _proposed(draft, ask)
         now = ask_topic(ask, topics)
         found: Evidence | None = None
         for slot in ask.slots:
             if slot == TRIED:
-                steps = tried_steps(turns, facts) if steps is None else steps
+                steps = tried_steps(turns, facts, analysis=analysis) if steps is None else steps
                 step = match_step(ask, steps)
                 found = Evidence(TRIED, step.text, step.index) if step is not None else None
                 if found is not None:

@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from knowledge.text.kinds import accepts, family
 from knowledge.text.values import Value, extract_values
 
-__all__ = ["Cue", "slots_for", "proposed_slots", "family", "accepts", "FAMILIES"]
+__all__ = ["Cue", "slots_for", "proposed_slots", "family", "accepts"]
 
 _I = re.IGNORECASE
 
@@ -337,62 +338,6 @@ _YES_NO = re.compile(
     r"|vil|skal|är|ska|blir)\b",
     _I,
 )
-
-FAMILIES: dict[str, str] = {
-    "date": "date",
-    "end_date": "date",
-    "duration": "date",
-    "time": "time",
-    "place": "place",
-    "origin": "place",
-    "destination": "place",
-    "address": "address",
-    "party_size": "count",
-    "quantity": "count",
-    "rooms": "count",
-    "bedrooms": "count",
-    "bathrooms": "count",
-    "amount": "amount",
-    "price": "amount",
-    "price_range": "amount",
-    "name": "name",
-    "recipient": "name",
-    "end_time": "time",
-    "category_food": "category",
-    "category_event": "category",
-    "category_therapist": "category",
-    "category_car": "category",
-    "category_attraction": "category",
-}
-
-
-# Which evidence slots answer an ask slot.
-_ACCEPTS: dict[str, frozenset[str]] = {
-    "date": frozenset({"date"}),
-    "end_date": frozenset({"end_date", "duration"}),
-    "duration": frozenset({"duration", "end_date"}),
-    "place": frozenset({"place", "destination", "origin", "deictic_place", "deictic_destination", "venue"}),
-    "destination": frozenset({"destination", "deictic_destination", "address", "venue"}),
-    "origin": frozenset({"origin"}),
-    "time": frozenset({"time"}),
-    "end_time": frozenset({"end_time"}),
-    "category": frozenset(
-        {"category_food", "category_event", "category_therapist", "category_car", "category_attraction"}
-    ),
-    "quantity": frozenset({"quantity", "party_size"}),
-    "product": frozenset({"product", "model"}),
-    "choice": frozenset({"choice"}),
-}
-
-
-def accepts(slot: str) -> frozenset[str]:
-    """The value slots that answer a question about ``slot`` ("where are you going?" takes a destination)."""
-    return _ACCEPTS.get(slot, frozenset({slot}))
-
-
-def family(slot: str) -> str:
-    """The broad kind of a slot: ``origin`` and ``destination`` are places, ``end_date`` a date, ..."""
-    return FAMILIES.get(slot, slot)
 
 
 def _cues(language: str | None) -> tuple[Cue, ...]:

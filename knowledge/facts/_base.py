@@ -6,37 +6,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from knowledge.text.kinds import FACT_KINDS
 from knowledge.text.lexicons import words
 
-FACT_KINDS: tuple[str, ...] = (
-    "order_number",
-    "tracking_number",
-    "email",
-    "phone",
-    "address",
-    "product",
-    "serial_number",
-    "account_id",
-    "national_id",
-    "amount",
-    "date",
-    "time",
-    "count",
-    "tried",
-    "promise",
-    "place",
-    "person",
-    "venue",
-    "case_number",
-    "return_number",
-    "invoice_number",
-    "payment_method",
-    "company",
-    "org_number",
-    "color",
-    "code",
-    "reference",
-)
+__all__ = ["FACT_KINDS", "ExtractedFact", "Context", "fold", "squash", "alnum_upper", "digits", "fact"]
+
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
