@@ -26,6 +26,7 @@ from assistant.types import CHANNELS, KnownFact, Passage, Turn
 from evals.metrics import mean, percentile, precision_recall_f1, retrieval_scores, token_f1, value_found
 from evals.suite import EvalCase, Suite, Threshold
 from knowledge.embedders import build_embedder
+from knowledge.fields import FieldSet, load_fields
 from knowledge.language import detect_language
 from knowledge.progress import NoProgress, Progress
 
@@ -56,9 +57,10 @@ def run_suite(
                 runtime.indexer.ingest(path, EVAL_WORKSPACE, progress)
             ingest_s = time.perf_counter() - started
             per_case = []
+            fields = _suite_fields(suite)
             progress.start(f"Running {suite.name}", len(cases))
             for case in cases:
-                per_case.append(_run_case(runtime, assistant, case))
+                per_case.append(_run_case(runtime, assistant, case, fields))
                 progress.advance()
             progress.finish()
         finally:
@@ -74,7 +76,18 @@ def run_suite(
     }
 
 
-def _run_case(runtime: Runtime, assistant: Assistant | None, case: EvalCase) -> dict[str, Any]:
+def _suite_fields(suite: Suite) -> FieldSet | None:
+    """The suite's own fields (``fields.yaml`` beside its cases), as a workspace would declare them."""
+    declared = getattr(suite, "fields", None)
+    if isinstance(declared, FieldSet):
+        return declared
+    path = suite.cases_path.parent / "fields.yaml"
+    return load_fields(path) if path.is_file() else None
+
+
+def _run_case(
+    runtime: Runtime, assistant: Assistant | None, case: EvalCase, fields: FieldSet | None = None
+) -> dict[str, Any]:
     result: dict[str, Any] = {"id": case.id}
     wants_reply = case.draft is None and (
         bool(case.expected.kb_ids) or bool(case.expected.reference) or case.expected.abstain is not None
@@ -104,7 +117,7 @@ def _run_case(runtime: Runtime, assistant: Assistant | None, case: EvalCase) -> 
         if case.expected.known:
             result["known_facts"] = known_facts_case(case, facts)
         if case.draft is not None:
-            result["guard"] = guard_case(case, facts)
+            result["guard"] = guard_case(case, facts, fields)
     return result
 
 
@@ -112,10 +125,12 @@ def _latest(case: EvalCase) -> Turn:
     return Turn(role="customer", text=case.message.text, channel=case.message.channel)
 
 
-def guard_case(case: EvalCase, facts: Sequence[KnownFact]) -> dict[str, Any]:
+def guard_case(case: EvalCase, facts: Sequence[KnownFact], fields: FieldSet | None = None) -> dict[str, Any]:
     """The guards on a given draft: does it ask again for something the conversation already holds?"""
     draft = case.draft or ""
-    report = check_repeat_asks(draft, history=case.history, message=_latest(case), facts=facts, language=None)
+    report = check_repeat_asks(
+        draft, history=case.history, message=_latest(case), facts=facts, language=None, fields=fields
+    )
     return {
         "repeat_ask": report.flagged,
         "expected_repeat_ask": case.expected.repeat_ask,

@@ -33,7 +33,6 @@ from assistant.guards.asks import (
 )
 from assistant.guards.slots import (
     TRIED,
-    accepts,
     action_families,
     family,
     is_action_verb,
@@ -45,7 +44,9 @@ from assistant.guards.slots import action_objects as slots_action_objects
 from assistant.guards.slots import family_spans as slots_family_spans
 from assistant.types import KnownFact, Turn
 from knowledge.text.analysis import ConversationAnalysis, analyse_turns
-from knowledge.text.kinds import is_builtin
+from knowledge.text.kinds import answers, is_builtin
+from knowledge.text.lexicons import words
+from knowledge.text.qualified import noun_key
 from knowledge.text.values import Value, has_number
 
 __all__ = [
@@ -82,10 +83,7 @@ _SECOND_PERSON = re.compile(
     _I,
 )
 # Slots whose answer has no fixed shape: any non-evasive reply to a question about them answers them.
-_FREE_FORM = frozenset(
-    "place origin destination name recipient category product account_type ride_sharing address "
-    "choice".split()
-)
+_FREE_FORM = frozenset("place origin destination name recipient category product address choice".split())
 _EVASIVE = re.compile(
     r"^\W*(?:no|nope|later|hmm+|nei|nej|yes|yeah|yep|ok|okay|sure|ja|jo|japp|tja|thanks|thank you|takk|tack"
     r"|tak)\W*$|\b(?:don'?t know|not sure|no idea|not yet|not decided|haven'?t decided|vet ikke|vet jeg ikke"
@@ -191,11 +189,13 @@ _ROLELESS = frozenset({"place", "date", "time", "quantity", "amount"})
 
 def _answer_value(slot: str, values: list[Value]) -> Value | None:
     """The value in an answer that answers a question about ``slot``, if any."""
-    fitting = accepts(slot) | {slot}
-    exact = next((v for v in values if v.slot in fitting), None)
+    exact = next((v for v in values if v.slot == slot or answers(slot, v.slot)), None)
     if exact is not None:
         return exact
     return next((v for v in values if v.slot in _ROLELESS and family(v.slot) == family(slot)), None)
+
+
+_YES_NO_REPLY = re.compile(r"^\W*(?:yes|yeah|yep|no|nope|sure|ok|okay|ja|jo|nei|nej|nope)\b", _I)
 
 
 def _plain_answer(text: str) -> bool:
@@ -213,7 +213,8 @@ def _plain_answer(text: str) -> bool:
 
 def ask_kinds(ask: Ask, an: ConversationAnalysis, language: str | None) -> tuple[str, ...]:
     """The kinds an ask asks for: the workspace's fields it is about first, then the built-in kinds."""
-    named = [m.name for m in an.lexicon.asks(ask.text, language)]
+    strong = 2 if ask.slots else 1  # a built-in kind wins over a field that only shares its word ("date")
+    named = [m.name for m in an.lexicon.asks(ask.text, language) if m.score >= strong]
     return tuple(dict.fromkeys([*named, *ask.slots]))
 
 
@@ -244,69 +245,59 @@ def _answer_evidence(turns: Sequence[Turn], language: str | None, an: Conversati
                 out.append(Evidence(slot, hit.text, i + 1))
             elif family(slot) == "count" and single and has_number(text):
                 out.append(Evidence(slot, text, i + 1))
-            elif (slot in _FREE_FORM or not is_builtin(slot)) and single and _plain_answer(text):
+            elif slot in _FREE_FORM and single and _plain_answer(text):
+                out.append(Evidence(slot, text, i + 1))
+            elif not is_builtin(slot) and single and _plain_answer(text) and not _YES_NO_REPLY.match(text):
                 out.append(Evidence(slot, text, i + 1))
     return out
 
 
-# What a request is about. When the customer turns to another kind of service ("...and a rental car
-# there?"), dates, times, counts, amounts and categories said for the earlier request no longer answer
-# questions about the new one; places, names and ids still do ("a hotel near there").
-_SERVICES: dict[str, str] = {
-    "bus": r"bus|buses|coach|train|trains|tog|tåg",
-    "flight": r"flight|flights|fly|plane|airline|flyreise|flyg|flyget|flyet",
-    "hotel": r"hotel|hotels|hotell|hotellet|hotellrom",
-    "car": r"rental car|rent a car|car rental|rental|leiebil|hyrbil|lejebil",
-    "ride": r"cab|taxi|ride|uber|lyft|drosje",
-    "restaurant": r"restaurant|restaurants|table|dine|dinner|lunch|bord|restaurang",
-    "event": r"event|events|concert|concerts|show|game|games|festival|konsert|forestilling|föreställning",
-    "appointment": r"appointment|therapist|doctor|dentist|salon|stylist|psycholog\w*|psychiatr\w*"
-    r"|timebestill\w*",
-    "home": r"apartment|apartments|house|property|leilighet|lägenhet|lejlighed",
-    "movie": r"movie|movies|film|cinema|kino|bio",
-    "attraction": r"attraction|attractions|sightseeing",
-    "bank": r"transfer|balance|saldo|overføring|överföring|overførsel",
-    "weather": r"weather|forecast|været|vädret|vejret",
-    "music": r"song|songs|playlist|sang|låt",
-}
-_SERVICE_RES = {name: re.compile(rf"\b(?:{words})\b", _I) for name, words in _SERVICES.items()}
-# Words that tie a question to a kind of request ("how many bedrooms" is about a home, "check in" a hotel).
-_ASK_SERVICE_RES = {
-    "home": re.compile(r"\bbed ?rooms?\b|\bbath ?rooms?\b|\bsoverom\b|\bsovrum\b|\bvisit the apartment", _I),
-    "hotel": re.compile(
-        r"\bcheck(?:ing)?[- ]?(?:in|out)\b|\bstay\w*|\bnights?\b|\binnsjekk\w*|\bincheck\w*", _I
-    ),
-    "car": re.compile(
-        r"\b(?:the|a) (?:car|vehicle)\b|\brent(?:al)?\b|\bpick(?:ing)?[- ]?(?:it )?up\b|\bdrop", _I
-    ),
-    "ride": re.compile(r"\briding\b|\briders?\b|\bshared?\b", _I),
-    "flight": re.compile(r"\bflying\b|\bdepart\w*|\bpassengers?\b", _I),
-    "restaurant": re.compile(r"\bfood\b|\bcuisine\b|\beat\b|\breservation\b", _I),
-    "bank": re.compile(r"\bmoney\b|\bfunds\b|\baccount\b|\bsend\b", _I),
-}
+# What a request is about. When the customer turns to another request ("...and can you also find me X?"),
+# dates, times, counts, amounts and categories said for the earlier request no longer answer questions
+# about the new one; places, names and ids still do ("a hotel near there"). A request is known by the
+# things it names: the content words of the customer's turn that asks for something new.
 _SCOPED = frozenset({"date", "time", "count", "amount", "category", "choice"})
 
 
-def _services(text: str) -> frozenset[str]:
-    return frozenset(name for name, rx in _SERVICE_RES.items() if rx.search(text))
+_NEW_REQUEST = re.compile(
+    r"\b(?:(?:can|could|would|will) you (?:also |please |now )?(?:find|get|book|reserve|search|look|help"
+    r"|make|check|tell|show|buy|rent|order)|i (?:would|'d) (?:also )?like|i (?:also )?(?:want|need)"
+    r"|i'?m (?:also )?(?:looking|searching)|(?:also|now) (?:find|get|book|search)"
+    r"|(?:kan|kunne|kunde) (?:du|dere|ni) (?:også |också |òg )?(?:finne|finna|finde|skaffe|bestille"
+    r"|beställa|booke|boka|reservere|leie|hyra|leje|søke|söka|søge|hjelpe|hjälpa|hjælpe)"
+    r"|jeg (?:vil|ønsker|trenger)|eg (?:vil|ønskjer|treng)|jag (?:vill|behöver|önskar)"
+    r"|jeg (?:skal bruge|har brug for))\b"
+    r"|^\W*(?:please |hi,? |hello,? |hey,? )?(?:find|book|get|reserve|search|look) (?:me|us|for)\b",
+    _I,
+)
+
+
+def _request_words(text: str) -> frozenset[str]:
+    """The things a customer's turn asks for, as noun keys, when it opens a request; else empty."""
+    if not _NEW_REQUEST.search(text):
+        return frozenset()
+    stop = words("function_words")
+    found = {noun_key(w) for w in re.findall(r"[^\W\d_]{3,}", text) if w.lower() not in stop}
+    return frozenset(found)
 
 
 def topics_of(turns: Sequence[Turn]) -> list[frozenset[str]]:
-    """For each turn, the kinds of request the customer was on at that point (what they last brought up)."""
+    """For each turn, what the customer's current request names (the things of their last new request)."""
     out: list[frozenset[str]] = []
     current: frozenset[str] = frozenset()
     for turn in turns:
         if turn.role == "customer":
-            groups = _services(turn.text)
-            if groups:
-                current = (groups - current) or groups
+            named = _request_words(turn.text)
+            if named and not (named & current):
+                current = named
         out.append(current)
     return out
 
 
 def ask_topic(ask: Ask, topics: list[frozenset[str]]) -> frozenset[str]:
-    """What an ask may be about: the request it names and the one the customer is on now."""
-    named = _services(ask.text) | {name for name, rx in _ASK_SERVICE_RES.items() if rx.search(ask.text)}
+    """What an ask may be about: the things it names among the requests made, and the current request."""
+    own = {noun_key(w) for w in re.findall(r"[^\W\d_]{3,}", ask.text)}
+    named = {k for topic in topics for k in topic if k in own}
     return frozenset(named) | (topics[-1] if topics else frozenset())
 
 

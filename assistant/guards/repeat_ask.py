@@ -33,10 +33,12 @@ from assistant.guards.evidence import (
     topics_of,
     tried_steps,
 )
-from assistant.guards.slots import TRIED, accepts, family, proposed_slots, qualifier
+from assistant.guards.slots import TRIED, family, proposed_slots, qualifier
 from assistant.types import GuardFinding, KnownFact, Turn
 from knowledge.fields import FieldSet
 from knowledge.text.analysis import ConversationAnalysis, analyse_turns
+from knowledge.text.kinds import answers
+from knowledge.text.qualified import category_values
 from knowledge.text.values import extract_values
 
 __all__ = ["Ask", "RepeatAskReport", "find_asks", "check_repeat_asks", "remove_repeat_asks", "findings"]
@@ -148,12 +150,11 @@ def check_repeat_asks(
             wanted = qualifier(ask.text, slot, lang)
             if wanted == "other":
                 continue  # "en annen e-postadresse", "the other order": not the value we know
-            accepted = accepts(slot)
             found = next(
                 (
                     e
-                    for e in reversed(evidence)
-                    if e.slot in accepted
+                    for e in reversed([*evidence, *_category_evidence(slot, turns)])
+                    if answers(slot, e.slot)
                     and in_scope(e, now, topics)
                     and (wanted != "new" or _given_as_new(e, turns))
                 ),
@@ -166,6 +167,19 @@ def check_repeat_asks(
             repeated.append(ask)
         result.append(ask)
     return RepeatAskReport(tuple(result), tuple(repeated))
+
+
+def _category_evidence(slot: str, turns: Sequence[Turn]) -> list[Evidence]:
+    """For "what kind of food?": the kinds of food the customer named ("some Italian food")."""
+    if not slot.startswith("category:"):
+        return []
+    key = slot.split(":", 1)[1]
+    return [
+        Evidence(v.slot, v.text, index)
+        for index, turn in enumerate(turns)
+        if turn.role == "customer"
+        for v in category_values(turn.text, key)
+    ]
 
 
 _NEW_MARK = re.compile(
@@ -196,9 +210,7 @@ def _given_as_new(evidence: Evidence, turns: Sequence[Turn]) -> bool:
     if last_old < 0 and evidence.index > 0 and turns[evidence.index - 1].role in ("agent", "bot"):
         # The answer to "Hva er den nye adressen din?" is the new address.
         asked = find_asks(turns[evidence.index - 1].text)
-        return any(
-            qualifier(a.text, s) == "new" for a in asked for s in a.slots if evidence.slot in accepts(s)
-        )
+        return any(qualifier(a.text, s) == "new" for a in asked for s in a.slots if answers(s, evidence.slot))
     return False
 
 

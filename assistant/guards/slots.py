@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 
 from knowledge.text.kinds import accepts, family
+from knowledge.text.lexicons import words
+from knowledge.text.qualified import qualified
 from knowledge.text.values import Value, extract_values
 
 __all__ = ["Cue", "slots_for", "proposed_slots", "family", "accepts"]
@@ -86,10 +88,6 @@ _EN: tuple[Cue, ...] = (
         r"|with)\b|\bwhat(?:'s| is) your name\b|\bname (?:on|under)\b|\bwhose name\b",
     ),
     _cue(
-        "account_type",
-        r"\b(?:which|what) account\b|\baccount type\b|\btype of account\b|\bwhich of your accounts\b",
-    ),
-    _cue(
         "price_range",
         r"\bprice range\b|\bbudget\b|\bhow much (?:do|would|are|were) you (?:want|like|willing|looking"
         r"|planning|hoping)\w* to (?:spend|pay)\b|\bprice (?:point|level|limit)\b|\bhow expensive\b",
@@ -105,9 +103,6 @@ _EN: tuple[Cue, ...] = (
         r"\bhow long\b|\bhow many (?:days|nights|weeks|months|hours)\b|\bfor how many (?:days|nights|weeks)\b"
         r"|\bnumber of (?:days|nights|weeks)\b|\blength of (?:the |your )?stay\b|\bduration\b",
     ),
-    _cue("bedrooms", r"\bhow many (?:bed ?rooms|beds)\b|\bnumber of (?:bed ?rooms|beds)\b|\bbed ?rooms\b"),
-    _cue("bathrooms", r"\bhow many (?:bath ?rooms|baths)\b|\bnumber of (?:bath ?rooms|baths)\b"),
-    _cue("rooms", r"\bhow many rooms\b|\bnumber of rooms\b"),
     _cue(
         "party_size",
         r"\bhow many (?:people|persons|guests|tickets|seats|passengers|travell?ers|riders|adults|children"
@@ -134,10 +129,6 @@ _EN: tuple[Cue, ...] = (
         r"|\bdeparture (?:city|location|station|airport|point|place)\b|\borigin\b|\bstarting (?:point"
         r"|location)\b|\bdestination\b",
     ),
-    _cue(
-        "ride_sharing",
-        r"\bshar(?:e|ed|ing)\b[^?]*\bride\b|\bride\b[^?]*\bshar\w*|\bprivate ride\b|\bpool\b",
-    ),
     _cue("size", r"\b(?:which|what)\s+size\b|\bsize\b"),
     _cue("colour", r"\bcolou?r\b"),
     _cue("model", r"\b(?:which|what)\s+model\b|\bmodel(?: number| name)?\b"),
@@ -156,8 +147,7 @@ _EN: tuple[Cue, ...] = (
     ),
     _cue(
         "choice",
-        r"\bfavou?rite (?:restaurant|hotel|place|one)\b|\b(?:which|what) (?:one|restaurant|hotel|event|car"
-        r"|bus|flight|apartment|movie|option|show|property|doctor|therapist|salon|dentist)\b",
+        r"\bfavou?rite one\b|\b(?:which|what) (?:one|option)s?\b|\bwhich of (?:them|these|those|the)\b",
     ),
     _cue(
         "category",
@@ -210,7 +200,6 @@ _NORDIC: tuple[Cue, ...] = (
         r"\b(?:navn|namn)\w*|\bhva heter du\b|\bkva heiter du\b|\bvad heter du\b|\bhvad hedder du\b"
         r"|\bhvem (?:snakker|skriver|taler) jeg med\b|\bvem (?:pratar|talar|skriver) jag med\b",
     ),
-    _cue("account_type", r"\b(?:hvilken|hvilket|kva|vilket|vilken) konto\w*|\bkontotyp\w*"),
     _cue(
         "price_range",
         r"\bprisklass\w*|\bprisleie\b|\bbudsjett\w*|\bbudget\w*|\bprisnivå\w*|\bprisniveau\w*",
@@ -233,8 +222,6 @@ _NORDIC: tuple[Cue, ...] = (
         r"|netter|uker|dage|nætter|uger|dagar|dygn|nätter|veckor|veker)\b|\bantall (?:dager|netter|døgn)\b"
         r"|\bantal (?:dage|nætter|dagar|nätter)\b",
     ),
-    _cue("bedrooms", r"\b(?:hvor|kor|hur) (?:mange|många) (?:soverom|sovrum|soveværelser)\b"),
-    _cue("rooms", r"\b(?:hvor|kor|hur) (?:mange|många) (?:rom|rum|værelser|hotellrom)\b"),
     _cue(
         "party_size",
         r"\b(?:hvor|kor|hur) (?:mange|många) (?:personer|person|personar|billetter|billettar|biljetter"
@@ -263,7 +250,6 @@ _NORDIC: tuple[Cue, ...] = (
         r"|\blokasjon\w*|\bplacering\w*|\borten\b|\bhvorfra\b|\bkvarfrå\b|\bvarifrån\b|\bhvorhen\b"
         r"|\breisemål\w*|\bdestinasjon\w*|\bresmål\w*|\brejsemål\w*|\bavreisested\w*|\butgangspunkt\w*",
     ),
-    _cue("ride_sharing", r"\bdel(?:e|a|t)\w* (?:tur|resa|bil)\w*|\bsamkjør\w*|\bsamåk\w*"),
     _cue("size", r"\bstørrelse\w*|\bstorlek\w*|\bstorleik\w*"),
     _cue("colour", r"\bfarge\w*|\bfärg\w*|\bfarve\w*"),
     _cue("model", r"\bmodell\w*|\bmodel(?:len|nummer|navn)?\b"),
@@ -306,22 +292,6 @@ _DESTINATION_Q = re.compile(
     r"|\brejsemål\w*|\b(?:til|till)\s*\??$|\b(?:skal|ska|skall) (?:du|dere|ni|de)\b[^?]*\b(?:reise|dra|resa"
     r"|åka|rejse|kjøre|køre|fly)\b",
     _I,
-)
-_CATEGORY_NOUNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "category_food",
-        re.compile(r"\b(?:food|cuisine|eat|restaurant|dish|mat|kjøkken|kök|køkken|rett)\w*", _I),
-    ),
-    (
-        "category_event",
-        re.compile(r"\b(?:event|activit|concert|music|sport|game|show|arrangement|konsert)\w*", _I),
-    ),
-    (
-        "category_therapist",
-        re.compile(r"\b(?:therapist|doctor|counsel|specialist|terapeut|lege|läkare|læge)\w*", _I),
-    ),
-    ("category_car", re.compile(r"\b(?:car|vehicle|bil|bilen)\b", _I)),
-    ("category_attraction", re.compile(r"\b(?:attraction|sight|severdighet|sevärdhet|seværdighed)\w*", _I)),
 )
 _END_ROLE_Q = re.compile(
     r"\b(?:till|until|til|through) (?:what|which|when|hvilken|vilken|når|när)\b|\b(?:till|until)\s*\??$"
@@ -393,15 +363,31 @@ def _place_roles(text: str) -> list[str]:
     return ["place"]
 
 
+# The thing a "what kind of ...?" or "how many ...?" question is about ("what kind of food", "hva slags
+# mat", "what cuisine type", "hvor mange rom").
+_KIND_OF = re.compile(
+    r"\b(?:kinds?|types?|sorts?|categor(?:y|ies)|genres?|styles?)\s+of\s+([^\W\d_]{3,})"
+    r"|\b(?:what|which|any)\s+(?:particular\s+|specific\s+|preferred\s+)?([^\W\d_]{3,})\s+(?:kind|type|sort"
+    r"|category|genre|style)s?\b|\b(?:slags|sorts|typ|type|sort|kategori)\s+(?!av\b|of\b)([^\W\d_]{3,})",
+    _I,
+)
+_HOW_MANY = re.compile(
+    r"\b(?:how many|number of|(?:hvor|kor|hur)\s+(?:mange|många)|antall|antal)\s+(?:the\s+)?([^\W\d_]{3,})",
+    _I,
+)
+
+
 def _refine(slots: list[str], text: str) -> list[str]:
     out = list(dict.fromkeys(slots))
     if "place" in out:
         at = out.index("place")
         out[at : at + 1] = _place_roles(text)
-    if "category" in out:
-        sub = next((name for name, rx in _CATEGORY_NOUNS if rx.search(text)), None)
-        if sub is not None:
-            out[out.index("category")] = sub
+    for base, rx in (("category", _KIND_OF), ("quantity", _HOW_MANY)):
+        if base in out:
+            m = rx.search(text)
+            noun = next((g for g in (m.groups() if m else ()) if g), None)
+            if noun is not None and noun.lower() not in words("function_words"):
+                out[out.index(base)] = qualified(base, noun)
     if "recipient" in out:
         out = [s for s in out if s not in ("place", "destination", "name")]
     if "date" in out and _YES_NO.match(text) and not re.search(r"\bwhen\b|\bin mind\b|\bprefer", text):
@@ -415,8 +401,6 @@ def _refine(slots: list[str], text: str) -> list[str]:
         out.remove("date")
     if "price_range" in out and "amount" in out:
         out.remove("amount")
-    if "account_type" in out and "account_id" in out:
-        out.remove("account_type")
     return list(dict.fromkeys(out))
 
 
@@ -463,17 +447,9 @@ _NAMED = frozenset(
         "time",
         "duration",
         "party_size",
-        "rooms",
-        "bedrooms",
         "origin",
         "destination",
         "place",
-        "category_food",
-        "category_event",
-        "category_therapist",
-        "category_car",
-        "category_attraction",
-        "account_type",
         "email",
         "phone",
         "order_number",
@@ -521,10 +497,8 @@ def proposed_slots(text: str) -> set[str]:
         r"\b(?:that|the same|this) (?:day|date)\b|\bsamme dag\b|\bsamma dag\b|\bden dagen\b", text, _I
     ):
         out.add("date")
-    if re.search(r"\b(?:or|eller)\b", text, _I) and any(
-        family(v.slot) in ("category", "account_type") for v in values
-    ):
-        out.update({"category", "account_type", "choice", "ride_sharing"})
+    if re.search(r"\b(?:or|eller)\b", text, _I) and any(family(v.slot) == "category" for v in values):
+        out.update({"category", "choice"})
     return out
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from knowledge.fields import EMPTY_FIELDS, FieldSet
 from knowledge.text.fieldvalues import FieldLexicon
+from knowledge.text.qualified import count_values
 from knowledge.text.sentences import Span, split_sentences
 from knowledge.text.values import Value, extract_values
 
@@ -100,7 +101,9 @@ class ConversationAnalysis:
         if found is None:
             self.scans += 1
             found = extract_values(text, speaker=speaker, context=context)
-            found = found + self.lexicon.values(text, taken=[(v.start, v.end) for v in found])
+            fields = self.lexicon.values(text, taken=[(v.start, v.end) for v in found])
+            # A value the workspace declared is its field's, not a place or a name guessed from its capitals.
+            found = [v for v in found if not _guess_under(v, fields)] + fields + count_values(text)
             self._values[key] = found
         return found
 
@@ -130,6 +133,13 @@ class ConversationAnalysis:
     def known_values(self, kind: str, roles: Iterable[str] = ("customer", "note")) -> list[str]:
         """The values of facts of ``kind`` that turns of ``roles`` state, oldest first."""
         return [lf.fact.value for lf in self.located_facts(roles) if lf.fact.kind == kind]
+
+
+_GUESSED = frozenset({"place", "origin", "destination", "name", "product", "model"})
+
+
+def _guess_under(value: Value, fields: list[Value]) -> bool:
+    return value.slot in _GUESSED and any(f.start <= value.start and value.end <= f.end for f in fields)
 
 
 def analyse_turns(

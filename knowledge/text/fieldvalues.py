@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from knowledge.fields import FieldSet, FieldSpec
+from knowledge.text.lexicons import words as function_words
 from knowledge.text.tokens import stems
 from knowledge.text.values import Value
 
@@ -38,7 +39,7 @@ class FieldMatch:
 @dataclass(frozen=True)
 class _Field:
     name: str
-    pattern: re.Pattern[str] | None  # its telling values, longest first
+    pattern: re.Pattern[str] | None  # its telling values, longest first; for a yes/no field, its name
     ask: re.Pattern[str] | None  # its ask words in every language
     name_stems: frozenset[str]
     description_stems: frozenset[str]
@@ -58,6 +59,17 @@ def _words_pattern(words: list[str], *, inflected: bool = False) -> re.Pattern[s
     return re.compile(rf"(?<![\w-])(?:{alternation}){ending}(?![\w-])", re.IGNORECASE)
 
 
+def _name_pattern(name: str) -> re.Pattern[str] | None:
+    """A field's name words in any inflection ("shared_ride" ~ "share the ride", "shared rides")."""
+    parts = [p for p in name.split("_") if len(p) >= 3]
+    if not parts:
+        return None
+    heads = [re.escape(p[:-1] if len(p) > 4 else p) + r"\w*" for p in parts]
+    return re.compile(
+        r"(?<![\w-])" + r"(?:\s+(?:the|a|an)\s+|[\s-]+)".join(heads) + r"(?![\w-])", re.IGNORECASE
+    )
+
+
 class FieldLexicon:
     """What the text layer reads of a workspace's fields; built lazily from a :class:`FieldSet`."""
 
@@ -72,13 +84,20 @@ class FieldLexicon:
     def _compile(spec: FieldSpec) -> _Field:
         values = [v for v in spec.values if _telling(v)]
         asks = [w for words in spec.ask.values() for w in words]
+        pattern = _words_pattern(values)
+        if spec.values and all(v.strip().lower() in _FLAG_VALUES for v in spec.values):
+            pattern = _name_pattern(spec.name)  # "shared_ride": saying "a shared ride" gives it
         return _Field(
             name=spec.name,
-            pattern=_words_pattern(values),
+            pattern=pattern,
             ask=_words_pattern(asks, inflected=True),
             name_stems=frozenset(stems(spec.name.replace("_", " "), "en")),
             description_stems=frozenset(stems(spec.description, "en")),
         )
+
+    @cached_property
+    def _function_stems(self) -> frozenset[str]:
+        return frozenset(stems(" ".join(function_words("function_words")), "en"))
 
     def __bool__(self) -> bool:
         return len(self.field_set) > 0
@@ -114,7 +133,7 @@ class FieldLexicon:
         """
         if not self.field_set:
             return []
-        words = frozenset(stems(text, language or "en"))
+        words = frozenset(stems(text, language or "en")) - {stem for stem in self._function_stems}
         out: list[FieldMatch] = []
         for f in self._fields:
             if f.ask is not None and f.ask.search(text):
@@ -126,4 +145,6 @@ class FieldLexicon:
             described = words & (f.description_stems | f.name_stems)
             if len(described) >= 2:
                 out.append(FieldMatch(f.name, len(described)))
+            elif words <= f.name_stems:  # "Which account?" asks for "account_type"
+                out.append(FieldMatch(f.name, 1))
         return sorted(out, key=lambda m: -m.score)

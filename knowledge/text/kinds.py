@@ -3,8 +3,9 @@
 A kind names what a piece of text is: the built-in fact kinds (``order_number``, ``email``, ``phone``,
 ``address``, ``product``, ``date``, ``count``, ``tried``, ``promise`` ...), role-qualified kinds that refine
 one of them (``origin`` and ``destination`` are places, ``end_date`` and ``duration`` dates, ``party_size``
-a count, ``price_range`` an amount, ``name`` the customer's own person name), and the workspace's own
-fields, whose kind is the field's name (a field is a kind of its own family).
+a count, ``price_range`` an amount, ``name`` the customer's own person name), kinds qualified by what
+they are about (``category:food``, ``quantity:room``: see :mod:`knowledge.text.qualified`), and the
+workspace's own fields, whose kind is the field's name (a field is a kind of its own family).
 
 :func:`family` gives the broad kind; :func:`accepts` says which value kinds answer a question about a kind
 ("where are you going?" takes a destination, an address or a venue; "which order?" an order, reference or
@@ -13,7 +14,7 @@ invoice number).
 
 from __future__ import annotations
 
-__all__ = ["FACT_KINDS", "ROLES", "family", "accepts", "is_builtin"]
+__all__ = ["FACT_KINDS", "ROLES", "family", "accepts", "answers", "is_builtin"]
 
 # The built-in fact kinds (see knowledge.facts).
 FACT_KINDS: tuple[str, ...] = (
@@ -43,13 +44,6 @@ ROLES: dict[str, str] = {
     "choice": "choice",
     "deictic_place": "place",
     "deictic_destination": "place",
-    "bedrooms": "count",
-    "bathrooms": "count",
-    "category_food": "category",
-    "category_event": "category",
-    "category_therapist": "category",
-    "category_car": "category",
-    "category_attraction": "category",
 }
 
 # Which value kinds answer a question about a kind (default: the kind itself).
@@ -67,9 +61,6 @@ _ACCEPTS: dict[str, frozenset[str]] = {
     "quantity": frozenset({"quantity", "party_size"}),
     "product": frozenset({"product", "model"}),
     "choice": frozenset({"choice"}),
-    "category": frozenset(
-        {"category_food", "category_event", "category_therapist", "category_car", "category_attraction"}
-    ),
 }
 
 
@@ -79,6 +70,7 @@ def family(kind: str) -> str:
     The family of a person kind is ``name`` for the guards' purposes only when it is the customer's own;
     both stay persons here. A workspace field is its own family.
     """
+    kind = kind.split(":", 1)[0]  # "quantity:room" is a count, "category:food" a category
     if kind in ("name", "recipient"):
         return "name"
     if kind == "model":
@@ -91,6 +83,24 @@ def accepts(kind: str) -> frozenset[str]:
     return _ACCEPTS.get(kind, frozenset({kind}))
 
 
+def answers(ask_kind: str, value_kind: str) -> bool:
+    """Whether a value of ``value_kind`` answers a question about ``ask_kind``.
+
+    A question qualified by what it is about ("what kind of food?": ``category:food``; "how many rooms?":
+    ``quantity:room``) takes only values about the same thing; an unqualified one ("any preference?") any
+    value of its kind.
+    """
+    if value_kind in accepts(ask_kind):
+        return True
+    ask_base, _, ask_noun = ask_kind.partition(":")
+    value_base, _, value_noun = value_kind.partition(":")
+    if ask_noun:
+        return value_kind == ask_kind
+    # "Any preference?" takes any kind named ("Italian food"); a bare "How many?" no count of other things.
+    return ask_base == "category" and value_base == "category" and bool(value_noun)
+
+
 def is_builtin(kind: str) -> bool:
     """True for a fact kind or a role-qualified kind; False for a workspace field's own kind."""
-    return kind in FACT_KINDS or kind in ROLES
+    base = kind.split(":", 1)[0]
+    return base in FACT_KINDS or base in ROLES or base in ("category", "quantity")
