@@ -20,9 +20,13 @@ kind of request ("...and a rental car there?") they stop answering questions abo
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import Stemmer
 
 from assistant.guards.asks import (
     _QUESTION_START,
@@ -43,6 +47,7 @@ from assistant.guards.slots import (
 from assistant.guards.slots import action_objects as slots_action_objects
 from assistant.guards.slots import family_spans as slots_family_spans
 from assistant.types import KnownFact, Turn
+from knowledge.facts._lexicon import NOT_TRIED_VERBS
 from knowledge.text.analysis import ConversationAnalysis, analyse_turns
 from knowledge.text.kinds import answers, is_builtin
 from knowledge.text.lexicons import words
@@ -201,7 +206,7 @@ _YES_NO_REPLY = re.compile(r"^\W*(?:yes|yeah|yep|no|nope|sure|ok|okay|ja|jo|nei|
 def _plain_answer(text: str) -> bool:
     """A reply that neither dodges nor asks back and names something: it answers whatever was asked.
 
-    Short replies ("san jose", "Psychologist please") count as they are; longer ones need a name in them
+    Short replies ("san jose", "The blue one please") count as they are; longer ones need a name in them
     ("I'm staying with friends in Bergen"), not just a new wish ("I want to go to a concert").
     """
     if "?" in text or _EVASIVE.search(text):
@@ -354,6 +359,7 @@ class Step:
     objects: frozenset[str]
     text: str
     index: int  # the turn it came from, -1 for a known fact
+    verb: str = ""  # the verb of a step no family names ("har tørket av sensorene": "tørket")
 
 
 _CHUNK_SPLIT = re.compile(
@@ -478,12 +484,54 @@ def _done(before: str, chunk: str, role: str, families: set[str] | None = None) 
     return None
 
 
+# A step no action family names, told in the perfect ("Har tørket av sensorene", "I've wiped the sensors",
+# "Jag har redan avkalkat bryggaren") or in the past after its subject ("I descaled the machine", "Jeg
+# avkalket kaffemaskinen"): its verb is kept and compared by stem with the verb a draft proposes.
+ACT = "act"
+_STEP_ADVERBS = (
+    r"(?:(?:already|allerede|alt|allereie|redan|just|nettopp|nettop|precis|også|òg|också|also|both|begge"
+    r"|båda|then|so|da|då|så|even|til og med|faktisk|actually)\s+)*"
+)
+_PERFECT_VERB = re.compile(
+    rf"^\W*(?:(?:(?-i:I)|i|jeg|eg|jag|vi|we|me|they|de|dei)(?:\s+|(?=['’])))?(?:['’]ve|have|has|had|har|hadde"
+    rf"|hade|havde)"
+    rf"\s+{_STEP_ADVERBS}(?P<verb>[^\W\d_][\w-]+)",
+    _I,
+)
+_PAST_VERB = re.compile(
+    rf"^\W*(?:(?-i:I)|jeg|eg|jag|vi|we|me)\s+{_STEP_ADVERBS}(?P<verb>[^\W\d_][\w-]+(?:ed|et|te|de|a|at|ade"
+    rf"|ede|t))\b",
+    _I,
+)
+
+
+def _taken_verb(chunk: str, role: str) -> str | None:
+    """The verb of a clause that says its writer took a step no family names, else None."""
+    if role not in ("customer", "note") or "?" in chunk:
+        return None
+    m = _PERFECT_VERB.match(chunk) or _PAST_VERB.match(chunk)
+    if m is None:
+        return None
+    verb = m.group("verb").lower()
+    if _NEGATION.match(verb) or verb in NOT_TRIED_VERBS or verb in _AUX_WORDS or verb.endswith("n't"):
+        return None
+    if not slots_action_objects(chunk[m.end() :]):
+        return None  # "I've tried" alone names nothing done to anything
+    return verb
+
+
+_AUX_WORDS = frozenset(
+    "been vært vore varit været had hatt haft got fått fået fått gotten done gjort gjort gjord gjordt".split()
+)
+
+
 def sentence_steps(
     sentence: str, previous: str, index: int, role: str, *, known_done: bool = False
 ) -> list[Step]:
     """The steps a sentence reports as taken ("Jeg har restartet ruteren og byttet kabel": two)."""
     spans = slots_family_spans(sentence)
     units: list[tuple[set[str], list[str], bool | None]] = []
+    verbs: dict[int, str] = {}
     prefix: list[str] = []
     last_done: bool | None = None
     question = bool(_QUESTION_START.match(sentence.strip()))
@@ -495,6 +543,13 @@ def sentence_steps(
         families = {name for s, _, name in spans if start <= s < end}
         words = re.findall(r"[\w'-]+", chunk)
         generic = {c for c in (verb_class(w) for w in words) if c}
+        taken = _taken_verb(chunk, role) if not families and not generic and not question else None
+        if taken is not None:  # any verb and object: "Har tørket av sensorene", "I descaled the machine"
+            units.append(({ACT}, [*prefix, chunk], True))
+            verbs[len(units) - 1] = taken
+            last_done = True
+            prefix = []
+            continue
         if not families and not generic:
             short = len(words) <= 4 and not _NOT_CONTINUATION.search(chunk)
             if units and short:
@@ -520,14 +575,14 @@ def sentence_steps(
         units.append((families | generic, [*prefix, chunk], done))
         prefix = []
     steps: list[Step] = []
-    for families, texts, done in units:
+    for number, (families, texts, done) in enumerate(units):
         if not done:
             continue
         text = " ".join(texts)
         objects = slots_action_objects(text)
         if _PRONOUN.search(texts[-1] if len(texts) == 1 else texts[0]) and previous:
             objects |= slots_action_objects(previous)
-        steps.append(Step(frozenset(families), objects, text.strip(), index))
+        steps.append(Step(frozenset(families), objects, text.strip(), index, verbs.get(number, "")))
     return steps
 
 
@@ -611,6 +666,11 @@ def match_step(ask: Ask, steps: Sequence[Step]) -> Step | None:
     generic = verb_class(found[1]) if found is not None else None
     if generic is None or not objects:
         return None
+    action = _proposed_action(about, found[1] if found is not None else "")
+    if action is not None:
+        by_meaning = _same_step(action, objects, steps)
+        if by_meaning is not None:
+            return by_meaning
     need = min(2, len(objects))
     return next(
         (
@@ -620,3 +680,73 @@ def match_step(ask: Ask, steps: Sequence[Step]) -> Step | None:
         ),
         None,
     )
+
+
+# The verb a "try" proposal is about: "Prøv å tørke av ...", "try descaling ...", "provat att avkalka ...".
+_TRY_THEN = re.compile(
+    r"\b(?:try|tried|trying|prøv\w*|prova\w*|provat|pröva\w*|forsøk\w*|forsøg\w*|försök\w*|freist\w*)\s+"
+    r"(?:(?:å|att|at|to|og|and|gjerne|gärna|gerne|also|også|òg|først|first)\s+)*(?P<verb>[^\W\d_][\w-]+)",
+    _I,
+)
+
+
+def _proposed_action(about: str, proposal: str) -> str | None:
+    """The action verb a proposal names: the verb after "try" or, for other proposals, the verb itself."""
+    m = _TRY_THEN.search(about)
+    if m is not None:
+        return m.group("verb").lower()
+    return proposal.lower() if proposal and verb_class(proposal) is None else None
+
+
+@lru_cache(maxsize=4)
+def _stemmer(name: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(name)
+
+
+def same_verb(a: str, b: str) -> bool:
+    """Two forms of one verb, in any of the five languages ("tørket" ~ "tørke", "wiped" ~ "wiping")."""
+    a, b = a.lower(), b.lower()
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 3 and long_.startswith(short) and len(long_) - len(short) <= 3:
+        return True  # "töm" ~ "tömt", "skylle" ~ "skyllet"
+    common = len(os.path.commonprefix([a, b]))
+    if common >= 5 and common >= len(short) - 2:
+        return True  # "descaled" ~ "descaling", "avkalket" ~ "avkalke"
+    return any(
+        _stemmer(lang).stemWord(a) == _stemmer(lang).stemWord(b)
+        for lang in ("english", "norwegian", "swedish", "danish")
+    )
+
+
+def imperative_repeat(sentence: str, steps: Sequence[Step]) -> Step | None:
+    """A step taken that a draft's imperative proposes again, whatever its verb ("Töm papperskorgen ...").
+
+    A sentence opening with a verb that has no place in the action lexicons is read as a proposal only
+    when that verb, done to the same thing, is a step the conversation reports as taken.
+    """
+    if not any(step.verb for step in steps):
+        return None
+    m = re.match(
+        r"^\W*(?:(?:please|just|then|now|gjerne|bare|berre|bara|så|først|först|fyrst)\s+)*"
+        r"(?P<verb>[^\W\d_][\w-]*)\s",
+        sentence,
+        _I,
+    )
+    if m is None:
+        return None
+    objects = slots_action_objects(sentence[m.end() :])
+    return _same_step(m.group("verb"), objects, steps) if objects else None
+
+
+def _same_step(action: str, objects: frozenset[str], steps: Sequence[Step]) -> Step | None:
+    """The newest step taken with the same verb on the same thing (any verb and object, by stems)."""
+    things = frozenset(o for o in objects if not same_verb(o, action))
+    for step in reversed(steps):
+        if not step.verb or not same_verb(step.verb, action):
+            continue
+        done_to = frozenset(o for o in step.objects if not same_verb(o, step.verb))
+        if not things or objects_overlap(things, done_to) >= 1:
+            return step
+    return None

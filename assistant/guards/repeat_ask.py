@@ -28,6 +28,7 @@ from assistant.guards.evidence import (
     ask_kinds,
     ask_topic,
     collect,
+    imperative_repeat,
     in_scope,
     match_step,
     topics_of,
@@ -118,18 +119,20 @@ def check_repeat_asks(
 
     lang = normalize_language(language) or _detect(draft)
     asks = find_asks(draft, lang)
-    if not asks:
-        return RepeatAskReport((), ())
     turns = [*history, message] if message is not None else list(history)
+    steps: list[Step] | None = None
     if analysis is None or not analysis.covers(turns) or (fields is not None and analysis.fields != fields):
         analysis = analyse_turns(
             turns,
             fields=fields if fields is not None else (analysis.fields if analysis else None),
             language=lang,
         )
+    if not asks:
+        steps = tried_steps(turns, facts, analysis=analysis)
+        imperative = _imperative_asks(draft, [], steps)
+        return RepeatAskReport(tuple(imperative), tuple(imperative))
     evidence = [e for e in collect(turns, facts, lang, analysis=analysis) if e.slot != TRIED]
     topics = topics_of(turns)
-    steps: list[Step] | None = None
     result: list[Ask] = []
     repeated: list[Ask] = []
     for ask in asks:
@@ -166,7 +169,24 @@ def check_repeat_asks(
             ask = replace(ask, answered_by=found.value)
             repeated.append(ask)
         result.append(ask)
+    steps = tried_steps(turns, facts, analysis=analysis) if steps is None else steps
+    imperative = _imperative_asks(draft, result, steps)
+    if imperative:
+        result = sorted([*result, *imperative], key=lambda a: a.start)
+        repeated = sorted([*repeated, *imperative], key=lambda a: a.start)
     return RepeatAskReport(tuple(result), tuple(repeated))
+
+
+def _imperative_asks(draft: str, asks: Sequence[Ask], steps: Sequence[Step]) -> list[Ask]:
+    """Imperatives outside the asks found that propose a step the conversation reports as taken."""
+    out: list[Ask] = []
+    for sentence in split_sentences(draft):
+        if any(a.start < sentence.end and sentence.start < a.end for a in asks):
+            continue
+        step = imperative_repeat(sentence.text, steps)
+        if step is not None:
+            out.append(Ask(sentence.text, sentence.start, sentence.end, (TRIED,), answered_by=step.text))
+    return out
 
 
 def _category_evidence(slot: str, turns: Sequence[Turn]) -> list[Evidence]:

@@ -73,8 +73,8 @@ COUNT_NOUNS: dict[str, tuple[str, ...]] = {
     "en": (
         "ticket", "tickets", "seat", "seats", "person", "persons", "people", "adult", "adults", "child",
         "children", "kid", "kids", "passenger", "passengers", "guest", "guests", "traveler", "travelers",
-        "traveller", "travellers", "room", "rooms", "bedroom", "bedrooms", "bed", "beds", "bath", "baths",
-        "bathroom", "bathrooms", "night", "nights", "day", "days", "week", "weeks", "bag", "bags", "suitcase",
+        "traveller", "travellers", "room", "rooms", "bed", "beds",
+        "night", "nights", "day", "days", "week", "weeks", "bag", "bags", "suitcase",
         "suitcases", "item", "items", "unit", "units", "piece", "pieces", "package", "packages", "parcel",
         "parcels", "box", "boxes", "device", "devices", "license", "licenses", "licence", "licences", "user",
         "users", "pair", "pairs", "copies", "pcs", "riders", "rider",

@@ -4,7 +4,7 @@ A company declares the details it tracks (:mod:`knowledge.fields`): a name, a de
 possible values and optional words per language for asking about it. From those alone, with no word of
 the company's domain in the code:
 
-* a text that contains one of a field's possible values ("Premium Economy", "savings") gives a value span
+* a text that contains one of a field's possible values ("gold", "Premium Economy") gives a value span
   of the field's kind (the field's name). Values that say nothing on their own are skipped: numbers (a
   count is read by the built-in detectors), one-letter values and yes/no flags;
 * an ask is about a field when it uses one of the field's ask words, or when its content words (stemmed)

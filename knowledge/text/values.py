@@ -5,14 +5,13 @@ surrounding words give the value ("from Oslo" is an ``origin``, "until the 14th"
 patterns cover English, Norwegian bokmål and nynorsk, Swedish and Danish at once: values look alike across
 the five languages and a conversation may mix them.
 
-Slot names used here and in :mod:`assistant.guards.slots`:
-
-``date`` ``end_date`` ``time`` ``end_time`` ``duration`` ``place`` ``origin`` ``destination`` ``address``
-``party_size`` ``rooms`` ``bedrooms`` ``bathrooms`` ``quantity`` ``amount`` ``price`` ``price_range``
-``name`` ``recipient`` ``email`` ``phone`` ``order_number`` ``tracking_number`` ``serial_number``
-``account_id`` ``account_type`` ``product`` ``model`` ``size`` ``category_food`` ``category_event``
-``category_therapist`` ``category_car`` ``category_attraction`` ``ride_sharing`` ``attachment``; and
-``deictic_place`` / ``deictic_destination`` for "near there", "go there" (a place said earlier).
+Kinds used here (the vocabulary of :mod:`knowledge.text.kinds`): ``date`` ``end_date`` ``time``
+``end_time`` ``duration`` ``place`` ``origin`` ``destination`` ``address`` ``party_size`` ``quantity``
+``amount`` ``price`` ``price_range`` ``name`` ``recipient`` ``email`` ``phone`` ``order_number``
+``tracking_number`` ``serial_number`` ``account_id`` ``product`` ``model`` ``size`` ``attachment``; and
+``deictic_place`` / ``deictic_destination`` for "near there", "go there" (a place said earlier). Kinds of
+things the text itself names ("2 rooms", "Italian food") are read by :mod:`knowledge.text.qualified`;
+the workspace's own values by :mod:`knowledge.text.fieldvalues`.
 """
 
 from __future__ import annotations
