@@ -157,7 +157,10 @@ def check_repeat_asks(
                 (
                     e
                     for e in reversed([*evidence, *_category_evidence(slot, turns)])
-                    if answers(slot, e.slot)
+                    if (
+                        answers(slot, e.slot)
+                        or (slot == "model" and e.slot == "product" and _names_model(e.value))
+                    )
                     and in_scope(e, now, topics)
                     and (wanted != "new" or _given_as_new(e, turns))
                 ),
@@ -187,6 +190,18 @@ def _imperative_asks(draft: str, asks: Sequence[Ask], steps: Sequence[Step]) -> 
         if step is not None:
             out.append(Ask(sentence.text, sentence.start, sentence.end, (TRIED,), answered_by=step.text))
     return out
+
+
+def _answers(slot: str, evidence: Evidence) -> bool:
+    """Whether evidence answers an ask about ``slot``; a model question takes a product that names one."""
+    if answers(slot, evidence.slot):
+        return True
+    return slot == "model" and evidence.slot == "product" and _names_model(evidence.value)
+
+
+def _names_model(product: str) -> bool:
+    """A product that names its model ("Varmo X200", "Brewmax 300"), not only its kind ("termostaten")."""
+    return bool(re.search(r"\d", product)) or len(re.findall(r"\b[A-ZÆØÅÄÖ][\w-]*", product)) >= 2
 
 
 def _category_evidence(slot: str, turns: Sequence[Turn]) -> list[Evidence]:
