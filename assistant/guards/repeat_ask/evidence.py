@@ -28,14 +28,14 @@ from functools import lru_cache
 
 import Stemmer
 
-from assistant.guards.asks import (
+from assistant.guards.repeat_ask.asks import (
     _QUESTION_START,
     Ask,
     find_asks,
     main_clause,
     proposal_verb,
 )
-from assistant.guards.slots import (
+from assistant.guards.repeat_ask.slots import (
     TRIED,
     action_families,
     family,
@@ -44,8 +44,8 @@ from assistant.guards.slots import (
     proposed_slots,
     verb_class,
 )
-from assistant.guards.slots import action_objects as slots_action_objects
-from assistant.guards.slots import family_spans as slots_family_spans
+from assistant.guards.repeat_ask.slots import action_objects as slots_action_objects
+from assistant.guards.repeat_ask.slots import family_spans as slots_family_spans
 from assistant.types import KnownFact, Turn
 from knowledge.facts._lexicon import NOT_TRIED_VERBS
 from knowledge.text.analysis import ConversationAnalysis, analyse_turns

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.guards.slots import (
+from assistant.guards.repeat_ask.slots import (
     TRIED,
     action_families,
     action_objects,

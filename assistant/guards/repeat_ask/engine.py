@@ -21,8 +21,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.guards.asks import Ask, find_asks, split_sentences
-from assistant.guards.evidence import (
+from assistant.guards.repeat_ask.asks import Ask, find_asks, split_sentences
+from assistant.guards.repeat_ask.evidence import (
     Evidence,
     Step,
     ask_kinds,
@@ -34,7 +34,7 @@ from assistant.guards.evidence import (
     topics_of,
     tried_steps,
 )
-from assistant.guards.slots import TRIED, family, proposed_slots, qualifier
+from assistant.guards.repeat_ask.slots import TRIED, family, proposed_slots, qualifier
 from assistant.types import GuardFinding, KnownFact, Turn
 from knowledge.fields import FieldSet
 from knowledge.text.analysis import ConversationAnalysis, analyse_turns
