@@ -669,43 +669,6 @@ _NEGATED = re.compile(
 
 _NEGATION_IN = re.compile(r"\b(?:not|ikke|ikkje|inte|ej)\b", _I)
 
-_STOPWORDS = frozenset(
-    """
-    a an the and or but so if then than that this these those it its it's them they their there here
-    to of in on at by for with from into onto over under about as is are was were be been being do does
-    did done have has had having i you he she we me my your our us him her his hers also too again
-    just only even already still please first then both all any some each every one two three if when
-    whether see try tried trying check checked can could would will should may might must shall
-    not no yes ok way make sure seconds second minutes minute times time after before while until
-    og eller men så om at å i på av til fra med for som er var vært blir ble har hadde det den de dem
-    dei dette denne disse du deg din ditt dine dere deres jeg meg min mitt mine vi oss vår vårt våre
-    han hun ho hon henne eg me ein ei eit en et ett noe noko nokon noen ikke ikkje også òg óg bare berre
-    gjerne først fyrst både begge alle all alt allerede alt allereie igjen nytt ny nye kan kunne vil
-    ville skal skulle må får fikk se sjå prøv prøve prøvd prøvt prøvet sjekk sjekke sjekket sjekka
-    sekund sekunder sekunda minutt minutter minutters gang ganger gonger gonger etter før mens inn inne
-    ut ute opp ned helt heilt litt enda hvis viss dersom om når da då nå no nu
-    och att på av till från med som är var varit blir blev har hade det den de dem detta denna dessa
-    dig din ditt dina ni er ert era jag mig mej min mitt mina vi oss vår vårt våra hon honom henne han
-    något några inte även bara gärna först båda alla redan igen nytt ny nya kan kunde vill ska skulle
-    måste får fick prova provat kolla kollat sekunder minuter gång gånger efter innan medan in ut upp ner
-    helt lite om när då nu
-    og eller men så om at af til fra med som er var været bliver blev har havde det den de dem dette
-    denne disse dig din dit dine jer jeres jeg mig min mit mine vi os vores hun ham hende han noget
-    nogle ikke også kun gerne først både alle allerede igen nyt ny nye kan kunne vil ville skal skulle
-    må får fik prøv prøve prøvet tjek tjekke tjekket sekunder minutter gang gange efter før mens ind
-    ude op ned helt lidt hvis når da nu der her
-    internet internett internettet nettet nett nätet net virker virke fungerer fungere fungerar fungerade
-    fungerte virkede works work working worked problem problemet issue feil fejl fel lampen lampa light
-    strøm strømmen ström strömmen power stikket stikk stickkontakten kontakten plug plugs ur ud out off on
-    direkte direkt direct directly rett rakt straight annen anna annet andre anden andet annan annat andra
-    another other different forskjellige forskellige olika ulike ulik new fresh spare ekstra extra siste
-    seneste senaste nyeste nyaste latest newest recent version versjon versjonen versionen uten utan uden
-    without igen again igjen nytt ny på lyser lyste lyst blinker blinkar blinkande blinking lights shows
-    show showing ve ll re don doesn didn haven hasn isn won can't either neither heller enten nothing
-    ingenting inget intet ingen noe noko något noget anything something folder mappe mappa mappen mapp
-    mappan
-    """.split()
-)
 _CANON: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), c)
     for p, c in (
@@ -744,7 +707,7 @@ def action_objects(text: str) -> frozenset[str]:
     out: set[str] = set()
     for m in _OBJECT_TOKEN.finditer(text.lower().replace("’", "'")):
         word = m.group(0)
-        if word.isdigit() or len(word) < 2 or word in _STOPWORDS:
+        if word.isdigit() or len(word) < 2 or word in words("step_stopwords"):
             continue
         if _TRY_VERB.match(word) or _CHECK_VERB.match(word) or _ACTION_VERB.match(word):
             continue
