@@ -39,6 +39,7 @@ from knowledge.errors import InputError
 from knowledge.facts import extract_facts
 from knowledge.fields import FieldSet
 from knowledge.history import CustomerCard, customer_card, customer_timeline
+from knowledge.text.analysis import analyse_turns
 from knowledge.workspace_fields import workspace_fields
 
 log = logging.getLogger("svar.service")
@@ -179,9 +180,9 @@ class Assistant:
         """
         if not draft.strip():
             raise InputError("the draft is empty")
-        request, _ = self._request(mode, workspace, message, channel, customer, history, 1)
+        request, ctx = self._request(mode, workspace, message, channel, customer, history, 1)
         suggestion = Suggestion(text=draft, language=request.language, channel=channel)
-        guarded = self._guard(suggestion, request, workspace)
+        guarded = self._guard(suggestion, self._guard_context(request, ctx, workspace))
         return CheckedDraft(suggestion=guarded.suggestion, request=request, reports=guarded.reports)
 
     def _request(
@@ -242,10 +243,8 @@ class Assistant:
         started = time.perf_counter()
         request, ctx = self._request(mode, workspace, message, channel, customer, history, max_suggestions)
         language, passages, facts = request.language, request.passages, request.facts
-        fields = self._fields(workspace)
-        suggestions = [
-            self._guard(s, request, workspace, fields).suggestion for s in self.drafter.draft(request)
-        ]
+        context = self._guard_context(request, ctx, workspace)
+        suggestions = [self._guard(s, context).suggestion for s in self.drafter.draft(request)]
         suggestions = [s for s in suggestions if s.abstain or _substantive(s.text, language)] or [
             self._holding(request, "after the guards nothing was left to say")
         ]
@@ -315,15 +314,19 @@ class Assistant:
         with self.runtime.sessions() as session:
             return workspace_fields(session, workspace)
 
-    def _guard(
-        self, suggestion: Suggestion, request: DraftRequest, workspace: str, fields: FieldSet | None = None
-    ) -> GuardedDraft:
-        """Run the guard pipeline on one draft; fix what can be fixed and record what was found."""
-        context = GuardContext(
-            request=request,
-            styles=self.styles,
-            fields=fields if fields is not None else self._fields(workspace),
+    def _guard_context(self, request: DraftRequest, ctx: CustomerContext, workspace: str) -> GuardContext:
+        """What every guard reads for one request: the conversation is analysed here, once."""
+        fields = self._fields(workspace)
+        analysis = analyse_turns(
+            [*request.history, request.message],
+            products=ctx.products,
+            fields=fields,
+            language=request.language,
         )
+        return GuardContext(request=request, styles=self.styles, fields=fields, analysis=analysis)
+
+    def _guard(self, suggestion: Suggestion, context: GuardContext) -> GuardedDraft:
+        """Run the guard pipeline on one draft; fix what can be fixed and record what was found."""
         return self.guards.run(suggestion, context)
 
     def _in_customer_language(self, suggestions: list[Suggestion], request: DraftRequest) -> list[Suggestion]:

@@ -77,7 +77,9 @@ def test_pipeline_runs_guards_in_order_and_keeps_findings_and_reports(rt: Runtim
     assert [f.guard for f in checked.suggestion.guard_findings] == ["recorder", "second"]
     assert checked.reports == {"recorder": "r", "second": "r"}
     ctx = first.contexts[0]
-    assert ctx.request.language == "nb" and ctx.fields == FieldSet() and ctx.analysis is None
+    assert ctx.request.language == "nb" and ctx.fields == FieldSet()
+    # the conversation is analysed once per request and handed to every guard
+    assert ctx.analysis is not None and len(ctx.analysis.turns) == len(ctx.turns)
     assert ctx.turns[-1].text == "Hei igjen?"
 
 

@@ -64,7 +64,8 @@ from assistant.guards.channel import fit_channel
 from assistant.guards.grounding import Terms, TextUnit, content_words, split_units, terms, word_covered
 from assistant.settings import Settings
 from assistant.types import Citation, DraftRequest, KnownFact, Passage, Suggestion
-from knowledge.facts import extract_facts, fold
+from knowledge.facts import fold
+from knowledge.text.analysis import ConversationAnalysis, analyse_turns
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -326,14 +327,21 @@ class _Candidate:
     score: float
 
 
-def _known_values(request: DraftRequest, kind: str) -> list[str]:
-    """Values of ``kind`` we know: from the facts, and from what the customer wrote in this conversation."""
+def analysis_of(request: DraftRequest) -> ConversationAnalysis:
+    """The recent conversation of a request analysed once (the last 20 turns and the message)."""
+    return analyse_turns([*request.history[-20:], request.message], language=request.language)
+
+
+def _known_values(
+    request: DraftRequest, kind: str, analysis: ConversationAnalysis | None = None
+) -> list[str]:
+    """Values of ``kind`` we know: from the facts, and from what the customer wrote in this conversation.
+
+    ``analysis`` is the conversation analysed once per request; made from ``request`` when not given.
+    """
+    an = analysis if analysis is not None else analysis_of(request)
     values = [f.value for f in request.facts if f.kind == kind]
-    turns = [t.text for t in request.history[-20:] if t.role in ("customer", "note")]
-    texts = [request.message.text, *turns]
-    for text in texts:
-        values += [f.value for f in extract_facts(text, language=request.language) if f.kind == kind]
-    return values
+    return values + an.known_values(kind, roles=("customer", "note"))
 
 
 _CONTACT_CLAUSE = re.compile(
@@ -582,7 +590,8 @@ class OfflineDrafter:
         confidence = self.confidence(request)
         sources = self._sources(request)
         query = self._query(request)
-        known = {slot for slot in _SLOT_CUES if _known_values(request, slot)}
+        analysis = analysis_of(request)
+        known = {slot for slot in _SLOT_CUES if _known_values(request, slot, analysis)}
         words = content_words(query, request.language)
         candidates = _candidates(words, sources, request.language, known)
         style = self.styles.style(request.channel)

@@ -28,6 +28,7 @@ from functools import lru_cache
 from assistant.channels import is_stock_sentence
 from assistant.types import GuardFinding, KnownFact, Passage
 from knowledge.lexical import tokenize
+from knowledge.text.sentences import abbreviation_end
 
 __all__ = [
     "MIN_SUPPORT",
@@ -75,11 +76,6 @@ _ENUM = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+")
 _STEP = re.compile(r"^\s*\d{1,2}[.)]\s+")
 _HEADING = re.compile(r"^\s*#{1,6}\s+(.*?)\s*#*\s*$")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_ABBREV = re.compile(
-    r"(?:\b(?:e\.g|i\.e|mr|mrs|ms|dr|st|nr|kl|ca|f\.eks|bl\.a|m\.m|osv|t\.ex|t\.o\.m|fr\.o\.m|dvs|evt|ev|pga"
-    r"|p\.g\.a|inkl|ekskl|tlf|vs|jf|mht|ref|pr|tel|etc|approx|no|obs|bl\.\s?a|f\.\s?eks)|\b[A-ZÆØÅÄÖ])\.$",
-    re.IGNORECASE,
-)
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'»”)\]]*\s+(?=[\"'«“(\[]?[A-ZÆØÅÄÖÜÉ])")
 _HOLDING = re.compile(
     r"\b(?:we\s+are|we're|i\s+am|i'm|we\s+will\s+be)\s+(?:looking\s+into|checking|investigating)"
@@ -138,7 +134,7 @@ def _split_paragraph(paragraph: str) -> list[str]:
     for m in _SENTENCE_END.finditer(paragraph):
         piece = paragraph[start : m.end()].strip()
         head = paragraph[start : m.start() + 1].rstrip()
-        if _ABBREV.search(head):
+        if abbreviation_end(head) or re.search(r"\b(?:bl|f)\.\s?(?:a|eks)\.$", head, re.I):
             continue
         if piece:
             sentences.append(piece)

@@ -35,6 +35,7 @@ from assistant.guards.privacy import check_foreign_identifiers, redact_foreign_i
 from assistant.guards.secrets import check_secrets, redact_secrets
 from assistant.types import DraftRequest, GuardFinding, Passage, Suggestion, Turn
 from knowledge.fields import FieldSet
+from knowledge.text.analysis import ConversationAnalysis
 
 __all__ = [
     "CitationsGuard",
@@ -68,7 +69,7 @@ class GuardContext:
     request: DraftRequest
     styles: ChannelStyles = field(default_factory=ChannelStyles)
     fields: FieldSet = field(default_factory=FieldSet)
-    analysis: object | None = None
+    analysis: ConversationAnalysis | None = None
 
     @property
     def turns(self) -> list[Turn]:
@@ -150,10 +151,14 @@ class PrivacyGuard:
     def check(self, suggestion: Suggestion, context: GuardContext) -> GuardOutcome:
         req = context.request
         turns = context.turns
-        found = check_foreign_identifiers(suggestion.text, req.facts, turns, req.passages)
+        found = check_foreign_identifiers(
+            suggestion.text, req.facts, turns, req.passages, analysis=context.analysis
+        )
         if not found:
             return GuardOutcome(suggestion)
-        text = redact_foreign_identifiers(suggestion.text, req.facts, turns, req.passages)
+        text = redact_foreign_identifiers(
+            suggestion.text, req.facts, turns, req.passages, analysis=context.analysis
+        )
         return GuardOutcome(suggestion.model_copy(update={"text": text}), _fixed(found))
 
 
@@ -172,6 +177,8 @@ class RepeatAskGuard:
             message=req.message,
             facts=req.facts,
             language=req.language,
+            analysis=context.analysis,
+            fields=context.fields,
         )
         if not report.flagged:
             return GuardOutcome(suggestion, report=report)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from assistant.types import GuardFinding, KnownFact, Passage, Turn
 from knowledge.facts import ExtractedFact, extract_facts, fold
+from knowledge.text.analysis import ConversationAnalysis
 
 IDENTIFIER_KINDS = frozenset(
     {
@@ -30,10 +31,23 @@ REDACTED = "[…]"
 
 
 def foreign_identifiers(
-    text: str, facts: Sequence[KnownFact], turns: Sequence[Turn], passages: Sequence[Passage]
+    text: str,
+    facts: Sequence[KnownFact],
+    turns: Sequence[Turn],
+    passages: Sequence[Passage],
+    *,
+    analysis: ConversationAnalysis | None = None,
 ) -> list[ExtractedFact]:
-    """The identifiers in ``text`` that neither the conversation, the facts nor the passages contain."""
+    """The identifiers in ``text`` that neither the conversation, the facts nor the passages contain.
+
+    ``analysis`` (the conversation analysed once per request) adds the normalised values of the facts its
+    turns state ("+4791234567" for "912 34 567"); the turns' texts are searched either way.
+    """
     known = [fold(v) for f in facts for v in (f.value, f.normalized or "") if v]
+    if analysis is not None:
+        known += [
+            fold(v) for lf in analysis.located_facts() for v in (lf.fact.value, lf.fact.normalized) if v
+        ]
     sources = fold(
         " ".join([*(t.text for t in turns), *(p.text for p in passages), *(p.title for p in passages)])
     )
@@ -49,7 +63,12 @@ def foreign_identifiers(
 
 
 def check_foreign_identifiers(
-    text: str, facts: Sequence[KnownFact], turns: Sequence[Turn], passages: Sequence[Passage]
+    text: str,
+    facts: Sequence[KnownFact],
+    turns: Sequence[Turn],
+    passages: Sequence[Passage],
+    *,
+    analysis: ConversationAnalysis | None = None,
 ) -> list[GuardFinding]:
     """A "block" finding for each identifier that is not this customer's nor in the knowledge."""
     return [
@@ -58,14 +77,21 @@ def check_foreign_identifiers(
             severity="block",
             message=f"a {f.kind.replace('_', ' ')} that is neither this customer's nor in the knowledge",
         )
-        for f in foreign_identifiers(text, facts, turns, passages)
+        for f in foreign_identifiers(text, facts, turns, passages, analysis=analysis)
     ]
 
 
 def redact_foreign_identifiers(
-    text: str, facts: Sequence[KnownFact], turns: Sequence[Turn], passages: Sequence[Passage]
+    text: str,
+    facts: Sequence[KnownFact],
+    turns: Sequence[Turn],
+    passages: Sequence[Passage],
+    *,
+    analysis: ConversationAnalysis | None = None,
 ) -> str:
     """``text`` with every foreign identifier replaced by ``[…]``."""
-    for f in sorted(foreign_identifiers(text, facts, turns, passages), key=lambda f: -f.start):
+    for f in sorted(
+        foreign_identifiers(text, facts, turns, passages, analysis=analysis), key=lambda f: -f.start
+    ):
         text = text[: f.start] + REDACTED + text[f.end :]
     return text

@@ -6,35 +6,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-FACT_KINDS: tuple[str, ...] = (
-    "order_number",
-    "tracking_number",
-    "email",
-    "phone",
-    "address",
-    "product",
-    "serial_number",
-    "account_id",
-    "national_id",
-    "amount",
-    "date",
-    "time",
-    "count",
-    "tried",
-    "promise",
-    "place",
-    "person",
-    "venue",
-    "case_number",
-    "return_number",
-    "invoice_number",
-    "payment_method",
-    "company",
-    "org_number",
-    "color",
-    "code",
-    "reference",
-)
+from knowledge.text.kinds import FACT_KINDS
+from knowledge.text.lexicons import words
+
+__all__ = ["FACT_KINDS", "ExtractedFact", "Context", "fold", "squash", "alnum_upper", "digits", "fact"]
+
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
@@ -104,16 +80,6 @@ def alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items)
 
 
-# Abbreviations whose dot ends no sentence ("kl. 14", "ca. 3 dager", "f.eks. ruteren", "e.g. the app").
-_ABBREVIATIONS = frozenset(
-    {
-        "kl", "ca", "nr", "no", "tlf", "tel", "mob", "f.eks", "eks", "bl.a", "t.ex", "e.g", "i.e", "etc",
-        "vs", "osv", "dvs", "mm", "m.m", "st", "stk", "inkl", "ekskl", "evt", "ev", "jf", "jfr", "pga",
-        "p.g.a", "o.l", "mr", "mrs", "ms", "dr", "approx", "ref", "org", "mvh", "ang", "vedr", "iflg",
-        "ifølge", "mht", "m.h.t", "obs", "pr", "resp", "tils", "sthlm", "gt", "ggr",
-        "t.o.m", "f.o.m", "o.s.v", "d.v.s", "bl", "fr", "ft", "inc", "ltd", "co", "corp", "avd", "adr",
-    }
-)  # fmt: skip
 _SENTENCE_MARK = re.compile(r"[.!?;\n]")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
@@ -141,7 +107,7 @@ def _inner_dot(text: str, i: int) -> bool:
     word = _WORD_BEFORE.search(text, max(0, i - 12), i)
     before = word.group(1).lower() if word else ""
     following = text[i + 1 : i + 12].lstrip(" \t")[:1]
-    if before in _ABBREVIATIONS and (following.islower() or following.isdigit()):
+    if before in words("abbreviations") and (following.islower() or following.isdigit()):
         return True
     if before.isdigit() and len(before) <= 2 and after[:1] == " " and following.islower():
         return True  # "2. mars", "3. april", "1. etasje"

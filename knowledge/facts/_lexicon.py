@@ -8,30 +8,7 @@ from __future__ import annotations
 
 LANGUAGES: tuple[str, ...] = ("nb", "nn", "sv", "da", "en")
 
-# Number words up to twelve. Articles that also mean "one" (en, ett, ei, ein, et) are left out: "en billett"
-# is as often "a ticket" as "one ticket", and a wrong count on the card is worse than a missing one.
-NUMBER_WORDS: dict[str, dict[str, int]] = {
-    "en": {
-        "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-        "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2,
-    },
-    "nb": {
-        "null": 0, "én": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7,
-        "åtte": 8, "ni": 9, "ti": 10, "elleve": 11, "tolv": 12,
-    },
-    "nn": {
-        "null": 0, "éin": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7,
-        "åtte": 8, "ni": 9, "ti": 10, "elleve": 11, "ellev": 11, "tolv": 12,
-    },
-    "sv": {
-        "noll": 0, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8,
-        "nio": 9, "tio": 10, "elva": 11, "tolv": 12,
-    },
-    "da": {
-        "nul": 0, "én": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7, "otte": 8,
-        "ni": 9, "ti": 10, "elleve": 11, "tolv": 12,
-    },
-}  # fmt: skip
+# Number words live in the per-language lexicons (knowledge/lexicons/<lang>/numbers.txt).
 
 MONTHS: dict[str, int] = {
     # English

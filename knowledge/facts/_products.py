@@ -24,13 +24,13 @@ from knowledge.facts._lexicon import (
     NOT_MODEL_ACRONYMS,
     NOT_NAMES,
     NOT_PRODUCT_HEADS,
-    NUMBER_WORDS,
     PRODUCT_BRANDS,
     PRODUCT_DETERMINERS,
     PRODUCT_NOUNS,
     PRODUCT_VERBS,
     WEEKDAYS,
 )
+from knowledge.text.numbers import all_number_words
 
 _BRAND_TOKEN = rf"(?:[{UP}][^\W\d_]*(?:[-&+][^\W\d_]+)*|[a-z]{{1,2}}[{UP}][^\W\d_]*)"
 _MODEL_TOKEN = r"(?:[A-Za-z]*-?\d[\w-]*|[A-Z]{2,4}(?![\w-]))"
@@ -76,7 +76,6 @@ _STATE_VERB_AFTER = re.compile(
 )
 _PAST_MORPHOLOGY = re.compile(r"(?:te|de|et|ed|ade|dde|tte)$", re.IGNORECASE)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n(]|[^\w\s,'\"-])\s*$")
-_NUMBER_WORDS = frozenset(w for words in NUMBER_WORDS.values() for w in words)
 _STOP = NOT_BRANDS | NOT_PRODUCT_HEADS | LEADING_JUNK
 
 
@@ -193,7 +192,7 @@ def _in_product_context(text: str, start: int, end: int, *, strong: bool) -> boo
     last = prev[-1].lower()
     first = prev[0].lower() if len(prev) == 2 else ""
     articles = {"a", "an", "the", "en", "ein", "ei", "et", "eit", "ett", "den", "det"}
-    if last in PRODUCT_VERBS or last in _NUMBER_WORDS or last.isdigit():
+    if last in PRODUCT_VERBS or last in all_number_words() or last.isdigit():
         return True
     if last in PRODUCT_DETERMINERS and (not strong or last not in articles):
         return True

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from knowledge.facts._base import Context, ExtractedFact, alternation, fact
-from knowledge.facts._lexicon import LANGUAGES, NUMBER_WORDS
+from knowledge.facts._lexicon import LANGUAGES
+from knowledge.text.numbers import all_number_words, number_words
+from knowledge.text.numbers import parse_number as parse_number_word
 
 _I = re.IGNORECASE
 _NUM = r"(?P<num>\d{1,3}(?:[ \u00a0.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
@@ -70,8 +73,8 @@ COUNT_NOUNS: dict[str, tuple[str, ...]] = {
     "en": (
         "ticket", "tickets", "seat", "seats", "person", "persons", "people", "adult", "adults", "child",
         "children", "kid", "kids", "passenger", "passengers", "guest", "guests", "traveler", "travelers",
-        "traveller", "travellers", "room", "rooms", "bedroom", "bedrooms", "bed", "beds", "bath", "baths",
-        "bathroom", "bathrooms", "night", "nights", "day", "days", "week", "weeks", "bag", "bags", "suitcase",
+        "traveller", "travellers", "room", "rooms", "bed", "beds",
+        "night", "nights", "day", "days", "week", "weeks", "bag", "bags", "suitcase",
         "suitcases", "item", "items", "unit", "units", "piece", "pieces", "package", "packages", "parcel",
         "parcels", "box", "boxes", "device", "devices", "license", "licenses", "licence", "licences", "user",
         "users", "pair", "pairs", "copies", "pcs", "riders", "rider",
@@ -115,10 +118,11 @@ _GROUP_RES: tuple[re.Pattern[str], ...] = (
 )
 
 
+@lru_cache(maxsize=1)
 def _count_res() -> list[tuple[str, re.Pattern[str]]]:
     out = []
     for lang in LANGUAGES:
-        words = alternation(NUMBER_WORDS[lang])
+        words = alternation(number_words(lang))
         nouns = alternation(COUNT_NOUNS[lang])
         out.append(
             (
@@ -132,26 +136,17 @@ def _count_res() -> list[tuple[str, re.Pattern[str]]]:
     return out
 
 
-_COUNT_RES = _count_res()
-_ALL_WORDS: dict[str, int] = {k: v for lang in LANGUAGES for k, v in NUMBER_WORDS[lang].items()}
-
-
 def _number(raw: str, language: str | None) -> int | None:
-    low = raw.lower()
-    if low.isdigit():
-        return int(low)
-    if language in NUMBER_WORDS and low in NUMBER_WORDS[language]:
-        return NUMBER_WORDS[language][low]
-    return NUMBER_WORDS["en"].get(low) if language in (None, "en") else _ALL_WORDS.get(low)
+    return parse_number_word(raw, language)
 
 
 def find_counts(text: str, ctx: Context) -> Iterator[ExtractedFact]:
     """Counts of people, tickets, rooms, nights, items ... written with digits or number words."""
-    for lang, pattern in _COUNT_RES:
+    for lang, pattern in _count_res():
         for m in pattern.finditer(text):
             n = _number(m.group("n"), lang)
             mid = (m.group("mid") or "").lower()
-            if n is None or mid in _ALL_WORDS or mid in {"of", "av", "per", "a", "an", "the"}:
+            if n is None or mid in all_number_words() or mid in {"of", "av", "per", "a", "an", "the"}:
                 continue
             yield fact("count", text, m.start(), m.end(), f"{n} {m.group('noun').lower()}", 0.8)
     for pattern in _GROUP_RES:

@@ -11,18 +11,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 
 from knowledge.facts._base import Context, ExtractedFact, alternation, fact
 from knowledge.facts._lexicon import (
     MONTH_FULL,
     MONTHS,
-    NUMBER_WORDS,
     RELATIVE_DAYS,
     WEEKDAY_AFTER,
     WEEKDAY_BEFORE,
     WEEKDAY_EN,
     WEEKDAYS,
 )
+from knowledge.text.numbers import number_words
 
 _I = re.IGNORECASE
 _MONTH = rf"(?P<mname>{alternation(MONTHS)})\.?(?!\w)"
@@ -144,13 +145,20 @@ def squash_lower(value: str) -> str:
 
 # --- times -----------------------------------------------------------------------------------------------
 
-_EN_NUM = {k: v for k, v in NUMBER_WORDS["en"].items() if 1 <= v <= 12}
-_NORDIC_NUM = {
-    k: v for lang in ("nb", "nn", "sv", "da") for k, v in NUMBER_WORDS[lang].items() if 1 <= v <= 12
-}
-_NORDIC_NUM.update({"ett": 1, "eitt": 1, "ein": 1, "en": 1, "et": 1, "eit": 1})
-_HOUR_EN = rf"(?P<h>[0-2]?\d|{alternation(_EN_NUM)})"
-_HOUR_NORDIC = rf"(?P<h>[0-2]?\d|{alternation(_NORDIC_NUM)})"
+
+@lru_cache(maxsize=1)
+def _hour_words() -> tuple[dict[str, int], dict[str, int]]:
+    """English and Nordic hour words (1-12); Nordic "ett", "ein", "en" ... read as one o'clock."""
+    en = {k: v for k, v in number_words("en").items() if 1 <= v <= 12}
+    nordic = {
+        k: v
+        for lang in ("nb", "nn", "sv", "da")
+        for k, v in number_words(lang, articles=True).items()
+        if 1 <= v <= 12
+    }
+    return en, nordic
+
+
 _AMPM = r"(?P<ap>[ap]\.m\.|[ap]\s?m\b)"
 _PERIOD = r"(?P<period>morning|afternoon|evening|night)"
 _PAST_TO = {
@@ -169,37 +177,45 @@ _NORDIC_PERIOD = (
 _LATER = re.compile(r"afternoon|evening|etter|efter|kv|aften|^em|^e\.m", _I)
 _NIGHT = re.compile(r"night|natt", _I)
 
-_TIME_RES: tuple[re.Pattern[str], ...] = (
-    # half past 4 in the evening, 11 in the morning, quarter past 2 in the afternoon, 1:30 in the afternoon
-    re.compile(
-        rf"(?<!\w)(?:(?P<q>{alternation(_PAST_TO)})\s+)?{_HOUR_EN}(?::(?P<m>[0-5]\d))?(?:\s+o'clock)?"
-        rf"\s+(?:in\s+the|at)\s+{_PERIOD}(?!\w)",
-        _I,
-    ),
-    # morning 11, afternoon 12:30, evening 7:30
-    re.compile(rf"(?<!\w){_PERIOD}\s+(?P<h>[0-2]?\d)(?::(?P<m>[0-5]\d))?(?![\d:]|\.\d|\w)", _I),
-    # 4:30 pm, 18:00, 7 pm, six pm, 9 o'clock
-    re.compile(rf"(?<![\w:.]){_HOUR_EN}(?::(?P<m>[0-5]\d))?\s?(?:{_AMPM}|(?P<oc>o'clock))", _I),
-    re.compile(r"(?<![\w:.,/-])(?P<h>[0-2]?\d):(?P<m>[0-5]\d)(?![\d:]|\.\d)"),
-    # kl. 14:30, klokka 9, klockan 14.30, kl 9
-    re.compile(
-        rf"(?<!\w)(?:kl\.?|klokka|klokken|klockan|kloka|klokkeslett)\s*(?:(?P<qn>{alternation(_NORDIC_OFFSET)})\s+)?"
-        rf"{_HOUR_NORDIC}(?:[:.](?P<m>[0-5]\d))?(?![\d:]|\.\d|\w)(?:\s+{_NORDIC_PERIOD})?",
-        _I,
-    ),
-    # halv fem, kvart over tre på ettermiddagen
-    re.compile(
-        rf"(?<!\w)(?P<qn>{alternation(_NORDIC_OFFSET)})\s+{_HOUR_NORDIC}(?!\w|:)(?:\s+{_NORDIC_PERIOD})?", _I
-    ),
-    re.compile(r"(?<!\w)(?P<noon>noon|midday|midnight|midnatt|midnat|middag)(?!\w)", _I),
-)
+
+@lru_cache(maxsize=1)
+def _time_res() -> tuple[re.Pattern[str], ...]:
+    en, nordic = _hour_words()
+    hour_en = rf"(?P<h>[0-2]?\d|{alternation(en)})"
+    hour_nordic = rf"(?P<h>[0-2]?\d|{alternation(nordic)})"
+    return (
+        # half past 4 in the evening, 11 in the morning, quarter past 2 in the afternoon, 1:30 pm
+        re.compile(
+            rf"(?<!\w)(?:(?P<q>{alternation(_PAST_TO)})\s+)?{hour_en}(?::(?P<m>[0-5]\d))?(?:\s+o'clock)?"
+            rf"\s+(?:in\s+the|at)\s+{_PERIOD}(?!\w)",
+            _I,
+        ),
+        # morning 11, afternoon 12:30, evening 7:30
+        re.compile(rf"(?<!\w){_PERIOD}\s+(?P<h>[0-2]?\d)(?::(?P<m>[0-5]\d))?(?![\d:]|\.\d|\w)", _I),
+        # 4:30 pm, 18:00, 7 pm, six pm, 9 o'clock
+        re.compile(rf"(?<![\w:.]){hour_en}(?::(?P<m>[0-5]\d))?\s?(?:{_AMPM}|(?P<oc>o'clock))", _I),
+        re.compile(r"(?<![\w:.,/-])(?P<h>[0-2]?\d):(?P<m>[0-5]\d)(?![\d:]|\.\d)"),
+        # kl. 14:30, klokka 9, klockan 14.30, kl 9
+        re.compile(
+            rf"(?<!\w)(?:kl\.?|klokka|klokken|klockan|kloka|klokkeslett)\s*(?:(?P<qn>{alternation(_NORDIC_OFFSET)})\s+)?"
+            rf"{hour_nordic}(?:[:.](?P<m>[0-5]\d))?(?![\d:]|\.\d|\w)(?:\s+{_NORDIC_PERIOD})?",
+            _I,
+        ),
+        # halv fem, kvart over tre på ettermiddagen
+        re.compile(
+            rf"(?<!\w)(?P<qn>{alternation(_NORDIC_OFFSET)})\s+{hour_nordic}(?!\w|:)(?:\s+{_NORDIC_PERIOD})?",
+            _I,
+        ),
+        re.compile(r"(?<!\w)(?P<noon>noon|midday|midnight|midnatt|midnat|middag)(?!\w)", _I),
+    )
 
 
 def _hour(raw: str) -> int | None:
     low = raw.lower()
     if low.isdigit():
         return int(low)
-    return _EN_NUM.get(low, _NORDIC_NUM.get(low))
+    en, nordic = _hour_words()
+    return en.get(low, nordic.get(low))
 
 
 def _clock(groups: dict[str, str | None]) -> str | None:
@@ -232,7 +248,7 @@ def _clock(groups: dict[str, str | None]) -> str | None:
 def find_times(text: str, ctx: Context) -> Iterator[ExtractedFact]:
     """Clock times, normalised to "HH:MM", and time windows ("after 14:00", "10:00-12:00", "morning")."""
     yield from find_time_windows(text, ctx)
-    for pattern in _TIME_RES:
+    for pattern in _time_res():
         for m in pattern.finditer(text):
             clock = _clock(m.groupdict())
             if clock is None:

@@ -20,21 +20,23 @@ kind of request ("...and a rental car there?") they stop answering questions abo
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
-from assistant.guards.asks import (
+import Stemmer
+
+from assistant.guards.repeat_ask.asks import (
     _QUESTION_START,
     Ask,
     find_asks,
     main_clause,
     proposal_verb,
-    split_sentences,
 )
-from assistant.guards.slots import (
+from assistant.guards.repeat_ask.slots import (
     TRIED,
-    accepts,
     action_families,
     family,
     is_action_verb,
@@ -42,12 +44,27 @@ from assistant.guards.slots import (
     proposed_slots,
     verb_class,
 )
-from assistant.guards.slots import action_objects as slots_action_objects
-from assistant.guards.slots import family_spans as slots_family_spans
-from assistant.guards.values import Value, extract_values, has_number
+from assistant.guards.repeat_ask.slots import action_objects as slots_action_objects
+from assistant.guards.repeat_ask.slots import family_spans as slots_family_spans
 from assistant.types import KnownFact, Turn
+from knowledge.facts._lexicon import NOT_TRIED_VERBS
+from knowledge.text.analysis import ConversationAnalysis, analyse_turns
+from knowledge.text.kinds import answers, is_builtin
+from knowledge.text.lexicons import words
+from knowledge.text.qualified import noun_key
+from knowledge.text.values import Value, has_number
 
-__all__ = ["Evidence", "Step", "collect", "topics_of", "ask_topic", "in_scope", "tried_steps", "match_step"]
+__all__ = [
+    "Evidence",
+    "Step",
+    "ask_kinds",
+    "collect",
+    "topics_of",
+    "ask_topic",
+    "in_scope",
+    "tried_steps",
+    "match_step",
+]
 
 _I = re.IGNORECASE
 
@@ -71,10 +88,7 @@ _SECOND_PERSON = re.compile(
     _I,
 )
 # Slots whose answer has no fixed shape: any non-evasive reply to a question about them answers them.
-_FREE_FORM = frozenset(
-    "place origin destination name recipient category product account_type ride_sharing address "
-    "choice".split()
-)
+_FREE_FORM = frozenset("place origin destination name recipient category product address choice".split())
 _EVASIVE = re.compile(
     r"^\W*(?:no|nope|later|hmm+|nei|nej|yes|yeah|yep|ok|okay|sure|ja|jo|japp|tja|thanks|thank you|takk|tack"
     r"|tak)\W*$|\b(?:don'?t know|not sure|no idea|not yet|not decided|haven'?t decided|vet ikke|vet jeg ikke"
@@ -82,47 +96,13 @@ _EVASIVE = re.compile(
     r"|ikke enda|inte än|ikke endnu|ikkje enno|ikke bestemt|inte bestämt|ikkje bestemt)\b",
     _I,
 )
-_FACT_KINDS: dict[str, tuple[str, ...]] = {
-    "order": ("order_number",),
-    "order_id": ("order_number",),
-    "order_number": ("order_number",),
-    "booking_reference": ("order_number",),
-    "reference": ("order_number",),
-    "invoice_number": ("order_number",),
-    "tracking": ("tracking_number",),
-    "tracking_number": ("tracking_number",),
-    "serial": ("serial_number",),
-    "serial_number": ("serial_number",),
-    "account": ("account_id",),
-    "account_id": ("account_id",),
-    "customer_number": ("account_id",),
-    "email": ("email",),
-    "phone": ("phone",),
-    "address": ("address", "destination"),
-    "name": ("name",),
-    "customer_name": ("name",),
-    "recipient": ("recipient",),
-    "product": ("product",),
-    "model": ("product",),
-    "date": ("date",),
-    "return_date": ("end_date",),
-    "end_date": ("end_date",),
-    "time": ("time",),
-    "duration": ("duration",),
-    "amount": ("amount",),
-    "price_range": ("price_range",),
-    "budget": ("price_range",),
-    "place": ("place",),
-    "city": ("place",),
-    "location": ("place",),
-    "origin": ("origin",),
-    "destination": ("destination", "place"),
-    "count": ("party_size", "quantity"),
-    "party_size": ("party_size",),
-    "quantity": ("quantity",),
-    "category": ("category",),
-    "account_type": ("account_type",),
-}
+
+
+def _analysis(turns: Sequence[Turn], analysis: ConversationAnalysis | None) -> ConversationAnalysis:
+    """The given analysis when it was made for ``turns``, else a new one."""
+    if analysis is not None and analysis.covers(turns):
+        return analysis
+    return analyse_turns(turns, fields=analysis.fields if analysis is not None else None)
 
 
 def _fact_evidence(facts: Sequence[KnownFact]) -> list[Evidence]:
@@ -134,23 +114,22 @@ def _fact_evidence(facts: Sequence[KnownFact]) -> list[Evidence]:
     out: list[Evidence] = []
     for fact in facts:
         kind = fact.kind.lower().strip().replace(" ", "_").replace("-", "_")
-        for slot in _FACT_KINDS.get(kind, (kind,)):
-            if family(slot) not in _SCOPED:
-                out.append(Evidence(slot, fact.normalized or fact.value, -1))
+        if family(kind) not in _SCOPED:
+            out.append(Evidence(kind, fact.normalized or fact.value, -1))
     return out
 
 
-def _turn_values(turn: Turn, context: str = "") -> list[Value]:
+def _turn_values(turn: Turn, context: str, an: ConversationAnalysis) -> list[Value]:
     """Values a turn gives: all of a customer's; an agent's only from statements, not from questions."""
     if turn.role == "customer":
-        return extract_values(turn.text, speaker="customer", context=context)
+        return an.values(turn.text, speaker="customer", context=context)
     values: list[Value] = []
-    for sentence in split_sentences(turn.text):
+    for sentence in an.sentences(turn.text):
         if "?" in sentence.text and not re.match(
             r"^(?:to confirm|please confirm|just to confirm)", sentence.text, _I
         ):
             continue
-        for v in extract_values(sentence.text, speaker="agent" if turn.role != "note" else "customer"):
+        for v in an.values(sentence.text, speaker="agent" if turn.role != "note" else "customer"):
             if turn.role != "note" and v.slot in _PERSONAL and not _SECOND_PERSON.search(sentence.text):
                 if v.slot == "address":  # a venue's address: where the customer is going, not where they live
                     values.append(replace(v, slot="venue"))
@@ -181,14 +160,14 @@ def _accepts_proposal(text: str) -> bool:
     return bool(_AFFIRM.search(text)) and not _REJECT.search(text.split(".")[0])
 
 
-def _confirmed(asker: Turn, answer: Turn) -> list[Value]:
+def _confirmed(asker: Turn, answer: Turn, an: ConversationAnalysis) -> list[Value]:
     """Values an agent proposed in a question that the customer then confirmed."""
     if not _accepts_proposal(answer.text):
         return []
     values: list[Value] = []
-    for sentence in split_sentences(asker.text):
+    for sentence in an.sentences(asker.text):
         if "?" in sentence.text or re.search(r"\bconfirm|\bbekreft|\bbekräfta|\bbekræft", sentence.text, _I):
-            for v in extract_values(sentence.text, speaker="agent"):
+            for v in an.values(sentence.text, speaker="agent"):
                 if v.slot == "address":
                     values.append(replace(v, slot="venue"))
                 elif v.slot not in _PERSONAL:
@@ -196,13 +175,13 @@ def _confirmed(asker: Turn, answer: Turn) -> list[Value]:
     return values
 
 
-def _choice_evidence(turns: Sequence[Turn]) -> list[Evidence]:
+def _choice_evidence(turns: Sequence[Turn], an: ConversationAnalysis) -> list[Evidence]:
     """An option the agent named (a place or venue) that the customer then accepted or booked."""
     out: list[Evidence] = []
     for i in range(len(turns) - 1):
         if turns[i].role not in ("agent", "bot"):
             continue
-        named = [v for v in extract_values(turns[i].text, speaker="agent") if family(v.slot) == "place"]
+        named = [v for v in an.values(turns[i].text, speaker="agent") if family(v.slot) == "place"]
         later = turns[i + 1 :]
         if named and any(t.role == "customer" and _accepts_proposal(t.text) for t in later):
             out.append(Evidence("choice", named[0].text, i))
@@ -215,17 +194,19 @@ _ROLELESS = frozenset({"place", "date", "time", "quantity", "amount"})
 
 def _answer_value(slot: str, values: list[Value]) -> Value | None:
     """The value in an answer that answers a question about ``slot``, if any."""
-    fitting = accepts(slot) | {slot}
-    exact = next((v for v in values if v.slot in fitting), None)
+    exact = next((v for v in values if v.slot == slot or answers(slot, v.slot)), None)
     if exact is not None:
         return exact
     return next((v for v in values if v.slot in _ROLELESS and family(v.slot) == family(slot)), None)
 
 
+_YES_NO_REPLY = re.compile(r"^\W*(?:yes|yeah|yep|no|nope|sure|ok|okay|ja|jo|nei|nej|nope)\b", _I)
+
+
 def _plain_answer(text: str) -> bool:
     """A reply that neither dodges nor asks back and names something: it answers whatever was asked.
 
-    Short replies ("san jose", "Psychologist please") count as they are; longer ones need a name in them
+    Short replies ("san jose", "The blue one please") count as they are; longer ones need a name in them
     ("I'm staying with friends in Bergen"), not just a new wish ("I want to go to a concert").
     """
     if "?" in text or _EVASIVE.search(text):
@@ -235,23 +216,32 @@ def _plain_answer(text: str) -> bool:
     return len(words) <= 5 or (named and len(words) <= 20)
 
 
-def _answer_evidence(turns: Sequence[Turn], language: str | None) -> list[Evidence]:
+def ask_kinds(ask: Ask, an: ConversationAnalysis, language: str | None) -> tuple[str, ...]:
+    """The kinds an ask asks for: the workspace's fields it is about first, then the built-in kinds."""
+    strong = 2 if ask.slots else 1  # a built-in kind wins over a field that only shares its word ("date")
+    named = [m.name for m in an.lexicon.asks(ask.text, language) if m.score >= strong]
+    return tuple(dict.fromkeys([*named, *ask.slots]))
+
+
+def _answer_evidence(turns: Sequence[Turn], language: str | None, an: ConversationAnalysis) -> list[Evidence]:
     """Answers the customer gave right after an agent asked for a slot (or confirmed a proposal)."""
     out: list[Evidence] = []
     for i in range(len(turns) - 1):
         asker, answer = turns[i], turns[i + 1]
         if asker.role not in ("agent", "bot") or answer.role != "customer":
             continue
-        out += [Evidence(v.slot, v.text, i + 1) for v in _confirmed(asker, answer)]
+        out += [Evidence(v.slot, v.text, i + 1) for v in _confirmed(asker, answer, an)]
         open_slots: list[str] = []
         for ask in find_asks(asker.text, language):
             proposed = proposed_slots(ask.text)
             open_slots += [
-                s for s in ask.slots if family(s) not in proposed and s not in proposed and s != TRIED
+                s
+                for s in ask_kinds(ask, an, language)
+                if family(s) not in proposed and s not in proposed and s != TRIED
             ]
         if not open_slots:
             continue
-        values = extract_values(answer.text, speaker="customer")
+        values = an.values(answer.text, speaker="customer")
         text = answer.text.strip()
         single = len(set(open_slots)) == 1
         for slot in dict.fromkeys(open_slots):
@@ -262,67 +252,57 @@ def _answer_evidence(turns: Sequence[Turn], language: str | None) -> list[Eviden
                 out.append(Evidence(slot, text, i + 1))
             elif slot in _FREE_FORM and single and _plain_answer(text):
                 out.append(Evidence(slot, text, i + 1))
+            elif not is_builtin(slot) and single and _plain_answer(text) and not _YES_NO_REPLY.match(text):
+                out.append(Evidence(slot, text, i + 1))
     return out
 
 
-# What a request is about. When the customer turns to another kind of service ("...and a rental car
-# there?"), dates, times, counts, amounts and categories said for the earlier request no longer answer
-# questions about the new one; places, names and ids still do ("a hotel near there").
-_SERVICES: dict[str, str] = {
-    "bus": r"bus|buses|coach|train|trains|tog|tåg",
-    "flight": r"flight|flights|fly|plane|airline|flyreise|flyg|flyget|flyet",
-    "hotel": r"hotel|hotels|hotell|hotellet|hotellrom",
-    "car": r"rental car|rent a car|car rental|rental|leiebil|hyrbil|lejebil",
-    "ride": r"cab|taxi|ride|uber|lyft|drosje",
-    "restaurant": r"restaurant|restaurants|table|dine|dinner|lunch|bord|restaurang",
-    "event": r"event|events|concert|concerts|show|game|games|festival|konsert|forestilling|föreställning",
-    "appointment": r"appointment|therapist|doctor|dentist|salon|stylist|psycholog\w*|psychiatr\w*"
-    r"|timebestill\w*",
-    "home": r"apartment|apartments|house|property|leilighet|lägenhet|lejlighed",
-    "movie": r"movie|movies|film|cinema|kino|bio",
-    "attraction": r"attraction|attractions|sightseeing",
-    "bank": r"transfer|balance|saldo|overføring|överföring|overførsel",
-    "weather": r"weather|forecast|været|vädret|vejret",
-    "music": r"song|songs|playlist|sang|låt",
-}
-_SERVICE_RES = {name: re.compile(rf"\b(?:{words})\b", _I) for name, words in _SERVICES.items()}
-# Words that tie a question to a kind of request ("how many bedrooms" is about a home, "check in" a hotel).
-_ASK_SERVICE_RES = {
-    "home": re.compile(r"\bbed ?rooms?\b|\bbath ?rooms?\b|\bsoverom\b|\bsovrum\b|\bvisit the apartment", _I),
-    "hotel": re.compile(
-        r"\bcheck(?:ing)?[- ]?(?:in|out)\b|\bstay\w*|\bnights?\b|\binnsjekk\w*|\bincheck\w*", _I
-    ),
-    "car": re.compile(
-        r"\b(?:the|a) (?:car|vehicle)\b|\brent(?:al)?\b|\bpick(?:ing)?[- ]?(?:it )?up\b|\bdrop", _I
-    ),
-    "ride": re.compile(r"\briding\b|\briders?\b|\bshared?\b", _I),
-    "flight": re.compile(r"\bflying\b|\bdepart\w*|\bpassengers?\b", _I),
-    "restaurant": re.compile(r"\bfood\b|\bcuisine\b|\beat\b|\breservation\b", _I),
-    "bank": re.compile(r"\bmoney\b|\bfunds\b|\baccount\b|\bsend\b", _I),
-}
+# What a request is about. When the customer turns to another request ("...and can you also find me X?"),
+# dates, times, counts, amounts and categories said for the earlier request no longer answer questions
+# about the new one; places, names and ids still do ("a hotel near there"). A request is known by the
+# things it names: the content words of the customer's turn that asks for something new.
 _SCOPED = frozenset({"date", "time", "count", "amount", "category", "choice"})
 
 
-def _services(text: str) -> frozenset[str]:
-    return frozenset(name for name, rx in _SERVICE_RES.items() if rx.search(text))
+_NEW_REQUEST = re.compile(
+    r"\b(?:(?:can|could|would|will) you (?:also |please |now )?(?:find|get|book|reserve|search|look|help"
+    r"|make|check|tell|show|buy|rent|order)|i (?:would|'d) (?:also )?like|i (?:also )?(?:want|need)"
+    r"|i'?m (?:also )?(?:looking|searching)|(?:also|now) (?:find|get|book|search)"
+    r"|(?:kan|kunne|kunde) (?:du|dere|ni) (?:også |också |òg )?(?:finne|finna|finde|skaffe|bestille"
+    r"|beställa|booke|boka|reservere|leie|hyra|leje|søke|söka|søge|hjelpe|hjälpa|hjælpe)"
+    r"|jeg (?:vil|ønsker|trenger)|eg (?:vil|ønskjer|treng)|jag (?:vill|behöver|önskar)"
+    r"|jeg (?:skal bruge|har brug for))\b"
+    r"|^\W*(?:please |hi,? |hello,? |hey,? )?(?:find|book|get|reserve|search|look) (?:me|us|for)\b",
+    _I,
+)
+
+
+def _request_words(text: str) -> frozenset[str]:
+    """The things a customer's turn asks for, as noun keys, when it opens a request; else empty."""
+    if not _NEW_REQUEST.search(text):
+        return frozenset()
+    stop = words("function_words")
+    found = {noun_key(w) for w in re.findall(r"[^\W\d_]{3,}", text) if w.lower() not in stop}
+    return frozenset(found)
 
 
 def topics_of(turns: Sequence[Turn]) -> list[frozenset[str]]:
-    """For each turn, the kinds of request the customer was on at that point (what they last brought up)."""
+    """For each turn, what the customer's current request names (the things of their last new request)."""
     out: list[frozenset[str]] = []
     current: frozenset[str] = frozenset()
     for turn in turns:
         if turn.role == "customer":
-            groups = _services(turn.text)
-            if groups:
-                current = (groups - current) or groups
+            named = _request_words(turn.text)
+            if named and not (named & current):
+                current = named
         out.append(current)
     return out
 
 
 def ask_topic(ask: Ask, topics: list[frozenset[str]]) -> frozenset[str]:
-    """What an ask may be about: the request it names and the one the customer is on now."""
-    named = _services(ask.text) | {name for name, rx in _ASK_SERVICE_RES.items() if rx.search(ask.text)}
+    """What an ask may be about: the things it names among the requests made, and the current request."""
+    own = {noun_key(w) for w in re.findall(r"[^\W\d_]{3,}", ask.text)}
+    named = {k for topic in topics for k in topic if k in own}
     return frozenset(named) | (topics[-1] if topics else frozenset())
 
 
@@ -334,28 +314,37 @@ def in_scope(evidence: Evidence, now: frozenset[str], topics: list[frozenset[str
     return not now or not then or bool(now & then)
 
 
-def collect(turns: Sequence[Turn], facts: Sequence[KnownFact], language: str | None) -> list[Evidence]:
+def collect(
+    turns: Sequence[Turn],
+    facts: Sequence[KnownFact],
+    language: str | None,
+    *,
+    analysis: ConversationAnalysis | None = None,
+) -> list[Evidence]:
     """All the evidence a conversation and the known facts hold, oldest first (facts before turns).
 
     Args:
         turns: the conversation on every channel, oldest first, the customer's latest message last.
         facts: known facts about the customer.
         language: the conversation's language, for reading the agent's questions; None tries all five.
+        analysis: the conversation analysed once (:func:`knowledge.text.analyse_turns` of ``turns``);
+            made here when not given.
 
     Returns:
         Evidence in the order it was given; callers search it newest first.
     """
+    an = _analysis(turns, analysis)
     evidence = _fact_evidence(facts)
     any_place = False
     for index, turn in enumerate(turns):
         context = turns[index - 1].text if index > 0 else ""
-        for v in _turn_values(turn, context):
+        for v in _turn_values(turn, context, an):
             if v.slot.startswith("deictic_") and not any_place:
                 continue
             any_place = any_place or family(v.slot) in ("place", "address")
             evidence.append(Evidence(v.slot, v.text, index))
-    evidence += _answer_evidence(turns, language)
-    evidence += _choice_evidence(turns)
+    evidence += _answer_evidence(turns, language, an)
+    evidence += _choice_evidence(turns, an)
     return evidence
 
 
@@ -370,6 +359,7 @@ class Step:
     objects: frozenset[str]
     text: str
     index: int  # the turn it came from, -1 for a known fact
+    verb: str = ""  # the verb of a step no family names ("har tørket av sensorene": "tørket")
 
 
 _CHUNK_SPLIT = re.compile(
@@ -494,12 +484,54 @@ def _done(before: str, chunk: str, role: str, families: set[str] | None = None) 
     return None
 
 
+# A step no action family names, told in the perfect ("Har tørket av sensorene", "I've wiped the sensors",
+# "Jag har redan avkalkat bryggaren") or in the past after its subject ("I descaled the machine", "Jeg
+# avkalket kaffemaskinen"): its verb is kept and compared by stem with the verb a draft proposes.
+ACT = "act"
+_STEP_ADVERBS = (
+    r"(?:(?:already|allerede|alt|allereie|redan|just|nettopp|nettop|precis|også|òg|också|also|both|begge"
+    r"|båda|then|so|da|då|så|even|til og med|faktisk|actually)\s+)*"
+)
+_PERFECT_VERB = re.compile(
+    rf"^\W*(?:(?:(?-i:I)|i|jeg|eg|jag|vi|we|me|they|de|dei)(?:\s+|(?=['’])))?(?:['’]ve|have|has|had|har|hadde"
+    rf"|hade|havde)"
+    rf"\s+{_STEP_ADVERBS}(?P<verb>[^\W\d_][\w-]+)",
+    _I,
+)
+_PAST_VERB = re.compile(
+    rf"^\W*(?:(?-i:I)|jeg|eg|jag|vi|we|me)\s+{_STEP_ADVERBS}(?P<verb>[^\W\d_][\w-]+(?:ed|et|te|de|a|at|ade"
+    rf"|ede|t))\b",
+    _I,
+)
+
+
+def _taken_verb(chunk: str, role: str) -> str | None:
+    """The verb of a clause that says its writer took a step no family names, else None."""
+    if role not in ("customer", "note") or "?" in chunk:
+        return None
+    m = _PERFECT_VERB.match(chunk) or _PAST_VERB.match(chunk)
+    if m is None:
+        return None
+    verb = m.group("verb").lower()
+    if _NEGATION.match(verb) or verb in NOT_TRIED_VERBS or verb in _AUX_WORDS or verb.endswith("n't"):
+        return None
+    if not slots_action_objects(chunk[m.end() :]):
+        return None  # "I've tried" alone names nothing done to anything
+    return verb
+
+
+_AUX_WORDS = frozenset(
+    "been vært vore varit været had hatt haft got fått fået fått gotten done gjort gjort gjord gjordt".split()
+)
+
+
 def sentence_steps(
     sentence: str, previous: str, index: int, role: str, *, known_done: bool = False
 ) -> list[Step]:
     """The steps a sentence reports as taken ("Jeg har restartet ruteren og byttet kabel": two)."""
     spans = slots_family_spans(sentence)
     units: list[tuple[set[str], list[str], bool | None]] = []
+    verbs: dict[int, str] = {}
     prefix: list[str] = []
     last_done: bool | None = None
     question = bool(_QUESTION_START.match(sentence.strip()))
@@ -511,6 +543,13 @@ def sentence_steps(
         families = {name for s, _, name in spans if start <= s < end}
         words = re.findall(r"[\w'-]+", chunk)
         generic = {c for c in (verb_class(w) for w in words) if c}
+        taken = _taken_verb(chunk, role) if not families and not generic and not question else None
+        if taken is not None:  # any verb and object: "Har tørket av sensorene", "I descaled the machine"
+            units.append(({ACT}, [*prefix, chunk], True))
+            verbs[len(units) - 1] = taken
+            last_done = True
+            prefix = []
+            continue
         if not families and not generic:
             short = len(words) <= 4 and not _NOT_CONTINUATION.search(chunk)
             if units and short:
@@ -536,14 +575,14 @@ def sentence_steps(
         units.append((families | generic, [*prefix, chunk], done))
         prefix = []
     steps: list[Step] = []
-    for families, texts, done in units:
+    for number, (families, texts, done) in enumerate(units):
         if not done:
             continue
         text = " ".join(texts)
         objects = slots_action_objects(text)
         if _PRONOUN.search(texts[-1] if len(texts) == 1 else texts[0]) and previous:
             objects |= slots_action_objects(previous)
-        steps.append(Step(frozenset(families), objects, text.strip(), index))
+        steps.append(Step(frozenset(families), objects, text.strip(), index, verbs.get(number, "")))
     return steps
 
 
@@ -565,25 +604,31 @@ def _proposal_steps(text: str, index: int, *, perfect_only: bool) -> list[Step]:
     return out
 
 
-def tried_steps(turns: Sequence[Turn], facts: Sequence[KnownFact] = ()) -> list[Step]:
+def tried_steps(
+    turns: Sequence[Turn],
+    facts: Sequence[KnownFact] = (),
+    *,
+    analysis: ConversationAnalysis | None = None,
+) -> list[Step]:
     """Every troubleshooting step the conversation (or a known "tried" fact) says was already taken.
 
     Steps come from what the customer (or an agent's note) says they did, from what an agent says the
     customer did ("du har allerede ..."), from a "tried" fact, and from a customer's "yes"/"done that" right
     after an agent proposed the step.
     """
+    an = _analysis(turns, analysis)
     steps: list[Step] = []
     for fact in facts:
         if fact.kind.lower() == "tried":
             steps += sentence_steps(fact.value, "", -1, "customer", known_done=True)
     for index, turn in enumerate(turns):
         previous = ""
-        for sentence in split_sentences(turn.text):
+        for sentence in an.sentences(turn.text):
             steps += sentence_steps(sentence.text, previous, index, turn.role)
             previous = sentence.text
         if turn.role != "customer" or index == 0 or turns[index - 1].role not in ("agent", "bot"):
             continue
-        first = split_sentences(turn.text)[:1]
+        first = an.sentences(turn.text)[:1]
         if _DONE_ANAPHOR.search(turn.text):
             steps += _proposal_steps(turns[index - 1].text, index, perfect_only=False)
         elif first and _YES.match(first[0].text):
@@ -621,6 +666,11 @@ def match_step(ask: Ask, steps: Sequence[Step]) -> Step | None:
     generic = verb_class(found[1]) if found is not None else None
     if generic is None or not objects:
         return None
+    action = _proposed_action(about, found[1] if found is not None else "")
+    if action is not None:
+        by_meaning = _same_step(action, objects, steps)
+        if by_meaning is not None:
+            return by_meaning
     need = min(2, len(objects))
     return next(
         (
@@ -630,3 +680,73 @@ def match_step(ask: Ask, steps: Sequence[Step]) -> Step | None:
         ),
         None,
     )
+
+
+# The verb a "try" proposal is about: "Prøv å tørke av ...", "try descaling ...", "provat att avkalka ...".
+_TRY_THEN = re.compile(
+    r"\b(?:try|tried|trying|prøv\w*|prova\w*|provat|pröva\w*|forsøk\w*|forsøg\w*|försök\w*|freist\w*)\s+"
+    r"(?:(?:å|att|at|to|og|and|gjerne|gärna|gerne|also|også|òg|først|first)\s+)*(?P<verb>[^\W\d_][\w-]+)",
+    _I,
+)
+
+
+def _proposed_action(about: str, proposal: str) -> str | None:
+    """The action verb a proposal names: the verb after "try" or, for other proposals, the verb itself."""
+    m = _TRY_THEN.search(about)
+    if m is not None:
+        return m.group("verb").lower()
+    return proposal.lower() if proposal and verb_class(proposal) is None else None
+
+
+@lru_cache(maxsize=4)
+def _stemmer(name: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(name)
+
+
+def same_verb(a: str, b: str) -> bool:
+    """Two forms of one verb, in any of the five languages ("tørket" ~ "tørke", "wiped" ~ "wiping")."""
+    a, b = a.lower(), b.lower()
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 3 and long_.startswith(short) and len(long_) - len(short) <= 3:
+        return True  # "töm" ~ "tömt", "skylle" ~ "skyllet"
+    common = len(os.path.commonprefix([a, b]))
+    if common >= 5 and common >= len(short) - 2:
+        return True  # "descaled" ~ "descaling", "avkalket" ~ "avkalke"
+    return any(
+        _stemmer(lang).stemWord(a) == _stemmer(lang).stemWord(b)
+        for lang in ("english", "norwegian", "swedish", "danish")
+    )
+
+
+def imperative_repeat(sentence: str, steps: Sequence[Step]) -> Step | None:
+    """A step taken that a draft's imperative proposes again, whatever its verb ("Töm papperskorgen ...").
+
+    A sentence opening with a verb that has no place in the action lexicons is read as a proposal only
+    when that verb, done to the same thing, is a step the conversation reports as taken.
+    """
+    if not any(step.verb for step in steps):
+        return None
+    m = re.match(
+        r"^\W*(?:(?:please|just|then|now|gjerne|bare|berre|bara|så|først|först|fyrst)\s+)*"
+        r"(?P<verb>[^\W\d_][\w-]*)\s",
+        sentence,
+        _I,
+    )
+    if m is None:
+        return None
+    objects = slots_action_objects(sentence[m.end() :])
+    return _same_step(m.group("verb"), objects, steps) if objects else None
+
+
+def _same_step(action: str, objects: frozenset[str], steps: Sequence[Step]) -> Step | None:
+    """The newest step taken with the same verb on the same thing (any verb and object, by stems)."""
+    things = frozenset(o for o in objects if not same_verb(o, action))
+    for step in reversed(steps):
+        if not step.verb or not same_verb(step.verb, action):
+            continue
+        done_to = frozenset(o for o in step.objects if not same_verb(o, step.verb))
+        if not things or objects_overlap(things, done_to) >= 1:
+            return step
+    return None

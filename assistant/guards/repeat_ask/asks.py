@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.guards.slots import (
+from assistant.guards.repeat_ask.slots import (
     TRIED,
     action_families,
     action_objects,
@@ -32,6 +32,7 @@ from assistant.guards.slots import (
     slots_for,
     verb_class,
 )
+from knowledge.text.sentences import Span, split_sentences
 
 __all__ = ["Ask", "Span", "find_asks", "split_sentences", "is_ask", "proposal_verb", "proposes_action"]
 
@@ -48,15 +49,6 @@ class Ask:
     slots: tuple[str, ...]  # slot types it asks for (may be empty if unknown)
     answered_by: str | None = None  # evidence: the text/fact that already answers it, when repeated
     about: str | None = None  # where the slots were read from, when not the ask itself ("Vil du sende det?")
-
-
-@dataclass(frozen=True)
-class Span:
-    """A piece of text with its offsets in the text it came from."""
-
-    text: str
-    start: int
-    end: int
 
 
 _WH = (
@@ -109,11 +101,6 @@ _SOFT_ASK = re.compile(
     rf"|also\s+)?(?:{_REQUEST_VERBS}|{_LET_KNOW})\b|\b(?:kan|kunne|kunde|vil|vill)\s+(?:du|dere|ni|De"
     rf"|dykk)\s+(?:gjerne\s+|vennligst\s+|venligst\s+|vänligen\s+|også\s+|också\s+)?(?:{_REQUEST_VERBS}"
     rf"|{_LET_KNOW})\b",
-    _I,
-)
-_ABBREV_END = re.compile(
-    r"(?:\b(?:e\.g|i\.e|mr|mrs|ms|dr|st|nr|kl|ca|f\.eks|bl\.a|osv|t\.ex|dvs|evt|pga|inkl|ekskl|tlf|vs|jf|mht"
-    r"|ref|tel|approx)|\b[A-Z])\.$",
     _I,
 )
 _CLAUSE_SPLIT = re.compile(
@@ -235,36 +222,6 @@ def proposes_action(sentence: str) -> bool:
     if action_families(main_clause(sentence)):
         return True
     return verb_class(found[1]) is not None and bool(action_objects(sentence))
-
-
-def split_sentences(text: str) -> list[Span]:
-    """Split a text into sentences with their offsets (end punctuation stays with its sentence)."""
-    spans: list[Span] = []
-    start = 0
-    for m in re.finditer(r"[.!?…]+[\"')\]*_]*(?=\s|$)|\n+", text):
-        end = m.end()
-        piece = text[start:end]
-        nxt = text[end:].lstrip()
-        if re.fullmatch(r"\s*(?:\d{1,2}|[a-z])\.", piece) and (start == 0 or text[start - 1] == "\n"):
-            continue  # "1. Tjek postkassen ...": a list item's number, not a sentence
-        if m.group(0).startswith(".") and not m.group(0).startswith("..."):
-            if _ABBREV_END.search(piece.rstrip()) or (nxt and nxt[0].islower()):
-                continue
-            if re.search(r"\b\d{1,2}\.$", piece.rstrip()) and nxt[:1].islower():
-                continue
-        _add(spans, text, start, end)
-        start = end
-    _add(spans, text, start, len(text))
-    return spans
-
-
-def _add(spans: list[Span], text: str, start: int, end: int) -> None:
-    piece = text[start:end]
-    stripped = piece.strip()
-    if not stripped:
-        return
-    offset = start + (len(piece) - len(piece.lstrip()))
-    spans.append(Span(stripped, offset, offset + len(stripped)))
 
 
 def _strip_lead(text: str) -> str:

@@ -5,22 +5,24 @@ surrounding words give the value ("from Oslo" is an ``origin``, "until the 14th"
 patterns cover English, Norwegian bokmål and nynorsk, Swedish and Danish at once: values look alike across
 the five languages and a conversation may mix them.
 
-Slot names used here and in :mod:`assistant.guards.slots`:
-
-``date`` ``end_date`` ``time`` ``end_time`` ``duration`` ``place`` ``origin`` ``destination`` ``address``
-``party_size`` ``rooms`` ``bedrooms`` ``bathrooms`` ``quantity`` ``amount`` ``price`` ``price_range``
-``name`` ``recipient`` ``email`` ``phone`` ``order_number`` ``tracking_number`` ``serial_number``
-``account_id`` ``account_type`` ``product`` ``model`` ``size`` ``category_food`` ``category_event``
-``category_therapist`` ``category_car`` ``category_attraction`` ``ride_sharing`` ``attachment``; and
-``deictic_place`` / ``deictic_destination`` for "near there", "go there" (a place said earlier).
+Kinds used here (the vocabulary of :mod:`knowledge.text.kinds`): ``date`` ``end_date`` ``time``
+``end_time`` ``duration`` ``place`` ``origin`` ``destination`` ``address`` ``party_size`` ``quantity``
+``amount`` ``price`` ``price_range`` ``name`` ``recipient`` ``email`` ``phone`` ``order_number``
+``tracking_number`` ``serial_number`` ``account_id`` ``product`` ``model`` ``size`` ``attachment``; and
+``deictic_place`` / ``deictic_destination`` for "near there", "go there" (a place said earlier). Kinds of
+things the text itself names ("2 rooms", "Italian food") are read by :mod:`knowledge.text.qualified`;
+the workspace's own values by :mod:`knowledge.text.fieldvalues`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-__all__ = ["Value", "extract_values", "NUMBER_WORDS", "has_number"]
+from knowledge.text.numbers import has_number, number_alternation
+
+__all__ = ["Value", "extract_values", "has_number"]
 
 
 @dataclass(frozen=True)
@@ -34,14 +36,6 @@ class Value:
 
 
 _I = re.IGNORECASE
-
-_EN_NUMBERS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a couple of|a couple"
-_NORDIC_NUMBERS = (
-    "ein|eitt|ett|et|ei|en|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|två|fyra|sex|åtta|nio|tio|elva"
-    "|otte"
-)
-NUMBER_WORDS = f"{_EN_NUMBERS}|{_NORDIC_NUMBERS}"
-_NUM = rf"(?:\d{{1,3}}|{NUMBER_WORDS})"
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -67,14 +61,6 @@ _DATE = re.compile(
     rf"|kommande)\s+)?(?:{_WEEKDAYS})(?:\s+(?:this|next)\s+week)?\b",
     _I,
 )
-_TIME = re.compile(
-    r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b(?![./]\d)"
-    r"|\b(?:half|quarter)\s+(?:past|to)\s+\w+(?:\s+in\s+the\s+(?:morning|afternoon|evening))?"
-    rf"|\b(?:\d{{1,2}}|{NUMBER_WORDS})\s+(?:o'clock|in\s+the\s+(?:morning|afternoon|evening)|at\s+night)"
-    r"|\b(?:morning|evening|afternoon)\s+\d{1,2}\b|\b(?:noon|midday|midnight)\b|\b(?:kl\.?|klokka|klokken"
-    r"|klockan)\s*\d{1,2}(?:[:.]\d{2})?|\b(?:halv|kvart over|kvart på|kvart i)\s+(?:\d{1,2}|[a-zæøåäö]+)\b",
-    _I,
-)
 _END_ROLE = re.compile(
     r"(?:\b(?:until|till?|through|to|indtil|fram til|frem til|t\.o\.m\.)\s*(?:the|den)?|\b(?:return\w*|back"
     r"|drop(?:ping)?[- ]?off|check(?:ing)?[- ]?out|retur\w*|tilbake|tillbaka|tilbage|utsjekk\w*|utcheck\w*"
@@ -84,11 +70,6 @@ _END_ROLE = re.compile(
 _DAYS_UNIT = (
     r"days?|nights?|weeks?|months?|dager|døgn|netter|dagar|dygn|nätter|dage|nætter|uker|veker|veckor|uger"
     r"|måneder|månader|dag|natt|uke|veke|vecka|uge"
-)
-_DURATION = re.compile(
-    rf"\b(?:{_NUM}|a|an|one|\d+)\s+(?:{_DAYS_UNIT})\b|\bfor\s+(?:a|one)\s+(?:week|night|day|month)\b"
-    rf"|\bstay\s+{_NUM}\s*(?=[.,!?]|$|\s+(?:and|og|och|from|starting|fra|från))",
-    _I,
 )
 _PEOPLE_EN = (
     r"people|persons?|ppl|guests?|tickets?|seats?|passengers?|travell?ers?|riders?|adults?|kids|children"
@@ -100,35 +81,12 @@ _PEOPLE_NORDIC = (
     r"|rejsende|passasjer\w*|passagerare|passagerer|deltak\w*|deltagare|deltagere"
 )
 _COUNT_UNITS: tuple[tuple[str, str, str], ...] = (
-    ("bedrooms", r"bed ?rooms?|beds?", r"soverom|sovrum|soveværelse\w*"),
-    ("bathrooms", r"bath ?rooms?|baths?", r"baderom|badrum|badeværelse\w*"),
-    ("rooms", r"rooms?", r"hotellrom|rom|rum|værelse\w*"),
     ("party_size", _PEOPLE_EN, _PEOPLE_NORDIC),
     (
         "quantity",
         r"bags?|items?|pieces?|units?|pcs",
         r"stk|stykk\w*|styck\w*|pakker|paket|kolli|kofferter|väskor",
     ),
-)
-_COUNT = [
-    (
-        slot,
-        re.compile(
-            rf"\b(?:(?:\d{{1,3}}|{_EN_NUMBERS})\s+(?:[a-z]+\s+){{0,2}}(?:{en})|(?:\d{{1,3}}"
-            rf"|{_NORDIC_NUMBERS})\s+(?:[a-zæøåäö]+\s+)?(?:{nordic}))\b",
-            _I,
-        ),
-    )
-    for slot, en, nordic in _COUNT_UNITS
-]
-_PARTY = re.compile(
-    rf"\bparty of\s+{_NUM}\b|\b(?:table|reservation|booking|tickets?|seats?|ride|bord|bord"
-    rf"|plass)\s+for\s+{_NUM}\b|\bfor\s+{_NUM}(?=\s*(?:[.,!?]|$|and\b|on\b|at\b|please\b|people\b|og\b|och\b"
-    rf"|til\b|till\b))|\b(?:we are|we're|there are|vi er|vi är|vi blir|vi bliver)\s+{_NUM}\b"
-    rf"|\b{_NUM}\s+of us\b"
-    r"|\b(?:just|only)\s+(?:me|myself|one|for one|for me)\b|\bby myself\b|\bfor one\b|\bjust for one\b"
-    r"|\b(?:bare|berre|bara|kun)\s+(?:meg|mig|mej|eg|jeg|jag|én|ein|en)\b|\balene\b|\baleine\b|\bensam\b",
-    _I,
 )
 _CURRENCY = re.compile(
     r"(?:[$€£]\s?\d[\d,. ]*\d|[$€£]\s?\d)(?:\s?(?:k|thousand))?|\b\d[\d,. ]*\d?\s?(?:dollars?|bucks|usd|eur"
@@ -154,7 +112,7 @@ _BUDGET_CTX = re.compile(
     _I,
 )
 _PRICE_WORDS = re.compile(
-    r"\b(?:cheap|inexpensive|moderate(?:ly priced)?|pricey|expensive|affordable|budget|billig\w*|rimelig\w*"
+    r"\b(?:cheap|inexpensive|expensive|affordable|budget|billig\w*|rimelig\w*"
     r"|dyr|dyrt|dyre|prisgunstig\w*|prisvärd\w*)\b",
     _I,
 )
@@ -220,16 +178,15 @@ _NOT_PLACE_WORDS = frozenset(
         "addition case person town cash full use make find get go see be do have book buy pay reserve "
         "rent leave stay visit watch take pick check know transfer send keep travel return help eat try "
         "attend change confirm look search some any one two three four five all both each every morning "
-        "afternoon evening night day week month year today tomorrow tonight economy business first "
-        "premium cheap between stock line touch trouble bed work school home theirs mine yours love "
-        "question english norwegian swedish danish private public whole another other something anything "
-        "nothing everything somewhere anywhere area city place hotel restaurant car bus flight ride cab "
-        "taxi event events concert game games apartment house room rooms checking savings account music "
-        "sports pop rock jazz theater theatre mom dad brother sister friend friends family wife husband "
-        "son daughter uncle aunt mother father grandma grandpa cousin boss partner people which what "
-        "where when how who van jeans store shop queue date dates particular detail details progress "
-        "transit charge contact front back writing his its and or but to of for with at by on in as if "
-        "so not just"
+        "afternoon evening night day week month year today tomorrow tonight cheap between stock line "
+        "touch trouble bed work school home theirs mine yours love question english norwegian swedish "
+        "danish private public whole another other something anything nothing everything somewhere "
+        "anywhere area city place hotel restaurant car bus flight ride cab taxi event events concert game "
+        "games apartment house room rooms account mom dad brother sister friend friends family wife "
+        "husband son daughter uncle aunt mother father grandma grandpa cousin boss partner people which "
+        "what where when how who van jeans store shop queue date dates particular detail details progress "
+        "transit charge contact front back writing his its and or but to of for with at by on in as if so "
+        "not just"
     ).split()
 )
 _NOT_PLACE_CAP = frozenset(
@@ -238,7 +195,7 @@ _NOT_PLACE_CAP = frozenset(
         "This That There It We You He She They Can Could Would Will Is Are Do Does Did What Which When "
         "Where Who How Why Also And But Or So Then Just Great Perfect Good Nice Cool Fine Jeg Eg Jag Vi "
         "Du Hei Hej Takk Tack Tak Ja Nei Nej Mvh Hilsen Med Det Den Og Men Kan Hva Kva Vad Hvad Når När "
-        "Hvornår Hvor Kvar Var Economy Business Premium First Music Sports Pop Rock Checking Savings "
+        "Hvornår Hvor Kvar Var "
         "Christmas Easter Jul Påske Påsk"
     ).split()
 )
@@ -263,17 +220,6 @@ _RECIPIENT_RE = re.compile(
     rf"|{_CAP}(?:\s+{_CAP})?)|\baccount of\s+(?P<name2>(?:{_RELATION})\b|{_CAP})"
     rf"|\b(?P<name3>{_CAP})'s\s+(?:\w+\s+)?account\b",
 )
-_ACCOUNT_TYPE = re.compile(
-    r"\b(?:checking|savings|current account|brukskonto\w*|sparekonto\w*|lønnskonto\w*|sparkonto\w*"
-    r"|lönekonto\w*|lønkonto\w*|opsparingskonto\w*|budgetkonto\w*|bedriftskonto\w*|kredittkort\w*"
-    r"|kreditkort\w*)\b",
-    _I,
-)
-_RIDE_SHARING = re.compile(
-    r"\bshar(?:e|ed|ing)\b|\bprivate ride\b|\bride alone\b|\bpool(?:ed)?\b|\bdel(?:t|e|a|ad)\s+(?:tur|resa"
-    r"|bil)\b|\bsamkjør\w*|\bsamåk\w*",
-    _I,
-)
 _ATTACHMENT = re.compile(
     r"\battach(?:ed|ing|ment)?\b|\benclosed\b|\bhere(?:'s| is) (?:a |the )?(?:photo|picture|image|screenshot"
     r"|receipt|copy)\b|\bvedlagt\w*|\bvedlegg\w*|\b(?:legg(?:er)?|lagt|la|lagde) ved\b|\bbifoga\w*"
@@ -282,55 +228,6 @@ _ATTACHMENT = re.compile(
     r"|nogle )?(?:bilde|bilete|billede|billeder|bilder|photo|photos|picture|pictures|kopi)\w*\b"
     r"|\bskickat (?:en |ett )?(?:bild|foto|kopia)\w*\b|\bse (?:bilde|bild|billede)\b",
     _I,
-)
-_CATEGORY_GROUPS: tuple[tuple[str, str], ...] = (
-    (
-        "category_event",
-        r"music|musical|concerts?|sports?|games?|baseball|football|soccer|basketball|hockey|tennis|theat(?:er"
-        r"|re)|comedy|festival|pop|rock|jazz|blues|classical|opera|electronica|hip hop|rap|country music"
-        r"|indie|metal|konsert\w*|fotball|fotboll|fodbold|teater|musikk|musik|idrett|sport",
-    ),
-    (
-        "category_food",
-        r"italian|chinese|mexican|indian|thai|japanese|sushi|pizza|pizzeria|pasta|burgers?|steakhouse|seafood"
-        r"|vegetarian|vegan|asian|fusion|french|spanish|greek|korean|vietnamese|mediterranean|cantonese"
-        r"|malaysian|sz?chuan|szcheuan|sichuan|noodles?|barbecue|bbq|brunch|dessert|ramen|tapas|curry|tacos?"
-        r"|italiensk|kinesisk|indisk|japansk|meksikansk|mexikansk|thailandsk|thailändsk",
-    ),
-    ("category_therapist", r"psychologist|psychiatrist|family counselou?r|counselou?r|psykolog|psykiater"),
-    ("category_car", r"compact|intermediate|standard|full[- ]size|suv|sedan|hatchback|minivan"),
-    (
-        "category_attraction",
-        r"museums?|parks?|playgrounds?|zoo|shopping area|nature preserve|tourist attraction",
-    ),
-)
-_CATEGORIES = [(slot, re.compile(rf"\b(?:{words})\b", _I)) for slot, words in _CATEGORY_GROUPS]
-_CATEGORY_PHRASE = re.compile(
-    r"\b(?P<cat>[A-Za-z]{3,}(?:\s[A-Za-z]{3,})?)\s+(?P<noun>food|cuisine|restaurants?|events?|concerts?"
-    r"|shows?|games?|therapist|counselou?r|music|mat|restaurang\w*|kjøkken|kök|køkken)\b",
-    _I,
-)
-_PHRASE_GROUP = {
-    "food": "category_food",
-    "cuisine": "category_food",
-    "restaurant": "category_food",
-    "restaurants": "category_food",
-    "mat": "category_food",
-    "kjøkken": "category_food",
-    "kök": "category_food",
-    "køkken": "category_food",
-    "therapist": "category_therapist",
-    "counselor": "category_therapist",
-    "counsellor": "category_therapist",
-}
-_CATEGORY_STOP = frozenset(
-    (
-        "a an the some good nice fun great any other another this that new local best cheap find for and "
-        "type kind sort what which with from more many few same different particular specific certain "
-        "popular interesting like want need get see one two three four nearby there their your really "
-        "very also but not top famous enjoy love prefer about all most live big small those these such "
-        "eat serves serve"
-    ).split()
 )
 _PRODUCT_RE = re.compile(
     r"\b(?:bought|ordered|purchased|got|own|received|kjøpte|kjøpt|bestilte|bestilt|kjøypte|köpte|köpt"
@@ -358,9 +255,57 @@ _DEICTIC_PLACE = re.compile(
 )
 
 
-def has_number(text: str) -> bool:
-    """Return True when the text holds a digit or a number word."""
-    return re.search(rf"\b(?:\d+|{NUMBER_WORDS})\b", text, _I) is not None
+@dataclass(frozen=True)
+class _Numeric:
+    """Patterns built from the number-word lexicons (compiled on first use, not at import)."""
+
+    time: re.Pattern[str]
+    duration: re.Pattern[str]
+    count: list[tuple[str, re.Pattern[str]]]
+    party: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _numeric() -> _Numeric:
+    en_numbers = number_alternation(("en",))
+    nordic_numbers = number_alternation(("nb", "nn", "sv", "da"), articles=True)
+    number_words = f"{en_numbers}|{nordic_numbers}"
+    num = rf"(?:\d{{1,3}}|{number_words})"
+    time = re.compile(
+        r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b(?![./]\d)"
+        r"|\b(?:half|quarter)\s+(?:past|to)\s+\w+(?:\s+in\s+the\s+(?:morning|afternoon|evening))?"
+        rf"|\b(?:\d{{1,2}}|{number_words})\s+(?:o'clock|in\s+the\s+(?:morning|afternoon|evening)|at\s+night)"
+        r"|\b(?:morning|evening|afternoon)\s+\d{1,2}\b|\b(?:noon|midday|midnight)\b|\b(?:kl\.?|klokka|klokken"
+        r"|klockan)\s*\d{1,2}(?:[:.]\d{2})?"
+        r"|\b(?:halv|kvart over|kvart på|kvart i)\s+(?:\d{1,2}|[a-zæøåäö]+)\b",
+        _I,
+    )
+    duration = re.compile(
+        rf"\b(?:{num}|a|an|one|\d+)\s+(?:{_DAYS_UNIT})\b|\bfor\s+(?:a|one)\s+(?:week|night|day|month)\b"
+        rf"|\bstay\s+{num}\s*(?=[.,!?]|$|\s+(?:and|og|och|from|starting|fra|från))",
+        _I,
+    )
+    count = [
+        (
+            slot,
+            re.compile(
+                rf"\b(?:(?:\d{{1,3}}|{en_numbers})\s+(?:[a-z]+\s+){{0,2}}(?:{en})|(?:\d{{1,3}}"
+                rf"|{nordic_numbers})\s+(?:[a-zæøåäö]+\s+)?(?:{nordic}))\b",
+                _I,
+            ),
+        )
+        for slot, en, nordic in _COUNT_UNITS
+    ]
+    party = re.compile(
+        rf"\bparty of\s+{num}\b|\b(?:table|reservation|booking|tickets?|seats?|ride|bord|bord"
+        rf"|plass)\s+for\s+{num}\b|\bfor\s+{num}(?=\s*(?:[.,!?]|$|and\b|on\b|at\b|please\b|people\b|og\b|och\b"
+        rf"|til\b|till\b))|\b(?:we are|we're|there are|vi er|vi är|vi blir|vi bliver)\s+{num}\b"
+        rf"|\b{num}\s+of us\b"
+        r"|\b(?:just|only)\s+(?:me|myself|one|for one|for me)\b|\bby myself\b|\bfor one\b|\bjust for one\b"
+        r"|\b(?:bare|berre|bara|kun)\s+(?:meg|mig|mej|eg|jeg|jag|én|ein|en)\b|\balene\b|\baleine\b|\bensam\b",
+        _I,
+    )
+    return _Numeric(time, duration, count, party)
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -432,7 +377,7 @@ def _temporal(text: str, speaker: str, found: list[Value], taken: list[tuple[int
         if not _overlaps(taken, *m.span()):
             found.append(Value(_amount_role(text, m.start(), speaker), m.group(0).strip(), *m.span()))
             taken.append(m.span())
-    for m in _TIME.finditer(text):
+    for m in _numeric().time.finditer(text):
         if not _overlaps(taken, *m.span()):
             role = "end_time" if _date_role(text, m.start()) == "end_date" else "time"
             found.append(Value(role, m.group(0), *m.span()))
@@ -441,16 +386,16 @@ def _temporal(text: str, speaker: str, found: list[Value], taken: list[tuple[int
         if not _overlaps(taken, *m.span()):
             found.append(Value(_date_role(text, m.start()), m.group(0), *m.span()))
             taken.append(m.span())
-    for m in _DURATION.finditer(text):
+    for m in _numeric().duration.finditer(text):
         if not _overlaps(taken, *m.span()):
             found.append(Value("duration", m.group(0), *m.span()))
             taken.append(m.span())
-    for slot, rx in _COUNT:
+    for slot, rx in _numeric().count:
         for m in rx.finditer(text):
             if not _overlaps(taken, *m.span()):
                 found.append(Value(slot, m.group(0), *m.span()))
                 taken.append(m.span())
-    for m in _PARTY.finditer(text):
+    for m in _numeric().party.finditer(text):
         if not _overlaps(taken, *m.span()):
             found.append(Value("party_size", m.group(0), *m.span()))
             taken.append(m.span())
@@ -508,19 +453,7 @@ def _places(text: str, found: list[Value], taken: list[tuple[int, int]]) -> None
 
 
 def _topics(text: str, speaker: str, found: list[Value], taken: list[tuple[int, int]]) -> None:
-    for m in _ACCOUNT_TYPE.finditer(text):
-        found.append(Value("account_type", m.group(0), *m.span()))
-    for slot, rx in _CATEGORIES:
-        for m in rx.finditer(text):
-            found.append(Value(slot, m.group(0), *m.span()))
-    for m in _CATEGORY_PHRASE.finditer(text):
-        cat = m.group("cat")
-        if not set(cat.lower().split()) & _CATEGORY_STOP:
-            slot = _PHRASE_GROUP.get(m.group("noun").lower(), "category_event")
-            found.append(Value(slot, cat, *m.span("cat")))
     if speaker == "customer":
-        for m in _RIDE_SHARING.finditer(text):
-            found.append(Value("ride_sharing", m.group(0), *m.span()))
         for m in _ATTACHMENT.finditer(text):
             found.append(Value("attachment", m.group(0), *m.span()))
         for m in _PRODUCT_RE.finditer(text):

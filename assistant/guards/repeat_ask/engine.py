@@ -21,20 +21,26 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.guards.asks import Ask, find_asks, split_sentences
-from assistant.guards.evidence import (
+from assistant.guards.repeat_ask.asks import Ask, find_asks, split_sentences
+from assistant.guards.repeat_ask.evidence import (
     Evidence,
     Step,
+    ask_kinds,
     ask_topic,
     collect,
+    imperative_repeat,
     in_scope,
     match_step,
     topics_of,
     tried_steps,
 )
-from assistant.guards.slots import TRIED, accepts, family, proposed_slots, qualifier
-from assistant.guards.values import extract_values
+from assistant.guards.repeat_ask.slots import TRIED, family, proposed_slots, qualifier
 from assistant.types import GuardFinding, KnownFact, Turn
+from knowledge.fields import FieldSet
+from knowledge.text.analysis import ConversationAnalysis, analyse_turns
+from knowledge.text.kinds import answers
+from knowledge.text.qualified import category_values
+from knowledge.text.values import extract_values
 
 __all__ = ["Ask", "RepeatAskReport", "find_asks", "check_repeat_asks", "remove_repeat_asks", "findings"]
 
@@ -90,6 +96,8 @@ def check_repeat_asks(
     message: Turn | None = None,
     facts: Sequence[KnownFact] = (),
     language: str | None = None,
+    analysis: ConversationAnalysis | None = None,
+    fields: FieldSet | None = None,
 ) -> RepeatAskReport:
     """Find the asks in a draft that ask for a detail the conversation already holds.
 
@@ -99,6 +107,10 @@ def check_repeat_asks(
         message: the customer's latest message, when not already the last turn of ``history``.
         facts: known facts about the customer (order numbers, emails, ...).
         language: the draft's language; detected when None.
+        analysis: the conversation analysed once per request (:func:`knowledge.text.analyse_turns` of
+            ``history`` plus ``message``); made here when not given or not made for these turns.
+        fields: the workspace's own fields: asks about a field and customer values of it are read from
+            their names, descriptions, values and ask words. Defaults to the analysis's fields.
 
     Returns:
         A report with every ask and the repeated ones, each with ``answered_by`` set to the evidence.
@@ -107,21 +119,30 @@ def check_repeat_asks(
 
     lang = normalize_language(language) or _detect(draft)
     asks = find_asks(draft, lang)
-    if not asks:
-        return RepeatAskReport((), ())
     turns = [*history, message] if message is not None else list(history)
-    evidence = [e for e in collect(turns, facts, lang) if e.slot != TRIED]
-    topics = topics_of(turns)
     steps: list[Step] | None = None
+    if analysis is None or not analysis.covers(turns) or (fields is not None and analysis.fields != fields):
+        analysis = analyse_turns(
+            turns,
+            fields=fields if fields is not None else (analysis.fields if analysis else None),
+            language=lang,
+        )
+    if not asks:
+        steps = tried_steps(turns, facts, analysis=analysis)
+        imperative = _imperative_asks(draft, [], steps)
+        return RepeatAskReport(tuple(imperative), tuple(imperative))
+    evidence = [e for e in collect(turns, facts, lang, analysis=analysis) if e.slot != TRIED]
+    topics = topics_of(turns)
     result: list[Ask] = []
     repeated: list[Ask] = []
     for ask in asks:
+        ask = replace(ask, slots=ask_kinds(ask, analysis, lang))
         proposed = _proposed(draft, ask)
         now = ask_topic(ask, topics)
         found: Evidence | None = None
         for slot in ask.slots:
             if slot == TRIED:
-                steps = tried_steps(turns, facts) if steps is None else steps
+                steps = tried_steps(turns, facts, analysis=analysis) if steps is None else steps
                 step = match_step(ask, steps)
                 found = Evidence(TRIED, step.text, step.index) if step is not None else None
                 if found is not None:
@@ -132,12 +153,14 @@ def check_repeat_asks(
             wanted = qualifier(ask.text, slot, lang)
             if wanted == "other":
                 continue  # "en annen e-postadresse", "the other order": not the value we know
-            accepted = accepts(slot)
             found = next(
                 (
                     e
-                    for e in reversed(evidence)
-                    if e.slot in accepted
+                    for e in reversed([*evidence, *_category_evidence(slot, turns)])
+                    if (
+                        answers(slot, e.slot)
+                        or (slot == "model" and e.slot == "product" and _names_model(e.value))
+                    )
                     and in_scope(e, now, topics)
                     and (wanted != "new" or _given_as_new(e, turns))
                 ),
@@ -149,7 +172,49 @@ def check_repeat_asks(
             ask = replace(ask, answered_by=found.value)
             repeated.append(ask)
         result.append(ask)
+    steps = tried_steps(turns, facts, analysis=analysis) if steps is None else steps
+    imperative = _imperative_asks(draft, result, steps)
+    if imperative:
+        result = sorted([*result, *imperative], key=lambda a: a.start)
+        repeated = sorted([*repeated, *imperative], key=lambda a: a.start)
     return RepeatAskReport(tuple(result), tuple(repeated))
+
+
+def _imperative_asks(draft: str, asks: Sequence[Ask], steps: Sequence[Step]) -> list[Ask]:
+    """Imperatives outside the asks found that propose a step the conversation reports as taken."""
+    out: list[Ask] = []
+    for sentence in split_sentences(draft):
+        if any(a.start < sentence.end and sentence.start < a.end for a in asks):
+            continue
+        step = imperative_repeat(sentence.text, steps)
+        if step is not None:
+            out.append(Ask(sentence.text, sentence.start, sentence.end, (TRIED,), answered_by=step.text))
+    return out
+
+
+def _answers(slot: str, evidence: Evidence) -> bool:
+    """Whether evidence answers an ask about ``slot``; a model question takes a product that names one."""
+    if answers(slot, evidence.slot):
+        return True
+    return slot == "model" and evidence.slot == "product" and _names_model(evidence.value)
+
+
+def _names_model(product: str) -> bool:
+    """A product that names its model ("Varmo X200", "Brewmax 300"), not only its kind ("termostaten")."""
+    return bool(re.search(r"\d", product)) or len(re.findall(r"\b[A-ZÆØÅÄÖ][\w-]*", product)) >= 2
+
+
+def _category_evidence(slot: str, turns: Sequence[Turn]) -> list[Evidence]:
+    """For "what kind of food?": the kinds of food the customer named ("some Italian food")."""
+    if not slot.startswith("category:"):
+        return []
+    key = slot.split(":", 1)[1]
+    return [
+        Evidence(v.slot, v.text, index)
+        for index, turn in enumerate(turns)
+        if turn.role == "customer"
+        for v in category_values(turn.text, key)
+    ]
 
 
 _NEW_MARK = re.compile(
@@ -180,9 +245,7 @@ def _given_as_new(evidence: Evidence, turns: Sequence[Turn]) -> bool:
     if last_old < 0 and evidence.index > 0 and turns[evidence.index - 1].role in ("agent", "bot"):
         # The answer to "Hva er den nye adressen din?" is the new address.
         asked = find_asks(turns[evidence.index - 1].text)
-        return any(
-            qualifier(a.text, s) == "new" for a in asked for s in a.slots if evidence.slot in accepts(s)
-        )
+        return any(qualifier(a.text, s) == "new" for a in asked for s in a.slots if answers(s, evidence.slot))
     return False
 
 

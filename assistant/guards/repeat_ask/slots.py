@@ -6,7 +6,7 @@ so "order number" is never also read as a bare "number" and "e-postadresse" neve
 words of the question then refine a slot ("where are you leaving *from*" is an ``origin``, "when do you
 *return*" an ``end_date``).
 
-The slot names are those of :mod:`assistant.guards.values`, plus ``choice`` (pick one of what was offered)
+The slot names are those of :mod:`knowledge.text.values`, plus ``choice`` (pick one of what was offered)
 and ``tried`` (a proposed troubleshooting step, typed by the action families at the end of this module).
 :func:`qualifier` tells when a question wants another value than a known one ("en annen e-post").
 """
@@ -16,9 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.guards.values import Value, extract_values
+from knowledge.text.kinds import accepts, family
+from knowledge.text.lexicons import words
+from knowledge.text.qualified import qualified
+from knowledge.text.values import Value, extract_values
 
-__all__ = ["Cue", "slots_for", "proposed_slots", "family", "accepts", "FAMILIES"]
+__all__ = ["Cue", "slots_for", "proposed_slots", "family", "accepts"]
 
 _I = re.IGNORECASE
 
@@ -85,10 +88,6 @@ _EN: tuple[Cue, ...] = (
         r"|with)\b|\bwhat(?:'s| is) your name\b|\bname (?:on|under)\b|\bwhose name\b",
     ),
     _cue(
-        "account_type",
-        r"\b(?:which|what) account\b|\baccount type\b|\btype of account\b|\bwhich of your accounts\b",
-    ),
-    _cue(
         "price_range",
         r"\bprice range\b|\bbudget\b|\bhow much (?:do|would|are|were) you (?:want|like|willing|looking"
         r"|planning|hoping)\w* to (?:spend|pay)\b|\bprice (?:point|level|limit)\b|\bhow expensive\b",
@@ -104,9 +103,6 @@ _EN: tuple[Cue, ...] = (
         r"\bhow long\b|\bhow many (?:days|nights|weeks|months|hours)\b|\bfor how many (?:days|nights|weeks)\b"
         r"|\bnumber of (?:days|nights|weeks)\b|\blength of (?:the |your )?stay\b|\bduration\b",
     ),
-    _cue("bedrooms", r"\bhow many (?:bed ?rooms|beds)\b|\bnumber of (?:bed ?rooms|beds)\b|\bbed ?rooms\b"),
-    _cue("bathrooms", r"\bhow many (?:bath ?rooms|baths)\b|\bnumber of (?:bath ?rooms|baths)\b"),
-    _cue("rooms", r"\bhow many rooms\b|\bnumber of rooms\b"),
     _cue(
         "party_size",
         r"\bhow many (?:people|persons|guests|tickets|seats|passengers|travell?ers|riders|adults|children"
@@ -133,10 +129,6 @@ _EN: tuple[Cue, ...] = (
         r"|\bdeparture (?:city|location|station|airport|point|place)\b|\borigin\b|\bstarting (?:point"
         r"|location)\b|\bdestination\b",
     ),
-    _cue(
-        "ride_sharing",
-        r"\bshar(?:e|ed|ing)\b[^?]*\bride\b|\bride\b[^?]*\bshar\w*|\bprivate ride\b|\bpool\b",
-    ),
     _cue("size", r"\b(?:which|what)\s+size\b|\bsize\b"),
     _cue("colour", r"\bcolou?r\b"),
     _cue("model", r"\b(?:which|what)\s+model\b|\bmodel(?: number| name)?\b"),
@@ -155,8 +147,7 @@ _EN: tuple[Cue, ...] = (
     ),
     _cue(
         "choice",
-        r"\bfavou?rite (?:restaurant|hotel|place|one)\b|\b(?:which|what) (?:one|restaurant|hotel|event|car"
-        r"|bus|flight|apartment|movie|option|show|property|doctor|therapist|salon|dentist)\b",
+        r"\bfavou?rite one\b|\b(?:which|what) (?:one|option)s?\b|\bwhich of (?:them|these|those|the)\b",
     ),
     _cue(
         "category",
@@ -209,7 +200,6 @@ _NORDIC: tuple[Cue, ...] = (
         r"\b(?:navn|namn)\w*|\bhva heter du\b|\bkva heiter du\b|\bvad heter du\b|\bhvad hedder du\b"
         r"|\bhvem (?:snakker|skriver|taler) jeg med\b|\bvem (?:pratar|talar|skriver) jag med\b",
     ),
-    _cue("account_type", r"\b(?:hvilken|hvilket|kva|vilket|vilken) konto\w*|\bkontotyp\w*"),
     _cue(
         "price_range",
         r"\bprisklass\w*|\bprisleie\b|\bbudsjett\w*|\bbudget\w*|\bprisnivå\w*|\bprisniveau\w*",
@@ -232,8 +222,6 @@ _NORDIC: tuple[Cue, ...] = (
         r"|netter|uker|dage|nætter|uger|dagar|dygn|nätter|veckor|veker)\b|\bantall (?:dager|netter|døgn)\b"
         r"|\bantal (?:dage|nætter|dagar|nätter)\b",
     ),
-    _cue("bedrooms", r"\b(?:hvor|kor|hur) (?:mange|många) (?:soverom|sovrum|soveværelser)\b"),
-    _cue("rooms", r"\b(?:hvor|kor|hur) (?:mange|många) (?:rom|rum|værelser|hotellrom)\b"),
     _cue(
         "party_size",
         r"\b(?:hvor|kor|hur) (?:mange|många) (?:personer|person|personar|billetter|billettar|biljetter"
@@ -262,7 +250,6 @@ _NORDIC: tuple[Cue, ...] = (
         r"|\blokasjon\w*|\bplacering\w*|\borten\b|\bhvorfra\b|\bkvarfrå\b|\bvarifrån\b|\bhvorhen\b"
         r"|\breisemål\w*|\bdestinasjon\w*|\bresmål\w*|\brejsemål\w*|\bavreisested\w*|\butgangspunkt\w*",
     ),
-    _cue("ride_sharing", r"\bdel(?:e|a|t)\w* (?:tur|resa|bil)\w*|\bsamkjør\w*|\bsamåk\w*"),
     _cue("size", r"\bstørrelse\w*|\bstorlek\w*|\bstorleik\w*"),
     _cue("colour", r"\bfarge\w*|\bfärg\w*|\bfarve\w*"),
     _cue("model", r"\bmodell\w*|\bmodel(?:len|nummer|navn)?\b"),
@@ -306,22 +293,6 @@ _DESTINATION_Q = re.compile(
     r"|åka|rejse|kjøre|køre|fly)\b",
     _I,
 )
-_CATEGORY_NOUNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "category_food",
-        re.compile(r"\b(?:food|cuisine|eat|restaurant|dish|mat|kjøkken|kök|køkken|rett)\w*", _I),
-    ),
-    (
-        "category_event",
-        re.compile(r"\b(?:event|activit|concert|music|sport|game|show|arrangement|konsert)\w*", _I),
-    ),
-    (
-        "category_therapist",
-        re.compile(r"\b(?:therapist|doctor|counsel|specialist|terapeut|lege|läkare|læge)\w*", _I),
-    ),
-    ("category_car", re.compile(r"\b(?:car|vehicle|bil|bilen)\b", _I)),
-    ("category_attraction", re.compile(r"\b(?:attraction|sight|severdighet|sevärdhet|seværdighed)\w*", _I)),
-)
 _END_ROLE_Q = re.compile(
     r"\b(?:till|until|til|through) (?:what|which|when|hvilken|vilken|når|när)\b|\b(?:till|until)\s*\??$"
     r"|\breturn\w*|\bcom(?:e|ing) back\b|\buntil when\b|\btill when\b|\bdrop(?:ping)?[- ]?off\b"
@@ -337,62 +308,6 @@ _YES_NO = re.compile(
     r"|vil|skal|är|ska|blir)\b",
     _I,
 )
-
-FAMILIES: dict[str, str] = {
-    "date": "date",
-    "end_date": "date",
-    "duration": "date",
-    "time": "time",
-    "place": "place",
-    "origin": "place",
-    "destination": "place",
-    "address": "address",
-    "party_size": "count",
-    "quantity": "count",
-    "rooms": "count",
-    "bedrooms": "count",
-    "bathrooms": "count",
-    "amount": "amount",
-    "price": "amount",
-    "price_range": "amount",
-    "name": "name",
-    "recipient": "name",
-    "end_time": "time",
-    "category_food": "category",
-    "category_event": "category",
-    "category_therapist": "category",
-    "category_car": "category",
-    "category_attraction": "category",
-}
-
-
-# Which evidence slots answer an ask slot.
-_ACCEPTS: dict[str, frozenset[str]] = {
-    "date": frozenset({"date"}),
-    "end_date": frozenset({"end_date", "duration"}),
-    "duration": frozenset({"duration", "end_date"}),
-    "place": frozenset({"place", "destination", "origin", "deictic_place", "deictic_destination", "venue"}),
-    "destination": frozenset({"destination", "deictic_destination", "address", "venue"}),
-    "origin": frozenset({"origin"}),
-    "time": frozenset({"time"}),
-    "end_time": frozenset({"end_time"}),
-    "category": frozenset(
-        {"category_food", "category_event", "category_therapist", "category_car", "category_attraction"}
-    ),
-    "quantity": frozenset({"quantity", "party_size"}),
-    "product": frozenset({"product", "model"}),
-    "choice": frozenset({"choice"}),
-}
-
-
-def accepts(slot: str) -> frozenset[str]:
-    """The value slots that answer a question about ``slot`` ("where are you going?" takes a destination)."""
-    return _ACCEPTS.get(slot, frozenset({slot}))
-
-
-def family(slot: str) -> str:
-    """The broad kind of a slot: ``origin`` and ``destination`` are places, ``end_date`` a date, ..."""
-    return FAMILIES.get(slot, slot)
 
 
 def _cues(language: str | None) -> tuple[Cue, ...]:
@@ -448,15 +363,31 @@ def _place_roles(text: str) -> list[str]:
     return ["place"]
 
 
+# The thing a "what kind of ...?" or "how many ...?" question is about ("what kind of food", "hva slags
+# mat", "what cuisine type", "hvor mange rom").
+_KIND_OF = re.compile(
+    r"\b(?:kinds?|types?|sorts?|categor(?:y|ies)|genres?|styles?)\s+of\s+([^\W\d_]{3,})"
+    r"|\b(?:what|which|any)\s+(?:particular\s+|specific\s+|preferred\s+)?([^\W\d_]{3,})\s+(?:kind|type|sort"
+    r"|category|genre|style)s?\b|\b(?:slags|sorts|typ|type|sort|kategori)\s+(?!av\b|of\b)([^\W\d_]{3,})",
+    _I,
+)
+_HOW_MANY = re.compile(
+    r"\b(?:how many|number of|(?:hvor|kor|hur)\s+(?:mange|många)|antall|antal)\s+(?:the\s+)?([^\W\d_]{3,})",
+    _I,
+)
+
+
 def _refine(slots: list[str], text: str) -> list[str]:
     out = list(dict.fromkeys(slots))
     if "place" in out:
         at = out.index("place")
         out[at : at + 1] = _place_roles(text)
-    if "category" in out:
-        sub = next((name for name, rx in _CATEGORY_NOUNS if rx.search(text)), None)
-        if sub is not None:
-            out[out.index("category")] = sub
+    for base, rx in (("category", _KIND_OF), ("quantity", _HOW_MANY)):
+        if base in out:
+            m = rx.search(text)
+            noun = next((g for g in (m.groups() if m else ()) if g), None)
+            if noun is not None and noun.lower() not in words("function_words"):
+                out[out.index(base)] = qualified(base, noun)
     if "recipient" in out:
         out = [s for s in out if s not in ("place", "destination", "name")]
     if "date" in out and _YES_NO.match(text) and not re.search(r"\bwhen\b|\bin mind\b|\bprefer", text):
@@ -470,8 +401,6 @@ def _refine(slots: list[str], text: str) -> list[str]:
         out.remove("date")
     if "price_range" in out and "amount" in out:
         out.remove("amount")
-    if "account_type" in out and "account_id" in out:
-        out.remove("account_type")
     return list(dict.fromkeys(out))
 
 
@@ -518,17 +447,9 @@ _NAMED = frozenset(
         "time",
         "duration",
         "party_size",
-        "rooms",
-        "bedrooms",
         "origin",
         "destination",
         "place",
-        "category_food",
-        "category_event",
-        "category_therapist",
-        "category_car",
-        "category_attraction",
-        "account_type",
         "email",
         "phone",
         "order_number",
@@ -576,10 +497,8 @@ def proposed_slots(text: str) -> set[str]:
         r"\b(?:that|the same|this) (?:day|date)\b|\bsamme dag\b|\bsamma dag\b|\bden dagen\b", text, _I
     ):
         out.add("date")
-    if re.search(r"\b(?:or|eller)\b", text, _I) and any(
-        family(v.slot) in ("category", "account_type") for v in values
-    ):
-        out.update({"category", "account_type", "choice", "ride_sharing"})
+    if re.search(r"\b(?:or|eller)\b", text, _I) and any(family(v.slot) == "category" for v in values):
+        out.update({"category", "choice"})
     return out
 
 
@@ -750,43 +669,6 @@ _NEGATED = re.compile(
 
 _NEGATION_IN = re.compile(r"\b(?:not|ikke|ikkje|inte|ej)\b", _I)
 
-_STOPWORDS = frozenset(
-    """
-    a an the and or but so if then than that this these those it its it's them they their there here
-    to of in on at by for with from into onto over under about as is are was were be been being do does
-    did done have has had having i you he she we me my your our us him her his hers also too again
-    just only even already still please first then both all any some each every one two three if when
-    whether see try tried trying check checked can could would will should may might must shall
-    not no yes ok way make sure seconds second minutes minute times time after before while until
-    og eller men så om at å i på av til fra med for som er var vært blir ble har hadde det den de dem
-    dei dette denne disse du deg din ditt dine dere deres jeg meg min mitt mine vi oss vår vårt våre
-    han hun ho hon henne eg me ein ei eit en et ett noe noko nokon noen ikke ikkje også òg óg bare berre
-    gjerne først fyrst både begge alle all alt allerede alt allereie igjen nytt ny nye kan kunne vil
-    ville skal skulle må får fikk se sjå prøv prøve prøvd prøvt prøvet sjekk sjekke sjekket sjekka
-    sekund sekunder sekunda minutt minutter minutters gang ganger gonger gonger etter før mens inn inne
-    ut ute opp ned helt heilt litt enda hvis viss dersom om når da då nå no nu
-    och att på av till från med som är var varit blir blev har hade det den de dem detta denna dessa
-    dig din ditt dina ni er ert era jag mig mej min mitt mina vi oss vår vårt våra hon honom henne han
-    något några inte även bara gärna först båda alla redan igen nytt ny nya kan kunde vill ska skulle
-    måste får fick prova provat kolla kollat sekunder minuter gång gånger efter innan medan in ut upp ner
-    helt lite om när då nu
-    og eller men så om at af til fra med som er var været bliver blev har havde det den de dem dette
-    denne disse dig din dit dine jer jeres jeg mig min mit mine vi os vores hun ham hende han noget
-    nogle ikke også kun gerne først både alle allerede igen nyt ny nye kan kunne vil ville skal skulle
-    må får fik prøv prøve prøvet tjek tjekke tjekket sekunder minutter gang gange efter før mens ind
-    ude op ned helt lidt hvis når da nu der her
-    internet internett internettet nettet nett nätet net virker virke fungerer fungere fungerar fungerade
-    fungerte virkede works work working worked problem problemet issue feil fejl fel lampen lampa light
-    strøm strømmen ström strömmen power stikket stikk stickkontakten kontakten plug plugs ur ud out off on
-    direkte direkt direct directly rett rakt straight annen anna annet andre anden andet annan annat andra
-    another other different forskjellige forskellige olika ulike ulik new fresh spare ekstra extra siste
-    seneste senaste nyeste nyaste latest newest recent version versjon versjonen versionen uten utan uden
-    without igen again igjen nytt ny på lyser lyste lyst blinker blinkar blinkande blinking lights shows
-    show showing ve ll re don doesn didn haven hasn isn won can't either neither heller enten nothing
-    ingenting inget intet ingen noe noko något noget anything something folder mappe mappa mappen mapp
-    mappan
-    """.split()
-)
 _CANON: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), c)
     for p, c in (
@@ -825,7 +707,7 @@ def action_objects(text: str) -> frozenset[str]:
     out: set[str] = set()
     for m in _OBJECT_TOKEN.finditer(text.lower().replace("’", "'")):
         word = m.group(0)
-        if word.isdigit() or len(word) < 2 or word in _STOPWORDS:
+        if word.isdigit() or len(word) < 2 or word in words("step_stopwords"):
             continue
         if _TRY_VERB.match(word) or _CHECK_VERB.match(word) or _ACTION_VERB.match(word):
             continue

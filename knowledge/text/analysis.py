@@ -1,0 +1,163 @@
+"""One analysis of a conversation per request: each text is split, scanned for values and facts once.
+
+The service, the drafter and every guard read the same conversation. :func:`analyse_turns` returns a
+:class:`ConversationAnalysis` that holds the turns and memoises what is read from a text: its sentences,
+its typed value spans (:mod:`knowledge.text.values`, plus the workspace's field values) and its facts
+(:mod:`knowledge.facts`). Whoever asks first computes; everybody after reads the same result, so a turn is
+scanned once per request however many guards look at it.
+
+Facts are spans with provenance: :meth:`ConversationAnalysis.located_facts` gives every fact with the turn
+it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from knowledge.fields import EMPTY_FIELDS, FieldSet
+from knowledge.text.fieldvalues import FieldLexicon
+from knowledge.text.qualified import count_values
+from knowledge.text.sentences import Span, split_sentences
+from knowledge.text.values import Value, extract_values
+
+if TYPE_CHECKING:
+    from knowledge.facts import ExtractedFact
+
+__all__ = ["TurnLike", "LocatedFact", "ConversationAnalysis", "analyse_turns"]
+
+
+class TurnLike(Protocol):
+    """What the analysis reads of a turn (``assistant.types.Turn`` fits)."""
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class LocatedFact:
+    """A fact and where it came from: the turn's index (in the analysed turns) and its writer's role."""
+
+    fact: ExtractedFact
+    index: int
+    role: str
+
+
+class ConversationAnalysis:
+    """The turns of one conversation and everything read from them, computed once.
+
+    Args:
+        turns: the conversation on every channel, oldest first (the customer's latest message last).
+        products: the workspace's product names, for fact extraction.
+        fields: the workspace's own fields; their values are found as value spans of the field's kind.
+        language: the conversation's language when known (None: detected per text where needed).
+    """
+
+    def __init__(
+        self,
+        turns: Sequence[TurnLike],
+        *,
+        products: Iterable[str] = (),
+        fields: FieldSet | None = None,
+        language: str | None = None,
+    ) -> None:
+        self.turns: tuple[TurnLike, ...] = tuple(turns)
+        self.products: tuple[str, ...] = tuple(products)
+        self.fields: FieldSet = fields if fields is not None else EMPTY_FIELDS
+        self.language = language
+        self.lexicon = FieldLexicon(self.fields)
+        self._sentences: dict[str, list[Span]] = {}
+        self._values: dict[tuple[str, str, str], list[Value]] = {}
+        self._facts: dict[tuple[str, str], list[ExtractedFact]] = {}
+        self.scans = 0  # how many texts were scanned for values or facts (each at most once per kind)
+
+    def covers(self, turns: Sequence[TurnLike]) -> bool:
+        """True when this analysis was made for exactly ``turns`` (same roles and texts, same order)."""
+        return len(turns) == len(self.turns) and all(
+            a.role == b.role and a.text == b.text for a, b in zip(turns, self.turns, strict=True)
+        )
+
+    def sentences(self, text: str) -> list[Span]:
+        """The sentences of ``text`` (memoised)."""
+        found = self._sentences.get(text)
+        if found is None:
+            found = self._sentences[text] = split_sentences(text)
+        return found
+
+    def values(self, text: str, *, speaker: str = "customer", context: str = "") -> list[Value]:
+        """Typed value spans of ``text`` as ``speaker`` wrote it, with field values (memoised).
+
+        Args:
+            text: a turn or one of its sentences.
+            speaker: "customer" or "agent" (see :func:`knowledge.text.values.extract_values`).
+            context: the message ``text`` answers, if any.
+        """
+        key = (text, speaker, context)
+        found = self._values.get(key)
+        if found is None:
+            self.scans += 1
+            found = extract_values(text, speaker=speaker, context=context)
+            fields = self.lexicon.values(text, taken=[(v.start, v.end) for v in found])
+            # A value the workspace declared is its field's, not a place or a name guessed from its capitals.
+            found = [v for v in found if not _guess_under(v, fields)] + fields + count_values(text)
+            self._values[key] = found
+        return found
+
+    def facts(self, text: str, *, role: str = "customer") -> list[ExtractedFact]:
+        """The facts ``text`` states, read with ``role``'s rules (memoised)."""
+        from knowledge.facts import extract_facts
+
+        key = (text, role)
+        found = self._facts.get(key)
+        if found is None:
+            self.scans += 1
+            found = self._facts[key] = extract_facts(
+                text, language=self.language, role=role, products=self.products
+            )
+        return found
+
+    def located_facts(self, roles: Iterable[str] | None = None) -> list[LocatedFact]:
+        """Every fact of the turns (of ``roles``; all by default) with the turn it came from."""
+        wanted = None if roles is None else frozenset(roles)
+        return [
+            LocatedFact(f, index, turn.role)
+            for index, turn in enumerate(self.turns)
+            if wanted is None or turn.role in wanted
+            for f in self.facts(turn.text, role=turn.role)
+        ]
+
+    def known_values(self, kind: str, roles: Iterable[str] = ("customer", "note")) -> list[str]:
+        """The values of facts of ``kind`` that turns of ``roles`` state, oldest first."""
+        return [lf.fact.value for lf in self.located_facts(roles) if lf.fact.kind == kind]
+
+
+_GUESSED = frozenset({"place", "origin", "destination", "name", "product", "model"})
+
+
+def _guess_under(value: Value, fields: list[Value]) -> bool:
+    return value.slot in _GUESSED and any(f.start <= value.start and value.end <= f.end for f in fields)
+
+
+def analyse_turns(
+    turns: Sequence[TurnLike],
+    *,
+    products: Iterable[str] = (),
+    fields: FieldSet | None = None,
+    language: str | None = None,
+) -> ConversationAnalysis:
+    """Analyse a conversation once for every reader of it (service, drafter, guards).
+
+    Args:
+        turns: the conversation on every channel, oldest first, the customer's latest message last.
+        products: the workspace's product names.
+        fields: the workspace's own fields.
+        language: the conversation's language, when decided.
+
+    Returns:
+        The analysis; its sentences, values and facts are computed on first use and then shared.
+    """
+    return ConversationAnalysis(turns, products=products, fields=fields, language=language)
