@@ -231,9 +231,14 @@ def print_card(card: CustomerCard, *, full: bool = False) -> None:
                 out().print(_fact_table(title, facts, excerpts=excerpts))
         return
     limit = 3 * _CARD_ROWS
-    for title, facts in (("Known", card.facts), ("Tried", card.tried), ("Promised", card.promised)):
+    for title, facts, own in (
+        ("Known", card.facts, ""),
+        ("Tried", card.tried, "tried"),
+        ("Promised", card.promised, "promise"),
+    ):
         if facts:
-            out().print(f"[bold]{title}[/] {esc('; '.join(f'{f.kind}: {f.value}' for f in facts[:limit]))}")
+            values = "; ".join(f.value if f.kind == own else f"{f.kind}: {f.value}" for f in facts[:limit])
+            out().print(f"[bold]{title}[/] {esc(values)}")
             more.append(f"{len(facts) - limit} {title.lower()} facts" if len(facts) > limit else "")
     hidden = ", ".join(m for m in more if m)
     if hidden or card.facts:

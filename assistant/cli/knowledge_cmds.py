@@ -79,6 +79,7 @@ def search(
     """Show the ranked knowledge documents for a question."""
     from rich.table import Table
 
+    from assistant.guards.channel import strip_markdown
     from assistant.retrieval import retrieve
 
     text = read_text_arg(query, file, "question")
@@ -99,7 +100,7 @@ def search(
     for col in ("#", "id", "title", "score", "passage"):
         table.add_column(col, overflow="fold")
     for p in passages:
-        passage = " ".join(p.text.split())
+        passage = " ".join(strip_markdown(p.text).split())
         table.add_row(
             str(p.rank),
             esc(p.doc_id),
