@@ -42,6 +42,7 @@ CustomerArg = Annotated[
 
 #: What the compact card shows of each list; `--all` shows everything.
 _CARD_ROWS = 5
+_WIDE = {"subject": 1, "last message": 3, "items": 1}  # compact card: how text columns share the width
 
 
 @handle_errors
@@ -190,6 +191,23 @@ def _one_line(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
+def _table(title: str, columns: tuple[str, ...], full: bool) -> Table:
+    """A table: boxed with folded cells in full view, borderless with one line a row when compact."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        title=f"[bold]{title}[/]", title_justify="left", expand=True, box=box.ROUNDED if full else None
+    )
+    for col in columns:
+        if full:
+            table.add_column(col, overflow="fold")
+        else:  # text columns share what the short ones leave
+            ratio = _WIDE.get(col)
+            table.add_column(col, overflow="ellipsis", no_wrap=True, ratio=ratio, min_width=len(col))
+    return table
+
+
 def _fact_table(title: str, facts: list[FactOut], *, excerpts: bool) -> Table:
     from rich.table import Table
 
@@ -230,16 +248,25 @@ def print_card(card: CustomerCard, *, full: bool = False) -> None:
             if facts:
                 out().print(_fact_table(title, facts, excerpts=excerpts))
         return
-    limit = 3 * _CARD_ROWS
+    limit = 2 * _CARD_ROWS
     for title, facts, own in (
         ("Known", card.facts, ""),
         ("Tried", card.tried, "tried"),
         ("Promised", card.promised, "promise"),
     ):
-        if facts:
-            values = "; ".join(f.value if f.kind == own else f"{f.kind}: {f.value}" for f in facts[:limit])
+        if not facts:
+            continue
+        if own:  # sentences: one line each, cut to the width
+            out().print(f"[bold]{title}[/]")
+            for f in facts[:3]:
+                out().print(
+                    f"  {esc(_one_line(f.value, out().width - 4))}", no_wrap=True, overflow="ellipsis"
+                )
+            more.append(f"{len(facts) - 3} {title.lower()}" if len(facts) > 3 else "")
+        else:
+            values = "; ".join(f"{f.kind}: {f.value}" for f in facts[:limit])
             out().print(f"[bold]{title}[/] {esc(values)}")
-            more.append(f"{len(facts) - limit} {title.lower()} facts" if len(facts) > limit else "")
+            more.append(f"{len(facts) - limit} known facts" if len(facts) > limit else "")
     hidden = ", ".join(m for m in more if m)
     if hidden or card.facts:
         lead = f"{hidden} more; " if hidden else ""
@@ -248,15 +275,13 @@ def print_card(card: CustomerCard, *, full: bool = False) -> None:
 
 def _print_conversations(card: CustomerCard, full: bool) -> str:
     """Print the conversations table; return what was left out ("" when nothing)."""
-    from rich.table import Table
 
     conversations = card.open_conversations + card.recent_conversations
     shown = conversations if full else conversations[:_CARD_ROWS]
     if not shown:
         return ""
-    table = Table(title="Conversations (open first)", title_justify="left", expand=True)
-    for col in ("channel", "status", "subject", "last message", "at") + (("SLA due",) if full else ()):
-        table.add_column(col, overflow="fold")
+    columns = ("channel", "status", "subject", "last message", "at") + (("SLA due",) if full else ())
+    table = _table("Conversations (open first)", columns, full)
     for conv in shown:
         last = conv.last_message
         text = f"{last.role}: {last.text}" if last is not None else ""
@@ -264,7 +289,7 @@ def _print_conversations(card: CustomerCard, full: bool) -> str:
             conv.channel,
             conv.status,
             conv.subject or "",
-            " ".join(text.split()) if full else _one_line(text, 90),
+            " ".join(text.split()),
             _when(conv.last_message_at),
         ]
         table.add_row(*(esc(c) for c in row), *((_when(conv.sla_due_at),) if full else ()))
@@ -275,14 +300,11 @@ def _print_conversations(card: CustomerCard, full: bool) -> str:
 
 def _print_orders(card: CustomerCard, full: bool) -> str:
     """Print the orders table; return what was left out ("" when nothing)."""
-    from rich.table import Table
 
     orders = card.orders if full else card.orders[:_CARD_ROWS]
     if not orders:
         return ""
-    table = Table(title="Orders", title_justify="left", expand=True)
-    for col in ("order", "status", "items", "placed"):
-        table.add_column(col, overflow="fold")
+    table = _table("Orders", ("order", "status", "items", "placed"), full)
     for order in orders:
         items = _items(order.items)
         table.add_row(esc(order.id), esc(order.status or ""), esc(items), _when(order.placed_at))

@@ -189,7 +189,9 @@ def demo(
     console = out()
     with runtime(settings) as rt:
         console.rule("[bold]Svar demo: Nordlys Elektronikk")
-        console.print(f"Data directory: {esc(settings.home.resolve())}  (set SVAR_HOME to change it)")
+        console.print(
+            f"Data directory: {esc(settings.home.resolve())}  (set SVAR_HOME to change it)", soft_wrap=True
+        )
         report = rt.indexer.ingest(DEMO_DATA / "knowledge", DEMO_WORKSPACE, RichProgress())
         console.print(f"Help center: {_counts(report.summary()) or 'nothing to do'}")
         history = HistoryImporter(rt.sessions, rt.chroma, rt.embedder).ingest(
