@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from assistant.cli import eval_cmds, history_cmds, knowledge_cmds, suggest_cmds
-from assistant.cli._common import group
+from assistant.cli._common import HelpOpt, group
 
 app = typer.Typer(
     name="svar",
@@ -19,6 +19,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     add_completion=False,
+    add_help_option=False,
     context_settings={"help_option_names": ["--help", "-h"]},
 )
 
@@ -45,6 +46,7 @@ def _root(
             "--version", callback=_version, is_eager=True, help="Print the version and the data directory."
         ),
     ] = False,
+    _show_help: HelpOpt = False,
 ) -> None:
     """Svar: reply suggestions for customer service, grounded in knowledge and customer history.
 

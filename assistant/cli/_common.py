@@ -40,12 +40,34 @@ WorkspaceOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
+def show_help(ctx: typer.Context, _param: Any, value: bool) -> None:
+    """Callback of a group's own ``--help`` flag."""
+    if value and not ctx.resilient_parsing:
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+
+
+#: A group's ``--help``, declared as a plain flag. Typer's built-in help option on a group is coerced through
+#: pydantic on every call (its value is None when absent), which costs most of a second of start-up.
+HelpOpt = Annotated[
+    bool,
+    typer.Option(
+        "--help",
+        "-h",
+        is_eager=True,
+        callback=show_help,
+        expose_value=False,
+        help="Show this message and exit.",
+    ),
+]
+
+
 def group(help: str) -> typer.Typer:
     """A command group that shows its help (exit 0) when called without a subcommand."""
-    app = typer.Typer(help=help, rich_markup_mode=None, pretty_exceptions_enable=False)
+    app = typer.Typer(help=help, rich_markup_mode=None, pretty_exceptions_enable=False, add_help_option=False)
 
     @app.callback(invoke_without_command=True)
-    def _help(ctx: typer.Context) -> None:
+    def _help(ctx: typer.Context, _show_help: HelpOpt = False) -> None:
         if ctx.invoked_subcommand is None:
             typer.echo(ctx.get_help())
             raise typer.Exit()
