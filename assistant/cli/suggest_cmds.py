@@ -209,5 +209,6 @@ def demo(
             print_result(result)
     console.print()
     console.rule("Try it yourself (the demo lives in the workspace 'demo': keep -w demo)")
+    prefix = f"SVAR_HOME={home} " if home else ""  # the data is where --home put it
     for command in DEMO_NEXT:
-        console.print(f"  {esc(command)}", soft_wrap=True)
+        console.print(f"  {esc(prefix + command)}", soft_wrap=True)
