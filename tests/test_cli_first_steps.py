@@ -58,13 +58,17 @@ def test_importing_the_cli_loads_no_heavy_library() -> None:
     assert done.stdout.strip() == "[]"
 
 
-def test_help_needs_no_heavy_library() -> None:
+@pytest.mark.parametrize("args", [["--help"], ["suggest", "--help"], ["customer", "show", "-h"], []])
+def test_help_needs_no_heavy_library(args: list[str]) -> None:
+    """Help imports neither our stores nor pydantic (typer coerces a group's built-in help option through
+    pydantic, which is why the groups declare their own --help flag)."""
     code = (
-        "import sys\nfrom assistant.cli import app\nsys.argv = ['svar', 'suggest', '--help']\n"
-        f"try:\n    app()\nexcept SystemExit:\n    pass\nprint([m for m in {HEAVY!r} if m in sys.modules])"
+        f"import sys\nfrom assistant.cli import app\nsys.argv = ['svar', *{args!r}]\n"
+        f"try:\n    app()\nexcept SystemExit:\n    pass\n"
+        f"print([m for m in {(*HEAVY, 'pydantic')!r} if m in sys.modules])"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
-    assert "--customer ID" in done.stdout
+    assert "Usage: svar" in done.stdout
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
