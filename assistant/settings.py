@@ -9,8 +9,18 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from platformdirs import user_data_path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_home() -> Path:
+    """The platform's user data directory for Svar (``~/.local/share/svar`` on Linux,
+    ``~/Library/Application Support/svar`` on macOS, ``%LOCALAPPDATA%\\svar`` on Windows).
+
+    It never depends on the current folder; ``SVAR_HOME`` overrides it.
+    """
+    return user_data_path("svar", appauthor=False)
 
 
 class Settings(BaseSettings):
@@ -18,7 +28,10 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="SVAR_", extra="ignore", populate_by_name=True)
 
-    home: Path = Field(default=Path(".svar"), description="Data directory (SQLite, Chroma, caches).")
+    home: Path = Field(
+        default_factory=default_home,
+        description="Data directory (SQLite, Chroma, caches); default: the platform's user data directory.",
+    )
     workspace: str = Field(default="default", description="Workspace the CLI acts on.")
 
     database_url: str | None = Field(

@@ -3,6 +3,11 @@
 Re-ingesting a source embeds nothing for unchanged documents, replaces changed ones (and drops their
 surplus chunks) and removes documents that are gone from the source. A document whose file had a
 rejected line this time is kept as it was: a bad input never deletes data.
+
+A document's identity does not depend on how it was reached. A file (or sub-folder) inside a folder that
+was already ingested belongs to that folder's source: its ids are relative to that folder and only its own
+documents can be removed. A folder that contains earlier ingested files or folders takes their documents
+over. Either way, the same unchanged documents are reported unchanged.
 """
 
 from __future__ import annotations
@@ -78,21 +83,26 @@ class KnowledgeIndexer:
         progress = progress or NoProgress()
         validate_workspace_name(workspace)
         started = time.perf_counter()
-        source_key = str(Path(path).resolve())
-        loaded = load_path(path)
-        report = IngestReport(source=source_key, rejected=list(loaded.rejections))
-        bad_files = {r.location.rsplit(":", 1)[0] if _has_line(r) else r.location for r in loaded.rejections}
+        target = Path(path).resolve()
+        owner = self._owner(workspace, target)
+        loaded = load_path(path, root=owner)
+        report = IngestReport(source=str(owner or target), rejected=list(loaded.rejections))
+        bad_files = {
+            _abs(r.location.rsplit(":", 1)[0] if _has_line(r) else r.location) for r in loaded.rejections
+        }
         with self.sessions.begin() as session:
             ws = get_workspace(session, workspace)
             assert ws is not None
             index = vector_index(session, self.chroma, ws, "knowledge", self.embedder.identity)
-            source = session.scalar(
-                select(KBSource).where(KBSource.workspace_id == ws.id, KBSource.path == source_key)
-            )
+            sources = list(session.scalars(select(KBSource).where(KBSource.workspace_id == ws.id)))
+            source = next((s for s in sources if s.path == report.source), None)
             if source is None:
-                source = KBSource(workspace_id=ws.id, path=source_key)
+                source = KBSource(workspace_id=ws.id, path=report.source)
                 session.add(source)
                 session.flush()
+            # Earlier sources inside what is ingested now: their documents are this source's from now on.
+            adopted = {s.id: s for s in sources if s.id != source.id and _within(s.path, target)}
+            covered = {source.id, *adopted}
             existing = {
                 d.doc_id: d
                 for d in session.scalars(select(KBDocument).where(KBDocument.workspace_id == ws.id))
@@ -102,8 +112,9 @@ class KnowledgeIndexer:
                 if doc.flags:
                     report.flagged[doc.id] = doc.flags
                 row = existing.get(doc.id)
-                if row is not None and row.content_hash == doc.content_hash() and row.source_id == source.id:
+                if row is not None and row.content_hash == doc.content_hash() and row.source_id in covered:
                     report.unchanged.append(doc.id)
+                    row.source_id = source.id
                 else:
                     todo.append((doc, row))
             self._write(session, ws, source, index, todo, report, progress)
@@ -111,18 +122,34 @@ class KnowledgeIndexer:
             gone = [
                 row
                 for row in existing.values()
-                if row.source_id == source.id
+                if row.source_id in covered
                 and row.doc_id not in loaded_ids
-                and row.meta.get("source_file") not in bad_files
+                and _abs(row.meta.get("source_file")) not in bad_files
+                and (owner is None or _within(row.meta.get("source_file"), target))
             ]
             for row in gone:
                 index.delete([c.chunk_id for c in row.chunks])
                 report.removed.append(row.doc_id)
                 session.delete(row)
+            session.flush()
+            for old in adopted.values():
+                left = select(KBDocument.id).where(KBDocument.source_id == old.id).limit(1)
+                if session.scalar(left) is None:
+                    session.delete(old)
             if report.added or report.updated or report.removed:
                 ws.kb_version += 1
         report.seconds = time.perf_counter() - started
         return report
+
+    def _owner(self, workspace: str, target: Path) -> str | None:
+        """The nearest folder already ingested into ``workspace`` that contains ``target``, if any."""
+        with self.sessions() as session:
+            ws = get_workspace(session, workspace, create=False)
+            if ws is None:
+                return None
+            paths = session.scalars(select(KBSource.path).where(KBSource.workspace_id == ws.id)).all()
+        folders = [p for p in paths if p != str(target) and _within(str(target), p) and Path(p).is_dir()]
+        return max(folders, key=len) if folders else None
 
     def _write(
         self,
@@ -207,7 +234,7 @@ def _fill(
     row.content_hash = doc.content_hash()
     row.flags = list(doc.flags)
     file = doc.location.rsplit(":", 1)[0] if doc.location.rsplit(":", 1)[-1].isdigit() else doc.location
-    row.meta = {**doc.metadata, "source_file": file}
+    row.meta = {**doc.metadata, "source_file": _abs(file)}
     row.chunks = [
         KBChunk(
             workspace_id=workspace_id,
@@ -226,3 +253,13 @@ def _fill(
 def _has_line(r: Rejection) -> bool:
     tail = r.location.rsplit(":", 1)
     return len(tail) == 2 and tail[1].isdigit()
+
+
+def _abs(file: str | None) -> str:
+    """A file's absolute path (how ``source_file`` is stored and compared); "" for none."""
+    return str(Path(file).resolve()) if file else ""
+
+
+def _within(path: str | None, folder: str | Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies under it (both absolute)."""
+    return bool(path) and Path(str(path)).is_relative_to(Path(folder))

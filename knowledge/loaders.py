@@ -39,11 +39,16 @@ _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _BLOCKS = {"p", "div", "li", "tr", "section", "article", "br", "table", "ul", "ol", "dd", "dt", "pre"}
 
 
-def load_path(path: str | Path) -> LoadResult:
+def load_path(path: str | Path, *, root: str | Path | None = None) -> LoadResult:
     """Load every supported file under ``path`` (a file or a folder, recursively).
+
+    A file without an explicit id is named by its path relative to ``root`` without the suffix
+    (``sub/returns``), so the same file gets the same id however it is reached.
 
     Args:
         path: a file or folder.
+        root: the folder ids are relative to (it must contain ``path``); default: ``path`` itself for a
+            folder, its folder for a file.
 
     Returns:
         The documents, cleaned and with a language, and the rejections (file[:line] and reason).
@@ -61,15 +66,16 @@ def load_path(path: str | Path) -> LoadResult:
                 source=str(path),
             )
         files = [p]
-        root = p.parent
+        base = p.parent
     else:
         files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED)
         files = [f for f in files if not any(part.startswith(".") for part in f.relative_to(p).parts)]
-        root = p
+        base = p
+    id_root = Path(root).resolve() if root is not None else base.resolve()
     result = LoadResult()
     seen: dict[str, str] = {}
     for f in files:
-        loaded = _load_file(f, root)
+        loaded = _load_file(f, id_root)
         for doc in loaded.documents:
             if doc.id in seen:
                 result.rejections.append(
@@ -91,7 +97,7 @@ def _load_file(f: Path, root: Path) -> LoadResult:
         return LoadResult(rejections=[Rejection(str(f), reason)])
     except OSError as exc:
         return LoadResult(rejections=[Rejection(str(f), f"cannot read: {exc.strerror}")])
-    default_id = f.relative_to(root).with_suffix("").as_posix()
+    default_id = _relative_id(f, root)
     if suffix in MARKDOWN:
         return _one(_markdown(raw, f, default_id))
     if suffix in HTML:
@@ -101,6 +107,16 @@ def _load_file(f: Path, root: Path) -> LoadResult:
     if suffix in CSV:
         return _records(_csv_rows(raw), f)
     return _records(_jsonl_rows(raw), f)
+
+
+def _relative_id(f: Path, root: Path) -> str:
+    """``f``'s path under ``root`` without its suffix (symlinks resolved if that is what relates them)."""
+    for file, base in ((f.absolute(), root.absolute()), (f.resolve(), root.resolve())):
+        try:
+            return file.relative_to(base).with_suffix("").as_posix()
+        except ValueError:
+            continue
+    return f.stem
 
 
 def _one(doc: Document | Rejection) -> LoadResult:

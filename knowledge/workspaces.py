@@ -36,6 +36,34 @@ def get_workspace(session: Session, name: str, *, create: bool = True) -> Worksp
     return ws
 
 
+def workspace_names(session: Session) -> list[str]:
+    """The names of every workspace, sorted."""
+    return sorted(session.scalars(select(Workspace.name)))
+
+
+def require_workspace(session: Session, name: str) -> Workspace:
+    """The workspace row called ``name``; a reading command never creates one.
+
+    Raises:
+        InputError: the name is invalid, or no such workspace exists (the message lists the existing ones,
+            so a mistyped name is caught instead of silently creating an empty workspace).
+    """
+    ws = get_workspace(session, name, create=False)
+    if ws is not None:
+        return ws
+    names = workspace_names(session)
+    if not names:
+        raise InputError(
+            f"no workspace {name!r}: nothing has been ingested yet. Run `svar demo`, or "
+            "`svar ingest knowledge PATH` to create it"
+        )
+    hint = f"pass -w {names[0]}" if len(names) == 1 else "pass -w NAME"
+    raise InputError(
+        f"no workspace {name!r}; existing workspaces: {', '.join(names)} ({hint}, "
+        f"or create {name!r} with `svar ingest knowledge PATH -w {name}`)"
+    )
+
+
 def vector_index(session: Session, client: Any, ws: Workspace, kind: str, embedder: str) -> VectorIndex:
     """Open the workspace's ``kind`` collection by its stored id, creating it on first use."""
     rec = session.scalar(

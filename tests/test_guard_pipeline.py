@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import assistant.cli.suggest_cmds as suggest_cmds
+import assistant.service as service
 from assistant.cli import app
 from assistant.config import AssistantConfig
 from assistant.drafting.fake import FakeDrafter
@@ -129,7 +129,10 @@ def test_cli_and_eval_runner_build_the_same_assistant(
         built.append(build_assistant(rt))
         return built[-1]
 
-    monkeypatch.setattr(suggest_cmds, "build_assistant", recording)
+    monkeypatch.setattr(service, "build_assistant", recording)
+    kb = tmp_path / "kb.jsonl"
+    write(kb, json.dumps({"id": "lev", "text": "Leveringstiden er 2-5 virkedager."}))
+    assert runner.invoke(app, ["ingest", "knowledge", str(kb)]).exit_code == 0
     res = runner.invoke(app, ["suggest", "Hvor lang er leveringstiden?", "--json"])
     assert res.exit_code == 0, res.output
     (cli,) = built

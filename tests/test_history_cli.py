@@ -47,7 +47,7 @@ GOOD = [
 ]
 
 
-def test_ingest_show_erase(env: dict[str, str], tmp_path: Path) -> None:
+def test_ingest_show_erase(env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "history.jsonl", GOOD)
     result = run(env, "ingest", "history", str(path), "--json")
     assert result.exit_code == 0, result.output
@@ -65,8 +65,12 @@ def test_ingest_show_erase(env: dict[str, str], tmp_path: Path) -> None:
     missing = run(env, "customer", "show", "nobody")
     assert missing.exit_code == 2 and "no customer 'nobody'" in missing.stderr
 
+    no_terminal = run(env, "customer", "erase", "c1")
+    assert no_terminal.exit_code == 2 and "pass --yes" in no_terminal.stderr
+    assert "Aborted" not in no_terminal.output
+    monkeypatch.setattr("assistant.cli.history_cmds.interactive", lambda: True)
     refused = run(env, "customer", "erase", "c1", input="n\n")
-    assert refused.exit_code == 1  # aborted at the prompt: nothing erased
+    assert refused.exit_code == 1 and "Nothing erased" in refused.stderr  # declined at the prompt
     assert run(env, "customer", "show", "c1").exit_code == 0
     erased = run(env, "customer", "erase", "c1", "--yes")
     assert erased.exit_code == 0, erased.output
@@ -86,8 +90,8 @@ def test_bad_lines_are_reported_and_strict_exits_2(env: dict[str, str], tmp_path
     assert run(env, "customer", "show", "c1").exit_code == 2  # nothing was imported
 
     lenient = run(env, "ingest", "history", str(path))
-    assert lenient.exit_code == 0, lenient.output
-    assert f"{path}:3:" in lenient.stderr
+    assert lenient.exit_code == 3, lenient.output  # partial: imported, but a line was rejected
+    assert f"{path}:3:" in lenient.stderr and "partial import" in lenient.stderr
     assert run(env, "customer", "show", "c1").exit_code == 0
 
 

@@ -218,3 +218,34 @@ def test_embedding_cache_is_shared_and_keyed_by_content(tmp_path: Path) -> None:
     reopened.embed_documents(["one", "two", "three"])
     assert reopened.calls == 0
     reopened.close()
+
+
+def test_a_document_is_the_same_whether_reached_by_folder_or_by_file(rt: Runtime, tmp_path: Path) -> None:
+    kb = _kb(tmp_path / "kb")
+    write(kb / "sub" / "frakt.md", "# Frakt\n\nFrakt er gratis over 500 kroner.")  # id from its path
+    write(kb / "faq.csv", "question,answer\nHar dere butikk?,Ja i Oslo.\nKan jeg hente?,Ja.\n")
+    first = rt.indexer.ingest(kb, "default")
+    assert first.summary()["added"] == 6 and "sub/frakt" in first.added
+    for _ in range(2):  # folder, then single files, then the folder again: nothing flips to "updated"
+        for f in (kb / "faq.csv", kb / "sub" / "frakt.md", kb / "retur.md"):
+            one = rt.indexer.ingest(f, "default")
+            assert one.added == one.updated == one.removed == [], (f, one.summary())
+        csv = rt.indexer.ingest(kb / "faq.csv", "default")
+        assert len(csv.unchanged) == 2
+        again = rt.indexer.ingest(kb, "default")
+        assert again.summary() == {"added": 0, "updated": 0, "unchanged": 6, "removed": 0, "rejected": 0}
+    # A single file only removes its own documents: a row gone from the CSV, nothing else.
+    write(kb / "faq.csv", "question,answer\nHar dere butikk?,Ja i Oslo.\n")
+    shrunk = rt.indexer.ingest(kb / "faq.csv", "default")
+    assert len(shrunk.removed) == 1 and len(shrunk.unchanged) == 1
+    assert rt.indexer.ingest(kb, "default").summary()["unchanged"] == 5
+
+
+def test_a_folder_takes_over_files_ingested_alone_before(rt: Runtime, tmp_path: Path) -> None:
+    kb = _kb(tmp_path / "kb")
+    assert rt.indexer.ingest(kb / "retur.md", "default").added == ["retur"]
+    folder = rt.indexer.ingest(kb, "default")
+    assert folder.unchanged == ["retur"] and sorted(folder.added) == ["garanti", "levering"]
+    (kb / "retur.md").unlink()
+    assert rt.indexer.ingest(kb, "default").removed == ["retur"]  # the folder owns it now
+    assert rt.indexer.ingest(kb, "default").summary()["unchanged"] == 2

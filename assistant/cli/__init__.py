@@ -1,28 +1,74 @@
-"""The `svar` command line. Each command builds its resources, runs, and closes them."""
+"""The `svar` command line. Each command builds its resources, runs, and closes them.
+
+Importing this package (and so `svar --help`) loads only typer and the command modules, which import their
+heavy libraries (the stores, the embedder, the service, rich) inside the commands that use them.
+"""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
 from assistant.cli import eval_cmds, fields_cmds, history_cmds, knowledge_cmds, suggest_cmds
+from assistant.cli._common import HelpOpt, group
 
 app = typer.Typer(
     name="svar",
-    help="Svar: reply suggestions for customer service, grounded in knowledge and customer history.",
-    no_args_is_help=True,
+    epilog="Docs: docs/cli.md. Data lives in $SVAR_HOME (default: the platform's user data directory).",
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    add_completion=False,
+    add_help_option=False,
+    context_settings={"help_option_names": ["--help", "-h"]},
 )
-ingest_app = typer.Typer(help="Bring knowledge and customer history in.", no_args_is_help=True)
+
+
+def _version(value: bool) -> None:
+    if not value:
+        return
+    from importlib.metadata import version
+
+    from assistant.cli._common import settings_for
+
+    settings = settings_for()
+    typer.echo(f"svar {version('svar')}")
+    typer.echo(f"data directory: {settings.home.resolve()}  (SVAR_HOME overrides it)")
+    raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    _show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and the data directory."
+        ),
+    ] = False,
+    _show_help: HelpOpt = False,
+) -> None:
+    """Svar: reply suggestions for customer service, grounded in knowledge and customer history.
+
+    Start with `svar demo`, then try the commands it prints (they act on the workspace 'demo').
+    """
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+
+
+ingest_app = group("Bring knowledge and customer history in.")
 ingest_app.command("knowledge")(knowledge_cmds.ingest_knowledge)
 ingest_app.command("history")(history_cmds.ingest_history)
 app.add_typer(ingest_app, name="ingest")
-customer_app = typer.Typer(help="Look up, link or erase a customer.", no_args_is_help=True)
+customer_app = group("List, look up, link or erase customers.")
+customer_app.command("list")(history_cmds.customer_list)
 customer_app.command("show")(history_cmds.customer_show)
 customer_app.command("erase")(history_cmds.customer_erase)
 customer_app.command("link")(history_cmds.customer_link)
 app.add_typer(customer_app, name="customer")
-app.command("suggest")(suggest_cmds.suggest)
 app.command("demo")(suggest_cmds.demo)
+app.command("suggest")(suggest_cmds.suggest)
 app.command("search")(knowledge_cmds.search)
 app.command("reindex")(knowledge_cmds.reindex)
 app.add_typer(eval_cmds.app, name="eval")

@@ -1,4 +1,8 @@
-"""Shared CLI plumbing: settings, the runtime, rich progress bars and error handling."""
+"""Shared CLI plumbing: settings, the runtime, consoles, progress bars, error handling and common options.
+
+This module is imported by ``svar --help``, so it imports only ``typer`` and the standard library at the top;
+rich, pydantic, the settings and the stores are imported inside the functions that use them.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +11,110 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from assistant.runtime import Runtime, build_runtime
-from assistant.settings import Settings
-from knowledge.errors import BackendError, UserError
+if TYPE_CHECKING:
+    from rich.console import Console
+    from sqlalchemy.orm import Session, sessionmaker
 
-console = Console()
-err = Console(stderr=True, soft_wrap=True)
+    from assistant.runtime import Runtime
+    from assistant.settings import Settings
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
+#: Exit status of `svar ingest history` when valid events were imported but some lines were rejected.
+EXIT_PARTIAL = 3
+
+WorkspaceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        metavar="NAME",
+        help="Workspace to act on (default: 'default', or $SVAR_WORKSPACE).",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def show_help(ctx: typer.Context, _param: Any, value: bool) -> None:
+    """Callback of a group's own ``--help`` flag."""
+    if value and not ctx.resilient_parsing:
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+
+
+#: A group's ``--help``, declared as a plain flag. Typer's built-in help option on a group is coerced through
+#: pydantic on every call (its value is None when absent), which costs most of a second of start-up.
+HelpOpt = Annotated[
+    bool,
+    typer.Option(
+        "--help",
+        "-h",
+        is_eager=True,
+        callback=show_help,
+        expose_value=False,
+        help="Show this message and exit.",
+    ),
+]
+
+
+def group(help: str) -> typer.Typer:
+    """A command group that shows its help (exit 0) when called without a subcommand."""
+    app = typer.Typer(help=help, rich_markup_mode=None, pretty_exceptions_enable=False, add_help_option=False)
+
+    @app.callback(invoke_without_command=True)
+    def _help(ctx: typer.Context, _show_help: HelpOpt = False) -> None:
+        if ctx.invoked_subcommand is None:
+            typer.echo(ctx.get_help())
+            raise typer.Exit()
+
+    return app
+
+
+@functools.cache
+def out() -> Console:
+    """The console for results (stdout)."""
+    from rich.console import Console
+
+    return Console()
+
+
+@functools.cache
+def err() -> Console:
+    """The console for progress, warnings and errors (stderr)."""
+    from rich.console import Console
+
+    return Console(stderr=True, soft_wrap=True)
+
+
+def esc(value: object) -> str:
+    """``value`` as text that rich prints literally (``[/]`` in data must not be read as markup)."""
+    from rich.markup import escape
+
+    return escape(str(value))
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print ``error: message`` on stderr and return the exit to raise."""
+    err().print(f"[red]error:[/] {message}")
+    return typer.Exit(code)
+
 
 def settings_for(workspace: str | None = None, home: Path | None = None) -> Settings:
     """Settings from the environment with the CLI's overrides; a bad value exits 2."""
+    from pydantic import ValidationError
+
+    from assistant.settings import Settings
+
     try:
         settings = Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
-        err.print(f"[red]error:[/] invalid setting SVAR_{str(first['loc'][0]).upper()}: {first['msg']}")
-        raise typer.Exit(2) from exc
+        raise fail(f"invalid setting SVAR_{str(first['loc'][0]).upper()}: {esc(first['msg'])}") from exc
     updates: dict[str, Any] = {}
     if workspace:
         updates["workspace"] = workspace
@@ -46,13 +128,14 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from knowledge.errors import BackendError, UserError
+
         try:
             return fn(*args, **kwargs)
         except UserError as exc:
-            err.print(f"[red]error:[/] {exc}")
-            raise typer.Exit(2) from exc
+            raise fail(esc(exc)) from exc
         except BackendError as exc:
-            err.print(f"[red]backend error:[/] {exc}")
+            err().print(f"[red]backend error:[/] {esc(exc)}")
             raise typer.Exit(1) from exc
 
     return wrapper
@@ -60,6 +143,9 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
 
 @contextmanager
 def runtime(settings: Settings) -> Iterator[Runtime]:
+    """The stores and the embedder for one command, closed when it ends."""
+    from assistant.runtime import build_runtime
+
     rt = build_runtime(settings)
     try:
         yield rt
@@ -67,14 +153,56 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
         rt.close()
 
 
+def require_workspace(sessions: sessionmaker[Session], workspace: str) -> None:
+    """Refuse a reading command on a workspace that does not exist, naming the ones that do.
+
+    Raises:
+        InputError: no workspace called ``workspace`` (it is never created by a reading command).
+    """
+    from knowledge.workspaces import require_workspace as _require
+
+    with sessions() as session:
+        _require(session, workspace)
+
+
+def read_text_arg(value: str | None, file: Path | None, what: str = "message") -> str:
+    """The text of a ``MESSAGE`` argument: itself, stdin when it is ``-``, or the file given with ``--file``.
+
+    Raises:
+        InputError: both or neither given, an unreadable file, or empty text.
+    """
+    from knowledge.errors import InputError
+
+    if value is not None and file is not None:
+        raise InputError(f"give the {what} as an argument or with --file, not both")
+    if file is not None:
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except FileNotFoundError as exc:
+            raise InputError("no such file", source=str(file)) from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read it as UTF-8 text: {exc}", source=str(file)) from exc
+    elif value == "-":
+        text = sys.stdin.read()
+    elif value is not None:
+        text = value
+    else:
+        raise InputError(f"no {what}: pass it as an argument, '-' to read stdin, or --file PATH")
+    if not text.strip():
+        raise InputError(f"the {what} is empty")
+    return text.strip()
+
+
 class RichProgress:
     """A rich progress bar per phase (on stderr, so --json output stays clean)."""
 
     def __init__(self) -> None:
-        self._progress: Progress | None = None
+        self._progress: Any = None
         self._task: Any = None
 
     def start(self, description: str, total: int) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         self.finish()
         if total <= 0:
             return
@@ -83,7 +211,7 @@ class RichProgress:
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            console=err,
+            console=err(),
             transient=not sys.stderr.isatty(),
             disable=False,
         )

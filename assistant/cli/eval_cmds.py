@@ -7,35 +7,43 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from assistant.cli._common import RichProgress, console, err, handle_errors, settings_for
-from evals.runner import check_thresholds, run_suite, write_results
-from evals.suite import load_suite
-from knowledge.errors import InputError
+from assistant.cli._common import RichProgress, err, esc, group, handle_errors, out, settings_for
 
-app = typer.Typer(help="Run eval suites and compare results.", no_args_is_help=True)
+app = group("Run, compare and calibrate eval suites.")
 
 
 @app.command("run")
 @handle_errors
 def run(
-    suite_dir: Annotated[Path, typer.Argument(help="Suite folder with suite.yaml.")],
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for results.json.")] = None,
+    suite_dir: Annotated[
+        Path, typer.Argument(metavar="SUITE_DIR", help="Suite folder with suite.yaml (docs/eval-suites.md).")
+    ],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="DIR", help="Folder for results.json (default: results/SUITE_NAME)."),
+    ] = None,
     retrieval_only: Annotated[bool, typer.Option("--retrieval-only", help="Measure retrieval only.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Run only the first N cases.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", metavar="N", min=1, help="Run only the first N cases.")
+    ] = None,
 ) -> None:
-    """Run a suite in a fresh temporary workspace; exit 1 if a threshold fails."""
+    """Run a suite; exit 1 if a threshold fails.
+
+    The suite's knowledge goes into a fresh temporary workspace (only the embedding cache is shared).
+    """
+    from evals.runner import check_thresholds, run_suite, write_results
+    from evals.suite import load_suite
+
     suite = load_suite(suite_dir)
     settings = settings_for()
     results = run_suite(suite, settings, retrieval_only=retrieval_only, progress=RichProgress(), limit=limit)
-    out_dir = out or Path("results") / suite.name
-    path = write_results(results, out_dir)
+    path = write_results(results, out_dir or Path("results") / suite.name)
     _print_metrics(suite.name, results["metrics"])
-    console.print(f"Wrote {path}")
+    out().print(f"Wrote {esc(path)}")
     failures = check_thresholds(results["metrics"], suite.thresholds)
     for failure in failures:
-        err.print(f"[red]threshold failed:[/] {failure}")
+        err().print(f"[red]threshold failed:[/] {esc(failure)}")
     if failures:
         raise typer.Exit(1)
 
@@ -43,23 +51,27 @@ def run(
 @app.command("compare")
 @handle_errors
 def compare(
-    a: Annotated[Path, typer.Argument(help="results.json (or its folder) of run A.")],
-    b: Annotated[Path, typer.Argument(help="results.json (or its folder) of run B.")],
+    a: Annotated[Path, typer.Argument(metavar="RESULTS_A", help="results.json (or its folder) of run A.")],
+    b: Annotated[Path, typer.Argument(metavar="RESULTS_B", help="results.json (or its folder) of run B.")],
 ) -> None:
     """Compare the metrics of two runs."""
+    from rich.table import Table
+
     ra, rb = _load(a), _load(b)
-    table = Table(title=f"{ra.get('suite')} → {rb.get('suite')}")
+    table = Table(title=esc(f"{ra.get('suite')} → {rb.get('suite')}"))
     for col in ("metric", "A", "B", "B − A"):
         table.add_column(col)
     ma, mb = ra.get("metrics", {}), rb.get("metrics", {})
     for key in sorted(set(ma) | set(mb)):
         va, vb = ma.get(key), mb.get(key)
         delta = f"{vb - va:+.4f}" if isinstance(va, int | float) and isinstance(vb, int | float) else ""
-        table.add_row(key, _fmt(va), _fmt(vb), delta)
-    console.print(table)
+        table.add_row(esc(key), esc(_fmt(va)), esc(_fmt(vb)), delta)
+    out().print(table)
 
 
 def _load(path: Path) -> dict[str, Any]:
+    from knowledge.errors import InputError
+
     file = path / "results.json" if path.is_dir() else path
     if not file.is_file():
         raise InputError("no results.json here", source=str(path))
@@ -77,29 +89,38 @@ def _fmt(value: object) -> str:
 
 
 def _print_metrics(name: str, metrics: dict[str, float]) -> None:
-    table = Table(title=f"Suite {name}")
+    from rich.table import Table
+
+    table = Table(title=f"Suite {esc(name)}")
     table.add_column("metric")
     table.add_column("value", justify="right")
     for key, value in metrics.items():
-        table.add_row(key, _fmt(value))
-    console.print(table)
+        table.add_row(esc(key), _fmt(value))
+    out().print(table)
 
 
 @app.command("calibrate")
 @handle_errors
 def calibrate(
-    suite_dirs: Annotated[list[Path], typer.Argument(help="Suite folders with retrieval cases.")],
+    suite_dirs: Annotated[
+        list[Path], typer.Argument(metavar="SUITE_DIR...", help="Suite folders with retrieval cases.")
+    ],
     target: Annotated[
-        float, typer.Option("--target", min=0.5, max=1.0, help="Precision when answering.")
+        float, typer.Option("--target", metavar="P", min=0.5, max=1.0, help="Precision when answering.")
     ] = 0.9,
 ) -> None:
-    """Calibrate the offline drafter's abstain threshold on real retrieval; prints the threshold to set."""
+    """Calibrate the offline drafter's abstain threshold.
+
+    Measured on real retrieval; prints the threshold to set.
+    """
     from evals.calibrate import collect, summarize
+    from evals.suite import load_suite
+    from knowledge.errors import InputError
 
     suites = [load_suite(d) for d in suite_dirs]
     rows = collect(suites, settings_for(), RichProgress())
     if not rows:
         raise InputError("no cases with expected kb_ids in these suites")
     summary = summarize(rows, target)
-    console.print_json(json.dumps(summary))
-    console.print(f"Set SVAR_ABSTAIN_THRESHOLD={summary['threshold']} to use it.")
+    out().print_json(json.dumps(summary))
+    out().print(f"Set SVAR_ABSTAIN_THRESHOLD={summary['threshold']} to use it.")

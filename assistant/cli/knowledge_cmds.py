@@ -7,84 +7,123 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from assistant.cli._common import RichProgress, console, err, handle_errors, runtime, settings_for
-from assistant.retrieval import retrieve
-
-WorkspaceOpt = Annotated[
-    str | None, typer.Option("--workspace", "-w", help="Workspace (default: 'default').")
-]
+from assistant.cli._common import (
+    JsonOpt,
+    RichProgress,
+    WorkspaceOpt,
+    err,
+    esc,
+    handle_errors,
+    out,
+    read_text_arg,
+    require_workspace,
+    runtime,
+    settings_for,
+)
 
 
 @handle_errors
 def ingest_knowledge(
-    path: Annotated[Path, typer.Argument(help="A file or folder: Markdown, HTML, CSV, JSONL or text.")],
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", help="A file or folder: Markdown, HTML, CSV, JSONL or text.")
+    ],
     workspace: WorkspaceOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Ingest knowledge articles; re-ingesting updates changed and removes deleted documents."""
+    """Ingest knowledge articles from a file or a folder.
+
+    Creates the workspace if needed. Re-ingesting updates changed documents, removes deleted ones and embeds
+    nothing that is unchanged.
+    """
     settings = settings_for(workspace)
     with runtime(settings) as rt:
         report = rt.indexer.ingest(path, settings.workspace, RichProgress())
     if as_json:
-        console.print_json(
+        out().print_json(
             json.dumps(
                 {
                     **report.summary(),
                     "rejections": [str(r) for r in report.rejected],
                     "chunks_embedded": report.chunks_embedded,
                     "seconds": round(report.seconds, 2),
-                }
+                },
+                ensure_ascii=False,
             )
         )
-        return
-    table = Table(title=f"Knowledge from {path}", show_header=False)
-    for key, value in report.summary().items():
-        table.add_row(key, str(value))
-    table.add_row("chunks embedded", str(report.chunks_embedded))
-    table.add_row("seconds", f"{report.seconds:.1f}")
-    console.print(table)
+    else:
+        counts = ", ".join(f"{n} {key}" for key, n in report.summary().items())
+        out().print(
+            f"Knowledge from {esc(path)} into workspace {esc(settings.workspace)}: {counts}; "
+            f"{report.chunks_embedded} chunks embedded in {report.seconds:.1f} s."
+        )
     for rejection in report.rejected:
-        err.print(f"[yellow]rejected[/] {rejection}")
+        err().print(f"[yellow]rejected[/] {esc(rejection)}")
     for doc_id, flags in report.flagged.items():
-        err.print(f"[yellow]cleaned[/] {doc_id}: removed {', '.join(flags)}")
+        err().print(f"[yellow]cleaned[/] {esc(doc_id)}: removed {esc(', '.join(flags))}")
 
 
 @handle_errors
 def search(
-    query: Annotated[str, typer.Argument(help="The question.")],
+    query: Annotated[
+        str | None,
+        typer.Argument(metavar="QUERY", help="The question; '-' reads it from stdin.", show_default=False),
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", metavar="PATH", help="Read the question from a file.")
+    ] = None,
     workspace: WorkspaceOpt = None,
-    k: Annotated[int, typer.Option("-k", min=1, max=50, help="How many documents.")] = 5,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    k: Annotated[int, typer.Option("-k", metavar="N", min=1, max=50, help="How many documents.")] = 5,
+    as_json: JsonOpt = False,
 ) -> None:
     """Show the ranked knowledge documents for a question."""
+    from rich.table import Table
+
+    from assistant.guards.channel import strip_markdown
+    from assistant.retrieval import retrieve
+
+    text = read_text_arg(query, file, "question")
     settings = settings_for(workspace)
     with runtime(settings) as rt:
-        passages = retrieve(rt.searcher, settings.workspace, query, k=k)
+        require_workspace(rt.sessions, settings.workspace)
+        passages = retrieve(rt.searcher, settings.workspace, text, k=k)
     if as_json:
-        console.print_json(json.dumps([p.model_dump() for p in passages], ensure_ascii=False))
+        out().print_json(json.dumps([p.model_dump() for p in passages], ensure_ascii=False))
         return
     if not passages:
-        console.print("No documents. Ingest some with `svar ingest knowledge PATH`.")
+        out().print(
+            f"No documents in workspace {esc(settings.workspace)}. "
+            f"Ingest some with `svar ingest knowledge PATH -w {esc(settings.workspace)}`."
+        )
         return
-    table = Table(title=f"Knowledge for: {query}")
+    table = Table(title=f"Knowledge for: {esc(text)}")
     for col in ("#", "id", "title", "score", "passage"):
         table.add_column(col, overflow="fold")
     for p in passages:
-        table.add_row(str(p.rank), p.doc_id, p.title, f"{p.score:.4f}", p.text[:160].replace("\n", " "))
-    console.print(table)
+        passage = " ".join(strip_markdown(p.text).split())
+        table.add_row(
+            str(p.rank),
+            esc(p.doc_id),
+            esc(p.title),
+            f"{p.score:.4f}",
+            esc(passage[:160] + ("…" if len(passage) > 160 else "")),
+        )
+    out().print(table)
 
 
 @handle_errors
 def reindex(workspace: WorkspaceOpt = None) -> None:
-    """Rebuild the workspace's vector indexes (knowledge and history) from the relational store."""
+    """Rebuild the vector indexes from the database.
+
+    Re-embeds the workspace's knowledge and history, e.g. after changing SVAR_EMBEDDER.
+    """
     from knowledge.history import reindex_history
 
     settings = settings_for(workspace)
     with runtime(settings) as rt:
+        require_workspace(rt.sessions, settings.workspace)
         n = rt.indexer.reindex(settings.workspace, RichProgress())
         m = reindex_history(rt.sessions, rt.chroma, rt.embedder, settings.workspace, RichProgress())
-    console.print(
-        f"Re-indexed {n} knowledge chunks and {m} history messages in workspace {settings.workspace!r}."
+    out().print(
+        f"Re-indexed {n} knowledge chunks and {m} history messages in workspace {esc(settings.workspace)}."
     )

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
-from rich.panel import Panel
-from rich.table import Table
 
-from assistant.cli._common import RichProgress, console, handle_errors, runtime, settings_for
-from assistant.service import SuggestResult, build_assistant
-from assistant.types import CHANNELS
-from knowledge.errors import InputError
-from knowledge.history import HistoryImporter
+from assistant.cli._common import (
+    RichProgress,
+    WorkspaceOpt,
+    err,
+    esc,
+    handle_errors,
+    out,
+    read_text_arg,
+    runtime,
+    settings_for,
+)
+
+if TYPE_CHECKING:
+    from assistant.runtime import Runtime
+    from assistant.service import SuggestResult
+    from assistant.types import Suggestion
 
 DEMO_DATA = Path(__file__).resolve().parents[1] / "demo_data"
 DEMO_WORKSPACE = "demo"
@@ -25,86 +33,182 @@ DEMO_QUESTIONS = [
     ("cus_nn_01", "sms", "Kor lang tid tek det å få pengane tilbake?"),
     ("cus_en_02", "chat", "Hi, how long does a refund take after cancelling an order?"),
 ]
+#: What to try after the demo (the README lists the same commands).
+DEMO_NEXT = [
+    'svar suggest -w demo --customer cus_sv_02 --channel chat "Hej, var är mitt paket?"',
+    'svar suggest -w demo --answer --channel widget "Hvor lang er angreretten?"',
+    'svar search -w demo "angrerett"',
+    "svar customer list -w demo",
+    "svar customer show -w demo cus_nb_01",
+]
+CHANNEL_NAMES = "email, chat, phone, sms, facebook, instagram, x, widget"  # assistant.types.CHANNELS
 
 
 @handle_errors
 def suggest(
-    message: Annotated[str, typer.Argument(help="The customer's latest message.")],
-    customer: Annotated[
-        str | None, typer.Option("--customer", help="Customer id, e-mail, phone or handle.")
+    message: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="MESSAGE",
+            help="The customer's latest message; '-' reads it from stdin.",
+            show_default=False,
+        ),
     ] = None,
-    channel: Annotated[str, typer.Option("--channel", help=f"One of: {', '.join(CHANNELS)}.")] = "chat",
-    workspace: Annotated[str | None, typer.Option("--workspace", "-w")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", metavar="PATH", help="Read the message from a file.")
+    ] = None,
+    customer: Annotated[
+        str | None,
+        typer.Option("--customer", "-c", metavar="ID", help="Customer id, e-mail, phone or handle."),
+    ] = None,
+    channel: Annotated[
+        str, typer.Option("--channel", metavar="CHANNEL", help=f"One of: {CHANNEL_NAMES}.")
+    ] = "chat",
+    workspace: WorkspaceOpt = None,
     answer: Annotated[
-        bool, typer.Option("--answer", help="Self-service mode: one reply or an abstain.")
+        bool, typer.Option("--answer", help="Self-service mode: one reply or an honest holding reply.")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the suggestions as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the suggestions as JSON (see docs/json-output.md).")
+    ] = False,
 ) -> None:
-    """Suggest replies to a customer's message, grounded in knowledge and their history."""
+    """Suggest replies to a customer's message.
+
+    The suggestions are grounded in the workspace's knowledge and the customer's history on every channel.
+    Give the message as an argument, '-' to read stdin, or --file.
+    """
+    from assistant.service import build_assistant
+    from assistant.types import CHANNELS
+    from knowledge.errors import InputError
+
+    text = read_text_arg(message, file)
     if channel not in CHANNELS:
         raise InputError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
     settings = settings_for(workspace)
     with runtime(settings) as rt:
+        check_ready(rt, settings.workspace, customer)
         assistant = build_assistant(rt)
-        if answer:
-            result = assistant.answer(
-                workspace=settings.workspace, message=message, channel=channel, customer=customer
-            )
-        else:
-            result = assistant.suggest(
-                workspace=settings.workspace, message=message, channel=channel, customer=customer
-            )
+        call = assistant.answer if answer else assistant.suggest
+        result = call(workspace=settings.workspace, message=text, channel=channel, customer=customer)
     if as_json:
-        console.print_json(result.model_dump_json(exclude={"passages"}))
+        out().print_json(result.model_dump_json(exclude={"passages"}))
         return
     print_result(result)
 
 
+def check_ready(rt: Runtime, workspace: str, customer: str | None) -> None:
+    """Refuse a missing workspace or customer with a message that says what to do; warn on no knowledge.
+
+    Raises:
+        InputError: no such workspace, or no such customer in it.
+    """
+    from sqlalchemy import func, select
+
+    from knowledge.db.models import KBDocument
+    from knowledge.errors import InputError
+    from knowledge.history import lookup_customer
+    from knowledge.workspaces import require_workspace as _require
+
+    with rt.sessions() as session:
+        ws = _require(session, workspace)
+        documents = session.scalar(select(func.count()).where(KBDocument.workspace_id == ws.id)) or 0
+        if customer:
+            try:
+                lookup_customer(session, workspace, customer)
+            except InputError as exc:
+                raise InputError(
+                    f"{exc}. List the customers with `svar customer list -w {workspace}`, import history "
+                    f"with `svar ingest history FILE -w {workspace}`, or drop --customer to suggest "
+                    "from knowledge alone"
+                ) from exc
+    if not documents:
+        err().print(
+            f"[yellow]warning:[/] workspace {esc(workspace)} has no knowledge, so nothing can be cited: "
+            f"ingest your help center with `svar ingest knowledge PATH -w {esc(workspace)}`"
+        )
+
+
+def _footer(s: Suggestion) -> str:
+    parts = [f"sources: {', '.join(c.id for c in s.citations) or 'none'}", f"confidence {s.confidence:.2f}"]
+    if s.asks:
+        parts.append(f"asks for: {', '.join(s.asks)}")
+    if s.abstain:
+        parts.append(f"abstains: {s.abstain_reason or 'no reason given'}")
+    if s.guard_findings:
+        parts.append("guards: " + ", ".join(sorted({f.guard for f in s.guard_findings})))
+    return " · ".join(parts)
+
+
 def print_result(result: SuggestResult) -> None:
-    """Suggestions as panels, with their sources and the facts they used."""
+    """Suggestions as panels (markdown rendered where the channel renders it), each with its sources,
+    confidence and any abstain reason on a line of its own, so nothing is cut."""
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+
+    from assistant.channels import get_style
+
+    console = out()
     who = result.customer_name or result.customer_id or "anonymous"
     console.print(
-        f"[dim]customer[/] {escape(who)}  [dim]language[/] {result.language}  "
-        f"[dim]channel[/] {result.channel}  [dim]drafter[/] {result.drafter}  "
+        f"[dim]customer[/] {esc(who)}  [dim]language[/] {esc(result.language)}  "
+        f"[dim]channel[/] {esc(result.channel)}  [dim]drafter[/] {esc(result.drafter)}  "
         f"[dim]{result.latency_ms:.0f} ms[/]"
     )
     if result.known_facts:
-        known = ", ".join(f"{f.kind}: {f.value}" for f in result.known_facts[:8])
-        console.print(f"[dim]already known:[/] {escape(known)}")
+        known = "; ".join(f"{f.kind}: {f.value}" for f in result.known_facts[:8])
+        extra = f" (+{len(result.known_facts) - 8} more)" if len(result.known_facts) > 8 else ""
+        console.print(f"[dim]already known:[/] {esc(known)}{extra}")
+    markdown = get_style(result.channel).markdown
     for i, s in enumerate(result.suggestions, start=1):
-        sources = ", ".join(c.id for c in s.citations) or "none"
-        footer = f"sources: {sources} · confidence {s.confidence:.2f}"
-        if s.abstain:
-            footer += f" · abstains: {s.abstain_reason or ''}"
-        if s.guard_findings:
-            footer += " · guards: " + "; ".join(sorted({f.guard for f in s.guard_findings}))
-        console.print(Panel(escape(s.text), title=f"{i}. {s.kind}", subtitle=escape(footer), expand=False))
+        body = Markdown(s.text) if markdown else esc(s.text)
+        console.print(Panel(body, title=f"{i}. {esc(s.kind)}", title_align="left", expand=False))
+        console.print(f"[dim]{esc(_footer(s))}[/]")
+
+
+def _counts(summary: dict[str, int]) -> str:
+    return ", ".join(f"{n} {key.replace('_', ' ')}" for key, n in summary.items() if n)
 
 
 @handle_errors
 def demo(
-    home: Annotated[Path | None, typer.Option("--home", help="Data directory (default: $SVAR_HOME).")] = None,
+    home: Annotated[
+        Path | None,
+        typer.Option(
+            "--home", metavar="DIR", help="Data directory (default: $SVAR_HOME or the user data dir)."
+        ),
+    ] = None,
 ) -> None:
-    """Load the sample company (help center and customer histories) and answer sample questions, offline."""
+    """Load the sample company and answer sample questions, offline.
+
+    The help center and twelve customers' histories go into the workspace 'demo' (use -w demo afterwards).
+    """
+    from assistant.service import build_assistant
+    from knowledge.history import HistoryImporter
+
     settings = settings_for(DEMO_WORKSPACE, home)
+    console = out()
     with runtime(settings) as rt:
         console.rule("[bold]Svar demo: Nordlys Elektronikk")
+        console.print(
+            f"Data directory: {esc(settings.home.resolve())}  (set SVAR_HOME to change it)", soft_wrap=True
+        )
         report = rt.indexer.ingest(DEMO_DATA / "knowledge", DEMO_WORKSPACE, RichProgress())
-        console.print(f"Help center: {report.summary()}")
+        console.print(f"Help center: {_counts(report.summary()) or 'nothing to do'}")
         history = HistoryImporter(rt.sessions, rt.chroma, rt.embedder).ingest(
             DEMO_DATA / "history.jsonl", DEMO_WORKSPACE, RichProgress()
         )
-        console.print(f"Customer history: {history.summary()}")
+        console.print(f"Customer history: {_counts(history.summary())}")
         assistant = build_assistant(rt)
         for customer, channel, question in DEMO_QUESTIONS:
+            console.print()
             console.rule(f"{customer} on {channel}")
-            console.print(f"[bold]Customer:[/] {escape(question)}")
+            console.print(f"[bold]Customer:[/] {esc(question)}")
             result = assistant.suggest(
                 workspace=DEMO_WORKSPACE, message=question, channel=channel, customer=customer
             )
             print_result(result)
-        table = Table(title="Try it yourself", show_header=False)
-        table.add_row(f'svar suggest -w {DEMO_WORKSPACE} --customer cus_sv_02 --channel chat "..."')
-        table.add_row(f"svar customer show -w {DEMO_WORKSPACE} cus_nb_01")
-        table.add_row(f'svar search -w {DEMO_WORKSPACE} "angrerett"')
-        console.print(table)
+    console.print()
+    console.rule("Try it yourself (the demo lives in the workspace 'demo': keep -w demo)")
+    prefix = f"SVAR_HOME={home} " if home else ""  # the data is where --home put it
+    for command in DEMO_NEXT:
+        console.print(f"  {esc(prefix + command)}", soft_wrap=True)
