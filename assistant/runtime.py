@@ -51,7 +51,12 @@ def build_runtime(settings: Settings, *, embedder: CachedEmbedder | None = None)
         chroma=chroma,
         embedder=emb,
         indexer=KnowledgeIndexer(
-            sessions, chroma, emb, chunk_tokens=settings.chunk_tokens, chunk_overlap=settings.chunk_overlap
+            sessions,
+            chroma,
+            emb,
+            chunk_tokens=settings.chunk_tokens,
+            chunk_overlap=settings.chunk_overlap,
+            limits=settings.limits(),
         ),
         searcher=KnowledgeSearcher(sessions, chroma, emb),
         owns_embedder=embedder is None,

@@ -20,6 +20,7 @@ from knowledge.chunking import Chunk, chunk_document
 from knowledge.db.models import KBChunk, KBDocument, KBSource, Workspace
 from knowledge.documents import Document, Rejection
 from knowledge.embedders import Embedder
+from knowledge.limits import Limits
 from knowledge.loaders import load_path
 from knowledge.progress import NoProgress, Progress
 from knowledge.vectorstore import VectorIndex
@@ -36,6 +37,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[Rejection] = field(default_factory=list)  # loaded, with a problem (bytes not UTF-8)
     flagged: dict[str, list[str]] = field(default_factory=dict)  # doc id → cleaning flags
     chunks_embedded: int = 0  # chunks sent to the embedding model (cache misses)
     chunks_written: int = 0
@@ -62,12 +64,14 @@ class KnowledgeIndexer:
         *,
         chunk_tokens: int = 256,
         chunk_overlap: int = 32,
+        limits: Limits | None = None,
     ) -> None:
         self.sessions = sessions
         self.chroma = chroma
         self.embedder = embedder
         self.chunk_tokens = chunk_tokens
         self.chunk_overlap = chunk_overlap
+        self.limits = limits or Limits()
 
     def ingest(self, path: str | Path, workspace: str, progress: Progress | None = None) -> IngestReport:
         """Ingest a file or folder into ``workspace``.
@@ -79,8 +83,10 @@ class KnowledgeIndexer:
         validate_workspace_name(workspace)
         started = time.perf_counter()
         source_key = str(Path(path).resolve())
-        loaded = load_path(path)
-        report = IngestReport(source=source_key, rejected=list(loaded.rejections))
+        loaded = load_path(path, limits=self.limits)
+        report = IngestReport(
+            source=source_key, rejected=list(loaded.rejections), warnings=list(loaded.warnings)
+        )
         bad_files = {r.location.rsplit(":", 1)[0] if _has_line(r) else r.location for r in loaded.rejections}
         with self.sessions.begin() as session:
             ws = get_workspace(session, workspace)

@@ -12,6 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from assistant.runtime import Runtime, build_runtime
@@ -31,7 +32,9 @@ def settings_for(workspace: str | None = None, home: Path | None = None) -> Sett
         settings = Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
-        err.print(f"[red]error:[/] invalid setting SVAR_{str(first['loc'][0]).upper()}: {first['msg']}")
+        err.print(
+            f"[red]error:[/] invalid setting SVAR_{str(first['loc'][0]).upper()}: {escape(str(first['msg']))}"
+        )
         raise typer.Exit(2) from exc
     updates: dict[str, Any] = {}
     if workspace:
@@ -49,10 +52,10 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except UserError as exc:
-            err.print(f"[red]error:[/] {exc}")
+            err.print(f"[red]error:[/] {escape(str(exc))}")
             raise typer.Exit(2) from exc
         except BackendError as exc:
-            err.print(f"[red]backend error:[/] {exc}")
+            err.print(f"[red]backend error:[/] {escape(str(exc))}")
             raise typer.Exit(1) from exc
 
     return wrapper

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli._common import RichProgress, console, err, handle_errors, settings_for
@@ -35,7 +36,7 @@ def run(
     console.print(f"Wrote {path}")
     failures = check_thresholds(results["metrics"], suite.thresholds)
     for failure in failures:
-        err.print(f"[red]threshold failed:[/] {failure}")
+        err.print(f"[red]threshold failed:[/] {escape(str(failure))}")
     if failures:
         raise typer.Exit(1)
 
@@ -48,7 +49,7 @@ def compare(
 ) -> None:
     """Compare the metrics of two runs."""
     ra, rb = _load(a), _load(b)
-    table = Table(title=f"{ra.get('suite')} → {rb.get('suite')}")
+    table = Table(title=escape(f"{ra.get('suite')} → {rb.get('suite')}"))
     for col in ("metric", "A", "B", "B − A"):
         table.add_column(col)
     ma, mb = ra.get("metrics", {}), rb.get("metrics", {})
@@ -77,7 +78,7 @@ def _fmt(value: object) -> str:
 
 
 def _print_metrics(name: str, metrics: dict[str, float]) -> None:
-    table = Table(title=f"Suite {name}")
+    table = Table(title=escape(f"Suite {name}"))
     table.add_column("metric")
     table.add_column("value", justify="right")
     for key, value in metrics.items():

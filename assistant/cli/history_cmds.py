@@ -41,7 +41,7 @@ def ingest_history(
     """Import customer history (messages on any channel, orders, profiles); re-importing changes nothing."""
     settings = settings_for(workspace)
     with runtime(settings) as rt:
-        importer = HistoryImporter(rt.sessions, rt.chroma, rt.embedder)
+        importer = HistoryImporter(rt.sessions, rt.chroma, rt.embedder, limits=rt.settings.limits())
         report = importer.ingest(file, settings.workspace, RichProgress(), strict=strict)
     if as_json:
         console.print_json(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli._common import RichProgress, console, err, handle_errors, runtime, settings_for
@@ -33,22 +34,25 @@ def ingest_knowledge(
                 {
                     **report.summary(),
                     "rejections": [str(r) for r in report.rejected],
+                    "warnings": [str(w) for w in report.warnings],
                     "chunks_embedded": report.chunks_embedded,
                     "seconds": round(report.seconds, 2),
                 }
             )
         )
         return
-    table = Table(title=f"Knowledge from {path}", show_header=False)
+    table = Table(title=f"Knowledge from {escape(str(path))}", show_header=False)
     for key, value in report.summary().items():
         table.add_row(key, str(value))
     table.add_row("chunks embedded", str(report.chunks_embedded))
     table.add_row("seconds", f"{report.seconds:.1f}")
     console.print(table)
     for rejection in report.rejected:
-        err.print(f"[yellow]rejected[/] {rejection}")
+        err.print(f"[yellow]rejected[/] {escape(str(rejection))}")
+    for warning in report.warnings:
+        err.print(f"[yellow]warning[/] {escape(str(warning))}")
     for doc_id, flags in report.flagged.items():
-        err.print(f"[yellow]cleaned[/] {doc_id}: removed {', '.join(flags)}")
+        err.print(f"[yellow]cleaned[/] {escape(doc_id)}: removed {', '.join(flags)}")
 
 
 @handle_errors
@@ -68,11 +72,17 @@ def search(
     if not passages:
         console.print("No documents. Ingest some with `svar ingest knowledge PATH`.")
         return
-    table = Table(title=f"Knowledge for: {query}")
+    table = Table(title=f"Knowledge for: {escape(query)}")
     for col in ("#", "id", "title", "score", "passage"):
         table.add_column(col, overflow="fold")
     for p in passages:
-        table.add_row(str(p.rank), p.doc_id, p.title, f"{p.score:.4f}", p.text[:160].replace("\n", " "))
+        table.add_row(
+            str(p.rank),
+            escape(p.doc_id),
+            escape(p.title),
+            f"{p.score:.4f}",
+            escape(p.text[:160].replace("\n", " ")),
+        )
     console.print(table)
 
 

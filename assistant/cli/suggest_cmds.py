@@ -91,7 +91,7 @@ def demo(
         console.rule("[bold]Svar demo: Nordlys Elektronikk")
         report = rt.indexer.ingest(DEMO_DATA / "knowledge", DEMO_WORKSPACE, RichProgress())
         console.print(f"Help center: {report.summary()}")
-        history = HistoryImporter(rt.sessions, rt.chroma, rt.embedder).ingest(
+        history = HistoryImporter(rt.sessions, rt.chroma, rt.embedder, limits=rt.settings.limits()).ingest(
             DEMO_DATA / "history.jsonl", DEMO_WORKSPACE, RichProgress()
         )
         console.print(f"Customer history: {history.summary()}")

@@ -41,6 +41,14 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+            # SQLAlchemy emits BEGIN itself (below): sqlite3's own transaction control would let a
+            # SAVEPOINT start (and its RELEASE commit) a transaction, and would not make DDL transactional.
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+                conn.exec_driver_sql("BEGIN")
 
         return engine
     if url.startswith("postgresql+psycopg://"):
