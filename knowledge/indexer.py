@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.chunking import Chunk, chunk_document
+from knowledge.db.engine import sessions_lock
 from knowledge.db.models import KBChunk, KBDocument, KBSource, Workspace
 from knowledge.documents import Document, Rejection
 from knowledge.embedders import Embedder
@@ -24,7 +25,13 @@ from knowledge.limits import Limits
 from knowledge.loaders import load_path
 from knowledge.progress import NoProgress, Progress
 from knowledge.vectorstore import VectorIndex
-from knowledge.workspaces import get_workspace, recreate_vector_index, validate_workspace_name, vector_index
+from knowledge.workspaces import (
+    bump_kb_version,
+    get_workspace,
+    recreate_vector_index,
+    validate_workspace_name,
+    vector_index,
+)
 
 
 @dataclass
@@ -88,7 +95,7 @@ class KnowledgeIndexer:
             source=source_key, rejected=list(loaded.rejections), warnings=list(loaded.warnings)
         )
         bad_files = {r.location.rsplit(":", 1)[0] if _has_line(r) else r.location for r in loaded.rejections}
-        with self.sessions.begin() as session:
+        with sessions_lock(self.sessions), self.sessions.begin() as session:
             ws = get_workspace(session, workspace)
             assert ws is not None
             index = vector_index(session, self.chroma, ws, "knowledge", self.embedder.identity)
@@ -126,7 +133,7 @@ class KnowledgeIndexer:
                 report.removed.append(row.doc_id)
                 session.delete(row)
             if report.added or report.updated or report.removed:
-                ws.kb_version += 1
+                bump_kb_version(session, ws)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -178,7 +185,7 @@ class KnowledgeIndexer:
     def reindex(self, workspace: str, progress: Progress | None = None) -> int:
         """Rebuild the workspace's knowledge collection from the relational store; returns chunks indexed."""
         progress = progress or NoProgress()
-        with self.sessions.begin() as session:
+        with sessions_lock(self.sessions), self.sessions.begin() as session:
             ws = get_workspace(session, workspace)
             assert ws is not None
             index = recreate_vector_index(session, self.chroma, ws, "knowledge", self.embedder.identity)
@@ -197,7 +204,7 @@ class KnowledgeIndexer:
                 [r[0].embed_text for r in rows],
                 [{"doc_id": r[1], "ord": r[0].ord, "language": r[2] or ""} for r in rows],
             )
-            ws.kb_version += 1
+            bump_kb_version(session, ws)
             return len(rows)
 
 

@@ -54,6 +54,8 @@ _BINARY_SHARE = 0.1  # more bad bytes than this share of the characters: not a t
 
 class _NotText(Exception):
     """A file that is mostly not UTF-8 (binary, or another encoding throughout)."""
+
+
 _BLOCKS = {"p", "div", "li", "tr", "section", "article", "br", "table", "ul", "ol", "dd", "dt", "pre"}
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
+from filelock import FileLock
 
 from knowledge.errors import BackendError, ConfigError, EmbedderMismatchError, ScopeError
 
@@ -56,7 +57,9 @@ def open_chroma(*, path: Path | None = None, url: str | None = None) -> Any:
     if path is None:
         raise ConfigError("give a Chroma path (SVAR_HOME) or a server URL (SVAR_CHROMA_URL)")
     path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    # Chroma sets up its own SQLite schema on first open; two processes doing so at once collide.
+    with FileLock(f"{path}.open.lock", is_singleton=True):
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,25 @@ def create_collection(client: Any, *, workspace: str, kind: str, embedder: str) 
         },
     )
     return VectorIndex(col, workspace=workspace, kind=kind, max_batch=_max_batch(client))
+
+
+def get_or_create_collection(client: Any, *, workspace: str, kind: str, embedder: str) -> VectorIndex:
+    """The collection for a workspace's first use of ``kind``, created unless a usable one exists.
+
+    A collection of that name that is empty and was made for the same workspace and embedder (another
+    process created it a moment ago) is adopted rather than deleted; anything else of that name is a
+    leftover of an older store and is replaced.
+    """
+    name = collection_name(workspace, kind)
+    try:
+        col = client.get_collection(name, embedding_function=None)
+    except Exception:
+        return create_collection(client, workspace=workspace, kind=kind, embedder=embedder)
+    meta = col.metadata or {}
+    if meta.get("svar_embedder") == embedder and meta.get("svar_workspace") == workspace and col.count() == 0:
+        return VectorIndex(col, workspace=workspace, kind=kind, max_batch=_max_batch(client))
+    log.warning("replacing the leftover collection %s (not in the relational store)", name)
+    return create_collection(client, workspace=workspace, kind=kind, embedder=embedder)
 
 
 def open_collection(

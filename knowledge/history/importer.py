@@ -29,6 +29,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from knowledge.db.engine import sessions_lock
 from knowledge.db.history_models import Conversation, Customer, Fact, Message, Order
 from knowledge.db.models import utcnow
 from knowledge.documents import Rejection
@@ -164,7 +165,7 @@ class HistoryImporter:
             raise _strict_error(report.rejected)
         if not parsed:
             return report
-        with self.sessions.begin() as session:
+        with sessions_lock(self.sessions), self.sessions.begin() as session:
             ws = get_workspace(session, workspace)
             assert ws is not None
             index = history_index(session, self.chroma, ws, self.embedder.identity)
