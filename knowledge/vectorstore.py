@@ -12,6 +12,9 @@
 from __future__ import annotations
 
 import logging
+import shutil
+import sqlite3
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,6 +131,15 @@ class VectorIndex:
     def get(self, ids: Sequence[str]) -> dict[str, Any]:
         return dict(self._col.get(ids=list(ids), include=["documents", "metadatas"]))
 
+    def embeddings(self, ids: Sequence[str]) -> np.ndarray[Any, Any]:
+        """The stored vectors of ``ids`` (those that exist), as float32 rows."""
+        rows: list[Any] = []
+        for start in range(0, len(ids), self.max_batch):
+            got = self._col.get(ids=list(ids[start : start + self.max_batch]), include=["embeddings"])
+            values = got["embeddings"]
+            rows.extend(list(values) if values is not None else [])
+        return np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
+
     def query(self, vector: np.ndarray[Any, Any], k: int, scope: Scope) -> list[Hit]:
         """The ``k`` nearest items inside ``scope``.
 
@@ -177,12 +189,14 @@ def collection_name(workspace: str, kind: str) -> str:
 
 
 def create_collection(client: Any, *, workspace: str, kind: str, embedder: str) -> VectorIndex:
-    """Create (replacing any old one of the same name) a collection for ``embedder``."""
+    """Create a collection for ``embedder``, replacing any old one of that name (and its files)."""
     name = collection_name(workspace, kind)
     try:
         client.delete_collection(name)
     except Exception:  # noqa: S110 - absent is fine
         log.debug("no old collection %s to delete", name)
+    else:
+        prune_orphan_segments(client)
     col = client.create_collection(
         name,
         embedding_function=None,
@@ -243,6 +257,80 @@ def open_collection(
             f"{embedder!r} is configured; run `svar reindex` (or set SVAR_EMBEDDER back)"
         )
     return VectorIndex(col, workspace=workspace, kind=kind, max_batch=_max_batch(client))
+
+
+def persist_directory(client: Any) -> Path | None:
+    """The folder of an embedded (on-disk) Chroma client; None for a server."""
+    settings = client.get_settings() if hasattr(client, "get_settings") else None
+    if settings is None or not settings.is_persistent or not settings.persist_directory:
+        return None
+    return Path(settings.persist_directory)
+
+
+def prune_orphan_segments(client: Any) -> list[str]:
+    """Remove the index folders an embedded Chroma left behind for deleted collections.
+
+    Chroma deletes a collection's records but keeps its HNSW segment folder (vectors included) on disk.
+    A folder named by a segment id that is no longer in Chroma's ``segments`` table belongs to nobody.
+    Call it while holding the store's writer lock. Returns the folders removed.
+    """
+    root = persist_directory(client)
+    if root is None or not (root / "chroma.sqlite3").is_file():
+        return []
+    conn = sqlite3.connect(root / "chroma.sqlite3", timeout=30)
+    try:
+        live = {str(row[0]) for row in conn.execute("SELECT id FROM segments")}
+    finally:
+        conn.close()
+    removed = []
+    for folder in root.iterdir():
+        if folder.is_dir() and _is_uuid(folder.name) and folder.name not in live:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    if removed:
+        log.info("removed %d unreferenced Chroma index folders", len(removed))
+    return removed
+
+
+def rebuild_collection(client: Any, index: VectorIndex) -> VectorIndex:
+    """Copy the live vectors of ``index`` into a fresh collection that takes its name, then drop the old one.
+
+    Chroma's HNSW files keep deleted vectors in unlabelled slots until they are reused; a rebuild through
+    its public API (create, add, delete, rename) is the one way to have no deleted vector left in any file
+    (with :func:`prune_orphan_segments` for the old folder). The new collection has a new id: store it.
+    """
+    old = index._col
+    tmp_name = f"{old.name}-rebuild"
+    try:
+        client.delete_collection(tmp_name)  # a leftover of an interrupted rebuild
+    except Exception:  # noqa: S110 - absent is the normal case
+        log.debug("no leftover %s", tmp_name)
+    new = client.create_collection(tmp_name, embedding_function=None, metadata=dict(old.metadata or {}))
+    offset = 0
+    while True:
+        part = old.get(include=["embeddings", "documents", "metadatas"], limit=index.max_batch, offset=offset)
+        if not part["ids"]:
+            break
+        new.add(
+            ids=part["ids"],
+            embeddings=np.asarray(part["embeddings"], dtype=np.float32).tolist(),
+            documents=part["documents"],
+            metadatas=part["metadatas"],
+        )
+        offset += len(part["ids"])
+    name = old.name
+    client.delete_collection(name)
+    new.modify(name=name)
+    prune_orphan_segments(client)
+    return VectorIndex(new, workspace=index.workspace, kind=index.kind, max_batch=index.max_batch)
+
+
+def _is_uuid(name: str) -> bool:
+    try:
+        uuid.UUID(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _max_batch(client: Any) -> int:

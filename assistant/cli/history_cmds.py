@@ -179,7 +179,7 @@ def customer_erase(
         f"Erased customer #{report.customer_id} ({escape(', '.join(report.external_ids))}): {rows}."
     )
     console.print(f"Deleted {report.vectors} history vectors and {report.cache_entries} cached embeddings.")
-    if report.compacted:
-        console.print(f"Rewrote on disk: {', '.join(report.compacted)}.")
+    for line in report.summary_lines():
+        console.print(escape(line))
     for note in report.notes:
         err.print(f"[yellow]note[/] {escape(note)}")

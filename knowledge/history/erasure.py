@@ -14,9 +14,13 @@
    records are blanked, the full-text index is optimised and the file vacuumed. A Chroma server's files and
    PostgreSQL's dead tuples are the server's to reclaim (autovacuum); the report says so.
 
-Deleted vectors keep their (unlabelled) slots in Chroma's HNSW files until reused;
-:func:`knowledge.history.vectors.reindex_history` rebuilds the collection without them. Erasing someone
-twice is harmless: the second call finds nobody and reports nothing to erase.
+Deleted vectors keep their (unlabelled) slots in Chroma's HNSW files until reused, so for an embedded
+Chroma ``compact=True`` also rebuilds the history collection from its live vectors
+(:func:`~knowledge.vectorstore.rebuild_collection`: a new collection, the old one and its folder
+deleted) and stores the new id. Then it *verifies*: every file under the data directory is scanned for the
+bytes of the customer's vectors (as stored and normalised) and of their message texts; the report says
+what was checked and where anything was found (``verified``). The whole erasure holds the store's writer
+lock. Erasing someone twice is harmless: the second call finds nobody and reports nothing to erase.
 """
 
 from __future__ import annotations
@@ -29,16 +33,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from knowledge.db.engine import sessions_lock
 from knowledge.db.history_models import Conversation, Customer, Fact, Identity, Message, Order
+from knowledge.db.models import VectorCollection
 from knowledge.errors import EmbedderMismatchError
 from knowledge.history.identity import find_customer
 from knowledge.history.vectors import stored_history_index, vector_id
+from knowledge.vectorstore import persist_directory, rebuild_collection
 from knowledge.workspaces import get_workspace
 
 log = logging.getLogger("svar.erasure")
+_MIN_VERIFIED_TEXT = 24  # shorter texts ("Takk!") are not the customer's alone: not searched for
 
 
 @dataclass
@@ -54,10 +63,28 @@ class ErasureReport:
     cache_entries: int = 0
     compacted: list[str] = field(default_factory=list)  # stores whose files were rewritten
     notes: list[str] = field(default_factory=list)
+    verified: bool | None = None  # None: not checked (a server's files are not ours to read)
+    checked_files: int = 0
+    checked_texts: int = 0
+    leftovers: list[str] = field(default_factory=list)  # files that still hold the customer's data
 
     @property
     def nothing_to_erase(self) -> bool:
         return not self.found
+
+    def summary_lines(self) -> list[str]:
+        """What was rewritten and what was verified, one sentence a line (for the CLI)."""
+        lines = []
+        if self.compacted:
+            lines.append(f"Rewrote on disk: {', '.join(self.compacted)}.")
+        if self.verified is True:
+            lines.append(
+                f"Verified: none of the customer's {self.vectors} vectors and {self.checked_texts} message "
+                f"texts is in any of the {self.checked_files} files of the data directory."
+            )
+        elif self.verified is False:
+            lines.append(f"NOT verified: the customer's data is still in {', '.join(self.leftovers)}.")
+        return lines
 
 
 def erase_customer(
@@ -86,8 +113,21 @@ def erase_customer(
         InputError: the reference matches several customers.
         BackendError: Chroma failed (nothing was erased then).
     """
+    with sessions_lock(sessions):
+        return _erase(sessions, chroma, workspace, customer_ref, embedding_cache, compact)
+
+
+def _erase(
+    sessions: sessionmaker[Session],
+    chroma: Any,
+    workspace: str,
+    customer_ref: str,
+    embedding_cache: Path | None,
+    compact: bool,
+) -> ErasureReport:
     report = ErasureReport(customer_ref=customer_ref)
     texts: list[str] = []
+    vectors = np.zeros((0, 0), dtype=np.float32)
     with sessions.begin() as session:
         ws = get_workspace(session, workspace, create=False)
         customer = find_customer(session, ws.id, customer_ref) if ws is not None else None
@@ -106,7 +146,7 @@ def erase_customer(
         ).all()
         texts = [text for _, text in messages]
         ids = [vector_id(pk) for pk, _ in messages]
-        _delete_vectors(session, chroma, ws, str(customer.id), ids, report)
+        vectors = _delete_vectors(session, chroma, ws, str(customer.id), ids, report)
         for name, model in (
             ("facts", Fact),
             ("messages", Message),
@@ -126,24 +166,112 @@ def erase_customer(
         report.cache_entries = _purge_embedding_cache(embedding_cache, texts, vacuum=compact)
     if compact:
         _compact_relational(sessions, report)
+        _rebuild_history_index(sessions, chroma, workspace, report)
         _compact_chroma(chroma, chroma_id, ids, report)
+        _verify(sessions, chroma, embedding_cache, texts, vectors, report)
     log.info("erased customer %s: %s", report.customer_id, report.rows)
     return report
 
 
 def _delete_vectors(
     session: Session, chroma: Any, ws: Any, customer_id: str, ids: Sequence[str], report: ErasureReport
-) -> None:
+) -> np.ndarray[Any, Any]:
+    """Delete the customer's vectors; returns them (to verify afterwards that no file still holds them)."""
+    empty = np.zeros((0, 0), dtype=np.float32)
     try:
         index = stored_history_index(session, chroma, ws)
     except EmbedderMismatchError as exc:  # the collection is gone: nothing to delete there
         report.notes.append(f"history index not found ({exc}); no vectors to delete")
-        return
+        return empty
     if index is None:
-        return
+        return empty
+    vectors = index.embeddings(ids)
     index.delete(ids)
     index.delete_where({"customer_id": customer_id})
     report.vectors = len(ids)
+    return vectors
+
+
+def _rebuild_history_index(
+    sessions: sessionmaker[Session], chroma: Any, workspace: str, report: ErasureReport
+) -> None:
+    """Rebuild an embedded Chroma's history collection so its HNSW files hold no deleted vector."""
+    if persist_directory(chroma) is None:
+        return
+    with sessions.begin() as session:
+        ws = get_workspace(session, workspace, create=False)
+        if ws is None:
+            return
+        try:
+            index = stored_history_index(session, chroma, ws)
+        except EmbedderMismatchError:
+            return
+        if index is None:
+            return
+        rebuilt = rebuild_collection(chroma, index)
+        rec = session.scalar(
+            select(VectorCollection).where(
+                VectorCollection.workspace_id == ws.id, VectorCollection.kind == index.kind
+            )
+        )
+        assert rec is not None
+        rec.chroma_id = rebuilt.id
+    report.compacted.append("history vector index (rebuilt without the erased vectors)")
+
+
+def _verify(
+    sessions: sessionmaker[Session],
+    chroma: Any,
+    embedding_cache: Path | None,
+    texts: Sequence[str],
+    vectors: np.ndarray[Any, Any],
+    report: ErasureReport,
+) -> None:
+    """Scan every file of the embedded stores for the customer's vectors and message texts."""
+    chroma_dir = persist_directory(chroma)
+    engine = sessions.kw.get("bind")
+    roots: list[Path] = []
+    if chroma_dir is not None:
+        roots.append(chroma_dir)
+    if isinstance(engine, Engine) and engine.dialect.name == "sqlite" and engine.url.database:
+        db = Path(engine.url.database)
+        roots.extend(p for p in db.parent.glob(db.name + "*") if p.is_file())
+    if embedding_cache is not None:
+        roots.extend(p for p in embedding_cache.parent.glob(embedding_cache.name + "*") if p.is_file())
+    if chroma_dir is None:
+        report.notes.append("Chroma server: its files cannot be verified from here")
+        return
+    needles = _vector_needles(vectors)
+    distinct = sorted({t for t in texts if len(t) >= _MIN_VERIFIED_TEXT})
+    needles += [t.encode("utf-8") for t in distinct]
+    files = sorted(
+        {p for root in roots for p in ([root] if root.is_file() else root.rglob("*")) if p.is_file()}
+    )
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if any(needle in data for needle in needles):
+            report.leftovers.append(str(path))
+    report.checked_files = len(files)
+    report.checked_texts = len(distinct)
+    report.verified = not report.leftovers
+    if report.leftovers:
+        log.error("erasure left the customer's data in %s", report.leftovers)
+
+
+def _vector_needles(vectors: np.ndarray[Any, Any]) -> list[bytes]:
+    """The bytes of each whole vector as stored and as normalised (how HNSW keeps cosine vectors).
+
+    Whole vectors, not prefixes: a sparse vector's first components are zeros shared with others.
+    """
+    if vectors.size == 0:
+        return []
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    normed = (vectors / norms).astype(np.float32)
+    return sorted({v.tobytes() for v in vectors} | {v.tobytes() for v in normed})
 
 
 def _history_collection_id(session: Session, chroma: Any, ws: Any) -> str | None:
@@ -200,11 +328,11 @@ def _compact_relational(sessions: sessionmaker[Session], report: ErasureReport) 
 def _compact_chroma(
     chroma: Any, collection_id: str | None, ids: Sequence[str], report: ErasureReport
 ) -> None:
-    settings = chroma.get_settings() if hasattr(chroma, "get_settings") else None
-    if settings is None or not settings.is_persistent or not settings.persist_directory:
+    root = persist_directory(chroma)
+    if root is None:
         report.notes.append("Chroma server: its storage reclaims deleted records itself")
         return
-    path = Path(settings.persist_directory) / "chroma.sqlite3"
+    path = root / "chroma.sqlite3"
     if not path.is_file():
         return
     conn = sqlite3.connect(path, timeout=30)
