@@ -131,14 +131,15 @@ class VectorIndex:
     def get(self, ids: Sequence[str]) -> dict[str, Any]:
         return dict(self._col.get(ids=list(ids), include=["documents", "metadatas"]))
 
-    def embeddings(self, ids: Sequence[str]) -> np.ndarray[Any, Any]:
-        """The stored vectors of ``ids`` (those that exist), as float32 rows."""
-        rows: list[Any] = []
+    def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray[Any, Any]]:
+        """The stored vectors of those of ``ids`` that exist, by id, as float32."""
+        out: dict[str, np.ndarray[Any, Any]] = {}
         for start in range(0, len(ids), self.max_batch):
             got = self._col.get(ids=list(ids[start : start + self.max_batch]), include=["embeddings"])
             values = got["embeddings"]
-            rows.extend(list(values) if values is not None else [])
-        return np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
+            for id_, vector in zip(got["ids"], values if values is not None else [], strict=True):
+                out[id_] = np.asarray(vector, dtype=np.float32)
+        return out
 
     def query(self, vector: np.ndarray[Any, Any], k: int, scope: Scope) -> list[Hit]:
         """The ``k`` nearest items inside ``scope``.

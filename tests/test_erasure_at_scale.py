@@ -21,6 +21,7 @@ from tests.history_support import Stores, open_stores, say
 
 SECRET = "Quaxolotl"
 PER_CUSTOMER = 10
+TEMPLATE = "Takk for at du kontaktet oss, vi svarer innen to virkedager."
 FILLER = 2_000  # other vectors: far past Chroma's HNSW flush threshold, so its index files hold vectors
 
 
@@ -35,7 +36,11 @@ def big(tmp_path: Path) -> Iterator[Stores]:
             for customer, text in (("gone", f"{SECRET} melding"), ("c7", "Kunde sju skriver"))
             for m in range(PER_CUSTOMER)
         ]
-        assert st.ingest(lines).messages_added == 2 * PER_CUSTOMER
+        lines += [  # the same agent template to both: the other customer's copy is not the erased one's
+            say(c, f"{c}-chat", "chat", TEMPLATE, "2026-01-01T11:00:00Z", role="agent")
+            for c in ("gone", "c7")
+        ]
+        assert st.ingest(lines).messages_added == 2 * PER_CUSTOMER + 2
         with st.sessions() as session:
             ws = get_workspace(session, st.workspace, create=False)
             assert ws is not None
@@ -54,12 +59,11 @@ def big(tmp_path: Path) -> Iterator[Stores]:
 
 
 def _vectors_of(st: Stores, external_id: str) -> np.ndarray[Any, Any]:
+    """The customer's own vectors (not that of the template both customers got)."""
     with st.sessions() as session:
         customer = session.scalars(select(Customer).where(Customer.external_id == external_id)).one()
-        ids = [
-            vector_id(pk)
-            for pk in session.scalars(select(Message.id).where(Message.customer_id == customer.id))
-        ]
+        own = select(Message.id).where(Message.customer_id == customer.id, Message.role != "agent")
+        ids = [vector_id(pk) for pk in session.scalars(own)]
         ws = get_workspace(session, st.workspace, create=False)
         assert ws is not None
         index = stored_history_index(session, st.chroma, ws)
@@ -119,7 +123,7 @@ def test_erased_vectors_leave_every_file_under_the_data_directory(big: Stores) -
 def test_reindex_leaves_no_old_index_folder(big: Stores) -> None:
     st = big
     before = {p.name for p in st.chroma_dir.iterdir() if p.is_dir()}
-    assert reindex_history(st.sessions, st.chroma, st.embedder, st.workspace) == 2 * PER_CUSTOMER
+    assert reindex_history(st.sessions, st.chroma, st.embedder, st.workspace) == 2 * PER_CUSTOMER + 2
     after = {p.name for p in st.chroma_dir.iterdir() if p.is_dir()}
     assert _orphan_folders(st.chroma_dir) == set()
     assert before - after, "the old history index folder was removed"

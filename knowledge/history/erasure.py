@@ -65,6 +65,7 @@ class ErasureReport:
     notes: list[str] = field(default_factory=list)
     verified: bool | None = None  # None: not checked (a server's files are not ours to read)
     checked_files: int = 0
+    checked_vectors: int = 0  # the customer's own vectors (one of a text another customer also has is theirs)
     checked_texts: int = 0
     leftovers: list[str] = field(default_factory=list)  # files that still hold the customer's data
 
@@ -79,8 +80,9 @@ class ErasureReport:
             lines.append(f"Rewrote on disk: {', '.join(self.compacted)}.")
         if self.verified is True:
             lines.append(
-                f"Verified: none of the customer's {self.vectors} vectors and {self.checked_texts} message "
-                f"texts is in any of the {self.checked_files} files of the data directory."
+                f"Verified: none of the customer's {self.checked_vectors} vectors and "
+                f"{self.checked_texts} message texts is in any of the {self.checked_files} files "
+                "of the data directory."
             )
         elif self.verified is False:
             lines.append(f"NOT verified: the customer's data is still in {', '.join(self.leftovers)}.")
@@ -127,7 +129,8 @@ def _erase(
 ) -> ErasureReport:
     report = ErasureReport(customer_ref=customer_ref)
     texts: list[str] = []
-    vectors = np.zeros((0, 0), dtype=np.float32)
+    vectors: dict[str, np.ndarray[Any, Any]] = {}
+    by_id: dict[str, str] = {}
     with sessions.begin() as session:
         ws = get_workspace(session, workspace, create=False)
         customer = find_customer(session, ws.id, customer_ref) if ws is not None else None
@@ -145,6 +148,7 @@ def _erase(
             select(Message.id, Message.text).where(Message.customer_id == customer.id)
         ).all()
         texts = [text for _, text in messages]
+        by_id = {vector_id(pk): text for pk, text in messages}
         ids = [vector_id(pk) for pk, _ in messages]
         vectors = _delete_vectors(session, chroma, ws, str(customer.id), ids, report)
         for name, model in (
@@ -168,16 +172,16 @@ def _erase(
         _compact_relational(sessions, report)
         _rebuild_history_index(sessions, chroma, workspace, report)
         _compact_chroma(chroma, chroma_id, ids, report)
-        _verify(sessions, chroma, embedding_cache, texts, vectors, report)
+        _verify(sessions, chroma, embedding_cache, by_id, vectors, report)
     log.info("erased customer %s: %s", report.customer_id, report.rows)
     return report
 
 
 def _delete_vectors(
     session: Session, chroma: Any, ws: Any, customer_id: str, ids: Sequence[str], report: ErasureReport
-) -> np.ndarray[Any, Any]:
-    """Delete the customer's vectors; returns them (to verify afterwards that no file still holds them)."""
-    empty = np.zeros((0, 0), dtype=np.float32)
+) -> dict[str, np.ndarray[Any, Any]]:
+    """Delete the customer's vectors; returns them by id (to verify that no file still holds them)."""
+    empty: dict[str, np.ndarray[Any, Any]] = {}
     try:
         index = stored_history_index(session, chroma, ws)
     except EmbedderMismatchError as exc:  # the collection is gone: nothing to delete there
@@ -223,30 +227,25 @@ def _verify(
     sessions: sessionmaker[Session],
     chroma: Any,
     embedding_cache: Path | None,
-    texts: Sequence[str],
-    vectors: np.ndarray[Any, Any],
+    texts: dict[str, str],
+    vectors: dict[str, np.ndarray[Any, Any]],
     report: ErasureReport,
 ) -> None:
-    """Scan every file of the embedded stores for the customer's vectors and message texts."""
+    """Scan every file of the embedded stores for the customer's vectors and message texts.
+
+    A text another (remaining) customer also sent, and its vector, are theirs too: not searched for.
+    """
     chroma_dir = persist_directory(chroma)
-    engine = sessions.kw.get("bind")
-    roots: list[Path] = []
-    if chroma_dir is not None:
-        roots.append(chroma_dir)
-    if isinstance(engine, Engine) and engine.dialect.name == "sqlite" and engine.url.database:
-        db = Path(engine.url.database)
-        roots.extend(p for p in db.parent.glob(db.name + "*") if p.is_file())
-    if embedding_cache is not None:
-        roots.extend(p for p in embedding_cache.parent.glob(embedding_cache.name + "*") if p.is_file())
     if chroma_dir is None:
         report.notes.append("Chroma server: its files cannot be verified from here")
         return
-    needles = _vector_needles(vectors)
-    distinct = sorted({t for t in texts if len(t) >= _MIN_VERIFIED_TEXT})
+    shared = _texts_still_stored(sessions, sorted(set(texts.values())))
+    own = {vid: text for vid, text in texts.items() if text not in shared}
+    mine = [vectors[v] for v in own if v in vectors]
+    needles = _vector_needles(np.stack(mine) if mine else np.zeros((0, 0), dtype=np.float32))
+    distinct = sorted({t for t in own.values() if len(t) >= _MIN_VERIFIED_TEXT})
     needles += [t.encode("utf-8") for t in distinct]
-    files = sorted(
-        {p for root in roots for p in ([root] if root.is_file() else root.rglob("*")) if p.is_file()}
-    )
+    files = _store_files(sessions, chroma_dir, embedding_cache)
     for path in files:
         try:
             data = path.read_bytes()
@@ -255,10 +254,36 @@ def _verify(
         if any(needle in data for needle in needles):
             report.leftovers.append(str(path))
     report.checked_files = len(files)
+    report.checked_vectors = len(mine)
     report.checked_texts = len(distinct)
     report.verified = not report.leftovers
     if report.leftovers:
         log.error("erasure left the customer's data in %s", report.leftovers)
+
+
+def _store_files(
+    sessions: sessionmaker[Session], chroma_dir: Path, embedding_cache: Path | None
+) -> list[Path]:
+    """Every file of the embedded stores: Chroma's folder, the SQLite database (and WAL), the cache."""
+    roots = [chroma_dir]
+    engine = sessions.kw.get("bind")
+    if isinstance(engine, Engine) and engine.dialect.name == "sqlite" and engine.url.database:
+        db = Path(engine.url.database)
+        roots.extend(db.parent.glob(db.name + "*"))
+    if embedding_cache is not None:
+        roots.extend(embedding_cache.parent.glob(embedding_cache.name + "*"))
+    return sorted(
+        {p for root in roots for p in ([root] if root.is_file() else root.rglob("*")) if p.is_file()}
+    )
+
+
+def _texts_still_stored(sessions: sessionmaker[Session], texts: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    with sessions() as session:
+        for start in range(0, len(texts), 200):
+            part = list(texts[start : start + 200])
+            found.update(session.scalars(select(Message.text).where(Message.text.in_(part)).distinct()))
+    return found
 
 
 def _vector_needles(vectors: np.ndarray[Any, Any]) -> list[bytes]:
@@ -266,7 +291,7 @@ def _vector_needles(vectors: np.ndarray[Any, Any]) -> list[bytes]:
 
     Whole vectors, not prefixes: a sparse vector's first components are zeros shared with others.
     """
-    if vectors.size == 0:
+    if vectors.ndim != 2 or vectors.size == 0:
         return []
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
