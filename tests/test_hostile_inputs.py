@@ -220,6 +220,7 @@ def test_cli_says_which_setting_to_change(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("SVAR_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("SVAR_EMBEDDER", "hash")
     big = write(tmp_path / "msg.txt", "x" * 30_000)
-    res = CliRunner().invoke(app, ["suggest", big.read_text()])
-    assert res.exit_code == 2, res.output
-    assert "SVAR_MAX_MESSAGE_CHARS" in res.output and "Traceback" not in res.output
+    for command in (["suggest", big.read_text()], ["search", big.read_text()]):
+        res = CliRunner().invoke(app, command)
+        assert res.exit_code == 2, res.output
+        assert "SVAR_MAX_MESSAGE_CHARS" in res.output and "Traceback" not in res.output

@@ -64,6 +64,7 @@ def search(
 ) -> None:
     """Show the ranked knowledge documents for a question."""
     settings = settings_for(workspace)
+    settings.limits().check_message(query, what="the query")
     with runtime(settings) as rt:
         passages = retrieve(rt.searcher, settings.workspace, query, k=k)
     if as_json:
