@@ -36,13 +36,24 @@ class Runtime:
         self.engine.dispose()
 
 
-def build_runtime(settings: Settings, *, embedder: CachedEmbedder | None = None) -> Runtime:
-    """Open the stores named by ``settings`` (migrating the database) and build the services on them."""
+def build_runtime(
+    settings: Settings, *, embedder: CachedEmbedder | None = None, vectors: Any | None = None
+) -> Runtime:
+    """Open the stores named by ``settings`` (migrating the database) and build the services on them.
+
+    Args:
+        settings: the configuration.
+        embedder: an embedder to share (it stays the caller's to close).
+        vectors: the vector store to use instead of the configured Chroma (an ``InMemoryVectorStore`` in
+            tests).
+    """
     settings.home.mkdir(parents=True, exist_ok=True)
     engine = create_db_engine(settings.resolved_database_url())
     migrate(engine)
     sessions = session_factory(engine)
-    chroma = open_chroma(path=settings.chroma_path, url=settings.chroma_url)
+    chroma = (
+        vectors if vectors is not None else open_chroma(path=settings.chroma_path, url=settings.chroma_url)
+    )
     emb = embedder or build_embedder(settings)
     return Runtime(
         settings=settings,

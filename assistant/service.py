@@ -4,10 +4,15 @@ A request goes: the customer's card and timeline (every channel) → known facts
 turns given with the request) → the reply language → retrieval for the message in its conversation → the
 drafter (LLM or offline) → guards on every draft, whatever wrote it → logged → returned.
 
-Guards, in order: citations must point at retrieved documents; secrets and national identity numbers are
-redacted; identifiers that are neither this customer's nor in the knowledge are redacted (privacy);
-questions for facts the conversation already holds are removed (repeat-ask); the text is fitted to the
-channel; language and grounding are checked and reported.
+Guards run as one ordered pipeline (:mod:`assistant.guards.pipeline`): citations must point at retrieved
+documents; secrets and national identity numbers are redacted; identifiers that are neither this customer's
+nor in the knowledge are redacted (privacy); questions for facts the conversation already holds are removed
+(repeat-ask); the text is fitted to the channel; language and grounding are checked and reported.
+:meth:`Assistant.check_draft` runs the same pipeline on a given draft, with the request built the way
+``suggest`` builds it (the evals use it to score the guards).
+
+Build the service with :func:`build_assistant`: its configuration (:class:`AssistantConfig`) comes from the
+settings in one place, for the CLI, the API and the evals alike.
 """
 
 from __future__ import annotations
@@ -21,23 +26,20 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from assistant.channels import ChannelStyles, holding_text, is_stock_sentence
+from assistant.config import AssistantConfig
 from assistant.drafting.base import Drafter
-from assistant.guards import check_repeat_asks, remove_repeat_asks
-from assistant.guards import findings as repeat_ask_findings
-from assistant.guards.channel import check_channel, fit_channel
-from assistant.guards.citations import check_citations, drop_unknown_citations
-from assistant.guards.grounding import check_grounding, groundedness, split_units
-from assistant.guards.language import check_language
-from assistant.guards.privacy import check_foreign_identifiers, redact_foreign_identifiers
-from assistant.guards.secrets import check_secrets, redact_secrets
+from assistant.guards.grounding import groundedness, split_units
+from assistant.guards.pipeline import GuardContext, GuardedDraft, GuardPipeline, default_pipeline
 from assistant.retrieval import retrieve
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 from assistant.types import CHANNELS, DraftRequest, KnownFact, Passage, Suggestion, Turn
 from knowledge.errors import InputError
 from knowledge.facts import extract_facts
+from knowledge.fields import FieldSet
 from knowledge.history import CustomerCard, customer_card, customer_timeline
 from knowledge.language import SUPPORTED, detect_language_scores, normalize_language
+from knowledge.workspace_fields import workspace_fields
 
 log = logging.getLogger("svar.service")
 
@@ -74,6 +76,16 @@ class CustomerContext:
     products: list[str] = field(default_factory=list)  # names of what they ordered: a catalogue for facts
 
 
+class CheckedDraft(BaseModel):
+    """A given draft after the guard pipeline, and the request it was checked against."""
+
+    model_config = {"arbitrary_types_allowed": True}
+
+    suggestion: Suggestion
+    request: DraftRequest
+    reports: dict[str, object] = Field(default_factory=dict)
+
+
 class Assistant:
     """Suggests replies (agents) and answers (self-service) with one pipeline and one set of guards."""
 
@@ -82,15 +94,24 @@ class Assistant:
         runtime: Runtime,
         drafter: Drafter,
         *,
+        config: AssistantConfig | None = None,
         styles: ChannelStyles | None = None,
-        retrieval_k: int = 5,
-        timeline_turns: int = 20,
+        guards: GuardPipeline | None = None,
     ) -> None:
         self.runtime = runtime
         self.drafter = drafter
+        self.config = config or AssistantConfig()
         self.styles = styles or ChannelStyles()
-        self.retrieval_k = retrieval_k
-        self.timeline_turns = timeline_turns
+        self.guards = guards or default_pipeline()
+
+    def describe(self) -> dict[str, object]:
+        """What this assistant is: its configuration, drafter and guards (written into eval results)."""
+        return {
+            **self.config.as_dict(),
+            "drafter": self.drafter.name,
+            "prompt_version": self.drafter.prompt_version,
+            "guards": self.guards.names,
+        }
 
     def suggest(
         self,
@@ -130,7 +151,43 @@ class Assistant:
         """One reply for self-service, or an honest holding reply (abstain) when knowledge is not enough."""
         return self._run("answer", workspace, message, channel, customer, history, 1)
 
-    def _run(
+    def check_draft(
+        self,
+        *,
+        workspace: str,
+        draft: str,
+        message: str,
+        channel: str,
+        customer: str | None = None,
+        history: Sequence[Turn] | None = None,
+        mode: Mode = "suggest",
+    ) -> CheckedDraft:
+        """Run the guard pipeline on a given draft, with the request built exactly as ``suggest`` builds it.
+
+        Args:
+            workspace: the tenant.
+            draft: the reply to check (written by a person or another system).
+            message: the customer's latest message.
+            channel: the channel it came in on.
+            customer: the customer's id, e-mail, phone or handle.
+            history: earlier turns of this conversation when they are not stored.
+            mode: the mode the draft is for.
+
+        Returns:
+            The guarded draft, the request (the decided language, the facts, the passages) and each guard's
+            report by name (``"repeat_ask"``: the asks found and those that repeat).
+
+        Raises:
+            InputError: an empty message or draft, an unknown channel, or an unknown customer.
+        """
+        if not draft.strip():
+            raise InputError("the draft is empty")
+        request, _ = self._request(mode, workspace, message, channel, customer, history, 1)
+        suggestion = Suggestion(text=draft, language=request.language, channel=channel)
+        guarded = self._guard(suggestion, request, workspace)
+        return CheckedDraft(suggestion=guarded.suggestion, request=request, reports=guarded.reports)
+
+    def _request(
         self,
         mode: Mode,
         workspace: str,
@@ -139,8 +196,8 @@ class Assistant:
         customer: str | None,
         history: Sequence[Turn] | None,
         max_suggestions: int,
-    ) -> SuggestResult:
-        started = time.perf_counter()
+    ) -> tuple[DraftRequest, CustomerContext]:
+        """The request a drafter and the guards see: conversation, facts, language and passages."""
         message = message.strip()
         if not message:
             raise InputError("the message is empty")
@@ -162,8 +219,8 @@ class Assistant:
             message,
             ctx.history,
             language=language,
-            k=self.retrieval_k,
-            turns=self.runtime.settings.history_turns,
+            k=self.config.retrieval_k,
+            turns=self.config.history_turns,
         )
         request = DraftRequest(
             message=latest,
@@ -176,7 +233,25 @@ class Assistant:
             passages=passages,
             max_suggestions=max_suggestions,
         )
-        suggestions = [self._guard(s, request) for s in self.drafter.draft(request)]
+        return request, ctx
+
+    def _run(
+        self,
+        mode: Mode,
+        workspace: str,
+        message: str,
+        channel: str,
+        customer: str | None,
+        history: Sequence[Turn] | None,
+        max_suggestions: int,
+    ) -> SuggestResult:
+        started = time.perf_counter()
+        request, ctx = self._request(mode, workspace, message, channel, customer, history, max_suggestions)
+        language, passages, facts = request.language, request.passages, request.facts
+        fields = self._fields(workspace)
+        suggestions = [
+            self._guard(s, request, workspace, fields).suggestion for s in self.drafter.draft(request)
+        ]
         suggestions = [s for s in suggestions if s.abstain or _substantive(s.text, language)] or [
             self._holding(request, "after the guards nothing was left to say")
         ]
@@ -218,7 +293,7 @@ class Assistant:
             sessions = self.runtime.sessions
             ctx.card = customer_card(sessions, workspace, customer)
             if history is None:
-                timeline = customer_timeline(sessions, workspace, customer, limit=self.timeline_turns)
+                timeline = customer_timeline(sessions, workspace, customer, limit=self.config.timeline_turns)
                 ctx.history = [
                     Turn(role=m.role, text=m.text, channel=m.channel, at=m.at.isoformat(), message_id=m.id)  # type: ignore[arg-type]
                     for m in timeline
@@ -269,54 +344,21 @@ class Assistant:
                 return candidate
         return ranked[0] if ranked else "en"
 
-    def _guard(self, suggestion: Suggestion, request: DraftRequest) -> Suggestion:
-        """Run every guard on one draft; fix what can be fixed and record what was found."""
-        findings = list(suggestion.guard_findings)
-        findings.extend(check_citations(suggestion.citations, request.passages))
-        citations = drop_unknown_citations(suggestion.citations, request.passages)
-        text = suggestion.text
-        secret_findings = check_secrets(text)
-        if secret_findings:
-            text = redact_secrets(text)
-            findings.extend(f.model_copy(update={"fixed": True}) for f in secret_findings)
-        turns = [*request.history, request.message]
-        privacy_findings = check_foreign_identifiers(text, request.facts, turns, request.passages)
-        if privacy_findings:
-            text = redact_foreign_identifiers(text, request.facts, turns, request.passages)
-            findings.extend(f.model_copy(update={"fixed": True}) for f in privacy_findings)
-        if not suggestion.abstain:
-            report = check_repeat_asks(
-                text,
-                history=request.history,
-                message=request.message,
-                facts=request.facts,
-                language=request.language,
-            )
-            if report.flagged:
-                text = remove_repeat_asks(text, report, request.language)
-                findings.extend(f.model_copy(update={"fixed": True}) for f in repeat_ask_findings(report))
-        cited = [p for p in request.passages if p.doc_id in {c.id for c in citations}]
-        known_urls = [p.url for p in request.passages if p.url]
-        fitted = fit_channel(
-            text,
-            request.channel,
-            request.language,
+    def _fields(self, workspace: str) -> FieldSet:
+        """The workspace's own fields, read from the store."""
+        with self.runtime.sessions() as session:
+            return workspace_fields(session, workspace)
+
+    def _guard(
+        self, suggestion: Suggestion, request: DraftRequest, workspace: str, fields: FieldSet | None = None
+    ) -> GuardedDraft:
+        """Run the guard pipeline on one draft; fix what can be fixed and record what was found."""
+        context = GuardContext(
+            request=request,
             styles=self.styles,
-            cited=cited,
-            known_urls=known_urls,
-            customer_name=request.customer_name,
+            fields=fields if fields is not None else self._fields(workspace),
         )
-        channel_findings = check_channel(
-            text, request.channel, request.language, cited=cited, styles=self.styles, known_urls=known_urls
-        )
-        findings.extend(f.model_copy(update={"fixed": fitted != text}) for f in channel_findings)
-        text = fitted
-        findings.extend(check_language(text, request.language))
-        if not suggestion.abstain:
-            findings.extend(check_grounding(text, request.passages, request.facts, request.language))
-        return suggestion.model_copy(
-            update={"text": text, "citations": citations, "guard_findings": findings}
-        )
+        return self.guards.run(suggestion, context)
 
     def _in_customer_language(self, suggestions: list[Suggestion], request: DraftRequest) -> list[Suggestion]:
         """A reply is in the customer's language.
@@ -422,6 +464,22 @@ def build_drafter(settings: Settings) -> Drafter:
     return OfflineDrafter.from_settings(settings)
 
 
-def build_assistant(runtime: Runtime) -> Assistant:
-    """The service on ``runtime`` with the configured drafter."""
-    return Assistant(runtime, build_drafter(runtime.settings))
+def build_assistant(
+    runtime: Runtime, *, drafter: Drafter | None = None, styles: ChannelStyles | None = None
+) -> Assistant:
+    """The service on ``runtime``, configured from ``runtime.settings`` (the one place that reads them).
+
+    Args:
+        runtime: the stores and the embedder, built at the edge.
+        drafter: a drafter to use instead of the configured one (tests, the eval runner's own).
+        styles: channel styles; the defaults when None.
+
+    Raises:
+        ConfigError: an LLM is configured but its key or endpoint is missing.
+    """
+    return Assistant(
+        runtime,
+        drafter or build_drafter(runtime.settings),
+        config=AssistantConfig.from_settings(runtime.settings),
+        styles=styles,
+    )

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from assistant.config import AssistantConfig
 from assistant.drafting.offline import OfflineDrafter, calibrate_threshold
 from assistant.retrieval import retrieve
 from assistant.runtime import build_runtime
@@ -37,6 +38,7 @@ def collect(
     """Per case: the confidence, its signals, and whether the top passage was right."""
     progress = progress or NoProgress()
     drafter = OfflineDrafter.from_settings(settings)
+    config = AssistantConfig.from_settings(settings)
     embedder = build_embedder(settings)
     rows: list[dict[str, Any]] = []
     for suite in suites:
@@ -50,7 +52,13 @@ def collect(
                 for case in cases:
                     language = detect_language(case.message.text, default="en") or "en"
                     passages = retrieve(
-                        rt.searcher, "cal", case.message.text, case.history, language=language
+                        rt.searcher,
+                        "cal",
+                        case.message.text,
+                        case.history,
+                        language=language,
+                        k=config.retrieval_k,
+                        turns=config.history_turns,
                     )
                     request = DraftRequest(
                         message=Turn(role="customer", text=case.message.text, channel=case.message.channel),

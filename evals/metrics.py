@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 
 
@@ -36,34 +37,161 @@ def mean(values: Sequence[float]) -> float:
     return sum(values) / len(values) if values else math.nan
 
 
-_FOLD = re.compile(r"[\W_]+", re.UNICODE)
+_WORDS = re.compile(r"[^\W_]+", re.UNICODE)
+MIN_SHARE = (
+    0.5  # the shorter of two values must cover at least this share of the longer (see known_value_found)
+)
+MIN_PHONE_DIGITS = 7
+
+
+def words(value: str) -> list[str]:
+    """The value's words after folding: Unicode NFKC, case-folded, split on spaces and punctuation."""
+    return _WORDS.findall(unicodedata.normalize("NFKC", value).casefold())
 
 
 def fold(value: str) -> str:
-    """Case-folded, without spaces and punctuation."""
-    return _FOLD.sub("", value.casefold())
+    """NFKC, case-folded, without spaces and punctuation ("SO-123 45" and "so12345" fold alike)."""
+    return "".join(words(value))
 
 
 def _digits(value: str) -> str:
-    return re.sub(r"\D", "", value)
+    return re.sub(r"\D", "", unicodedata.normalize("NFKC", value))
 
 
-def value_found(expected: str, candidates: Sequence[str], *, phone: bool = False) -> bool:
-    """True when ``expected`` equals or contains a candidate, or is contained in one, after folding.
+def _contains(longer: list[str], shorter: list[str]) -> bool:
+    """Whether ``shorter`` occurs in ``longer`` as a run of whole words."""
+    n = len(shorter)
+    return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
 
-    Phone numbers compare by their digits (a leading country code may be present on one side only).
+
+def values_match(expected: str, candidate: str) -> bool:
+    """Whether an extracted value finds an expected one (the strict rule of ``known_facts.recall``).
+
+    Equal after folding (case, Unicode NFKC, spaces and punctuation), or one contains the other as whole
+    words while the shorter is not a small part of the longer: it covers at least ``MIN_SHARE`` (half) of
+    the longer's words *and* of its characters (letters and digits). "Stockholm" does not find
+    "Drottninggatan 5, 111 51 Stockholm" (1 of 5 words), "4831" does not find "48310456" (not a whole
+    word), "Drottninggatan 5" does not find it either (2 of 5 words); "Har startet ruteren på nytt" finds
+    "startet ruteren på nytt".
     """
-    e = fold(expected)
-    if not e:
+    e, c = words(expected), words(candidate)
+    if not e or not c:
         return False
-    for c in candidates:
-        f = fold(c)
-        if f and (e == f or e in f or f in e):
+    if "".join(e) == "".join(c):
+        return True
+    shorter, longer = (e, c) if len(e) <= len(c) else (c, e)
+    if not _contains(longer, shorter):
+        return False
+    word_share = len(shorter) / len(longer)
+    char_share = sum(map(len, shorter)) / sum(map(len, longer))
+    return word_share >= MIN_SHARE and char_share >= MIN_SHARE
+
+
+def phones_match(a: str, b: str) -> bool:
+    """Whether two phone numbers are the same number, compared by their digits.
+
+    An international prefix (``00``) and a national trunk ``0`` are dropped; one number may carry a country
+    code (1-3 digits) the other lacks. Each needs at least ``MIN_PHONE_DIGITS`` digits.
+    """
+    da, db = (_digits(x).removeprefix("00") for x in (a, b))
+    if len(da) < MIN_PHONE_DIGITS or len(db) < MIN_PHONE_DIGITS:
+        return False
+    if da == db:
+        return True
+    shorter, longer = sorted((da.lstrip("0"), db.lstrip("0")), key=len)
+    return longer.endswith(shorter) and len(longer) - len(shorter) <= 3 and len(shorter) >= MIN_PHONE_DIGITS
+
+
+def looks_like_phone(value: str) -> bool:
+    """Digits (at least ``MIN_PHONE_DIGITS``) with only phone punctuation around them."""
+    return sum(ch.isdigit() for ch in value) >= MIN_PHONE_DIGITS and all(
+        ch.isdigit() or ch in " +-()." for ch in value.strip()
+    )
+
+
+# Which kinds of extracted value may fill which expected slot. Slot names (a suite's) and kind names (the
+# extractor's) are both read as words split on "_"; each word that names a general concept of customer
+# service maps to it. A slot and a kind are compatible when they are the same name, when the slot names no
+# concept (it accepts any kind), or when they share a concept. "identifier" is a weak concept: a name that
+# also names a specific one (phone_number → phone) is read as the specific one only.
+_CONCEPT_WORDS: dict[str, tuple[str, ...]] = {
+    "identifier": ("id", "number", "no", "nr", "code", "ref", "reference", "serial", "tracking", "invoice"),
+    "phone": ("phone", "mobile", "tel", "telephone", "cell"),
+    "email": ("email", "mail"),
+    "address": ("address", "street", "zip", "postcode", "postal"),
+    "place": (
+        "city",
+        "town",
+        "location",
+        "destination",
+        "origin",
+        "area",
+        "place",
+        "venue",
+        "country",
+        "region",
+        "address",
+        "store",
+        "shop",
+    ),
+    "when": ("date", "day", "time", "when", "deadline"),
+    "money": ("amount", "price", "cost", "fee", "sum", "total", "balance", "refund"),
+    "count": ("count", "quantity", "qty"),
+    "name": ("name", "person", "company", "venue"),
+    "product": ("product", "model", "item", "device", "article"),
+    "tried": ("tried", "attempt", "attempts", "step", "steps"),
+    "promise": ("promise", "promised", "commitment"),
+    "payment": ("payment",),
+}
+_WORD_CONCEPTS: dict[str, set[str]] = {}
+for _concept, _words in _CONCEPT_WORDS.items():
+    for _w in _words:
+        _WORD_CONCEPTS.setdefault(_w, set()).add(_concept)
+
+
+def concepts(name: str) -> frozenset[str]:
+    """The general concepts a slot or kind name names (see the rule above); empty when none."""
+    parts = [p for p in name.casefold().split("_") if p]
+    found: set[str] = set()
+    for i, part in enumerate(parts):
+        if part == "number" and i + 1 < len(parts) and parts[i + 1] == "of":
+            found.add("count")  # number_of_rooms
+            continue
+        found |= _WORD_CONCEPTS.get(part, set())
+    if len(found) > 1:
+        found.discard("identifier")
+    return frozenset(found)
+
+
+def kinds_compatible(slot: str, kind: str) -> bool:
+    """Whether an extracted value of ``kind`` may fill the expected ``slot`` (rule above)."""
+    if slot.casefold() == kind.casefold():
+        return True
+    wanted = concepts(slot)
+    return not wanted or bool(wanted & concepts(kind))
+
+
+def known_value_found(expected: str, slot: str, facts: Sequence[tuple[str, str]]) -> bool:
+    """Whether an expected known value is among the extracted facts (the ``known_facts.recall`` rule).
+
+    Args:
+        expected: the expected value.
+        slot: the expected value's slot name; unrecognised slots accept every kind.
+        facts: the extracted facts as ``(kind, value)`` pairs (a normalised value as a pair of its own).
+
+    Returns:
+        True when a fact of a compatible kind matches by :func:`values_match`, or, when both are phone
+        numbers (the fact's kind is ``phone`` and the expected value looks like one), by
+        :func:`phones_match`.
+    """
+    phone = looks_like_phone(expected)
+    for kind, value in facts:
+        if not kinds_compatible(slot, kind):
+            continue
+        if values_match(expected, value):
             return True
-        if phone:
-            de, dc = _digits(expected), _digits(c)
-            if len(de) >= 6 and len(dc) >= 6 and (de.endswith(dc[-8:]) or dc.endswith(de[-8:])):
-                return True
+        if phone and "phone" in concepts(kind) and phones_match(expected, value):
+            return True
     return False
 
 

@@ -3,6 +3,15 @@ metrics → ``results.json``; thresholds decide the exit code.
 
 The workspace (database and vector index) is a new temporary data directory per run; only the embedding
 cache of the configured data directory is shared, so a second run does not embed the same texts again.
+
+The assistant is built by :func:`assistant.service.build_assistant` from the settings, exactly as the CLI
+and the API build it (its description is written under ``config.assistant``). A case with a given ``draft``
+goes through :meth:`Assistant.check_draft`: the same guard pipeline, with the same request (facts, decided
+language, passages) that ``suggest`` builds. The suite's ``fields.yaml`` is imported into the suite's
+workspace first, as ``svar fields import`` would.
+
+``per_case`` keeps what re-scoring needs without the code: the extracted facts (kind and value), the asks
+found and flagged, the decided language, the retrieved ids, and the suggestions' texts and citations.
 """
 
 from __future__ import annotations
@@ -17,17 +26,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.guards import check_repeat_asks
+from assistant.config import AssistantConfig
+from assistant.guards import RepeatAskReport
 from assistant.retrieval import retrieve
 from assistant.runtime import Runtime, build_runtime
-from assistant.service import Assistant, build_drafter, facts_of
+from assistant.service import Assistant, build_assistant, facts_of
 from assistant.settings import Settings
-from assistant.types import CHANNELS, KnownFact, Passage, Turn
-from evals.metrics import mean, percentile, precision_recall_f1, retrieval_scores, token_f1, value_found
+from assistant.types import CHANNELS, KnownFact, Passage, Suggestion, Turn
+from evals.metrics import (
+    known_value_found,
+    mean,
+    percentile,
+    precision_recall_f1,
+    retrieval_scores,
+    token_f1,
+)
 from evals.suite import EvalCase, Suite, Threshold
 from knowledge.embedders import build_embedder
 from knowledge.language import detect_language
 from knowledge.progress import NoProgress, Progress
+from knowledge.workspace_fields import import_fields
 
 EVAL_WORKSPACE = "eval"
 
@@ -49,32 +67,41 @@ def run_suite(
             update={"home": Path(tmp), "database_url": None, "chroma_url": None}
         )
         runtime = build_runtime(run_settings, embedder=embedder)
-        assistant = None if retrieval_only else Assistant(runtime, build_drafter(settings), retrieval_k=10)
+        assistant = None if retrieval_only else build_assistant(runtime)
+        config = AssistantConfig.from_settings(run_settings)
         try:
             started = time.perf_counter()
+            if suite.fields is not None:
+                with runtime.sessions.begin() as session:
+                    import_fields(session, EVAL_WORKSPACE, suite.fields)
             for path in suite.knowledge:
                 runtime.indexer.ingest(path, EVAL_WORKSPACE, progress)
             ingest_s = time.perf_counter() - started
             per_case = []
             progress.start(f"Running {suite.name}", len(cases))
             for case in cases:
-                per_case.append(_run_case(runtime, assistant, case))
+                per_case.append(_run_case(runtime, assistant, config, case))
                 progress.advance()
             progress.finish()
         finally:
             runtime.close()
             embedder.close()
+    run_config = _config(settings, retrieval_only, ingest_s)
+    run_config["assistant"] = assistant.describe() if assistant is not None else config.as_dict()
+    run_config["fields"] = len(suite.fields) if suite.fields is not None else 0
     return {
         "suite": suite.name,
         "cases": len(per_case),
         "warnings": suite.warnings,
-        "config": _config(settings, retrieval_only, ingest_s),
+        "config": run_config,
         "metrics": aggregate(per_case),
         "per_case": per_case,
     }
 
 
-def _run_case(runtime: Runtime, assistant: Assistant | None, case: EvalCase) -> dict[str, Any]:
+def _run_case(
+    runtime: Runtime, assistant: Assistant | None, config: AssistantConfig, case: EvalCase
+) -> dict[str, Any]:
     result: dict[str, Any] = {"id": case.id}
     wants_reply = case.draft is None and (
         bool(case.expected.kb_ids) or bool(case.expected.reference) or case.expected.abstain is not None
@@ -91,8 +118,8 @@ def _run_case(runtime: Runtime, assistant: Assistant | None, case: EvalCase) -> 
                 EVAL_WORKSPACE,
                 case.message.text,
                 case.history,
-                k=10,
-                turns=runtime.settings.history_turns,
+                k=config.retrieval_k,
+                turns=config.history_turns,
             )
             result["latency_ms"] = (time.perf_counter() - started) * 1000
         ranked = [p.doc_id for p in passages]
@@ -100,11 +127,13 @@ def _run_case(runtime: Runtime, assistant: Assistant | None, case: EvalCase) -> 
         result["expected_kb_ids"] = case.expected.kb_ids
         result["retrieval"] = retrieval_scores(case.expected.kb_ids, ranked)
     if assistant is not None and (case.expected.known or case.draft is not None):
-        facts = facts_of([*case.history, _latest(case)])
+        facts: Sequence[KnownFact]
+        if case.draft is not None:
+            result["guard"], facts = guard_case(assistant, case)
+        else:
+            facts = facts_of([*case.history, _latest(case)])
         if case.expected.known:
             result["known_facts"] = known_facts_case(case, facts)
-        if case.draft is not None:
-            result["guard"] = guard_case(case, facts)
     return result
 
 
@@ -112,25 +141,53 @@ def _latest(case: EvalCase) -> Turn:
     return Turn(role="customer", text=case.message.text, channel=case.message.channel)
 
 
-def guard_case(case: EvalCase, facts: Sequence[KnownFact]) -> dict[str, Any]:
-    """The guards on a given draft: does it ask again for something the conversation already holds?"""
-    draft = case.draft or ""
-    report = check_repeat_asks(draft, history=case.history, message=_latest(case), facts=facts, language=None)
-    return {
-        "repeat_ask": report.flagged,
+def _channel(case: EvalCase) -> str:
+    return case.message.channel if case.message.channel in CHANNELS else "chat"
+
+
+def guard_case(assistant: Assistant, case: EvalCase) -> tuple[dict[str, Any], list[KnownFact]]:
+    """The guard pipeline on the case's given draft, through the service's ``check_draft``.
+
+    Returns:
+        The per-case record (does the draft ask again for something the conversation holds, which asks,
+        the language the service decided, the guards that reported) and the facts the request held.
+    """
+    checked = assistant.check_draft(
+        workspace=EVAL_WORKSPACE,
+        draft=case.draft or "",
+        message=case.message.text,
+        channel=_channel(case),
+        history=case.history,
+    )
+    report = checked.reports.get("repeat_ask")
+    asks = report.asks if isinstance(report, RepeatAskReport) else ()
+    repeated = report.repeated if isinstance(report, RepeatAskReport) else ()
+    record = {
+        "repeat_ask": bool(repeated),
         "expected_repeat_ask": case.expected.repeat_ask,
-        "repeated": [
-            {"ask": a.text, "slots": list(a.slots), "answered_by": a.answered_by} for a in report.repeated
-        ],
-        "asks": [{"ask": a.text, "slots": list(a.slots)} for a in report.asks],
+        "language": checked.request.language,
+        "repeated": [{"ask": a.text, "slots": list(a.slots), "answered_by": a.answered_by} for a in repeated],
+        "asks": [{"ask": a.text, "slots": list(a.slots)} for a in asks],
+        "guards": sorted({f.guard for f in checked.suggestion.guard_findings}),
+        "text": checked.suggestion.text,
+    }
+    return record, checked.request.facts
+
+
+def _suggestion_record(s: Suggestion) -> dict[str, Any]:
+    return {
+        "kind": s.kind,
+        "text": s.text,
+        "abstain": s.abstain,
+        "citations": [c.id for c in s.citations],
+        "guards": sorted({f.guard for f in s.guard_findings}),
     }
 
 
 def suggest_case(assistant: Assistant, case: EvalCase) -> tuple[dict[str, Any], list[Passage]]:
     """The case through the same ``suggest`` path the API and CLI use, and the passages it retrieved."""
-    channel = case.message.channel if case.message.channel in CHANNELS else "chat"
     res = assistant.suggest(
-        workspace=EVAL_WORKSPACE, message=case.message.text, channel=channel, history=case.history
+        workspace=EVAL_WORKSPACE, message=case.message.text, channel=_channel(case), history=case.history
     )
     first = res.suggestions[0] if res.suggestions else None
     expected_language = case.expected.language or (case.customer.language if case.customer else None)
@@ -142,6 +199,9 @@ def suggest_case(assistant: Assistant, case: EvalCase) -> tuple[dict[str, Any], 
         "citations": [c.id for c in first.citations] if first else [],
         "groundedness": res.groundedness,
         "guards": sorted({f.guard for s in res.suggestions for f in s.guard_findings}),
+        "retrieved": [p.doc_id for p in res.passages],
+        "suggestions": [_suggestion_record(s) for s in res.suggestions],
+        "facts": [_fact_record(f) for f in res.known_facts],
     }
     if expected_language and first:
         detected = detect_language(first.text, default=res.language)
@@ -154,35 +214,32 @@ def suggest_case(assistant: Assistant, case: EvalCase) -> tuple[dict[str, Any], 
     return out, res.passages
 
 
+def _fact_record(f: KnownFact) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": f.kind, "value": f.value}
+    if f.normalized and f.normalized != f.value:
+        out["normalized"] = f.normalized
+    return out
+
+
 def known_facts_case(case: EvalCase, facts: Sequence[KnownFact]) -> dict[str, Any]:
     """Which expected known values are among the facts extracted (offline) from the case's conversation.
 
     ``facts`` come from every turn on every channel, as at import time: the extractor applies each role's
-    rules (what the customer said, agent notes, and what agents promised).
+    rules (what the customer said, agent notes, and what agents promised). A value counts as found by the
+    strict rule of :func:`evals.metrics.known_value_found` (see ``docs/evals-metrics.md``).
     """
-    values = [v for f in facts for v in (f.value, f.normalized) if v]
-    phones = [v for f in facts if f.kind == "phone" for v in (f.value, f.normalized) if v]
+    pairs = [(f.kind, v) for f in facts for v in dict.fromkeys((f.value, f.normalized)) if v]
     expected = case.expected.known or []
-    found = [
-        k.value
-        for k in expected
-        if value_found(k.value, values)
-        or (_looks_like_phone(k.value) and value_found(k.value, phones, phone=True))
-    ]
+    found = [k for k in expected if known_value_found(k.value, k.slot, pairs)]
     return {
-        "expected": [k.value for k in expected],
-        "found": found,
-        "missed": [k.value for k in expected if k.value not in found],
-        "extracted": [f"{f.kind}:{f.value}" for f in facts],
+        "expected": [{"slot": k.slot, "value": k.value} for k in expected],
+        "found": [k.value for k in found],
+        "missed": [k.value for k in expected if k not in found],
+        "extracted": [_fact_record(f) for f in facts],
         "recall": len(found) / len(expected) if expected else 1.0,
         "n_expected": len(expected),
         "n_found": len(found),
     }
-
-
-def _looks_like_phone(value: str) -> bool:
-    digits = sum(ch.isdigit() for ch in value)
-    return digits >= 7 and all(ch.isdigit() or ch in " +-()." for ch in value.strip())
 
 
 def aggregate(per_case: list[dict[str, Any]]) -> dict[str, float]:

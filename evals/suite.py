@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from assistant.types import Turn
 from knowledge.errors import InputError
+from knowledge.fields import FieldSet, load_fields
 
 
 class CaseMessage(BaseModel):
@@ -64,6 +65,7 @@ class Suite(BaseModel):
     knowledge: list[Path] = Field(default_factory=list)
     cases_path: Path
     thresholds: dict[str, Threshold] = Field(default_factory=dict)
+    fields: FieldSet | None = None  # the workspace's own fields (``fields:`` in suite.yaml)
     cases: list[EvalCase] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
 
@@ -93,6 +95,12 @@ def load_suite(folder: str | Path) -> Suite:
         if path.is_file() and path.stat().st_size == 0:
             continue
         knowledge.append(path)
+    fields = None
+    if spec.get("fields"):
+        fields_path = root / str(spec["fields"])
+        if not fields_path.is_file():
+            raise InputError(f"fields file {spec['fields']!r} does not exist", source=str(spec_path))
+        fields = load_fields(fields_path)
     names = spec.get("cases", "cases.jsonl")
     cases: list[EvalCase] = []
     warnings: list[str] = []
@@ -116,6 +124,7 @@ def load_suite(folder: str | Path) -> Suite:
         knowledge=knowledge,
         cases_path=paths[0],
         thresholds=thresholds,
+        fields=fields,
         cases=cases,
         warnings=warnings,
     )

@@ -1,10 +1,14 @@
 """Hybrid knowledge search: dense (Chroma) and lexical (BM25) rankings fused over distinct documents.
 
-Each signal ranks chunks; a document takes the rank of its best chunk in that signal; reciprocal rank
-fusion (RRF, Cormack et al. 2009) adds ``weight / (rrf_k + rank)`` over signals. RRF needs no score
-calibration between cosine similarities and BM25 scores, which differ per query and per corpus.
-A query may carry several dense texts (the latest message, and the message in its conversation): each is
-one more signal.
+Signals: BM25 over chunks (stemmed words and character 4-grams), BM25 over whole documents, and one dense
+(cosine) ranking per dense text of the query (the latest message, and the message in its conversation).
+Each signal ranks chunks; a document takes the score of its best chunk in that signal. The default fusion
+(``fusion="zscore"``) turns each signal's scores into z-scores over the documents it found (a document a
+signal did not find gets that signal's lowest z-score) and adds them with the query's weights: unlike
+reciprocal rank fusion it keeps how far ahead a document is, which measured better on the public suites
+(doc2dial hit@1 0.55 → 0.75, swefaq 0.60 → 0.70). ``"minmax"`` and ``"rrf"`` (``weight / (rrf_k + rank)``,
+Cormack et al. 2009) remain for comparison. A hit's ``score`` is its fused score, so its scale depends on
+the fusion.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -9,7 +11,16 @@ from assistant.settings import Settings
 from knowledge.embedders import CachedEmbedder, HashEmbedder
 from knowledge.errors import EmbedderMismatchError, InputError, ScopeError
 from knowledge.search import SearchQuery
-from knowledge.vectorstore import Scope, create_collection
+from knowledge.vectorstore import (
+    ChromaVectorIndex,
+    InMemoryVectorIndex,
+    InMemoryVectorStore,
+    Scope,
+    VectorIndex,
+    chroma_layout_problems,
+    create_collection,
+    open_collection,
+)
 from knowledge.workspaces import get_workspace, vector_index
 from tests.conftest import write
 
@@ -34,7 +45,15 @@ def _chroma_ids(rt: Runtime, workspace: str = "default") -> set[str]:
         ws = get_workspace(s, workspace)
         assert ws is not None
         index = vector_index(s, rt.chroma, ws, "knowledge", rt.embedder.identity)
-        return set(index._col.get()["ids"])
+        return set(index.ids())
+
+
+@pytest.fixture
+def mem_rt(settings: Settings) -> Iterator[Runtime]:
+    """A runtime on the in-memory vector store: the stores' logic without starting Chroma."""
+    runtime = build_runtime(settings, vectors=InMemoryVectorStore())
+    yield runtime
+    runtime.close()
 
 
 def test_ingest_then_search_finds_the_right_article(rt: Runtime, tmp_path: Path) -> None:
@@ -46,7 +65,8 @@ def test_ingest_then_search_finds_the_right_article(rt: Runtime, tmp_path: Path)
     assert passages[0].rank == 1 and passages[0].dense_score is not None
 
 
-def test_reingest_unchanged_embeds_nothing(rt: Runtime, tmp_path: Path) -> None:
+def test_reingest_unchanged_embeds_nothing(mem_rt: Runtime, tmp_path: Path) -> None:
+    rt = mem_rt
     kb = _kb(tmp_path / "kb")
     rt.indexer.ingest(kb, "default")
     calls = rt.embedder.calls
@@ -55,7 +75,8 @@ def test_reingest_unchanged_embeds_nothing(rt: Runtime, tmp_path: Path) -> None:
     assert again.chunks_embedded == 0 and rt.embedder.calls == calls
 
 
-def test_changed_document_is_replaced_and_removed_one_deleted(rt: Runtime, tmp_path: Path) -> None:
+def test_changed_document_is_replaced_and_removed_one_deleted(mem_rt: Runtime, tmp_path: Path) -> None:
+    rt = mem_rt
     kb = _kb(tmp_path / "kb")
     rt.indexer.ingest(kb, "default")
     before = _chroma_ids(rt)
@@ -71,7 +92,8 @@ def test_changed_document_is_replaced_and_removed_one_deleted(rt: Runtime, tmp_p
     assert all(p.doc_id != "garanti" for p in retrieve(rt.searcher, "default", "reklamasjonsrett to år"))
 
 
-def test_shrinking_document_drops_surplus_chunks(rt: Runtime, tmp_path: Path) -> None:
+def test_shrinking_document_drops_surplus_chunks(mem_rt: Runtime, tmp_path: Path) -> None:
+    rt = mem_rt
     long = "---\nid: lang\ntitle: Lang\n---\n" + "\n\n".join(
         f"Avsnitt {i} om ruteren og wifi." * 8 for i in range(12)
     )
@@ -83,7 +105,8 @@ def test_shrinking_document_drops_surplus_chunks(rt: Runtime, tmp_path: Path) ->
     assert len(_chroma_ids(rt)) == 1
 
 
-def test_a_bad_line_never_deletes_what_was_there(rt: Runtime, tmp_path: Path) -> None:
+def test_a_bad_line_never_deletes_what_was_there(mem_rt: Runtime, tmp_path: Path) -> None:
+    rt = mem_rt
     f = write(
         tmp_path / "kb.jsonl", '{"id": "a", "text": "Alpha article."}\n{"id": "b", "text": "Beta article."}\n'
     )
@@ -100,7 +123,8 @@ def test_missing_path_is_an_input_error(rt: Runtime, tmp_path: Path) -> None:
         rt.indexer.ingest(tmp_path / "missing", "default")
 
 
-def test_workspaces_are_isolated(rt: Runtime, tmp_path: Path) -> None:
+def test_workspaces_are_isolated(mem_rt: Runtime, tmp_path: Path) -> None:
+    rt = mem_rt
     rt.indexer.ingest(_kb(tmp_path / "kb"), "acme")
     write(tmp_path / "other" / "x.md", "---\nid: secret\n---\nHemmelig intern prisliste for leveringstid.")
     rt.indexer.ingest(tmp_path / "other", "globex")
@@ -114,12 +138,15 @@ def test_workspaces_are_isolated(rt: Runtime, tmp_path: Path) -> None:
 ARTICLES_IDS = ("retur", "levering", "garanti")
 
 
-def test_index_refuses_other_workspace_and_unscoped_history(rt: Runtime) -> None:
-    index = create_collection(rt.chroma, workspace="acme", kind="knowledge", embedder="hash:256")
+@pytest.mark.parametrize("store", ["chroma", "memory"])
+def test_index_refuses_other_workspace_and_unscoped_history(rt: Runtime, store: str) -> None:
+    client: Any = rt.chroma if store == "chroma" else InMemoryVectorStore()
+    index = create_collection(client, workspace="acme", kind="knowledge", embedder="hash:256")
+    assert isinstance(index, VectorIndex)
     vec = np.ones(256, dtype=np.float32)
     with pytest.raises(ScopeError):
         index.query(vec, 3, Scope(workspace="globex"))
-    history = create_collection(rt.chroma, workspace="acme", kind="history", embedder="hash:256")
+    history = create_collection(client, workspace="acme", kind="history", embedder="hash:256")
     with pytest.raises(ScopeError):
         history.query(vec, 3, Scope(workspace="acme"))
     history.upsert(
@@ -127,6 +154,30 @@ def test_index_refuses_other_workspace_and_unscoped_history(rt: Runtime) -> None
     )
     hits = history.query(vec, 5, Scope(workspace="acme", customer_id="1"))
     assert [h.text for h in hits] == ["mine"]
+    among = history.query_among(vec, 5, Scope(workspace="acme", customer_id="1"), ["m1"])
+    assert [h.id for h in among] == ["m1"]
+    history.delete_where({"customer_id": "1"})
+    assert history.ids() == ["m2"] and history.count() == 1
+    assert history.get(["m2", "gone"])["documents"] == ["theirs"]
+    reopened = open_collection(
+        client, workspace="acme", kind="history", expected_id=history.id, embedder="hash:256"
+    )
+    assert reopened.ids() == ["m2"]
+    with pytest.raises(EmbedderMismatchError, match="svar reindex"):
+        open_collection(client, workspace="acme", kind="history", expected_id=history.id, embedder="other")
+
+
+def test_fake_and_chroma_implement_the_protocol(rt: Runtime) -> None:
+    assert isinstance(InMemoryVectorIndex(workspace="w", kind="knowledge"), VectorIndex)
+    chroma = create_collection(rt.chroma, workspace="w", kind="knowledge", embedder="hash:256")
+    assert isinstance(chroma, ChromaVectorIndex) and isinstance(chroma, VectorIndex)
+
+
+def test_chroma_still_has_the_tables_we_rely_on(rt: Runtime, tmp_path: Path) -> None:
+    """Fails loudly when a Chroma upgrade changes the internals erasure compacts (see compact_chroma)."""
+    rt.indexer.ingest(_kb(tmp_path / "kb"), "default")
+    assert chroma_layout_problems(rt.settings.chroma_path) == []
+    assert chroma_layout_problems(tmp_path / "nowhere") != []
 
 
 def test_hits_outside_scope_are_dropped(rt: Runtime) -> None:

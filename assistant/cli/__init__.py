@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import eval_cmds, history_cmds, knowledge_cmds, suggest_cmds
+from assistant.cli import eval_cmds, fields_cmds, history_cmds, knowledge_cmds, suggest_cmds
 
 app = typer.Typer(
     name="svar",
@@ -25,6 +25,7 @@ app.command("demo")(suggest_cmds.demo)
 app.command("search")(knowledge_cmds.search)
 app.command("reindex")(knowledge_cmds.reindex)
 app.add_typer(eval_cmds.app, name="eval")
+app.add_typer(fields_cmds.app, name="fields")
 
 
 def main() -> None:

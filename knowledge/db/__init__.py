@@ -14,6 +14,7 @@ from knowledge.db.models import (
     KBSource,
     VectorCollection,
     Workspace,
+    WorkspaceField,
 )
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "KBSource",
     "VectorCollection",
     "Workspace",
+    "WorkspaceField",
     "create_db_engine",
     "migrate",
     "session_factory",

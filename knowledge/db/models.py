@@ -95,5 +95,19 @@ class KBChunk(Base):
     document: Mapped[KBDocument] = relationship(back_populates="chunks")
 
 
+class WorkspaceField(Base):
+    """A field the workspace tracks beside the built-in kinds (see :mod:`knowledge.fields`)."""
+
+    __tablename__ = "workspace_fields"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text, default="")
+    values: Mapped[list[str]] = mapped_column(JSON, default=list)
+    ask: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
 # Customer history models live in their own module; importing it registers them on Base.metadata (Alembic).
 from knowledge.db import history_models as history_models  # noqa: E402

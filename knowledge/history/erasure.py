@@ -43,7 +43,12 @@ from knowledge.db.models import VectorCollection
 from knowledge.errors import EmbedderMismatchError
 from knowledge.history.identity import find_customer
 from knowledge.history.vectors import stored_history_index, vector_id
-from knowledge.vectorstore import persist_directory, rebuild_collection
+from knowledge.vectorstore import (
+    ChromaVectorIndex,
+    chroma_persist_path,
+    compact_chroma,
+    rebuild_collection,
+)
 from knowledge.workspaces import get_workspace
 
 log = logging.getLogger("svar.erasure")
@@ -189,7 +194,7 @@ def _delete_vectors(
         return empty
     if index is None:
         return empty
-    vectors = index.embeddings(ids)
+    vectors = index.embeddings(ids) if isinstance(index, ChromaVectorIndex) else {}
     index.delete(ids)
     index.delete_where({"customer_id": customer_id})
     report.vectors = len(ids)
@@ -200,7 +205,7 @@ def _rebuild_history_index(
     sessions: sessionmaker[Session], chroma: Any, workspace: str, report: ErasureReport
 ) -> None:
     """Rebuild an embedded Chroma's history collection so its HNSW files hold no deleted vector."""
-    if persist_directory(chroma) is None:
+    if chroma_persist_path(chroma) is None:
         return
     with sessions.begin() as session:
         ws = get_workspace(session, workspace, create=False)
@@ -210,7 +215,7 @@ def _rebuild_history_index(
             index = stored_history_index(session, chroma, ws)
         except EmbedderMismatchError:
             return
-        if index is None:
+        if not isinstance(index, ChromaVectorIndex):
             return
         rebuilt = rebuild_collection(chroma, index)
         rec = session.scalar(
@@ -235,7 +240,7 @@ def _verify(
 
     A text another (remaining) customer also sent, and its vector, are theirs too: not searched for.
     """
-    chroma_dir = persist_directory(chroma)
+    chroma_dir = chroma_persist_path(chroma)
     if chroma_dir is None:
         report.notes.append("Chroma server: its files cannot be verified from here")
         return
@@ -353,40 +358,13 @@ def _compact_relational(sessions: sessionmaker[Session], report: ErasureReport) 
 def _compact_chroma(
     chroma: Any, collection_id: str | None, ids: Sequence[str], report: ErasureReport
 ) -> None:
-    root = persist_directory(chroma)
-    if root is None:
-        report.notes.append("Chroma server: its storage reclaims deleted records itself")
-        return
-    path = root / "chroma.sqlite3"
-    if not path.is_file():
-        return
-    conn = sqlite3.connect(path, timeout=30)
     try:
-        if collection_id is not None and ids:
-            with conn:
-                for start in range(0, len(ids), 500):
-                    part = list(ids[start : start + 500])
-                    marks = ",".join("?" * len(part))
-                    # The metadata segment has applied these records already; the HNSW segment replays
-                    # only vectors, and the customer's delete records follow. Blank what identifies them.
-                    conn.execute(
-                        "UPDATE embeddings_queue SET metadata = NULL,"
-                        " vector = CASE WHEN vector IS NULL THEN NULL ELSE zeroblob(length(vector)) END"
-                        f" WHERE topic LIKE ? AND id IN ({marks})",
-                        ["%/" + collection_id, *part],
-                    )
-        has_fts = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE name = 'embedding_fulltext_search'"
-        ).fetchone()
-        if has_fts:
-            with conn:
-                conn.execute(
-                    "INSERT INTO embedding_fulltext_search(embedding_fulltext_search) VALUES ('optimize')"
-                )
-        _vacuum(conn)
-        report.compacted.append("Chroma (embedded)")
+        note = compact_chroma(chroma, collection_id, ids)
     except sqlite3.Error as exc:
-        log.warning("could not compact Chroma's store at %s: %s", path, exc)
+        log.warning("could not compact Chroma's store: %s", exc)
         report.notes.append(f"could not compact Chroma's store: {exc}; run the erasure again when it is idle")
-    finally:
-        conn.close()
+        return
+    if note is None:
+        report.compacted.append("Chroma (embedded)")
+    else:
+        report.notes.append(note)

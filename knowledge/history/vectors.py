@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -55,59 +54,23 @@ def message_metadata(message: Message, conversation_external_id: str) -> Metadat
     }
 
 
-class HistoryIndex(VectorIndex):
-    """The history collection, with a scoped query over a given set of ids."""
+HistoryIndex = VectorIndex  # a workspace's history collection: a VectorIndex of kind "history"
 
-    @classmethod
-    def of(cls, index: VectorIndex) -> HistoryIndex:
-        """Wrap an opened (id- and embedder-checked) history collection."""
-        if index.kind != KIND:
-            raise ScopeError(f"not a history index: {index.name}")
-        return cls(index._col, workspace=index.workspace, kind=KIND, max_batch=index.max_batch)
 
-    def query_among(
-        self, vector: np.ndarray[Any, Any], k: int, scope: Scope, ids: Sequence[str]
-    ) -> list[Hit]:
-        """The ``k`` items nearest to ``vector`` among ``ids``, which must all be inside ``scope``.
+def as_history(index: VectorIndex) -> VectorIndex:
+    """``index``, checked to be a history collection.
 
-        Raises:
-            ScopeError: the scope is for another workspace or has no customer.
-        """
-        self._where(scope)  # the same refusal as every vector query
-        if not ids or k <= 0:
-            return []
-        got: dict[str, Any] = {"ids": [], "embeddings": [], "documents": [], "metadatas": []}
-        for start in range(0, len(ids), self.max_batch):
-            part = self._col.get(
-                ids=list(ids[start : start + self.max_batch]),
-                include=["embeddings", "documents", "metadatas"],
-            )
-            for field in got:
-                values = part[field]
-                got[field].extend(list(values) if values is not None else [])
-        if not got["ids"]:
-            return []
-        matrix = np.asarray(got["embeddings"], dtype=np.float32)
-        query = np.asarray(vector, dtype=np.float32)
-        norms = np.linalg.norm(matrix, axis=1) * (float(np.linalg.norm(query)) or 1.0)
-        norms[norms == 0] = 1.0
-        scores = (matrix @ query) / norms
-        hits: list[Hit] = []
-        for i in np.argsort(-scores, kind="stable"):
-            meta = dict(got["metadatas"][i] or {})
-            if not self._in_scope(meta, scope):
-                continue  # never happens unless the index and the store disagree; never returned
-            hits.append(
-                Hit(id=got["ids"][i], score=float(scores[i]), text=got["documents"][i] or "", metadata=meta)
-            )
-            if len(hits) == k:
-                break
-        return hits
+    Raises:
+        ScopeError: it is another kind of index.
+    """
+    if index.kind != KIND:
+        raise ScopeError(f"not a history index: {index.name}")
+    return index
 
 
 def history_index(session: Session, chroma: Any, ws: Workspace, embedder: str) -> HistoryIndex:
     """The workspace's history collection (created on first use), checked against ``embedder``."""
-    return HistoryIndex.of(vector_index(session, chroma, ws, KIND, embedder))
+    return as_history(vector_index(session, chroma, ws, KIND, embedder))
 
 
 def stored_history_index(session: Session, chroma: Any, ws: Workspace) -> HistoryIndex | None:
@@ -117,7 +80,7 @@ def stored_history_index(session: Session, chroma: Any, ws: Workspace) -> Histor
     )
     if rec is None:
         return None
-    return HistoryIndex.of(vector_index(session, chroma, ws, KIND, rec.embedder))
+    return as_history(vector_index(session, chroma, ws, KIND, rec.embedder))
 
 
 def search_history(
@@ -221,7 +184,7 @@ def reindex_history(
     with sessions_lock(sessions), sessions.begin() as session:
         ws = get_workspace(session, workspace)
         assert ws is not None
-        index = HistoryIndex.of(recreate_vector_index(session, chroma, ws, KIND, embedder.identity))
+        index = as_history(recreate_vector_index(session, chroma, ws, KIND, embedder.identity))
         pks = list(
             session.scalars(select(Message.id).where(Message.workspace_id == ws.id).order_by(Message.id))
         )
