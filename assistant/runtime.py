@@ -62,7 +62,12 @@ def build_runtime(
         chroma=chroma,
         embedder=emb,
         indexer=KnowledgeIndexer(
-            sessions, chroma, emb, chunk_tokens=settings.chunk_tokens, chunk_overlap=settings.chunk_overlap
+            sessions,
+            chroma,
+            emb,
+            chunk_tokens=settings.chunk_tokens,
+            chunk_overlap=settings.chunk_overlap,
+            limits=settings.limits(),
         ),
         searcher=KnowledgeSearcher(sessions, chroma, emb),
         owns_embedder=embedder is None,

@@ -134,6 +134,7 @@ class Assistant:
 
         Raises:
             InputError: an empty message, an unknown channel, or an unknown customer.
+            LimitError: the message (or a turn of ``history``) is longer than ``SVAR_MAX_MESSAGE_CHARS``.
         """
         return self._run("suggest", workspace, message, channel, customer, history, max_suggestions)
 
@@ -199,6 +200,10 @@ class Assistant:
         message = message.strip()
         if not message:
             raise InputError("the message is empty")
+        limits = self.runtime.settings.limits()
+        limits.check_message(message)
+        for turn in history or ():
+            limits.check_message(turn.text, what="a turn of the conversation")
         if channel not in CHANNELS:
             raise InputError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
         if not 1 <= max_suggestions <= 3:

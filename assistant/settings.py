@@ -13,6 +13,8 @@ from platformdirs import user_data_path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from knowledge.limits import Limits
+
 
 def default_home() -> Path:
     """The platform's user data directory for Svar (``~/.local/share/svar`` on Linux,
@@ -75,6 +77,31 @@ class Settings(BaseSettings):
     abstain_threshold: float | None = Field(
         default=None, description="Override the offline drafter's calibrated abstain threshold."
     )
+
+    # Input limits (see knowledge.limits): over a limit is a clear error or a reported rejection.
+    max_message_chars: int = Field(default=20_000, ge=100, description="Longest customer message.")
+    max_document_chars: int = Field(default=2_000_000, ge=1_000, description="Longest knowledge document.")
+    max_file_bytes: int = Field(default=200_000_000, ge=1_000, description="Largest knowledge file read.")
+    max_event_bytes: int = Field(default=1_000_000, ge=1_000, description="Longest history line (bytes).")
+    max_line_chars: int = Field(default=2_500_000, ge=1_000, description="Longest knowledge JSONL line.")
+    max_csv_field_chars: int = Field(default=2_000_000, ge=1_000, description="Largest CSV cell.")
+    max_json_depth: int = Field(default=32, ge=2, le=500, description="Deepest JSON/YAML nesting.")
+    max_handles: int = Field(default=20, ge=1, le=1_000, description="Handles of a customer in one event.")
+    max_headings: int = Field(default=2_000, ge=10, description="Headings in one knowledge document.")
+
+    def limits(self) -> Limits:
+        """The input limits, for the loaders, importers and the service."""
+        return Limits(
+            message_chars=self.max_message_chars,
+            document_chars=self.max_document_chars,
+            file_bytes=self.max_file_bytes,
+            event_bytes=self.max_event_bytes,
+            line_chars=self.max_line_chars,
+            csv_field_chars=self.max_csv_field_chars,
+            json_depth=self.max_json_depth,
+            handles=self.max_handles,
+            headings=self.max_headings,
+        )
 
     @property
     def sqlite_path(self) -> Path:

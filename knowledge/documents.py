@@ -51,11 +51,13 @@ class Rejection:
 
 @dataclass
 class LoadResult:
-    """Documents loaded from a source, and what was rejected."""
+    """Documents loaded from a source, what was rejected, and what loaded with a warning (bad bytes)."""
 
     documents: list[Document] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    warnings: list[Rejection] = field(default_factory=list)
 
     def extend(self, other: LoadResult) -> None:
         self.documents.extend(other.documents)
         self.rejections.extend(other.rejections)
+        self.warnings.extend(other.warnings)

@@ -3,6 +3,7 @@
 SvarError
 ├── UserError              a mistake the user can fix: bad input, bad configuration
 │   ├── InputError         a file, line or argument that cannot be used (says where and why)
+│   │   └── LimitError     an input over a configured size limit (says which setting; HTTP 413)
 │   ├── ConfigError        a setting is missing or wrong (says which one to set)
 │   └── EmbedderMismatchError  a collection was built with another embedder (says to re-index)
 ├── ScopeError             a query without workspace/customer scope, or a hit outside it
@@ -30,6 +31,10 @@ class InputError(UserError):
         if source is not None:
             where = f"{source}:{line}: " if line is not None else f"{source}: "
         super().__init__(f"{where}{message}")
+
+
+class LimitError(InputError):
+    """An input over a configured size limit (``SVAR_MAX_*``); the message names the setting."""
 
 
 class ConfigError(UserError):

@@ -22,13 +22,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.chunking import Chunk, chunk_document
+from knowledge.db.engine import sessions_lock
 from knowledge.db.models import KBChunk, KBDocument, KBSource, Workspace
 from knowledge.documents import Document, Rejection
 from knowledge.embedders import Embedder
+from knowledge.limits import Limits
 from knowledge.loaders import load_path
 from knowledge.progress import NoProgress, Progress
 from knowledge.vectorstore import VectorIndex
-from knowledge.workspaces import get_workspace, recreate_vector_index, validate_workspace_name, vector_index
+from knowledge.workspaces import (
+    bump_kb_version,
+    get_workspace,
+    recreate_vector_index,
+    validate_workspace_name,
+    vector_index,
+)
 
 
 @dataclass
@@ -41,6 +49,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[Rejection] = field(default_factory=list)  # loaded, with a problem (bytes not UTF-8)
     flagged: dict[str, list[str]] = field(default_factory=dict)  # doc id → cleaning flags
     chunks_embedded: int = 0  # chunks sent to the embedding model (cache misses)
     chunks_written: int = 0
@@ -67,12 +76,14 @@ class KnowledgeIndexer:
         *,
         chunk_tokens: int = 256,
         chunk_overlap: int = 32,
+        limits: Limits | None = None,
     ) -> None:
         self.sessions = sessions
         self.chroma = chroma
         self.embedder = embedder
         self.chunk_tokens = chunk_tokens
         self.chunk_overlap = chunk_overlap
+        self.limits = limits or Limits()
 
     def ingest(self, path: str | Path, workspace: str, progress: Progress | None = None) -> IngestReport:
         """Ingest a file or folder into ``workspace``.
@@ -85,12 +96,14 @@ class KnowledgeIndexer:
         started = time.perf_counter()
         target = Path(path).resolve()
         owner = self._owner(workspace, target)
-        loaded = load_path(path, root=owner)
-        report = IngestReport(source=str(owner or target), rejected=list(loaded.rejections))
+        loaded = load_path(path, root=owner, limits=self.limits)
+        report = IngestReport(
+            source=str(owner or target), rejected=list(loaded.rejections), warnings=list(loaded.warnings)
+        )
         bad_files = {
             _abs(r.location.rsplit(":", 1)[0] if _has_line(r) else r.location) for r in loaded.rejections
         }
-        with self.sessions.begin() as session:
+        with sessions_lock(self.sessions), self.sessions.begin() as session:
             ws = get_workspace(session, workspace)
             assert ws is not None
             index = vector_index(session, self.chroma, ws, "knowledge", self.embedder.identity)
@@ -137,7 +150,7 @@ class KnowledgeIndexer:
                 if session.scalar(left) is None:
                     session.delete(old)
             if report.added or report.updated or report.removed:
-                ws.kb_version += 1
+                bump_kb_version(session, ws)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -199,7 +212,7 @@ class KnowledgeIndexer:
     def reindex(self, workspace: str, progress: Progress | None = None) -> int:
         """Rebuild the workspace's knowledge collection from the relational store; returns chunks indexed."""
         progress = progress or NoProgress()
-        with self.sessions.begin() as session:
+        with sessions_lock(self.sessions), self.sessions.begin() as session:
             ws = get_workspace(session, workspace)
             assert ws is not None
             index = recreate_vector_index(session, self.chroma, ws, "knowledge", self.embedder.identity)
@@ -218,7 +231,7 @@ class KnowledgeIndexer:
                 [r[0].embed_text for r in rows],
                 [{"doc_id": r[1], "ord": r[0].ord, "language": r[2] or ""} for r in rows],
             )
-            ws.kb_version += 1
+            bump_kb_version(session, ws)
             return len(rows)
 
 

@@ -19,6 +19,7 @@ Chroma upgrade that changes it fails a test loudly.
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
 import uuid
 from collections.abc import Sequence
@@ -28,6 +29,7 @@ from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlparse
 
 import numpy as np
+from filelock import FileLock
 
 from knowledge.errors import BackendError, ConfigError, EmbedderMismatchError, ScopeError
 
@@ -65,7 +67,9 @@ def open_chroma(*, path: Path | None = None, url: str | None = None) -> Any:
     if path is None:
         raise ConfigError("give a Chroma path (SVAR_HOME) or a server URL (SVAR_CHROMA_URL)")
     path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    # Chroma sets up its own SQLite schema on first open; two processes doing so at once collide.
+    with FileLock(f"{path}.open.lock", is_singleton=True):
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
 @dataclass(frozen=True)
@@ -248,6 +252,16 @@ class ChromaVectorIndex:
     def get(self, ids: Sequence[str]) -> dict[str, Any]:
         return dict(self._col.get(ids=list(ids), include=["documents", "metadatas"]))
 
+    def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray[Any, Any]]:
+        """The stored vectors of those of ``ids`` that exist, by id, as float32."""
+        out: dict[str, np.ndarray[Any, Any]] = {}
+        for start in range(0, len(ids), self.max_batch):
+            got = self._col.get(ids=list(ids[start : start + self.max_batch]), include=["embeddings"])
+            values = got["embeddings"]
+            for id_, vector in zip(got["ids"], values if values is not None else [], strict=True):
+                out[id_] = np.asarray(vector, dtype=np.float32)
+        return out
+
     def query(self, vector: np.ndarray[Any, Any], k: int, scope: Scope) -> list[Hit]:
         """The ``k`` nearest items inside ``scope``.
 
@@ -311,7 +325,7 @@ def collection_name(workspace: str, kind: str) -> str:
 
 
 def create_collection(client: Any, *, workspace: str, kind: str, embedder: str) -> VectorIndex:
-    """Create (replacing any old one of the same name) a collection for ``embedder``.
+    """Create a collection for ``embedder``, replacing any old one of that name (and its files).
 
     ``client`` is a Chroma client or an :class:`InMemoryVectorStore`.
     """
@@ -322,6 +336,8 @@ def create_collection(client: Any, *, workspace: str, kind: str, embedder: str) 
         client.delete_collection(name)
     except Exception:  # noqa: S110 - absent is fine
         log.debug("no old collection %s to delete", name)
+    else:
+        prune_orphan_segments(client)
     col = client.create_collection(
         name,
         embedding_function=None,
@@ -333,6 +349,27 @@ def create_collection(client: Any, *, workspace: str, kind: str, embedder: str) 
         },
     )
     return ChromaVectorIndex(col, workspace=workspace, kind=kind, max_batch=_max_batch(client))
+
+
+def get_or_create_collection(client: Any, *, workspace: str, kind: str, embedder: str) -> VectorIndex:
+    """The collection for a workspace's first use of ``kind``, created unless a usable one exists.
+
+    A collection of that name that is empty and was made for the same workspace and embedder (another
+    process created it a moment ago) is adopted rather than deleted; anything else of that name is a
+    leftover of an older store and is replaced.
+    """
+    name = collection_name(workspace, kind)
+    if isinstance(client, InMemoryVectorStore):
+        return create_collection(client, workspace=workspace, kind=kind, embedder=embedder)
+    try:
+        col = client.get_collection(name, embedding_function=None)
+    except Exception:
+        return create_collection(client, workspace=workspace, kind=kind, embedder=embedder)
+    meta = col.metadata or {}
+    if meta.get("svar_embedder") == embedder and meta.get("svar_workspace") == workspace and col.count() == 0:
+        return ChromaVectorIndex(col, workspace=workspace, kind=kind, max_batch=_max_batch(client))
+    log.warning("replacing the leftover collection %s (not in the relational store)", name)
+    return create_collection(client, workspace=workspace, kind=kind, embedder=embedder)
 
 
 def open_collection(
@@ -384,6 +421,72 @@ def _check_identity(
             f"the {kind} index of workspace {workspace!r} was built with embedder {stored!r} but "
             f"{embedder!r} is configured; run `svar reindex` (or set SVAR_EMBEDDER back)"
         )
+
+
+def prune_orphan_segments(client: Any) -> list[str]:
+    """Remove the index folders an embedded Chroma left behind for deleted collections.
+
+    Chroma deletes a collection's records but keeps its HNSW segment folder (vectors included) on disk.
+    A folder named by a segment id that is no longer in Chroma's ``segments`` table belongs to nobody.
+    Call it while holding the store's writer lock. Returns the folders removed.
+    """
+    root = chroma_persist_path(client)
+    if root is None or not (root / CHROMA_FILE).is_file():
+        return []
+    conn = sqlite3.connect(root / CHROMA_FILE, timeout=30)
+    try:
+        live = {str(row[0]) for row in conn.execute("SELECT id FROM segments")}
+    finally:
+        conn.close()
+    removed = []
+    for folder in root.iterdir():
+        if folder.is_dir() and _is_uuid(folder.name) and folder.name not in live:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    if removed:
+        log.info("removed %d unreferenced Chroma index folders", len(removed))
+    return removed
+
+
+def rebuild_collection(client: Any, index: ChromaVectorIndex) -> ChromaVectorIndex:
+    """Copy the live vectors of ``index`` into a fresh collection that takes its name, then drop the old one.
+
+    Chroma's HNSW files keep deleted vectors in unlabelled slots until they are reused; a rebuild through
+    its public API (create, add, delete, rename) is the one way to have no deleted vector left in any file
+    (with :func:`prune_orphan_segments` for the old folder). The new collection has a new id: store it.
+    """
+    old = index._col
+    tmp_name = f"{old.name}-rebuild"
+    try:
+        client.delete_collection(tmp_name)  # a leftover of an interrupted rebuild
+    except Exception:  # noqa: S110 - absent is the normal case
+        log.debug("no leftover %s", tmp_name)
+    new = client.create_collection(tmp_name, embedding_function=None, metadata=dict(old.metadata or {}))
+    offset = 0
+    while True:
+        part = old.get(include=["embeddings", "documents", "metadatas"], limit=index.max_batch, offset=offset)
+        if not part["ids"]:
+            break
+        new.add(
+            ids=part["ids"],
+            embeddings=np.asarray(part["embeddings"], dtype=np.float32).tolist(),
+            documents=part["documents"],
+            metadatas=part["metadatas"],
+        )
+        offset += len(part["ids"])
+    name = old.name
+    client.delete_collection(name)
+    new.modify(name=name)
+    prune_orphan_segments(client)
+    return ChromaVectorIndex(new, workspace=index.workspace, kind=index.kind, max_batch=index.max_batch)
+
+
+def _is_uuid(name: str) -> bool:
+    try:
+        uuid.UUID(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _max_batch(client: Any) -> int:
@@ -498,6 +601,7 @@ CHROMA_FILE = "chroma.sqlite3"
 # What compact_chroma relies on in Chroma's SQLite file (checked by chroma_layout_problems).
 CHROMA_TABLES: dict[str, frozenset[str]] = {
     "embeddings_queue": frozenset({"id", "topic", "metadata", "vector"}),
+    "segments": frozenset({"id"}),  # prune_orphan_segments: a folder of no segment belongs to nobody
 }
 CHROMA_FULLTEXT = "embedding_fulltext_search"
 

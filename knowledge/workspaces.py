@@ -5,12 +5,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from knowledge.db.models import VectorCollection, Workspace
+from knowledge.db.models import VectorCollection, Workspace, utcnow
 from knowledge.errors import InputError
-from knowledge.vectorstore import VectorIndex, create_collection, open_collection
+from knowledge.vectorstore import (
+    VectorIndex,
+    create_collection,
+    get_or_create_collection,
+    open_collection,
+)
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
 
@@ -30,9 +37,7 @@ def get_workspace(session: Session, name: str, *, create: bool = True) -> Worksp
     validate_workspace_name(name)
     ws = session.scalar(select(Workspace).where(Workspace.name == name))
     if ws is None and create:
-        ws = Workspace(name=name, kb_version=0)
-        session.add(ws)
-        session.flush()
+        ws = create_workspace(session, name)
     return ws
 
 
@@ -64,13 +69,39 @@ def require_workspace(session: Session, name: str) -> Workspace:
     )
 
 
+def create_workspace(session: Session, name: str) -> Workspace:
+    """The workspace ``name``, inserted unless another process got there first (``ON CONFLICT``)."""
+    values = {"name": name, "kb_version": 0, "created_at": utcnow()}
+    dialect = session.get_bind().dialect.name
+    if dialect in {"sqlite", "postgresql"}:
+        insert = sqlite_insert if dialect == "sqlite" else pg_insert
+        session.execute(insert(Workspace).values(**values).on_conflict_do_nothing(index_elements=["name"]))
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        session.add(Workspace(**values))
+    session.flush()
+    ws = session.scalar(select(Workspace).where(Workspace.name == name))
+    assert ws is not None
+    return ws
+
+
+def bump_kb_version(session: Session, ws: Workspace) -> None:
+    """Add one to the workspace's knowledge version in the database itself (no lost update)."""
+    session.execute(
+        update(Workspace)
+        .where(Workspace.id == ws.id)
+        .values(kb_version=Workspace.kb_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(ws, ["kb_version"])
+
+
 def vector_index(session: Session, client: Any, ws: Workspace, kind: str, embedder: str) -> VectorIndex:
     """Open the workspace's ``kind`` collection by its stored id, creating it on first use."""
     rec = session.scalar(
         select(VectorCollection).where(VectorCollection.workspace_id == ws.id, VectorCollection.kind == kind)
     )
     if rec is None:
-        index = create_collection(client, workspace=ws.name, kind=kind, embedder=embedder)
+        index = get_or_create_collection(client, workspace=ws.name, kind=kind, embedder=embedder)
         session.add(
             VectorCollection(
                 workspace_id=ws.id, kind=kind, name=index.name, chroma_id=index.id, embedder=embedder

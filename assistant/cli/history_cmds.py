@@ -67,7 +67,7 @@ def ingest_history(
 
     settings = settings_for(workspace)
     with runtime(settings) as rt:
-        importer = HistoryImporter(rt.sessions, rt.chroma, rt.embedder)
+        importer = HistoryImporter(rt.sessions, rt.chroma, rt.embedder, limits=rt.settings.limits())
         report = importer.ingest(file, settings.workspace, RichProgress(), strict=strict)
     partial = bool(report.rejected) and report.events > 0
     if as_json:

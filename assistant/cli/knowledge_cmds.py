@@ -45,6 +45,7 @@ def ingest_knowledge(
                 {
                     **report.summary(),
                     "rejections": [str(r) for r in report.rejected],
+                    "warnings": [str(w) for w in report.warnings],
                     "chunks_embedded": report.chunks_embedded,
                     "seconds": round(report.seconds, 2),
                 },
@@ -59,6 +60,8 @@ def ingest_knowledge(
         )
     for rejection in report.rejected:
         err().print(f"[yellow]rejected[/] {esc(rejection)}")
+    for warning in report.warnings:
+        err().print(f"[yellow]warning[/] {esc(warning)}")
     for doc_id, flags in report.flagged.items():
         err().print(f"[yellow]cleaned[/] {esc(doc_id)}: removed {esc(', '.join(flags))}")
 
@@ -84,6 +87,7 @@ def search(
 
     text = read_text_arg(query, file, "question")
     settings = settings_for(workspace)
+    settings.limits().check_message(text, what="the query")
     with runtime(settings) as rt:
         require_workspace(rt.sessions, settings.workspace)
         passages = retrieve(rt.searcher, settings.workspace, text, k=k)

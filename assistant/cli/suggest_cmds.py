@@ -85,6 +85,7 @@ def suggest(
     if channel not in CHANNELS:
         raise InputError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
     settings = settings_for(workspace)
+    settings.limits().check_message(text)  # bad input is refused before anything is opened
     with runtime(settings) as rt:
         check_ready(rt, settings.workspace, customer)
         assistant = build_assistant(rt)
@@ -194,7 +195,7 @@ def demo(
         )
         report = rt.indexer.ingest(DEMO_DATA / "knowledge", DEMO_WORKSPACE, RichProgress())
         console.print(f"Help center: {_counts(report.summary()) or 'nothing to do'}")
-        history = HistoryImporter(rt.sessions, rt.chroma, rt.embedder).ingest(
+        history = HistoryImporter(rt.sessions, rt.chroma, rt.embedder, limits=rt.settings.limits()).ingest(
             DEMO_DATA / "history.jsonl", DEMO_WORKSPACE, RichProgress()
         )
         console.print(f"Customer history: {_counts(history.summary())}")

@@ -1,6 +1,12 @@
 """The relational store: the source of truth (SQLite by default, PostgreSQL by URL)."""
 
-from knowledge.db.engine import create_db_engine, migrate, session_factory
+from knowledge.db.engine import (
+    create_db_engine,
+    migrate,
+    session_factory,
+    sessions_lock,
+    write_lock,
+)
 from knowledge.db.models import (
     Base,
     KBChunk,
@@ -22,4 +28,6 @@ __all__ = [
     "create_db_engine",
     "migrate",
     "session_factory",
+    "sessions_lock",
+    "write_lock",
 ]

@@ -3,21 +3,32 @@
 SQLite gets WAL, a busy timeout and foreign keys on every connection; PostgreSQL is used as it is.
 Migrations are Alembic revisions under ``knowledge/db/migrations`` and run with :func:`migrate`
 (the CLI and the API call it at start-up; it is a no-op when the schema is current).
+
+Several processes on one machine may share a store (two CLI commands, a command and the API). Set-up and
+every job that writes (ingest, history import, re-index, erasure) run under :func:`write_lock`: a file
+lock beside a SQLite database, ``pg_advisory_lock`` on PostgreSQL. So migrations run once, a first
+workspace or collection is created once, and an embedded Chroma directory has one writer at a time.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from filelock import FileLock, Timeout
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.errors import ConfigError
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+_PG_LOCK_KEY = 0x5376_6172  # "Svar": the advisory lock every Svar writer takes on PostgreSQL
+log = logging.getLogger("svar.db")
 
 
 def create_db_engine(url: str, *, echo: bool = False) -> Engine:
@@ -41,6 +52,14 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+            # SQLAlchemy emits BEGIN itself (below): sqlite3's own transaction control would let a
+            # SAVEPOINT start (and its RELEASE commit) a transaction, and would not make DDL transactional.
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+                conn.exec_driver_sql("BEGIN")
 
         return engine
     if url.startswith("postgresql+psycopg://"):
@@ -51,12 +70,60 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
+    """Bring the schema to the newest Alembic revision (under :func:`write_lock`, so once at a time)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
-    with engine.begin() as conn:
+    with write_lock(engine), engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+@contextmanager
+def write_lock(engine: Engine) -> Iterator[None]:
+    """Hold the store's writer lock: one Svar process at a time sets up or writes the store.
+
+    Re-entrant within a process for a file lock; on PostgreSQL a session-level advisory lock held on
+    its own connection. Nothing to do for an in-memory SQLite database.
+    """
+    if engine.dialect.name == "sqlite":
+        path = engine.url.database
+        if not path or path == ":memory:":
+            yield
+            return
+        lock = FileLock(f"{path}.lock", is_singleton=True)  # re-entrant in this process
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            log.info("waiting for another Svar process writing to %s", path)
+            lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
+        return
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PG_LOCK_KEY})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_LOCK_KEY})
+        return
+    yield
+
+
+def sessions_lock(sessions: sessionmaker[Session]) -> Any:
+    """:func:`write_lock` for the engine a session factory is bound to (a no-op when it has none)."""
+    engine = sessions.kw.get("bind")
+    if isinstance(engine, Engine):
+        return write_lock(engine)
+    return _no_lock()
+
+
+@contextmanager
+def _no_lock() -> Iterator[None]:
+    yield
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

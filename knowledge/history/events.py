@@ -16,6 +16,9 @@ customer: see the trust section of :mod:`knowledge.history.identity`.
 
 Fields we do not know are kept (``extra``) and stored as metadata. A line that is not valid becomes a
 :class:`~knowledge.documents.Rejection` with its line number and the reason; the other lines still parse.
+Lines are bounded before they are parsed (:class:`~knowledge.limits.Limits`: bytes a line, JSON nesting,
+handles a customer), and a time outside what can be stored in UTC (year 1 or 9999 with an offset) is an
+invalid line, not a crash.
 """
 
 from __future__ import annotations
@@ -28,10 +31,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from knowledge.documents import Rejection
 from knowledge.errors import InputError
+from knowledge.limits import Limits, too_deep
 
 # Kept in step with assistant.types.CHANNELS (knowledge/ does not import assistant/).
 CHANNELS: tuple[str, ...] = ("email", "chat", "phone", "sms", "facebook", "instagram", "x", "widget")
@@ -49,7 +61,10 @@ Role = Literal["customer", "agent", "bot", "note"]
 def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{value.isoformat()} is out of range in UTC") from None
 
 
 class _Block(BaseModel):
@@ -84,7 +99,12 @@ class CustomerBlock(_Block):
 
     @field_validator("handles")
     @classmethod
-    def _handles(cls, value: dict[str, str]) -> dict[str, str]:
+    def _handles(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        limits = (info.context or {}).get("limits") or Limits()
+        if len(value) > limits.handles:
+            raise ValueError(
+                f"{len(value):,} handles; at most {limits.handles} a customer (SVAR_MAX_HANDLES)"
+            )
         out: dict[str, str] = {}
         for raw_kind, handle in value.items():
             kind = _HANDLE_ALIASES.get(raw_kind.strip().lower(), raw_kind.strip().lower())
@@ -200,36 +220,71 @@ def describe(exc: ValidationError) -> str:
     return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 
 
-def parse_event(raw: str) -> Event:
+def parse_event(raw: str, limits: Limits | None = None) -> Event:
     """Parse one JSONL line into an :class:`Event`.
+
+    Args:
+        raw: the line.
+        limits: nesting and handle limits (defaults: :class:`Limits`).
 
     Raises:
         ValueError: the line is not JSON, not an object, or not a valid event; the message says why.
     """
+    limits = limits or Limits()
+    deep = too_deep(raw, limits)
+    if deep:
+        raise ValueError(f"not valid JSON: {deep}")
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise ValueError("not valid JSON: nested too deeply to parse") from None
     if not isinstance(data, dict):
         raise ValueError("an event must be a JSON object")
     try:
-        return Event.model_validate(data)
+        return Event.model_validate(data, context={"limits": limits})
     except ValidationError as exc:
         raise ValueError(describe(exc)) from None
 
 
-def read_events(path: Path) -> Iterator[ParsedLine | Rejection]:
+def _lines(fh: Any, max_bytes: int) -> Iterator[bytes | None]:
+    """The file's lines; a line longer than ``max_bytes`` is skipped unread and yielded as None."""
+    while True:
+        raw = fh.readline(max_bytes + 1)
+        if not raw:
+            return
+        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):
+                raw = fh.readline(1 << 20)
+            yield None
+            continue
+        yield raw
+
+
+def read_events(path: Path, limits: Limits | None = None) -> Iterator[ParsedLine | Rejection]:
     """Each non-blank line of ``path`` as a :class:`ParsedLine`, or a :class:`Rejection` saying why not.
+
+    Args:
+        path: a JSONL file of history events.
+        limits: line, nesting and handle limits (defaults: :class:`Limits`).
 
     Raises:
         InputError: the file does not exist or is not a file.
     """
+    limits = limits or Limits()
     if not path.exists():
         raise InputError("no such file", source=str(path))
     if not path.is_file():
         raise InputError("not a file (give a JSONL file of history events)", source=str(path))
     with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
+        for number, raw in enumerate(_lines(fh, limits.event_bytes), start=1):
+            if raw is None:
+                yield Rejection(
+                    f"{path}:{number}",
+                    f"line is longer than {limits.event_bytes:,} bytes (SVAR_MAX_EVENT_BYTES); not read",
+                )
+                continue
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError:
@@ -238,6 +293,6 @@ def read_events(path: Path) -> Iterator[ParsedLine | Rejection]:
             if not line.strip():
                 continue
             try:
-                yield ParsedLine(number, parse_event(line))
+                yield ParsedLine(number, parse_event(line, limits))
             except ValueError as exc:
                 yield Rejection(f"{path}:{number}", str(exc))

@@ -11,20 +11,25 @@ an unchanged message is neither rewritten nor embedded, and facts are unique per
 
 A line that is not a valid event, or whose event contradicts what is stored (a conversation or an order
 that belongs to another customer), is reported with its line number and skipped; with ``strict=True`` any
-such line aborts the import and nothing is written.
+such line aborts the import and nothing is written. Each event is applied inside a savepoint: one that
+fails in an unexpected way is rolled back alone and reported, and its neighbours are imported. A message
+text longer than the limit (``SVAR_MAX_MESSAGE_CHARS``) is truncated, with a warning naming the line.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from knowledge.db.engine import sessions_lock
 from knowledge.db.history_models import Conversation, Customer, Fact, Message, Order
 from knowledge.db.models import utcnow
 from knowledge.documents import Rejection
@@ -47,9 +52,11 @@ from knowledge.history.factstore import (
 )
 from knowledge.history.identity import Match, match_customer, resolve_customer
 from knowledge.history.vectors import history_index, message_rows, write_vectors
+from knowledge.limits import Limits
 from knowledge.progress import NoProgress, Progress
 from knowledge.workspaces import get_workspace
 
+log = logging.getLogger("svar.history")
 _SHOWN = 20  # bad lines quoted in a strict-mode error
 
 
@@ -115,10 +122,18 @@ def _content_hash(role: str, channel: str, at: str, text: str, meta: dict[str, A
 class HistoryImporter:
     """Writes history events into the relational store and the workspace's history collection."""
 
-    def __init__(self, sessions: sessionmaker[Session], chroma: Any, embedder: Embedder) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        chroma: Any,
+        embedder: Embedder,
+        *,
+        limits: Limits | None = None,
+    ) -> None:
         self.sessions = sessions
         self.chroma = chroma
         self.embedder = embedder
+        self.limits = limits or Limits()
 
     def ingest(
         self,
@@ -150,17 +165,27 @@ class HistoryImporter:
             raise _strict_error(report.rejected)
         if not parsed:
             return report
-        with self.sessions.begin() as session:
+        with sessions_lock(self.sessions), self.sessions.begin() as session:
             ws = get_workspace(session, workspace)
             assert ws is not None
             index = history_index(session, self.chroma, ws, self.embedder.identity)
             to_embed: set[int] = set()
             progress.start("Importing events", len(parsed))
             for item in parsed:
+                where = f"{file}:{item.line}"
                 try:
-                    to_embed |= self._apply(session, ws.id, item.event, report, f"{file}:{item.line}")
+                    with session.begin_nested():
+                        to_embed |= self._apply(session, ws.id, item.event, report, where)
                 except _Conflict as exc:
-                    report.rejected.append(Rejection(f"{file}:{item.line}", str(exc)))
+                    report.rejected.append(Rejection(where, str(exc)))
+                    if strict:
+                        raise _strict_error(report.rejected) from None
+                except (SQLAlchemyError, ArithmeticError, RecursionError, ValueError) as exc:
+                    log.warning("history event at %s could not be imported: %r", where, exc)
+                    reason = str(exc).splitlines()[0][:200] if str(exc) else ""
+                    report.rejected.append(
+                        Rejection(where, f"could not be imported ({type(exc).__name__}: {reason})")
+                    )
                     if strict:
                         raise _strict_error(report.rejected) from None
                 progress.advance()
@@ -173,10 +198,9 @@ class HistoryImporter:
 
     def _read(self, file: Path, report: HistoryReport, progress: Progress) -> list[ParsedLine]:
         if file.is_file():
-            with file.open("rb") as fh:
-                progress.start("Reading events", sum(1 for _ in fh))
+            progress.start("Reading events", _count_lines(file))
         parsed: list[ParsedLine] = []
-        for item in read_events(file):
+        for item in read_events(file, self.limits):
             report.lines += 1
             if isinstance(item, Rejection):
                 report.rejected.append(item)
@@ -188,6 +212,15 @@ class HistoryImporter:
 
     def _apply(self, session: Session, ws_id: int, ev: Event, report: HistoryReport, where: str) -> set[int]:
         """Apply one event; returns the message pks whose vectors must be (re)written."""
+        if ev.message is not None and len(ev.message.text) > self.limits.message_chars:
+            report.warnings.append(
+                Rejection(
+                    where,
+                    f"message text of {len(ev.message.text):,} characters truncated to "
+                    f"{self.limits.message_chars:,} (SVAR_MAX_MESSAGE_CHARS)",
+                )
+            )
+            ev.message.text = ev.message.text[: self.limits.message_chars]
         match = match_customer(session, ws_id, ev.customer, verified=ev.is_verified())
         _check_conflicts(session, ws_id, ev, match)
         res = resolve_customer(session, ws_id, ev.customer, match)
@@ -345,6 +378,17 @@ class HistoryImporter:
                     changed = True
             report.orders_updated += changed
         report.facts_added += store_order_facts(session, order)
+
+
+def _count_lines(file: Path) -> int:
+    """Lines in ``file``, counted in fixed-size blocks (a huge line is never held in memory)."""
+    count = 0
+    last = b"\n"
+    with file.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
 
 
 def _check_conflicts(session: Session, ws_id: int, ev: Event, match: Match) -> None:

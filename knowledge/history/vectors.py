@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from knowledge.db.engine import sessions_lock
 from knowledge.db.history_models import Conversation, Customer, Message
 from knowledge.db.models import VectorCollection, Workspace
 from knowledge.embedders import Embedder
@@ -180,7 +181,7 @@ def reindex_history(
 
     Also the way to make Chroma drop every trace of erased vectors from its HNSW files at once.
     """
-    with sessions.begin() as session:
+    with sessions_lock(sessions), sessions.begin() as session:
         ws = get_workspace(session, workspace)
         assert ws is not None
         index = as_history(recreate_vector_index(session, chroma, ws, KIND, embedder.identity))
