@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from knowledge.cleaning import clean_message_text
 from knowledge.db.history_models import Conversation, Customer, Fact, Message, Order
 from knowledge.db.models import utcnow
 from knowledge.documents import Rejection
@@ -265,7 +266,8 @@ class HistoryImporter:
         """Store one message and its facts; returns its pk when its vector must be written."""
         key = message_key(conv.external_id, block)
         meta = mask_json(block.extras) | ({"event": event_extras} if event_extras else {})
-        digest = _content_hash(block.role, conv.channel, block.at.isoformat(), block.text, meta)
+        text = clean_message_text(block.text)
+        digest = _content_hash(block.role, conv.channel, block.at.isoformat(), text, meta)
         msg = session.scalar(
             select(Message).where(Message.workspace_id == conv.workspace_id, Message.external_id == key)
         )
@@ -273,7 +275,7 @@ class HistoryImporter:
         if msg is not None and msg.content_hash == digest:
             report.messages_unchanged += 1
             return None
-        masked, facts = message_facts(block.text, role=block.role, language=customer.language)
+        masked, facts = message_facts(text, role=block.role, language=customer.language)
         if msg is None:
             msg = Message(
                 workspace_id=conv.workspace_id,
