@@ -25,6 +25,7 @@ from knowledge.cleaning import clean_text, visible_text
 from knowledge.documents import Document, LoadResult, Rejection
 from knowledge.errors import InputError
 from knowledge.language import detect_language, normalize_language
+from knowledge.masking import mask_sensitive
 
 MARKDOWN = {".md", ".markdown"}
 HTML = {".html", ".htm"}
@@ -232,8 +233,8 @@ def _record(row: dict[str, Any], f: Path, where: str) -> Document | Rejection:
 def _finish(doc: Document, flags: list[str], *, markup: bool = True) -> Document | Rejection:
     cleaned = clean_text(doc.text, markup=markup)
     title = clean_text(doc.title)
-    doc.text = cleaned.text
-    doc.title = title.text
+    doc.text = mask_sensitive(cleaned.text)  # no card, IBAN or national id is ever embedded
+    doc.title = mask_sensitive(title.text)
     doc.flags = sorted(set(flags) | set(cleaned.flags) | set(title.flags))
     if not doc.text:
         return Rejection(doc.location, "no text left after cleaning")

@@ -40,7 +40,6 @@ from knowledge.history.events import (
     read_events,
 )
 from knowledge.history.factstore import (
-    mask_json,
     message_facts,
     store_message_facts,
     store_order_facts,
@@ -48,6 +47,7 @@ from knowledge.history.factstore import (
 )
 from knowledge.history.identity import Match, match_customer, resolve_customer
 from knowledge.history.vectors import history_index, message_rows, write_vectors
+from knowledge.masking import mask_identifier, mask_json, mask_message_facts, mask_sensitive
 from knowledge.progress import NoProgress, Progress
 from knowledge.workspaces import get_workspace
 
@@ -189,6 +189,7 @@ class HistoryImporter:
 
     def _apply(self, session: Session, ws_id: int, ev: Event, report: HistoryReport, where: str) -> set[int]:
         """Apply one event; returns the message pks whose vectors must be (re)written."""
+        ev = _masked_customer(ev)
         match = match_customer(session, ws_id, ev.customer)
         _check_conflicts(session, ws_id, ev, match)
         res = resolve_customer(session, ws_id, ev.customer, match)
@@ -276,6 +277,7 @@ class HistoryImporter:
             report.messages_unchanged += 1
             return None
         masked, facts = message_facts(text, role=block.role, language=customer.language)
+        masked, facts = mask_message_facts(text, masked, facts)
         if msg is None:
             msg = Message(
                 workspace_id=conv.workspace_id,
@@ -381,6 +383,19 @@ def _check_conflicts(session: Session, ws_id: int, ev: Event, match: Match) -> N
         )
         if stored is not None and stored != ev.conversation.id:
             raise _Conflict(f"message {key!r} already belongs to conversation {stored!r}")
+
+
+def _masked_customer(ev: Event) -> Event:
+    """The event with card, IBAN and national-id numbers masked in the customer's id, name and handles."""
+    c = ev.customer
+    update: dict[str, Any] = {
+        "id": mask_identifier(c.id),
+        "name": mask_sensitive(c.name) if c.name else c.name,
+        "handles": {k: mask_identifier(v) for k, v in c.handles.items()},
+    }
+    if all(getattr(c, k) == v for k, v in update.items()):
+        return ev
+    return ev.model_copy(update={"customer": c.model_copy(update=update)})
 
 
 def _touch_times(conv: Conversation, block: MessageBlock) -> None:
