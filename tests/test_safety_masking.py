@@ -115,8 +115,20 @@ def _events(tmp: Path) -> Path:
             {"id": "cus-15038510190", "name": "Kari", "handles": {"facebook": f"kari.{FNR}"}},
             order={"id": "o-1", "items": [{"name": "Ruter", "note": f"betalt med {CARD}"}]},
         ),
-        say("cus-15038510190", "c1", "chat", f"Kortet mitt er {CARD}, CVC 123. Refunder til {IBAN}.", "2025-01-01T10:00:00Z"),
-        say("cus-15038510190", "c1", "chat", f"Fødselsnummer {FNR}, HETU {HETU}, pnr {PERSONNUMMER}, CVV: 456", "2025-01-01T10:05:00Z"),
+        say(
+            "cus-15038510190",
+            "c1",
+            "chat",
+            f"Kortet mitt er {CARD}, CVC 123. Refunder til {IBAN}.",
+            "2025-01-01T10:00:00Z",
+        ),
+        say(
+            "cus-15038510190",
+            "c1",
+            "chat",
+            f"Fødselsnummer {FNR}, HETU {HETU}, pnr {PERSONNUMMER}, CVV: 456",
+            "2025-01-01T10:05:00Z",
+        ),
     ]
     path = tmp / "events.jsonl"
     path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
@@ -170,7 +182,9 @@ def test_knowledge_ingest_masks_before_embedding(tmp_path: Path) -> None:
 
 
 def test_a_masked_card_is_still_known_to_the_repeat_ask_guard() -> None:
-    fact = KnownFact(kind="payment_card", value="**** **** **** 1111", normalized="************1111", source="m1")
+    fact = KnownFact(
+        kind="payment_card", value="**** **** **** 1111", normalized="************1111", source="m1"
+    )
     report = check_repeat_asks(
         "Kan du sende meg kortnummeret ditt?",
         history=[],
