@@ -4,10 +4,14 @@ A request goes: the customer's card and timeline (every channel) → known facts
 turns given with the request) → the reply language → retrieval for the message in its conversation → the
 drafter (LLM or offline) → guards on every draft, whatever wrote it → logged → returned.
 
+Knowledge is data: passages lose URLs that are not on the workspace's link allowlist and sentences that
+address the assistant or ask for secrets (:mod:`assistant.guards.injection`) before any drafter sees them.
+
 Guards, in order: citations must point at retrieved documents; secrets and national identity numbers are
-redacted; identifiers that are neither this customer's nor in the knowledge are redacted (privacy);
-questions for facts the conversation already holds are removed (repeat-ask); the text is fitted to the
-channel; language and grounding are checked and reported.
+redacted; injected instructions and foreign contacts are removed; identifiers that are neither this
+customer's nor in the knowledge are redacted (privacy); questions for facts the conversation already
+holds are removed (repeat-ask); the text is fitted to the channel, with links only to the workspace's
+allowed domains and no images; language and grounding are checked and reported.
 """
 
 from __future__ import annotations
@@ -27,13 +31,15 @@ from assistant.guards import findings as repeat_ask_findings
 from assistant.guards.channel import check_channel, fit_channel
 from assistant.guards.citations import check_citations, drop_unknown_citations
 from assistant.guards.grounding import check_grounding, groundedness, split_units
+from assistant.guards.injection import InjectionGuard, check_injection, redact_injection
 from assistant.guards.language import check_language
 from assistant.guards.privacy import check_foreign_identifiers, redact_foreign_identifiers
 from assistant.guards.secrets import check_secrets, redact_secrets
+from assistant.links import allowed_passages, workspace_link_domains
 from assistant.retrieval import retrieve
 from assistant.runtime import Runtime
 from assistant.settings import Settings
-from assistant.types import CHANNELS, DraftRequest, KnownFact, Passage, Suggestion, Turn
+from assistant.types import CHANNELS, DraftRequest, GuardFinding, KnownFact, Passage, Suggestion, Turn
 from knowledge.errors import InputError
 from knowledge.facts import extract_facts
 from knowledge.history import CustomerCard, customer_card, customer_timeline
@@ -160,6 +166,8 @@ class Assistant:
             k=self.retrieval_k,
             turns=self.runtime.settings.history_turns,
         )
+        links = workspace_link_domains(self.runtime.sessions, workspace, self.runtime.settings.link_domains())
+        passages, planted = _without_injections(allowed_passages(passages, links), links)
         request = DraftRequest(
             message=latest,
             history=ctx.history,
@@ -171,7 +179,7 @@ class Assistant:
             passages=passages,
             max_suggestions=max_suggestions,
         )
-        suggestions = [self._guard(s, request) for s in self.drafter.draft(request)]
+        suggestions = [self._guard(s, request, links, planted) for s in self.drafter.draft(request)]
         suggestions = [s for s in suggestions if s.abstain or _substantive(s.text, language)] or [
             self._holding(request, "after the guards nothing was left to say")
         ]
@@ -264,9 +272,15 @@ class Assistant:
                 return candidate
         return ranked[0] if ranked else "en"
 
-    def _guard(self, suggestion: Suggestion, request: DraftRequest) -> Suggestion:
+    def _guard(
+        self,
+        suggestion: Suggestion,
+        request: DraftRequest,
+        links: Sequence[str] | None = None,
+        planted: Sequence[GuardFinding] = (),
+    ) -> Suggestion:
         """Run every guard on one draft; fix what can be fixed and record what was found."""
-        findings = list(suggestion.guard_findings)
+        findings = [*suggestion.guard_findings, *planted]
         findings.extend(check_citations(suggestion.citations, request.passages))
         citations = drop_unknown_citations(suggestion.citations, request.passages)
         text = suggestion.text
@@ -274,6 +288,10 @@ class Assistant:
         if secret_findings:
             text = redact_secrets(text)
             findings.extend(f.model_copy(update={"fixed": True}) for f in secret_findings)
+        text, injection_findings = InjectionGuard(
+            allowed_domains=tuple(links or ()), allowed_phones=self.runtime.settings.phones()
+        ).apply(text)
+        findings.extend(injection_findings)
         turns = [*request.history, request.message]
         privacy_findings = check_foreign_identifiers(text, request.facts, turns, request.passages)
         if privacy_findings:
@@ -300,9 +318,16 @@ class Assistant:
             cited=cited,
             known_urls=known_urls,
             customer_name=request.customer_name,
+            allowed_domains=links,
         )
         channel_findings = check_channel(
-            text, request.channel, request.language, cited=cited, styles=self.styles, known_urls=known_urls
+            text,
+            request.channel,
+            request.language,
+            cited=cited,
+            styles=self.styles,
+            known_urls=known_urls,
+            allowed_domains=links,
         )
         findings.extend(f.model_copy(update={"fixed": fitted != text}) for f in channel_findings)
         text = fitted
@@ -354,6 +379,24 @@ class Assistant:
             abstain=True,
             abstain_reason=reason,
         )
+
+
+def _without_injections(
+    passages: Sequence[Passage], links: Sequence[str]
+) -> tuple[list[Passage], list[GuardFinding]]:
+    """Passages with planted instructions removed before any drafter sees them, and a finding for each."""
+    out: list[Passage] = []
+    found: list[GuardFinding] = []
+    for p in passages:
+        planted = check_injection(p.text, allowed_domains=links)
+        if planted:
+            p = p.model_copy(update={"text": redact_injection(p.text, allowed_domains=links)})
+            found.extend(
+                f.model_copy(update={"fixed": True, "message": f"knowledge {p.doc_id!r}: {f.message}"})
+                for f in planted
+            )
+        out.append(p)
+    return out, found
 
 
 def _substantive(text: str, language: str) -> bool:

@@ -8,7 +8,7 @@ rejected line this time is kept as it was: a bad input never deletes data.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     flagged: dict[str, list[str]] = field(default_factory=dict)  # doc id → cleaning flags
+    suspicious: list[Rejection] = field(default_factory=list)  # file:line and why (ingested all the same)
     chunks_embedded: int = 0  # chunks sent to the embedding model (cache misses)
     chunks_written: int = 0
     seconds: float = 0.0
@@ -62,7 +63,9 @@ class KnowledgeIndexer:
         *,
         chunk_tokens: int = 256,
         chunk_overlap: int = 32,
+        screen: Callable[[Sequence[Document]], list[Rejection]] | None = None,
     ) -> None:
+        self.screen = screen  # reports suspicious documents (planted instructions, foreign URLs)
         self.sessions = sessions
         self.chroma = chroma
         self.embedder = embedder
@@ -81,6 +84,8 @@ class KnowledgeIndexer:
         source_key = str(Path(path).resolve())
         loaded = load_path(path)
         report = IngestReport(source=source_key, rejected=list(loaded.rejections))
+        if self.screen is not None:
+            report.suspicious = self.screen(loaded.documents)
         bad_files = {r.location.rsplit(":", 1)[0] if _has_line(r) else r.location for r in loaded.rejections}
         with self.sessions.begin() as session:
             ws = get_workspace(session, workspace)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli._common import RichProgress, console, err, handle_errors, runtime, settings_for
@@ -33,6 +34,7 @@ def ingest_knowledge(
                 {
                     **report.summary(),
                     "rejections": [str(r) for r in report.rejected],
+                    "suspicious": [str(r) for r in report.suspicious],
                     "chunks_embedded": report.chunks_embedded,
                     "seconds": round(report.seconds, 2),
                 }
@@ -49,6 +51,8 @@ def ingest_knowledge(
         err.print(f"[yellow]rejected[/] {rejection}")
     for doc_id, flags in report.flagged.items():
         err.print(f"[yellow]cleaned[/] {doc_id}: removed {', '.join(flags)}")
+    for entry in report.suspicious:
+        err.print("[red]suspicious[/] " + escape(str(entry)))
 
 
 @handle_errors
