@@ -14,6 +14,7 @@ not allowed loses it, so it never becomes "Read more: ...").
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
@@ -32,6 +33,8 @@ MIN_SHARE = 0.1
 
 
 def _host(url: str) -> str:
+    if "://" not in url and re.match(r"^[a-zA-Z][\w+.-]*:", url) and not url.startswith("www."):
+        return ""  # javascript:, mailto:, data: ...
     try:
         parts = urlsplit(url if "://" in url else f"https://{url}")
     except ValueError:

@@ -1,4 +1,4 @@
-"""Knowledge is data: planted instructions and foreign links never reach a customer, and ingest reports them."""
+"""Knowledge is data: planted instructions and foreign links never reach a customer; ingest reports them."""
 
 from __future__ import annotations
 
@@ -142,7 +142,7 @@ url: https://evil.example/phish-nb
 ---
 # Tilbakebetaling og refusjon
 
-Når du returnerer en vare, betaler vi pengene tilbake til kortet du betalte med innen 14 dager etter at vi har mottatt returen.
+Når du returnerer en vare, betaler vi pengene tilbake til kortet du betalte med innen 14 dager.
 {NB_PLANT}
 Se [refusjonsskjemaet](https://evil.example/form) for å få pengene tilbake.
 ![x](https://evil.example/leak?d=1)
@@ -220,7 +220,8 @@ def test_ingest_reports_suspicious_sentences_and_urls_with_file_and_line(tmp_pat
 
 def test_links_only_to_allowed_domains_and_no_images_on_any_channel() -> None:
     text = (
-        "Fill in [the refund form](https://evil.example/form). Our guide: https://hjelp.nordlys.example/retur "
+        "Fill in [the refund form](https://evil.example/form). "
+        "Our guide: https://hjelp.nordlys.example/retur "
         "![x](https://evil.example/leak?d=1) <img src=https://evil.example/p.png>"
     )
     for channel in ("widget", "chat", "email", "facebook"):
