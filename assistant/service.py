@@ -289,7 +289,7 @@ class Assistant:
             text = redact_secrets(text)
             findings.extend(f.model_copy(update={"fixed": True}) for f in secret_findings)
         text, injection_findings = InjectionGuard(
-            allowed_domains=tuple(links or ()), allowed_phones=self.runtime.settings.phones()
+            allowed_domains=tuple(links) if links else None, allowed_phones=self.runtime.settings.phones()
         ).apply(text)
         findings.extend(injection_findings)
         turns = [*request.history, request.message]
@@ -384,13 +384,17 @@ class Assistant:
 def _without_injections(
     passages: Sequence[Passage], links: Sequence[str]
 ) -> tuple[list[Passage], list[GuardFinding]]:
-    """Passages with planted instructions removed before any drafter sees them, and a finding for each."""
+    """Passages with planted instructions removed before any drafter sees them, and a finding for each.
+
+    With no link allowlist (no configured domains, no knowledge URLs) e-mail addresses and links are not
+    judged here; the channel guard still keeps links out of the reply.
+    """
     out: list[Passage] = []
     found: list[GuardFinding] = []
     for p in passages:
-        planted = check_injection(p.text, allowed_domains=links)
+        planted = check_injection(p.text, allowed_domains=links or None)
         if planted:
-            p = p.model_copy(update={"text": redact_injection(p.text, allowed_domains=links)})
+            p = p.model_copy(update={"text": redact_injection(p.text, allowed_domains=links or None)})
             found.extend(
                 f.model_copy(update={"fixed": True, "message": f"knowledge {p.doc_id!r}: {f.message}"})
                 for f in planted

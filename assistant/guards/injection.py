@@ -75,6 +75,20 @@ _ADDRESSING = re.compile(
     r"|\b(?:fra\s+nå\s+av|frå\s+no\s+av|fra\s+nu\s+af|från\s+och\s+med\s+nu|från\s+nu)\s*,?\s*(?:skal|ska"
     r"|vil|må|måste|skall)\s+du\s+(?:\w+\s+){0,2}?(?:svare|svara|svar|ignorere|ignorera|alltid|aldri|aldrig"
     r"|bare|kun|bara|oppføre|opptre|agere|lyde|lyda|adlyde|følge|följa)"
+    r"|^\W*(?:system|assistant|ai|bot)\s*(?:\([^)]*\))?\s*:|#{2,}\s*end\s+of\s+(?:user\s+)?(?:input|prompt)"
+    r"|\b(?:instructions|rules|guidelines|directions)\s+you\s+(?:were|have\s+been|got)\s+given\b"
+    r"|\byour\s+(?:rules|guidelines|instructions|restrictions|safety\s+\w+)\s+(?:have|has)\s+(?:changed|been)"
+    r"|\bpretend\s+(?:you\s+are|to\s+be|that\s+you)\b|\bact\s+as\s+(?:an?\s+)?(?:\w+\s+)?(?:ai|model|assistant"
+    r"|chatbot|bot|llm|dan)\b|\b(?:with\s+)?no\s+(?:content\s+)?(?:policy|policies|filters|restrictions|limits)\s+"
+    r"(?:and|to|or)\b|\bsafety\s+(?:protocols?|checks|guidelines|filters|restrictions)\s+(?:are\s+|were\s+)?"
+    r"(?:disabled|off|lifted|suspended|not\s+meant)|\bskip\s+(?:all\s+)?(?:the\s+)?safety\b"
+    r"|\b(?:important|attention|reminder|note)\s+(?:for|to)\s+(?:the\s+)?(?:ai|assistant|llm|model|bot|agents?"
+    r"|ai\s+\w+\s+agents?)\b|\bfor\s+ai\s+(?:\w+\s+)?agents\b"
+    r"|\b(?:save|store|write|add)\b[^.!?\n]{0,40}\b(?:to|in|into)\s+your\s+(?:long-term\s+)?memory\b"
+    r"|\bfor\s+all\s+future\s+(?:tasks|turns|replies|responses|conversations|reports)\b"
+    r"|\b(?:call|invoke|run|execute)\s+(?:the\s+)?[a-z]+_[a-z_]+\b"
+    r"|\brepeat\s+the\s+(?:words|text|lines|message)\s+above\b"
+    r"|\b(?:ki|ai)-?(?:en|agenter|agentar|assistenten)?\s*:\s*(?:ignorer|ignorera|glem|glöm|svar|du)\b"
     r"|\bsystem\s*-?\s*prompt\w*|\bsystemledetekst\w*|\bsystemmelding\w*|\bsystemmeddelande\w*"
     r"|\bdeveloper\s+mode\b|\butviklermodus\b|\butvecklarläge\b|\bjailbreak\w*|\bDAN\s+mode\b"
     r"|\bnew\s+instructions?\s*:|\bnye\s+instruksjoner\s*:|\bnya\s+instruktioner\s*:|\bnye\s+instruktioner\s*:"
@@ -87,8 +101,8 @@ _ADDRESSING = re.compile(
 )
 
 _DISCLOSE_VERB = (
-    r"(?:send|sende|sendt|skicka|give|gi|giv|provide|share|del|dela|dele|tell|fortell|fortæl|berätta|reply\s+with"
-    r"|respond\s+with|forward|videresend|e-?mail|mail|mejla|maila"
+    r"(?:send(?!\s+(?:you|deg|dig|dere|er)\b)|sende|sendt|skicka|give|gi|giv|provide|share|del|dela|dele|tell|fortell|fortæl|berätta|reply\s+with"
+    r"|respond\s+with|forward|videresend|e-?mail\s+(?:us|it|them|your|the)|mejla|maila"
     r"|disclose|oppgi|opgiv|uppge|ange|angi|lämna|oplys|ask\s+(?:the\s+)?(?:customer|user)\s+for"
     r"|be\s+(?:kunden|brukeren)\s+om|be\s+kunden|spør\s+(?:kunden|om)|fråga\s+(?:kunden|efter)|bed\s+kunden)"
 )
