@@ -44,6 +44,7 @@ from knowledge.errors import InputError
 from knowledge.facts import extract_facts
 from knowledge.history import CustomerCard, customer_card, customer_timeline
 from knowledge.language import SUPPORTED, detect_language_scores, normalize_language
+from knowledge.masking import mask_message_facts
 
 log = logging.getLogger("svar.service")
 
@@ -423,7 +424,9 @@ def facts_of(turns: Sequence[Turn], products: Sequence[str] = ()) -> list[KnownF
     """Facts extracted offline from ``turns`` (each by its role's rules), with the turn as provenance."""
     facts = []
     for turn in turns:
-        for f in extract_facts(turn.text, role=turn.role, products=products):
+        found = extract_facts(turn.text, role=turn.role, products=products)
+        _, found = mask_message_facts(turn.text, turn.text, found)  # never a card or id in clear
+        for f in found:
             facts.append(
                 KnownFact(
                     kind=f.kind,

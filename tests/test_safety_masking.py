@@ -193,3 +193,19 @@ def test_a_masked_card_is_still_known_to_the_repeat_ask_guard() -> None:
         language="nb",
     )
     assert report.flagged
+
+
+def test_facts_from_the_latest_message_are_masked_in_the_suggestion(tmp_path: Path) -> None:
+    rt = build_runtime(Settings(home=tmp_path / "home", embedder="hash"))
+    try:
+        result = build_assistant(rt).suggest(
+            workspace="default",
+            message=f"Refund to card {CARD}, CVC 123, or IBAN {IBAN}; my fnr is {FNR}.",
+            channel="chat",
+        )
+    finally:
+        rt.close()
+    shown = result.model_dump_json()
+    for clear in CLEAR:
+        assert clear not in shown, clear
+    assert {"payment_card", "iban", "national_id"} <= {f.kind for f in result.known_facts}
