@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from assistant.screening import screen_documents
 from assistant.settings import Settings
 from knowledge.db import create_db_engine, migrate, session_factory
 from knowledge.embedders import CachedEmbedder, build_embedder
@@ -68,6 +70,7 @@ def build_runtime(
             chunk_tokens=settings.chunk_tokens,
             chunk_overlap=settings.chunk_overlap,
             limits=settings.limits(),
+            screen=partial(screen_documents, configured_domains=settings.link_domains()),
         ),
         searcher=KnowledgeSearcher(sessions, chroma, emb),
         owns_embedder=embedder is None,

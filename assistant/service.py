@@ -13,6 +13,10 @@ nor in the knowledge are redacted (privacy); questions for facts the conversatio
 
 Build the service with :func:`build_assistant`: its configuration (:class:`AssistantConfig`) comes from the
 settings in one place, for the CLI, the API and the evals alike.
+
+Knowledge is data: passages lose URLs that are not on the workspace's link allowlist and sentences that
+address the assistant or ask for secrets (:mod:`assistant.guards.injection`) before any drafter sees them;
+the injection guard removes such sentences from every draft too, and links go only to allowed domains.
 """
 
 from __future__ import annotations
@@ -29,16 +33,19 @@ from assistant.channels import ChannelStyles, holding_text, is_stock_sentence
 from assistant.config import AssistantConfig
 from assistant.drafting.base import Drafter
 from assistant.guards.grounding import groundedness, split_units
+from assistant.guards.injection import check_injection, redact_injection
 from assistant.guards.pipeline import GuardContext, GuardedDraft, GuardPipeline, default_pipeline
 from assistant.language import LanguageDecision, decide_language, flag_unsupported
+from assistant.links import allowed_passages, workspace_link_domains
 from assistant.retrieval import retrieve
 from assistant.runtime import Runtime
 from assistant.settings import Settings
-from assistant.types import CHANNELS, DraftRequest, KnownFact, Passage, Suggestion, Turn
+from assistant.types import CHANNELS, DraftRequest, GuardFinding, KnownFact, Passage, Suggestion, Turn
 from knowledge.errors import InputError
 from knowledge.facts import extract_facts
 from knowledge.fields import FieldSet
 from knowledge.history import CustomerCard, customer_card, customer_timeline
+from knowledge.masking import mask_message_facts
 from knowledge.text.analysis import analyse_turns
 from knowledge.workspace_fields import workspace_fields
 
@@ -73,6 +80,8 @@ class CustomerContext:
     facts: list[KnownFact] = field(default_factory=list)
     products: list[str] = field(default_factory=list)  # names of what they ordered: a catalogue for facts
     language: LanguageDecision | None = None  # decided once per request
+    links: tuple[str, ...] = ()  # domains links in a reply may point to (the workspace's allowlist)
+    planted: list[GuardFinding] = field(default_factory=list)  # what was removed from the passages
 
 
 class CheckedDraft(BaseModel):
@@ -222,6 +231,9 @@ class Assistant:
             k=self.config.retrieval_k,
             turns=self.config.history_turns,
         )
+        links = workspace_link_domains(self.runtime.sessions, workspace, self.runtime.settings.link_domains())
+        passages, ctx.planted = _without_injections(allowed_passages(passages, links), links)
+        ctx.links = tuple(links)
         request = DraftRequest(
             message=latest,
             history=ctx.history,
@@ -249,7 +261,8 @@ class Assistant:
         request, ctx = self._request(mode, workspace, message, channel, customer, history, max_suggestions)
         language, passages, facts = request.language, request.passages, request.facts
         context = self._guard_context(request, ctx, workspace)
-        suggestions = [self._guard(s, context).suggestion for s in self.drafter.draft(request)]
+        drafts = [_with_findings(s, ctx.planted) for s in self.drafter.draft(request)]
+        suggestions = [self._guard(s, context).suggestion for s in drafts]
         suggestions = [s for s in suggestions if s.abstain or _substantive(s.text, language)] or [
             self._holding(request, "after the guards nothing was left to say")
         ]
@@ -328,7 +341,14 @@ class Assistant:
             fields=fields,
             language=request.language,
         )
-        return GuardContext(request=request, styles=self.styles, fields=fields, analysis=analysis)
+        return GuardContext(
+            request=request,
+            styles=self.styles,
+            fields=fields,
+            analysis=analysis,
+            allowed_domains=ctx.links or None,
+            allowed_phones=self.runtime.settings.phones(),
+        )
 
     def _guard(self, suggestion: Suggestion, context: GuardContext) -> GuardedDraft:
         """Run the guard pipeline on one draft; fix what can be fixed and record what was found."""
@@ -377,6 +397,35 @@ class Assistant:
         )
 
 
+def _without_injections(
+    passages: Sequence[Passage], links: Sequence[str]
+) -> tuple[list[Passage], list[GuardFinding]]:
+    """Passages with planted instructions removed before any drafter sees them, and a finding for each.
+
+    With no link allowlist (no configured domains, no knowledge URLs) e-mail addresses and links are not
+    judged here; the channel guard still keeps links out of the reply.
+    """
+    out: list[Passage] = []
+    found: list[GuardFinding] = []
+    for p in passages:
+        planted = check_injection(p.text, allowed_domains=links or None)
+        if planted:
+            p = p.model_copy(update={"text": redact_injection(p.text, allowed_domains=links or None)})
+            found.extend(
+                f.model_copy(update={"fixed": True, "message": f"knowledge {p.doc_id!r}: {f.message}"})
+                for f in planted
+            )
+        out.append(p)
+    return out, found
+
+
+def _with_findings(suggestion: Suggestion, findings: Sequence[GuardFinding]) -> Suggestion:
+    """``suggestion`` with ``findings`` (e.g. what was removed from its passages) reported on it."""
+    if not findings:
+        return suggestion
+    return suggestion.model_copy(update={"guard_findings": [*suggestion.guard_findings, *findings]})
+
+
 def _substantive(text: str, language: str) -> bool:
     """Whether a reply says something beyond greeting, thanks, sign-off and links."""
     sentences = [u.text for u in split_units(text)]
@@ -397,7 +446,9 @@ def facts_of(turns: Sequence[Turn], products: Sequence[str] = ()) -> list[KnownF
     """Facts extracted offline from ``turns`` (each by its role's rules), with the turn as provenance."""
     facts = []
     for turn in turns:
-        for f in extract_facts(turn.text, role=turn.role, products=products):
+        found = extract_facts(turn.text, role=turn.role, products=products)
+        _, found = mask_message_facts(turn.text, turn.text, found)  # never a card or id in clear
+        for f in found:
             facts.append(
                 KnownFact(
                     kind=f.kind,

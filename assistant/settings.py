@@ -103,6 +103,29 @@ class Settings(BaseSettings):
             headings=self.max_headings,
         )
 
+    # Links and contacts in customer-facing text
+    allowed_link_domains: str | None = Field(
+        default=None,
+        description=(
+            "Comma-separated domains that links and e-mail addresses in replies may point to (subdomains "
+            "included); default: the domains of the knowledge's own document URLs (see assistant.links)."
+        ),
+    )
+    allowed_phones: str | None = Field(
+        default=None,
+        description="Comma-separated phone numbers of the company; when set, replies may name no other.",
+    )
+
+    def link_domains(self) -> tuple[str, ...] | None:
+        """The configured link domains, or None when the knowledge's own URLs decide."""
+        if self.allowed_link_domains is None:
+            return None
+        return tuple(d.strip().lower() for d in self.allowed_link_domains.split(",") if d.strip())
+
+    def phones(self) -> tuple[str, ...]:
+        """The configured company phone numbers (empty: phone numbers are not judged)."""
+        return tuple(p.strip() for p in (self.allowed_phones or "").split(",") if p.strip())
+
     @property
     def sqlite_path(self) -> Path:
         return self.home / "svar.sqlite3"

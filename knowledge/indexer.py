@@ -13,7 +13,7 @@ over. Either way, the same unchanged documents are reported unchanged.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ class IngestReport:
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[Rejection] = field(default_factory=list)  # loaded, with a problem (bytes not UTF-8)
     flagged: dict[str, list[str]] = field(default_factory=dict)  # doc id → cleaning flags
+    suspicious: list[Rejection] = field(default_factory=list)  # file:line and why (ingested all the same)
     chunks_embedded: int = 0  # chunks sent to the embedding model (cache misses)
     chunks_written: int = 0
     seconds: float = 0.0
@@ -77,7 +78,9 @@ class KnowledgeIndexer:
         chunk_tokens: int = 256,
         chunk_overlap: int = 32,
         limits: Limits | None = None,
+        screen: Callable[[Sequence[Document]], list[Rejection]] | None = None,
     ) -> None:
+        self.screen = screen  # reports suspicious documents (planted instructions, foreign URLs)
         self.sessions = sessions
         self.chroma = chroma
         self.embedder = embedder
@@ -100,6 +103,8 @@ class KnowledgeIndexer:
         report = IngestReport(
             source=str(owner or target), rejected=list(loaded.rejections), warnings=list(loaded.warnings)
         )
+        if self.screen is not None:
+            report.suspicious = self.screen(loaded.documents)
         bad_files = {
             _abs(r.location.rsplit(":", 1)[0] if _has_line(r) else r.location) for r in loaded.rejections
         }

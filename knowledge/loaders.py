@@ -26,13 +26,14 @@ from typing import Any
 
 import frontmatter
 import yaml
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Tag
 
-from knowledge.cleaning import clean_text
+from knowledge.cleaning import clean_text, visible_text
 from knowledge.documents import Document, LoadResult, Rejection
 from knowledge.errors import InputError
 from knowledge.language import detect_language, normalize_language
 from knowledge.limits import Limits, html_depth, too_deep
+from knowledge.masking import mask_sensitive
 
 log = logging.getLogger("svar.loaders")
 
@@ -43,9 +44,6 @@ CSV = {".csv"}
 JSONL = {".jsonl", ".ndjson"}
 SUPPORTED = MARKDOWN | HTML | TEXT | CSV | JSONL
 
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0", re.I)
-_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg", "head")
-_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]", re.M)
 _HTML_OVERHEAD = 5  # an HTML file may be this many times the document limit before its text is extracted
 _BAD_UTF8 = "invalid_utf8"
@@ -56,7 +54,6 @@ class _NotText(Exception):
     """A file that is mostly not UTF-8 (binary, or another encoding throughout)."""
 
 
-_BLOCKS = {"p", "div", "li", "tr", "section", "article", "br", "table", "ul", "ol", "dd", "dt", "pre"}
 
 
 def load_path(
@@ -249,21 +246,7 @@ def _html(raw: str, f: Path, default_id: str, limits: Limits, flags: list[str]) 
     title_tag = soup.find("title")
     title = title_tag.get_text(" ", strip=True) if isinstance(title_tag, Tag) else ""
     lang_attr = soup.html.get("lang") if isinstance(soup.html, Tag) else None
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-        _flag(flags, "html_comment")
-    for tag in soup.find_all(_DROP_TAGS):
-        if tag.name == "script":
-            _flag(flags, "script")
-        tag.decompose()
-    for tag in soup.find_all(True):
-        if not isinstance(tag, Tag) or tag.attrs is None:
-            continue
-        if _is_hidden(tag):
-            _flag(flags, "hidden_html")
-            tag.decompose()
-    body = soup.body or soup
-    text = _html_text(body)
+    visible = visible_text(raw)
     if not title:
         h1 = soup.find("h1")
         title = h1.get_text(" ", strip=True) if isinstance(h1, Tag) else f.stem
@@ -271,42 +254,14 @@ def _html(raw: str, f: Path, default_id: str, limits: Limits, flags: list[str]) 
     url = meta_url.get("href") if isinstance(meta_url, Tag) else None
     doc = Document(
         id=default_id,
-        text=text,
+        text=visible.text,
         title=title,
         language=normalize_language(lang_attr if isinstance(lang_attr, str) else None),
         url=url if isinstance(url, str) else None,
         updated_at=_mtime(f),
         location=str(f),
     )
-    return _finish(doc, flags, limits)
-
-
-def _is_hidden(tag: Tag) -> bool:
-    if tag.has_attr("hidden") or str(tag.get("aria-hidden", "")).lower() == "true":
-        return True
-    style = tag.get("style")
-    if isinstance(style, str) and _HIDDEN_STYLE.search(style):
-        return True
-    if tag.name == "input" and str(tag.get("type", "")).lower() == "hidden":
-        return True
-    classes: list[str] = list(tag.get("class") or [])
-    return any(c in {"hidden", "sr-only", "visually-hidden", "d-none"} for c in classes)
-
-
-def _html_text(node: Tag | BeautifulSoup) -> str:
-    """Visible text with Markdown-style headings, so chunking can split on them."""
-    parts: list[str] = []
-    for el in node.descendants:
-        if isinstance(el, Tag):
-            if el.name in _HEADINGS:
-                parts.append("\n\n" + "#" * _HEADINGS[el.name] + " " + el.get_text(" ", strip=True) + "\n\n")
-            elif el.name in _BLOCKS:
-                parts.append("\n")
-        elif isinstance(el, str) and not isinstance(el, Comment):
-            if any(isinstance(p, Tag) and p.name in _HEADINGS for p in el.parents):
-                continue
-            parts.append(str(el))
-    return "".join(parts)
+    return _finish(doc, [*flags, *visible.flags], limits, markup=False)
 
 
 def _csv_rows(raw: str, limits: Limits) -> list[tuple[int, dict[str, Any] | str]]:
@@ -440,7 +395,7 @@ def _record(
     return _finish(doc, flags, limits)
 
 
-def _finish(doc: Document, flags: list[str], limits: Limits) -> Document | Rejection:
+def _finish(doc: Document, flags: list[str], limits: Limits, *, markup: bool = True) -> Document | Rejection:
     if len(doc.text) > limits.document_chars:
         return _too_long(doc.location, len(doc.text), limits)
     headings = sum(1 for _ in _MD_HEADING.finditer(doc.text))
@@ -450,10 +405,10 @@ def _finish(doc: Document, flags: list[str], limits: Limits) -> Document | Rejec
             f"document has {headings:,} headings; the limit is {limits.headings:,} "
             "(split it, or raise SVAR_MAX_HEADINGS)",
         )
-    cleaned = clean_text(doc.text)
+    cleaned = clean_text(doc.text, markup=markup)
     title = clean_text(doc.title)
-    doc.text = cleaned.text
-    doc.title = title.text
+    doc.text = mask_sensitive(cleaned.text)  # no card, IBAN or national id is ever embedded
+    doc.title = mask_sensitive(title.text)
     doc.flags = sorted(set(flags) | set(cleaned.flags) | set(title.flags))
     if not doc.text:
         return Rejection(doc.location, "no text left after cleaning")

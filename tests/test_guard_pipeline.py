@@ -51,6 +51,7 @@ def test_default_pipeline_order_and_contract() -> None:
     assert pipeline.names == [
         "citations",
         "secrets",
+        "injection",
         "privacy",
         "repeat_ask",
         "channel",

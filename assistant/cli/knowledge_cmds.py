@@ -46,6 +46,7 @@ def ingest_knowledge(
                     **report.summary(),
                     "rejections": [str(r) for r in report.rejected],
                     "warnings": [str(w) for w in report.warnings],
+                    "suspicious": [str(r) for r in report.suspicious],
                     "chunks_embedded": report.chunks_embedded,
                     "seconds": round(report.seconds, 2),
                 },
@@ -64,6 +65,8 @@ def ingest_knowledge(
         err().print(f"[yellow]warning[/] {esc(warning)}")
     for doc_id, flags in report.flagged.items():
         err().print(f"[yellow]cleaned[/] {esc(doc_id)}: removed {esc(', '.join(flags))}")
+    for entry in report.suspicious:
+        err().print("[red]suspicious[/] " + esc(entry))
 
 
 @handle_errors

@@ -6,6 +6,8 @@
 - an e-mail without a greeting or without a sign-off;
 - markdown markup (bold, headings, ``[label](url)``, code, tables) where the channel shows it raw, and any
   link where the channel takes none (SMS, phone);
+- an image (``![x](url)``, ``<img>``) on any channel, and a link to a domain that is not on the workspace's
+  allowlist (``allowed_domains``, see :mod:`assistant.links`) on any channel;
 - internal links in social DMs: a link is public when its host is one of the company's public help-center
   domains (``ChannelStyles.public_domains``) or it points at a knowledge document's URL; anything else is
   internal. A link to an intranet-looking host (``localhost``, ``*.local``, ``*.internal``, ``*.corp``,
@@ -38,6 +40,7 @@ from assistant.channels import (
     is_stock_sentence,
     sign_off,
 )
+from assistant.guards.injection import domain_allowed
 from assistant.types import GuardFinding, Passage
 
 __all__ = [
@@ -54,6 +57,7 @@ __all__ = [
 _I = re.IGNORECASE
 Severity = Literal["info", "warn", "block"]
 _MD_LINK = re.compile(r"!?\[(?P<label>[^\]\n]*)\]\((?P<url>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|<img\b[^>]*>", _I)
 _BARE_URL = re.compile(r"(?<![\w/@])(?:https?://|www\.)[^\s<>()\[\]\"']+", _I)
 _TRAILING = ".,;:!?»”'\""
 
@@ -176,10 +180,22 @@ def _known_urls(cited: Sequence[Passage], known_urls: Sequence[str]) -> list[str
     return [*known_urls, *(p.url for p in cited if p.url)]
 
 
-def _internal(url: str, style: ChannelStyle, styles: ChannelStyles, known: Sequence[str]) -> bool:
+def _internal(
+    url: str,
+    style: ChannelStyle,
+    styles: ChannelStyles,
+    known: Sequence[str],
+    allowed_domains: Sequence[str] | None = None,
+) -> bool:
     if _intranet(url):
         return True
-    return style.links == "public" and not is_public_url(url, styles.public_domains, known)
+    public = [*styles.public_domains, *(allowed_domains or ())]  # the workspace's allowlist is public
+    return style.links == "public" and not is_public_url(url, public, known)
+
+
+def _foreign(url: str, allowed_domains: Sequence[str] | None) -> bool:
+    """A link to a domain that is not on the workspace's allowlist (None: no allowlist to judge by)."""
+    return allowed_domains is not None and not domain_allowed(url, allowed_domains)
 
 
 def _finding(severity: Severity, message: str, span: str | None = None) -> GuardFinding:
@@ -194,6 +210,7 @@ def check_channel(
     cited: Sequence[Passage] = (),
     styles: ChannelStyles | None = None,
     known_urls: Sequence[str] = (),
+    allowed_domains: Sequence[str] | None = None,
 ) -> list[GuardFinding]:
     """Check that a reply fits its channel (see the module docstring for what is flagged).
 
@@ -205,6 +222,8 @@ def check_channel(
             another channel.
         styles: the channel configuration (public domains, styles); ``None`` uses the defaults.
         known_urls: more URLs of knowledge documents that count as public.
+        allowed_domains: the workspace's link allowlist (:mod:`assistant.links`); a link elsewhere is
+            flagged on every channel. ``None``: not judged.
 
     Returns:
         The findings, all severity "warn"; :func:`fit_channel` fixes length, links, markup, greeting and
@@ -228,10 +247,16 @@ def check_channel(
     if not style.markdown:
         for kind, span in find_markdown(text):
             findings.append(_finding("warn", f"{kind} markup is shown raw on {channel}", span))
+    for m in _IMAGE.finditer(text):
+        findings.append(_finding("warn", "images are not sent to customers", m.group(0)))
     for link in find_links(text):
+        if text[link.start] == "!":
+            continue
         if style.links == "none":
             findings.append(_finding("warn", f"no links on {channel}", link.url))
-        elif _internal(link.url, style, styles, known):
+        elif _foreign(link.url, allowed_domains):
+            findings.append(_finding("warn", "link to a domain not on the workspace's allowlist", link.url))
+        elif _internal(link.url, style, styles, known, allowed_domains):
             where = "a social DM" if style.social else channel
             findings.append(_finding("warn", f"internal link in {where}", link.url))
     for redirect in find_redirects(text, cited, channel):
@@ -348,6 +373,7 @@ def fit_channel(
     cited: Sequence[Passage] = (),
     known_urls: Sequence[str] = (),
     customer_name: str | None = None,
+    allowed_domains: Sequence[str] | None = None,
 ) -> str:
     """Make a reply fit its channel: drop disallowed links and markup, shape, and trim to the limit.
 
@@ -359,6 +385,7 @@ def fit_channel(
         cited: the passages the reply cites (their URLs stay in social DMs).
         known_urls: more knowledge-document URLs that may stay in social DMs.
         customer_name: used in a greeting that has to be added.
+        allowed_domains: the workspace's link allowlist; links elsewhere are removed. ``None``: kept.
 
     Returns:
         The fitted reply; a reply that already fits comes back unchanged.
@@ -366,11 +393,13 @@ def fit_channel(
     styles = styles or ChannelStyles()
     style = styles.style(channel)
     known = _known_urls(cited, known_urls)
-    out = text.strip()
+    out = _IMAGE.sub("", text).strip()  # no images in customer-facing text, on any channel
     drop = {
         link.url
         for link in find_links(out)
-        if style.links == "none" or _internal(link.url, style, styles, known)
+        if style.links == "none"
+        or _foreign(link.url, allowed_domains)
+        or _internal(link.url, style, styles, known, allowed_domains)
     }
     if drop:
         out = _remove_links(out, drop)

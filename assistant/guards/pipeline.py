@@ -6,10 +6,11 @@ where it can be fixed: redacted, trimmed, a question removed) and what it found.
 bad draft; it reports it. The service (``suggest``, ``answer``, ``check_draft``), the eval runner and the
 API all run the same :class:`GuardPipeline`, built by :func:`default_pipeline`::
 
-    citations → secrets → privacy → repeat_ask → channel → language → grounding
+    citations → secrets → injection → privacy → repeat_ask → channel → language → grounding
 
 The order matters: citations are settled first (the channel guard keeps the links of cited sources),
-secrets and other customers' identifiers are redacted before anything else reads the text, a question for a
+secrets, instructions planted in the knowledge (and contacts not on the workspace's allowlist) and other
+customers' identifiers are removed before anything else reads the text, a question for a
 known detail is removed before the text is fitted to the channel, and language and grounding judge the
 final text.
 
@@ -30,6 +31,7 @@ from assistant.guards import check_repeat_asks, findings, remove_repeat_asks
 from assistant.guards.channel import check_channel, fit_channel
 from assistant.guards.citations import check_citations, drop_unknown_citations
 from assistant.guards.grounding import check_grounding
+from assistant.guards.injection import InjectionGuard as InjectionCheck
 from assistant.guards.language import check_language
 from assistant.guards.privacy import check_foreign_identifiers, redact_foreign_identifiers
 from assistant.guards.secrets import check_secrets, redact_secrets
@@ -46,6 +48,7 @@ __all__ = [
     "GuardPipeline",
     "GuardedDraft",
     "GroundingGuard",
+    "InjectionGuard",
     "LanguageGuard",
     "PrivacyGuard",
     "RepeatAskGuard",
@@ -62,14 +65,18 @@ class GuardContext:
         request: the request the draft answers (conversation, language, channel, facts, passages).
         styles: the workspace's channel styles.
         fields: the workspace's own fields (empty when it declares none).
-        analysis: the per-request analysis of the conversation's text, when the service computed one;
-            guards that do not know its type ignore it.
+        analysis: the per-request analysis of the conversation's text, when the service computed one.
+        allowed_domains: the domains links and e-mail addresses in a reply may point to (None: links are
+            dropped and contacts are not judged; see :mod:`assistant.links`).
+        allowed_phones: the company's phone numbers (empty: phone numbers are not judged).
     """
 
     request: DraftRequest
     styles: ChannelStyles = field(default_factory=ChannelStyles)
     fields: FieldSet = field(default_factory=FieldSet)
     analysis: ConversationAnalysis | None = None
+    allowed_domains: tuple[str, ...] | None = None
+    allowed_phones: tuple[str, ...] = ()
 
     @property
     def turns(self) -> list[Turn]:
@@ -143,6 +150,19 @@ class SecretsGuard:
         return GuardOutcome(suggestion.model_copy(update={"text": text}), _fixed(found))
 
 
+class InjectionGuard:
+    """Planted instructions, requests for secrets and contacts off the allowlist are removed."""
+
+    name = "injection"
+
+    def check(self, suggestion: Suggestion, context: GuardContext) -> GuardOutcome:
+        check = InjectionCheck(allowed_domains=context.allowed_domains, allowed_phones=context.allowed_phones)
+        text, found = check.apply(suggestion.text)
+        if not found:
+            return GuardOutcome(suggestion)
+        return GuardOutcome(suggestion.model_copy(update={"text": text}), found)
+
+
 class PrivacyGuard:
     """Identifiers that are neither this customer's nor in the knowledge are redacted."""
 
@@ -204,9 +224,16 @@ class ChannelGuard:
             cited=cited,
             known_urls=known_urls,
             customer_name=req.customer_name,
+            allowed_domains=context.allowed_domains,
         )
         found = check_channel(
-            text, req.channel, req.language, cited=cited, styles=context.styles, known_urls=known_urls
+            text,
+            req.channel,
+            req.language,
+            cited=cited,
+            styles=context.styles,
+            known_urls=known_urls,
+            allowed_domains=context.allowed_domains,
         )
         return GuardOutcome(suggestion.model_copy(update={"text": fitted}), _fixed(found, fitted != text))
 
@@ -277,6 +304,7 @@ def default_pipeline() -> GuardPipeline:
         [
             CitationsGuard(),
             SecretsGuard(),
+            InjectionGuard(),
             PrivacyGuard(),
             RepeatAskGuard(),
             ChannelGuard(),

@@ -10,13 +10,14 @@ Found with patterns (no network, no model):
 - a password, PIN or passphrase written out after its label ("password: hunter2", "passord er
   Sommer2024!", "lösenord: ..."): the value must look like one (a digit, a symbol or mixed case), so that
   "Passord: minst 8 tegn" and "the password is not stored" stay quiet;
-- national identity numbers (fødselsnummer, personnummer, CPR) via
-  :func:`knowledge.facts.mask_national_ids`, and payment card numbers (Luhn-valid) via
-  :func:`assistant.pii.mask_card_numbers`: the same checks that mask them before text leaves for a model.
+- payment card numbers (Luhn), card security codes ("CVC 123"), IBANs (mod-97) and national identity
+  numbers (fødselsnummer, personnummer, CPR, HETU, in every written form) via
+  :func:`knowledge.masking.find_sensitive`: the same checks that mask them before anything is stored.
 
 Every finding has severity "block": a reply with one of these must not go out as it is.
 :func:`redact_secrets` returns the text with keys, tokens and passwords replaced by ``[REDACTED]`` and
-identity and card numbers masked to their last four digits, as everywhere else in Svar.
+identity, card and IBAN numbers masked to their last four characters (security codes whole), as everywhere
+else in Svar.
 """
 
 from __future__ import annotations
@@ -24,13 +25,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.pii import mask_card_numbers
 from assistant.types import GuardFinding
-from knowledge.facts import mask_digits, mask_national_ids
+from knowledge.masking import find_sensitive, mask_sensitive, mask_value
 
 __all__ = ["REDACTED", "SecretMatch", "check_secrets", "find_secrets", "redact_secrets"]
 
 REDACTED = "[REDACTED]"
+_SENSITIVE_KINDS = {
+    "payment_card": "payment card number",
+    "card_security_code": "card security code",
+    "iban": "IBAN",
+    "national_id": "national identity number",
+}
+_KIND_OF = {v: k for k, v in _SENSITIVE_KINDS.items()}
+_MASKED = frozenset(_KIND_OF)
 
 _TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -91,27 +99,6 @@ def _looks_secret(value: str) -> bool:
     return any(ch.isupper() for ch in core[1:]) and any(ch.islower() for ch in core)
 
 
-def _diff_spans(original: str, masked: str) -> list[tuple[int, int]]:
-    """Spans where ``masked`` (same length) differs from ``original``, merged across separators."""
-    spans: list[tuple[int, int]] = []
-    for i, (a, b) in enumerate(zip(original, masked, strict=False)):
-        if a == b:
-            continue
-        if spans and i - spans[-1][1] <= 2:
-            spans[-1] = (spans[-1][0], i + 1)
-        else:
-            spans.append((i, i + 1))
-    # extend each span over the digits that stayed (the last four)
-    out: list[tuple[int, int]] = []
-    for start, end in spans:
-        while end < len(original) and (original[end].isdigit() or original[end] in " -"):
-            if original[end] in " -" and not original[end + 1 : end + 2].isdigit():
-                break
-            end += 1
-        out.append((start, end))
-    return out
-
-
 def find_secrets(text: str) -> list[SecretMatch]:
     """Every secret in ``text``, in order; overlapping matches are reported once."""
     found: list[SecretMatch] = []
@@ -128,21 +115,15 @@ def find_secrets(text: str) -> list[SecretMatch]:
         if _looks_secret(value):
             end = m.start("value") + len(value.rstrip(".,;:!?)"))
             add("password", m.start("value"), end)
-    national = mask_national_ids(text)
-    if len(national) == len(text):
-        for start, end in _diff_spans(text, national):
-            add("national identity number", start, end)
-    cards = mask_card_numbers(text)
-    if len(cards) == len(text):
-        for start, end in _diff_spans(text, cards):
-            add("payment card number", start, end)
+    for span in find_sensitive(text):
+        add(_SENSITIVE_KINDS[span.kind], span.start, span.end)
     return sorted(found, key=lambda m: m.start)
 
 
 def _shown(match: SecretMatch) -> str:
-    """How a finding shows a secret: ids and cards with their last four digits, anything else redacted."""
-    if match.kind in ("national identity number", "payment card number"):
-        return mask_digits(match.value)
+    """How a finding shows a secret: numbers masked (see :mod:`knowledge.masking`), anything else redacted."""
+    if match.kind in _MASKED:
+        return mask_value(match.value, _KIND_OF[match.kind])
     return f"{match.kind}: {REDACTED}"
 
 
@@ -169,11 +150,11 @@ def check_secrets(text: str) -> list[GuardFinding]:
 def redact_secrets(text: str) -> str:
     """``text`` with keys, tokens, private keys and passwords replaced by ``[REDACTED]``, and national
     identity and card numbers masked to their last four digits (``*******1234``)."""
-    out = mask_card_numbers(mask_national_ids(text))
-    if len(out) != len(text):  # the maskers keep the length; never trust offsets otherwise
+    out = mask_sensitive(text)
+    if len(out) != len(text):  # the masker keeps the length; never trust offsets otherwise
         out = text
     for m in reversed(find_secrets(out)):
-        if m.kind in ("national identity number", "payment card number"):
+        if m.kind in _MASKED:
             continue
         out = out[: m.start] + REDACTED + out[m.end :]
     return out

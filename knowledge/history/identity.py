@@ -45,6 +45,7 @@ from knowledge.db.models import utcnow
 from knowledge.errors import InputError
 from knowledge.facts import mask_national_ids, normalize_phone
 from knowledge.history.events import RESERVED_KINDS, CustomerBlock
+from knowledge.masking import mask_identifier
 
 REGIONS: dict[str, str] = {"nb": "NO", "nn": "NO", "sv": "SE", "da": "DK"}
 NORDIC_REGIONS = ("NO", "SE", "DK", "FI", "IS")
@@ -167,7 +168,7 @@ def find_customer(
     Raises:
         InputError: ``ref`` is empty, or it matches several customers (say which network, e.g. ``x:name``).
     """
-    ref = ref.strip()
+    ref = mask_identifier(ref.strip())  # ids and handles are stored with national ids masked
     if not ref:
         raise InputError("give a customer: an external id, e-mail, phone number or handle")
     if ref.startswith("#") and ref[1:].isdigit():

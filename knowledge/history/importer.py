@@ -29,6 +29,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from knowledge.cleaning import clean_message_text
 from knowledge.db.engine import sessions_lock
 from knowledge.db.history_models import Conversation, Customer, Fact, Message, Order
 from knowledge.db.models import utcnow
@@ -44,7 +45,6 @@ from knowledge.history.events import (
     read_events,
 )
 from knowledge.history.factstore import (
-    mask_json,
     message_facts,
     store_message_facts,
     store_order_facts,
@@ -53,6 +53,7 @@ from knowledge.history.factstore import (
 from knowledge.history.identity import Match, match_customer, resolve_customer
 from knowledge.history.vectors import history_index, message_rows, write_vectors
 from knowledge.limits import Limits
+from knowledge.masking import mask_identifier, mask_json, mask_message_facts, mask_sensitive
 from knowledge.progress import NoProgress, Progress
 from knowledge.workspaces import get_workspace
 
@@ -221,6 +222,7 @@ class HistoryImporter:
                 )
             )
             ev.message.text = ev.message.text[: self.limits.message_chars]
+        ev = _masked_customer(ev)
         match = match_customer(session, ws_id, ev.customer, verified=ev.is_verified())
         _check_conflicts(session, ws_id, ev, match)
         res = resolve_customer(session, ws_id, ev.customer, match)
@@ -298,7 +300,8 @@ class HistoryImporter:
         """Store one message and its facts; returns its pk when its vector must be written."""
         key = message_key(conv.external_id, block)
         meta = mask_json(block.extras) | ({"event": event_extras} if event_extras else {})
-        digest = _content_hash(block.role, conv.channel, block.at.isoformat(), block.text, meta)
+        text = clean_message_text(block.text)
+        digest = _content_hash(block.role, conv.channel, block.at.isoformat(), text, meta)
         msg = session.scalar(
             select(Message).where(Message.workspace_id == conv.workspace_id, Message.external_id == key)
         )
@@ -306,7 +309,8 @@ class HistoryImporter:
         if msg is not None and msg.content_hash == digest:
             report.messages_unchanged += 1
             return None
-        masked, facts = message_facts(block.text, role=block.role, language=customer.language)
+        masked, facts = message_facts(text, role=block.role, language=customer.language)
+        masked, facts = mask_message_facts(text, masked, facts)
         if msg is None:
             msg = Message(
                 workspace_id=conv.workspace_id,
@@ -423,6 +427,19 @@ def _check_conflicts(session: Session, ws_id: int, ev: Event, match: Match) -> N
         )
         if stored is not None and stored != ev.conversation.id:
             raise _Conflict(f"message {key!r} already belongs to conversation {stored!r}")
+
+
+def _masked_customer(ev: Event) -> Event:
+    """The event with card, IBAN and national-id numbers masked in the customer's id, name and handles."""
+    c = ev.customer
+    update: dict[str, Any] = {
+        "id": mask_identifier(c.id),
+        "name": mask_sensitive(c.name) if c.name else c.name,
+        "handles": {k: mask_identifier(v) for k, v in c.handles.items()},
+    }
+    if all(getattr(c, k) == v for k, v in update.items()):
+        return ev
+    return ev.model_copy(update={"customer": c.model_copy(update=update)})
 
 
 def _touch_times(conv: Conversation, block: MessageBlock) -> None:

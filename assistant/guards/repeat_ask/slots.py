@@ -47,6 +47,8 @@ _DET = (
 )
 
 _EN: tuple[Cue, ...] = (
+    _cue("payment_card", r"\b(?:credit\s+|debit\s+|payment\s+|bank\s+)?card\s*(?:number|no\.?|details)\b"),
+    _cue("iban", r"\biban\b|\bbank\s+account\s+(?:number|details)\b"),
     _cue("email", r"\be-?mail(?:\s+address)?\b(?!\s+(?:you|us|me|it|them|him|her)\b)"),
     _cue(
         "tracking_number",
@@ -159,6 +161,12 @@ _EN: tuple[Cue, ...] = (
 )
 
 _NORDIC: tuple[Cue, ...] = (
+    _cue(
+        "payment_card",
+        r"\b(?:bank|betalings|betalnings|kreditt|kredit)?kort-?(?:nummer\w*|numret|nr\.?|detaljer\w*"
+        r"|opplysning\w*|uppgifter\w*|oplysning\w*)",
+    ),
+    _cue("iban", r"\biban\w*|\bbankkonto-?(?:nummer\w*|numret|nr\.?)"),
     _cue("email", r"\be-?(?:post|mail)\w*|\bmailadress\w*|\bmail\b"),
     _cue(
         "tracking_number",
