@@ -279,11 +279,30 @@ class CachedEmbedder:
         return np.stack([found[h] for h in hashes]).astype(np.float32)
 
     def embed_query(self, text: str) -> Vectors:
-        if text not in self._queries:
-            if len(self._queries) > 4096:
-                self._queries.clear()
-            self._queries[text] = self.inner.embed_query(text)
-        return self._queries[text]
+        """The query vector, from memory, then the on-disk cache (queries are keyed apart from passages:
+        e5 embeds them with another prefix), then the model."""
+        found = self._queries.get(text)
+        if found is not None:
+            return found
+        model = self.identity + "|query"
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT vector FROM embeddings WHERE model=? AND hash=?", (model, digest)
+            ).fetchone()
+        if row is not None:
+            vector: Vectors = np.frombuffer(row[0], dtype=np.float32)
+        else:
+            vector = np.asarray(self.inner.embed_query(text), dtype=np.float32)
+            self.calls += 1
+            with self._lock, self._conn:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)", (model, digest, vector.tobytes())
+                )
+        if len(self._queries) > 4096:
+            self._queries.clear()
+        self._queries[text] = vector
+        return vector
 
 
 def build_embedder(settings: Settings) -> CachedEmbedder:
