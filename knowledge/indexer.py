@@ -41,13 +41,20 @@ class IngestReport:
     chunks_written: int = 0
     seconds: float = 0.0
 
-    def summary(self) -> dict[str, int]:
+    @property
+    def chunks_per_second(self) -> float:
+        """Chunks written per second of the whole ingest (0 when nothing was written)."""
+        return round(self.chunks_written / self.seconds, 1) if self.chunks_written and self.seconds else 0.0
+
+    def summary(self) -> dict[str, int | float]:
         return {
             "added": len(self.added),
             "updated": len(self.updated),
             "unchanged": len(self.unchanged),
             "removed": len(self.removed),
             "rejected": len(self.rejected),
+            "chunks_written": self.chunks_written,
+            "chunks_per_second": self.chunks_per_second,
         }
 
 

@@ -51,7 +51,15 @@ def test_reingest_unchanged_embeds_nothing(rt: Runtime, tmp_path: Path) -> None:
     rt.indexer.ingest(kb, "default")
     calls = rt.embedder.calls
     again = rt.indexer.ingest(kb, "default")
-    assert again.summary() == {"added": 0, "updated": 0, "unchanged": 3, "removed": 0, "rejected": 0}
+    assert again.summary() == {
+        "added": 0,
+        "updated": 0,
+        "unchanged": 3,
+        "removed": 0,
+        "rejected": 0,
+        "chunks_written": 0,
+        "chunks_per_second": 0.0,
+    }
     assert again.chunks_embedded == 0 and rt.embedder.calls == calls
 
 

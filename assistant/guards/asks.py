@@ -237,20 +237,27 @@ def proposes_action(sentence: str) -> bool:
     return verb_class(found[1]) is not None and bool(action_objects(sentence))
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?…]+[\"')\]*_]*(?=\s|$)|\n+")
+_LIST_NUMBER = re.compile(r"\s*(?:\d{1,2}|[a-z])\.")
+_NUMBER_END = re.compile(r"\b\d{1,2}\.$")
+
+
 def split_sentences(text: str) -> list[Span]:
     """Split a text into sentences with their offsets (end punctuation stays with its sentence)."""
     spans: list[Span] = []
     start = 0
-    for m in re.finditer(r"[.!?…]+[\"')\]*_]*(?=\s|$)|\n+", text):
+    for m in _SENTENCE_BREAK.finditer(text):
         end = m.end()
-        piece = text[start:end]
-        nxt = text[end:].lstrip()
-        if re.fullmatch(r"\s*(?:\d{1,2}|[a-z])\.", piece) and (start == 0 or text[start - 1] == "\n"):
+        # Only the end of the sentence so far and the start of what follows are looked at (not slices of
+        # the whole text), so a long text with many breaks that do not end a sentence stays linear.
+        tail = text[max(start, end - 40) : end].rstrip()
+        nxt = text[end : end + 64].lstrip()
+        if _LIST_NUMBER.fullmatch(text, start, end) and (start == 0 or text[start - 1] == "\n"):
             continue  # "1. Tjek postkassen ...": a list item's number, not a sentence
         if m.group(0).startswith(".") and not m.group(0).startswith("..."):
-            if _ABBREV_END.search(piece.rstrip()) or (nxt and nxt[0].islower()):
+            if _ABBREV_END.search(tail) or (nxt and nxt[0].islower()):
                 continue
-            if re.search(r"\b\d{1,2}\.$", piece.rstrip()) and nxt[:1].islower():
+            if _NUMBER_END.search(tail) and nxt[:1].islower():
                 continue
         _add(spans, text, start, end)
         start = end
