@@ -33,6 +33,16 @@ if TYPE_CHECKING:
 Vectors = npt.NDArray[np.float32]
 Progress = Callable[[int], None]
 
+# A message is embedded from its first this many characters (about 2,000 tokens, four windows of the local
+# model): what a long message is about is said early, and a 200 KB paste would otherwise cost a hundred
+# windows at import. Import and query use the same cut, so the cache finds the vector by the same hash.
+MESSAGE_EMBED_CHARS = 8000
+
+
+def message_embed_text(text: str) -> str:
+    """The part of a message that is embedded (see ``MESSAGE_EMBED_CHARS``)."""
+    return text[:MESSAGE_EMBED_CHARS]
+
 
 class Embedder(Protocol):
     """Turns text into unit vectors. Documents and queries may be embedded differently (e5 prefixes)."""

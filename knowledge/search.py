@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.db.models import KBChunk, KBDocument, Workspace
-from knowledge.embedders import Embedder, Vectors
+from knowledge.embedders import Embedder, Vectors, message_embed_text
 from knowledge.lexical import LexicalIndex
 from knowledge.tokens import count_tokens
 from knowledge.vectorstore import Scope, VectorIndex
@@ -290,7 +290,9 @@ def conversation_vector(
             kept.append(text)
     rows = [np.asarray(message_vector, dtype=np.float32)]
     if kept:
-        rows.extend(np.asarray(embedder.embed_documents(kept), dtype=np.float32))
+        rows.extend(
+            np.asarray(embedder.embed_documents([message_embed_text(t) for t in kept]), dtype=np.float32)
+        )
     matrix = np.vstack(rows)
     matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
     mean = (np.asarray(weights, dtype=np.float32)[:, None] * matrix).sum(axis=0)
