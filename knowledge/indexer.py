@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.chunking import Chunk, chunk_document
-from knowledge.db.models import KBChunk, KBDocument, KBSource, Workspace
+from knowledge.db.models import KBChunk, KBDocument, KBSource, VectorCollection, Workspace
 from knowledge.documents import Document, Rejection
 from knowledge.embedders import Embedder
 from knowledge.loaders import load_path
@@ -92,7 +92,6 @@ class KnowledgeIndexer:
         with self.sessions.begin() as session:
             ws = get_workspace(session, workspace)
             assert ws is not None
-            index = vector_index(session, self.chroma, ws, "knowledge", self.embedder.identity)
             source = session.scalar(
                 select(KBSource).where(KBSource.workspace_id == ws.id, KBSource.path == source_key)
             )
@@ -113,7 +112,6 @@ class KnowledgeIndexer:
                     report.unchanged.append(doc.id)
                 else:
                     todo.append((doc, row))
-            self._write(session, ws, source, index, todo, report, progress)
             loaded_ids = {d.id for d in loaded.documents}
             gone = [
                 row
@@ -122,6 +120,13 @@ class KnowledgeIndexer:
                 and row.doc_id not in loaded_ids
                 and row.meta.get("source_file") not in bad_files
             ]
+            if not todo and not gone and _same_embedder(session, ws, self.embedder.identity):
+                # nothing to write: the vector index is not opened (an unchanged re-ingest never starts
+                # Chroma, whose start-up is most of such a command)
+                report.seconds = time.perf_counter() - started
+                return report
+            index = vector_index(session, self.chroma, ws, "knowledge", self.embedder.identity)
+            self._write(session, ws, source, index, todo, report, progress)
             for row in gone:
                 index.delete([c.chunk_id for c in row.chunks])
                 report.removed.append(row.doc_id)
@@ -228,6 +233,17 @@ def _fill(
         )
         for c in chunks
     ]
+
+
+def _same_embedder(session: Session, ws: Workspace, embedder: str) -> bool:
+    """Whether the knowledge collection, if there is one, was built by ``embedder`` (else opening it
+    raises the clear mismatch error)."""
+    rec = session.scalar(
+        select(VectorCollection).where(
+            VectorCollection.workspace_id == ws.id, VectorCollection.kind == "knowledge"
+        )
+    )
+    return rec is None or rec.embedder == embedder
 
 
 def _has_line(r: Rejection) -> bool:
