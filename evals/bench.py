@@ -122,7 +122,7 @@ def bench_suggest(settings: Settings, requests: int, long_messages: int) -> list
                 ("demo customers", lambda i: customers[i % len(customers)]),
                 (f"customer with {long_messages} messages", lambda _i: "bench_long"),
             ):
-                times = _suggest_times(assistant, messages, requests, who)
+                times = _suggest_times(assistant, messages, requests, who, tag=label[:4])
                 rows.append(
                     (
                         f"warm suggest, {label}",
@@ -136,10 +136,13 @@ def bench_suggest(settings: Settings, requests: int, long_messages: int) -> list
     return rows
 
 
-def _suggest_times(assistant: Assistant, messages: list[str], requests: int, who: Any) -> list[float]:
+def _suggest_times(
+    assistant: Assistant, messages: list[str], requests: int, who: Any, *, tag: str
+) -> list[float]:
+    """Latencies of ``requests`` warm requests; every message is new to the embedder and its cache."""
     times = []
     for i in range(requests + 1):
-        message = f"{messages[i % len(messages)]} [{i}]" if i >= len(messages) else messages[i]
+        message = f"{messages[i % len(messages)]} ({tag} {i} {time.time_ns()})"
         started = time.perf_counter()
         assistant.suggest(workspace="demo", message=message, channel="chat", customer=who(i))
         if i:  # the first request loads the models: not warm
