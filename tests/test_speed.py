@@ -188,7 +188,8 @@ def test_a_megabyte_goes_through_each_text_path(path: str) -> None:
         assert all(MB // 10_000 <= n <= MB // 20 for name, n in out.items() if name != "prose/16")
         assert 15 * sixteenth <= prose <= 17 * sixteenth
     else:
-        assert prose == 16 * sixteenth > 0  # one ask ("Kan dere sjekke det?") per unit of prose
+        copies = [c for _, c in jobs]
+        assert (prose, sixteenth) == (copies[-2], copies[-1])  # one ask ("Kan dere sjekke det?") per unit
 
 
 @pytest.mark.parametrize("path", ["facts", "history"])
@@ -198,4 +199,4 @@ def test_a_long_message_is_read_in_linear_work(path: str) -> None:
     out = _run_path(path, _jobs(128_000))
     assert len(out) == len(UNITS) + 1
     if path == "facts":
-        assert out[-2] >= 5  # the prose: order number, phone, what was tried, a name ...
+        assert out[-2] == out[-1] >= 2  # the prose's facts (repeated values are merged) at both sizes
