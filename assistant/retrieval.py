@@ -6,7 +6,8 @@ turns before it. The query therefore carries the recent conversation:
 - lexical: the latest message twice (so its words weigh double) plus the last ``history_turns`` turns,
   searched over chunks and over whole documents;
 - dense: the latest message alone, and the conversation (latest message first, then the most recent turns
-  back in time, cut to the embedder's window).
+  back in time, inside a token window) as one vector built from each turn's stored vector (see
+  :func:`knowledge.search.conversation_vector`): only the latest message is embedded per request.
 
 The four rankings are fused by :class:`knowledge.search.KnowledgeSearcher` (z-scored scores; the message
 alone at half weight when there is a conversation). Measured on doc2dial (English, in conversation): hit@1
@@ -21,7 +22,6 @@ from collections.abc import Sequence
 from assistant.types import Passage, Turn
 from knowledge.language import detect_language
 from knowledge.search import KnowledgeSearcher, SearchHit, SearchQuery
-from knowledge.tokens import truncate_tokens
 
 DENSE_WINDOW_TOKENS = 400
 # In a conversation the latest message is often elliptic ("ok yes"): alone, it counts half as much as the
@@ -38,12 +38,13 @@ def build_query(
     if not recent:
         return SearchQuery(lexical=message, dense=(message,), language=language)
     lexical = "\n".join([message, message, *recent])
-    conversation = truncate_tokens("\n".join([message, *reversed(recent)]), DENSE_WINDOW_TOKENS)
     return SearchQuery(
         lexical=lexical,
-        dense=(message, conversation),
+        dense=(message,),
         language=language,
-        dense_weights=(MESSAGE_ALONE_WEIGHT, 1.0),
+        dense_weights=(MESSAGE_ALONE_WEIGHT,),
+        conversation=tuple(reversed(recent)),
+        conversation_window=DENSE_WINDOW_TOKENS,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -16,6 +17,20 @@ from knowledge.embedders import CachedEmbedder, build_embedder
 from knowledge.indexer import KnowledgeIndexer
 from knowledge.search import KnowledgeSearcher
 from knowledge.vectorstore import open_chroma
+
+
+class LazyClient:
+    """The Chroma client, opened on first use: a command with no vector work (an unchanged re-ingest)
+    never pays Chroma's start-up."""
+
+    def __init__(self, opener: Callable[[], Any]) -> None:
+        self._opener = opener
+        self._client: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._client is None:
+            self._client = self._opener()
+        return getattr(self._client, name)
 
 
 @dataclass
@@ -53,8 +68,8 @@ def build_runtime(
     engine = create_db_engine(settings.resolved_database_url())
     migrate(engine)
     sessions = session_factory(engine)
-    chroma = (
-        vectors if vectors is not None else open_chroma(path=settings.chroma_path, url=settings.chroma_url)
+    chroma = vectors if vectors is not None else LazyClient(
+        lambda: open_chroma(path=settings.chroma_path, url=settings.chroma_url)
     )
     emb = embedder or build_embedder(settings)
     return Runtime(

@@ -33,6 +33,16 @@ if TYPE_CHECKING:
 Vectors = npt.NDArray[np.float32]
 Progress = Callable[[int], None]
 
+# A message is embedded from its first this many characters (about 2,000 tokens, four windows of the local
+# model): what a long message is about is said early, and a 200 KB paste would otherwise cost a hundred
+# windows at import. Import and query use the same cut, so the cache finds the vector by the same hash.
+MESSAGE_EMBED_CHARS = 8000
+
+
+def message_embed_text(text: str) -> str:
+    """The part of a message that is embedded (see ``MESSAGE_EMBED_CHARS``)."""
+    return text[:MESSAGE_EMBED_CHARS]
+
 
 class Embedder(Protocol):
     """Turns text into unit vectors. Documents and queries may be embedded differently (e5 prefixes)."""
@@ -279,11 +289,30 @@ class CachedEmbedder:
         return np.stack([found[h] for h in hashes]).astype(np.float32)
 
     def embed_query(self, text: str) -> Vectors:
-        if text not in self._queries:
-            if len(self._queries) > 4096:
-                self._queries.clear()
-            self._queries[text] = self.inner.embed_query(text)
-        return self._queries[text]
+        """The query vector, from memory, then the on-disk cache (queries are keyed apart from passages:
+        e5 embeds them with another prefix), then the model."""
+        found = self._queries.get(text)
+        if found is not None:
+            return found
+        model = self.identity + "|query"
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT vector FROM embeddings WHERE model=? AND hash=?", (model, digest)
+            ).fetchone()
+        if row is not None:
+            vector: Vectors = np.frombuffer(row[0], dtype=np.float32)
+        else:
+            vector = np.asarray(self.inner.embed_query(text), dtype=np.float32)
+            self.calls += 1
+            with self._lock, self._conn:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)", (model, digest, vector.tobytes())
+                )
+        if len(self._queries) > 4096:
+            self._queries.clear()
+        self._queries[text] = vector
+        return vector
 
 
 def build_embedder(settings: Settings) -> CachedEmbedder:

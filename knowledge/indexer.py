@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.chunking import Chunk, chunk_document
 from knowledge.db.engine import sessions_lock
-from knowledge.db.models import KBChunk, KBDocument, KBSource, Workspace
+from knowledge.db.models import KBChunk, KBDocument, KBSource, VectorCollection, Workspace
 from knowledge.documents import Document, Rejection
 from knowledge.embedders import Embedder
 from knowledge.limits import Limits
@@ -56,13 +56,20 @@ class IngestReport:
     chunks_written: int = 0
     seconds: float = 0.0
 
-    def summary(self) -> dict[str, int]:
+    @property
+    def chunks_per_second(self) -> float:
+        """Chunks written per second of the whole ingest (0 when nothing was written)."""
+        return round(self.chunks_written / self.seconds, 1) if self.chunks_written and self.seconds else 0.0
+
+    def summary(self) -> dict[str, int | float]:
         return {
             "added": len(self.added),
             "updated": len(self.updated),
             "unchanged": len(self.unchanged),
             "removed": len(self.removed),
             "rejected": len(self.rejected),
+            "chunks_written": self.chunks_written,
+            "chunks_per_second": self.chunks_per_second,
         }
 
 
@@ -111,7 +118,6 @@ class KnowledgeIndexer:
         with sessions_lock(self.sessions), self.sessions.begin() as session:
             ws = get_workspace(session, workspace)
             assert ws is not None
-            index = vector_index(session, self.chroma, ws, "knowledge", self.embedder.identity)
             sources = list(session.scalars(select(KBSource).where(KBSource.workspace_id == ws.id)))
             source = next((s for s in sources if s.path == report.source), None)
             if source is None:
@@ -135,7 +141,6 @@ class KnowledgeIndexer:
                     row.source_id = source.id
                 else:
                     todo.append((doc, row))
-            self._write(session, ws, source, index, todo, report, progress)
             loaded_ids = {d.id for d in loaded.documents}
             gone = [
                 row
@@ -145,6 +150,13 @@ class KnowledgeIndexer:
                 and _abs(row.meta.get("source_file")) not in bad_files
                 and (owner is None or _within(row.meta.get("source_file"), target))
             ]
+            if not todo and not gone and _same_embedder(session, ws, self.embedder.identity):
+                # nothing to write: the vector index is not opened (an unchanged re-ingest never starts
+                # Chroma, whose start-up is most of such a command)
+                report.seconds = time.perf_counter() - started
+                return report
+            index = vector_index(session, self.chroma, ws, "knowledge", self.embedder.identity)
+            self._write(session, ws, source, index, todo, report, progress)
             for row in gone:
                 index.delete([c.chunk_id for c in row.chunks])
                 report.removed.append(row.doc_id)
@@ -266,6 +278,17 @@ def _fill(
         )
         for c in chunks
     ]
+
+
+def _same_embedder(session: Session, ws: Workspace, embedder: str) -> bool:
+    """Whether the knowledge collection, if there is one, was built by ``embedder`` (else opening it
+    raises the clear mismatch error)."""
+    rec = session.scalar(
+        select(VectorCollection).where(
+            VectorCollection.workspace_id == ws.id, VectorCollection.kind == "knowledge"
+        )
+    )
+    return rec is None or rec.embedder == embedder
 
 
 def _has_line(r: Rejection) -> bool:

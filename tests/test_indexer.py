@@ -71,7 +71,15 @@ def test_reingest_unchanged_embeds_nothing(mem_rt: Runtime, tmp_path: Path) -> N
     rt.indexer.ingest(kb, "default")
     calls = rt.embedder.calls
     again = rt.indexer.ingest(kb, "default")
-    assert again.summary() == {"added": 0, "updated": 0, "unchanged": 3, "removed": 0, "rejected": 0}
+    assert again.summary() == {
+        "added": 0,
+        "updated": 0,
+        "unchanged": 3,
+        "removed": 0,
+        "rejected": 0,
+        "chunks_written": 0,
+        "chunks_per_second": 0.0,
+    }
     assert again.chunks_embedded == 0 and rt.embedder.calls == calls
 
 
@@ -233,7 +241,10 @@ def test_a_document_is_the_same_whether_reached_by_folder_or_by_file(rt: Runtime
         csv = rt.indexer.ingest(kb / "faq.csv", "default")
         assert len(csv.unchanged) == 2
         again = rt.indexer.ingest(kb, "default")
-        assert again.summary() == {"added": 0, "updated": 0, "unchanged": 6, "removed": 0, "rejected": 0}
+        assert again.summary() == {
+            "added": 0, "updated": 0, "unchanged": 6, "removed": 0, "rejected": 0,
+            "chunks_written": 0, "chunks_per_second": 0.0,
+        }  # fmt: skip
     # A single file only removes its own documents: a row gone from the CSV, nothing else.
     write(kb / "faq.csv", "question,answer\nHar dere butikk?,Ja i Oslo.\n")
     shrunk = rt.indexer.ingest(kb / "faq.csv", "default")

@@ -166,8 +166,12 @@ def print_result(result: SuggestResult) -> None:
         console.print(f"[dim]{esc(_footer(s))}[/]")
 
 
-def _counts(summary: dict[str, int]) -> str:
-    return ", ".join(f"{n} {key.replace('_', ' ')}" for key, n in summary.items() if n)
+def _counts(summary: dict[str, int] | dict[str, int | float]) -> str:
+    return ", ".join(
+        f"{n:g} {key.replace('_', ' ')}" if isinstance(n, float) else f"{n} {key.replace('_', ' ')}"
+        for key, n in summary.items()
+        if n
+    )
 
 
 @handle_errors

@@ -38,6 +38,7 @@ from knowledge.facts._quantity import find_amounts, find_counts
 from knowledge.facts._refs import find_codes, find_lone_reference, find_org_numbers, find_references
 from knowledge.facts._when import find_dates, find_times
 from knowledge.language import detect_language
+from knowledge.spans import SpanSet
 
 __all__ = [
     "FACT_KINDS",
@@ -113,19 +114,17 @@ def extract_facts(
     names = (products,) if isinstance(products, str) else products
     ctx = Context(language=language, role=role, products=tuple(names))
     kept: list[ExtractedFact] = []
+    taken = SpanSet()  # the spans of ``kept``: an overlap test that does not scan every fact kept
     for extractor in _EXCLUSIVE:
         candidates = sorted(extractor(text, ctx), key=lambda f: (f.start - f.end, -f.confidence))
         for candidate in candidates:
-            if candidate.end > candidate.start and not any(_overlaps(candidate, k) for k in kept):
+            if candidate.end > candidate.start and not taken.overlaps(candidate.start, candidate.end):
                 kept.append(candidate)
+                taken.append((candidate.start, candidate.end))
     kept = list(_drop_ids_as_phones(kept))
     for extractor in _CLAUSES:
         kept.extend(_longest_first(extractor(text, ctx)))
     return _dedupe(sorted(kept, key=lambda f: (f.start, -f.end)))
-
-
-def _overlaps(a: ExtractedFact, b: ExtractedFact) -> bool:
-    return a.start < b.end and b.start < a.end
 
 
 def _drop_ids_as_phones(facts: list[ExtractedFact]) -> Iterator[ExtractedFact]:
@@ -143,9 +142,11 @@ def _drop_ids_as_phones(facts: list[ExtractedFact]) -> Iterator[ExtractedFact]:
 
 def _longest_first(facts: Iterable[ExtractedFact]) -> list[ExtractedFact]:
     kept: list[ExtractedFact] = []
+    taken = SpanSet()
     for f in sorted(facts, key=lambda f: f.start - f.end):
-        if not any(_overlaps(f, k) for k in kept):
+        if not taken.overlaps(f.start, f.end):
             kept.append(f)
+            taken.append((f.start, f.end))
     return kept
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from knowledge.facts._base import Context, ExtractedFact, alnum_upper, alternation, digits, fact
+from knowledge.spans import SpanSet
 
 # What may stand between a keyword and its id: "ordre nr. 123", "order number is #123", "nummeret mitt er 12".
 _FILLER = (
@@ -305,9 +306,9 @@ def _national_candidates(text: str) -> Iterator[tuple[int, int, str, float]]:
 
 def find_national_ids(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
     """National identity numbers, masked: the value keeps its separators, normalized is ``CC:****1234``."""
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     for start, end, country, conf in _national_candidates(text):
-        if any(start < e and s < end for s, e in taken):
+        if taken.overlaps(start, end):
             continue
         taken.append((start, end))
         raw = text[start:end]

@@ -290,9 +290,27 @@ _PRONOUN_ONLY = re.compile(
 _LEAD_JUNK = re.compile(r"^(?:(?:but|men|and|og|och|så|so|however)\s+)+", re.IGNORECASE)
 
 
+_NO_HELP_AT = re.compile(rf"(?<!\s)\s+(?:{_NO_HELP})(?!\w)", re.IGNORECASE)
+
+
+def _no_help_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_NO_HELP_RE``, found by running it only on the 80 characters before each negation.
+
+    Alone, the pattern tries up to 80 lengths of ``what`` at every position of the text (seconds for a
+    long message); a match's ``what`` ends where the whitespace before its negation starts.
+    """
+    pos = 0
+    for neg in _NO_HELP_AT.finditer(text):
+        if neg.end() <= pos:
+            continue
+        for m in _NO_HELP_RE.finditer(text, max(pos, neg.start() - 80), min(len(text), neg.end() + 1)):
+            yield m
+            pos = m.end()
+
+
 def _did_not_help(text: str) -> Iterator[ExtractedFact]:
     """What "didn't help" was tried: "new batteries didn't help", "det hjalp ikke å bytte kabel"."""
-    for m in _NO_HELP_RE.finditer(text):
+    for m in _no_help_matches(text):
         what = m.group("what")
         lead = _LEAD_JUNK.match(what.strip())
         start = m.start("what") + (len(what) - len(what.lstrip())) + (lead.end() if lead else 0)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import phonenumbers
 
 from knowledge.facts._base import Context, ExtractedFact, fact
+from knowledge.spans import SpanSet
 
 REGIONS: dict[str, str] = {"nb": "NO", "nn": "NO", "sv": "SE", "da": "DK", "en": "GB"}
 _FALLBACK = ("NO", "SE", "DK", "GB")
@@ -48,11 +49,11 @@ def find_phones(text: str, ctx: Context) -> Iterator[ExtractedFact]:
     """Phone numbers in ``text``, normalised to E.164."""
     first = REGIONS.get(ctx.language or "", "NO")
     regions = (first, *(r for r in _FALLBACK if r != first))
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     for rank, region in enumerate(regions):
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
             start, end = match.start, match.end
-            if any(start < e and s < end for s, e in taken):
+            if taken.overlaps(start, end):
                 continue
             raw = match.raw_string
             international = raw.lstrip("(").startswith(("+", "00"))

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from knowledge.db.engine import sessions_lock
 from knowledge.db.history_models import Conversation, Customer, Message
 from knowledge.db.models import VectorCollection, Workspace
-from knowledge.embedders import Embedder
+from knowledge.embedders import Embedder, message_embed_text
 from knowledge.errors import InputError, ScopeError
 from knowledge.progress import NoProgress, Progress
 from knowledge.vectorstore import Hit, Metadata, Scope, VectorIndex
@@ -159,7 +159,7 @@ def write_vectors(
         return 0
     progress = progress or NoProgress()
     progress.start("Embedding messages", len(rows))
-    vectors = embedder.embed_documents([m.text for m, _ in rows], progress.advance)
+    vectors = embedder.embed_documents([message_embed_text(m.text) for m, _ in rows], progress.advance)
     progress.finish()
     index.upsert(
         [vector_id(m.id) for m, _ in rows],

@@ -57,14 +57,16 @@ def split_sentences(text: str) -> list[Span]:
     start = 0
     for m in _END.finditer(text):
         end = m.end()
-        piece = text[start:end]
-        nxt = text[end:].lstrip()
-        if _LIST_NUMBER.fullmatch(piece) and (start == 0 or text[start - 1] == "\n"):
+        # Only the end of the sentence so far and the start of what follows are looked at, never slices of
+        # the whole text, so a long text with many breaks that do not end a sentence stays linear.
+        tail = text[max(start, end - 40) : end]
+        nxt = text[end : end + 64].lstrip()
+        if _LIST_NUMBER.fullmatch(text, start, end) and (start == 0 or text[start - 1] == "\n"):
             continue  # "1. Tjek postkassen ...": a list item's number, not a sentence
         if m.group(0).startswith(".") and not m.group(0).startswith("..."):
-            if abbreviation_end(piece) or (nxt and nxt[0].islower()):
+            if abbreviation_end(tail) or (nxt and nxt[0].islower()):
                 continue
-            if _DAY_NUMBER.search(piece.rstrip()) and nxt[:1].islower():
+            if _DAY_NUMBER.search(tail.rstrip()) and nxt[:1].islower():
                 continue
         _add(spans, text, start, end)
         start = end

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from knowledge.spans import SpanSet
 from knowledge.text.numbers import has_number, number_alternation
 
 __all__ = ["Value", "extract_values", "has_number"]
@@ -89,8 +90,11 @@ _COUNT_UNITS: tuple[tuple[str, str, str], ...] = (
     ),
 )
 _CURRENCY = re.compile(
-    r"(?:[$€£]\s?\d[\d,. ]*\d|[$€£]\s?\d)(?:\s?(?:k|thousand))?|\b\d[\d,. ]*\d?\s?(?:dollars?|bucks|usd|eur"
-    r"|euros?|kr\b\.?|kroner|kronor|nok|sek|dkk|,-)|\b(?:kr\.?|nok|sek|dkk|usd|eur)\s?\d[\d,. ]*\d?\b"
+    # number runs are bounded ({0,24}, not *): an unbounded run backtracks from every digit of a long run of
+    # numbers (quadratic; a 3 KB message of "1234 5678 ..." took 6 s)
+    r"(?:[$€£]\s?\d[\d,. ]{0,24}\d|[$€£]\s?\d)(?:\s?(?:k|thousand))?"
+    r"|\b\d[\d,. ]{0,24}\d?\s?(?:dollars?|bucks|usd|eur|euros?|kr\b\.?|kroner|kronor|nok|sek|dkk|,-)"
+    r"|\b(?:kr\.?|nok|sek|dkk|usd|eur)\s?\d[\d,. ]{0,24}\d?\b"
     r"|\b(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy"
     r"|eighty|ninety|hundred|thousand|and|a)\s+)*(?:hundred|thousand)\s+(?:dollars?|bucks|euros?|kroner"
     r"|kronor)\b",
@@ -308,8 +312,8 @@ def _numeric() -> _Numeric:
     return _Numeric(time, duration, count, party)
 
 
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
+def _overlaps(spans: SpanSet, start: int, end: int) -> bool:
+    return spans.overlaps(start, end)
 
 
 def _date_role(text: str, start: int) -> str:
@@ -321,8 +325,9 @@ def _amount_role(text: str, start: int, speaker: str) -> str:
     before = text[max(0, start - 45) : start]
     if _BUDGET_CTX.search(before):
         return "price_range"
-    sentence_start = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), text.rfind("!", 0, start))
-    clause = text[sentence_start + 1 : start]
+    lo = max(0, start - 300)  # a clause is short: never scan back through the whole text (quadratic)
+    sentence_start = max(text.rfind(".", lo, start), text.rfind("\n", lo, start), text.rfind("!", lo, start))
+    clause = text[max(sentence_start + 1, lo) : start]
     if _TRANSFER_CTX.search(clause):
         return "amount"
     if _PRICE_CTX.search(clause) or _PRICE_CTX.search(text[start : start + 25]):
@@ -339,7 +344,7 @@ def _place_role(prep: str) -> str:
     return "place"
 
 
-def _ids(text: str, found: list[Value], taken: list[tuple[int, int]]) -> None:
+def _ids(text: str, found: list[Value], taken: SpanSet) -> None:
     for slot, rx in _IDS:
         for m in rx.finditer(text):
             s, e = m.span("code")
@@ -353,7 +358,7 @@ def _ids(text: str, found: list[Value], taken: list[tuple[int, int]]) -> None:
                 taken.append(m.span())
 
 
-def _contacts(text: str, found: list[Value], taken: list[tuple[int, int]]) -> None:
+def _contacts(text: str, found: list[Value], taken: SpanSet) -> None:
     for m in _EMAIL.finditer(text):
         found.append(Value("email", m.group(0), *m.span()))
         taken.append(m.span())
@@ -372,7 +377,7 @@ def _contacts(text: str, found: list[Value], taken: list[tuple[int, int]]) -> No
             taken.append(m.span())
 
 
-def _temporal(text: str, speaker: str, found: list[Value], taken: list[tuple[int, int]]) -> None:
+def _temporal(text: str, speaker: str, found: list[Value], taken: SpanSet) -> None:
     for m in _CURRENCY.finditer(text):
         if not _overlaps(taken, *m.span()):
             found.append(Value(_amount_role(text, m.start(), speaker), m.group(0).strip(), *m.span()))
@@ -403,7 +408,7 @@ def _temporal(text: str, speaker: str, found: list[Value], taken: list[tuple[int
         found.append(Value("price_range", m.group(0), *m.span()))
 
 
-def _people(text: str, context: str, found: list[Value], taken: list[tuple[int, int]]) -> None:
+def _people(text: str, context: str, found: list[Value], taken: SpanSet) -> None:
     for m in _NAME_RE.finditer(text):
         name = m.group("name")
         if name.split()[0] not in _NOT_PLACE_CAP and not _overlaps(taken, *m.span("name")):
@@ -424,7 +429,7 @@ def _people(text: str, context: str, found: list[Value], taken: list[tuple[int, 
             taken.append((s, s + len(name)))
 
 
-def _places(text: str, found: list[Value], taken: list[tuple[int, int]]) -> None:
+def _places(text: str, found: list[Value], taken: SpanSet) -> None:
     for m in _PLACE_RE.finditer(text):
         place = m.group("place").rstrip(".,")
         first = place.split()[0]
@@ -452,7 +457,7 @@ def _places(text: str, found: list[Value], taken: list[tuple[int, int]]) -> None
                 taken.append(m.span())
 
 
-def _topics(text: str, speaker: str, found: list[Value], taken: list[tuple[int, int]]) -> None:
+def _topics(text: str, speaker: str, found: list[Value], taken: SpanSet) -> None:
     if speaker == "customer":
         for m in _ATTACHMENT.finditer(text):
             found.append(Value("attachment", m.group(0), *m.span()))
@@ -484,7 +489,7 @@ def extract_values(text: str, *, speaker: str = "customer", context: str = "") -
         the same characters (ids before phones before dates before places).
     """
     found: list[Value] = []
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     _contacts(text, found, taken)
     _temporal(text, speaker, found, taken)
     _people(text, context, found, taken)
