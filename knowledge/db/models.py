@@ -96,4 +96,5 @@ class KBChunk(Base):
 
 
 # Customer history models live in their own module; importing it registers them on Base.metadata (Alembic).
+from knowledge.db import api_models as api_models  # noqa: E402
 from knowledge.db import history_models as history_models  # noqa: E402
