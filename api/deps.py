@@ -162,10 +162,16 @@ def rate_limit(request: Request, principal: Principal) -> None:
 def limited(dep: Callable[..., Principal]) -> Callable[..., Principal]:
     """``dep`` plus the widget rate limits."""
 
-    def check(request: Request, principal: Annotated[Principal, Depends(dep)]) -> Principal:
+    def check(request: Request, principal: Principal) -> Principal:
         rate_limit(request, principal)
         return principal
 
+    # the dependency is a local, so the annotation is set as an object (this module's are strings)
+    check.__annotations__ = {
+        "request": Request,
+        "principal": Annotated[Principal, Depends(dep)],
+        "return": Principal,
+    }
     return check
 
 

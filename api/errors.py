@@ -43,14 +43,6 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-class BodyTooLarge(Exception):
-    """The request body passed its limit while it was being read."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(limit)
-        self.limit = limit
-
-
 def error_body(kind: str, message: str) -> dict[str, Any]:
     return {"error": {"type": kind, "message": message}}
 
@@ -103,12 +95,6 @@ def install_error_handlers(app: FastAPI) -> None:
             str(exc) if status != 503 or kind != "misconfigured" else f"the server is misconfigured: {exc}"
         )
         return _json(status, kind, message if status < 500 or kind != "internal" else "internal error")
-
-    @app.exception_handler(BodyTooLarge)
-    async def _too_large(_request: Request, exc: BodyTooLarge) -> JSONResponse:
-        return _json(
-            413, "too_large", f"the request body is larger than {exc.limit} bytes; send less per request"
-        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -9,7 +9,7 @@ from collections import deque
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import BodyTooLarge, error_body
+from api.errors import error_body
 
 
 class RateLimiter:
@@ -52,21 +52,45 @@ class BodySizeLimit:
             return
         limit = self.upload_bytes if scope["path"].startswith(self.upload_prefix) else self.max_bytes
         length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > limit:
-            await _send_413(send, limit)
+        if length is not None and length.isdigit():
+            if int(length) > limit:
+                await _send_413(send, limit)
+                return
+            await self.app(scope, receive, send)  # the server delivers no more than Content-Length
             return
+        # no Content-Length (chunked): read the body up to the limit first, then hand it on
+        chunks: list[bytes] = []
         seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise BodyTooLarge(limit)
-            return message
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([], message, receive), send)
+                return
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > limit:
+                await _send_413(send, limit)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        await self.app(scope, _replay(chunks, None, receive), send)
 
-        await self.app(scope, limited, send)
+
+def _replay(chunks: list[bytes], first: Message | None, receive: Receive) -> Receive:
+    """A receive that gives the buffered body once, then defers to the server's receive."""
+    pending: list[Message] = (
+        [first]
+        if first is not None
+        else [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+    )
+
+    async def replay() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replay
 
 
 async def _send_413(send: Send, limit: int) -> None:

@@ -1,12 +1,12 @@
-"""Background jobs (large ingests, re-index) run one at a time on a worker thread; their phase and
-progress are written to the relational store, so a status request (from any worker) can read them."""
+"""Background jobs (large ingests, re-index) run one at a time on a worker thread. The job's row in the
+relational store holds its state and outcome; the live progress of a running job is kept in memory by the
+runner (the process serving the API; the embedded stores allow one such process)."""
 
 from __future__ import annotations
 
 import logging
 import secrets
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -23,38 +23,33 @@ Work = Callable[["JobProgress"], dict[str, Any]]
 
 
 class JobProgress:
-    """A :class:`~knowledge.progress.Progress` that records the phase and count on the job's row."""
+    """A :class:`~knowledge.progress.Progress` kept in memory for the job's status.
 
-    def __init__(self, sessions: sessionmaker[Session], job_id: str, *, every: float = 0.5) -> None:
-        self.sessions = sessions
-        self.job_id = job_id
-        self.every = every
-        self._phase = ""
-        self._done = 0
-        self._total = 0
-        self._saved = 0.0
+    It is not written to the database while the job runs: the job's own writes hold SQLite's write lock,
+    so a second writer would wait on it. The row gets the outcome when the job ends.
+    """
+
+    def __init__(self) -> None:
+        self.phase = ""
+        self.done = 0
+        self.total = 0
+        self._lock = threading.Lock()
 
     def start(self, description: str, total: int) -> None:
-        self._phase, self._done, self._total = description, 0, total
-        self._save(force=True)
+        with self._lock:
+            self.phase, self.done, self.total = description, 0, total
 
     def advance(self, n: int = 1) -> None:
-        self._done += n
-        self._save()
+        with self._lock:
+            self.done += n
 
     def finish(self) -> None:
-        self._done = self._total
-        self._save(force=True)
+        with self._lock:
+            self.done = self.total
 
-    def _save(self, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._saved < self.every:
-            return
-        self._saved = now
-        with self.sessions.begin() as session:
-            job = session.get(Job, self.job_id)
-            if job is not None:
-                job.phase, job.done, job.total = self._phase, self._done, self._total
+    def snapshot(self) -> tuple[str, int, int]:
+        with self._lock:
+            return self.phase, self.done, self.total
 
 
 class JobRunner:
@@ -64,6 +59,7 @@ class JobRunner:
         self.sessions = sessions
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="svar-job")
         self._futures: dict[str, Future[None]] = {}
+        self._progress: dict[str, JobProgress] = {}
         self._lock = threading.Lock()
 
     def submit(self, workspace_id: int, kind: str, work: Work) -> str:
@@ -77,21 +73,46 @@ class JobRunner:
             self._futures[job_id] = self._pool.submit(self._run, job_id, work)
         return job_id
 
+    def progress(self, job_id: str) -> tuple[str, int, int] | None:
+        """The phase, count done and total of a running job in this process."""
+        with self._lock:
+            progress = self._progress.get(job_id)
+        return progress.snapshot() if progress is not None else None
+
     def _run(self, job_id: str, work: Work) -> None:
         self._set(job_id, status="running")
+        progress = JobProgress()
+        with self._lock:
+            self._progress[job_id] = progress
         try:
-            result = work(JobProgress(self.sessions, job_id))
+            result = self._work(job_id, work, progress)
+        finally:
+            with self._lock:
+                self._progress.pop(job_id, None)
+        if result is not None:
+            phase, _, total = progress.snapshot()
+            self._set(
+                job_id,
+                status="done",
+                result=result,
+                phase=phase,
+                done=total,
+                total=total,
+                finished_at=utcnow(),
+            )
+
+    def _work(self, job_id: str, work: Work, progress: JobProgress) -> dict[str, Any] | None:
+        try:
+            return work(progress)
         except SvarError as exc:
             kind = "input" if isinstance(exc, UserError) else "backend"
             self._set(job_id, status="failed", error=f"{kind}: {exc}", finished_at=utcnow())
-            return
         except Exception:  # a job must end in a state, never vanish
             log.exception("job %s failed", job_id)
             self._set(
                 job_id, status="failed", error="internal error (see the server log)", finished_at=utcnow()
             )
-            return
-        self._set(job_id, status="done", result=result, finished_at=utcnow())
+        return None
 
     def _set(self, job_id: str, **values: Any) -> None:
         with self.sessions.begin() as session:

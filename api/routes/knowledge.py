@@ -18,8 +18,9 @@ from api.schemas import (
     errors,
 )
 from assistant.feedback import NotFound
-from assistant.jobs import JobProgress, get_job
+from assistant.jobs import JobProgress, JobRunner, get_job
 from assistant.knowledge_ops import delete_document, list_documents, save_upload, upsert_documents
+from assistant.runtime import Runtime
 from knowledge.db.api_models import Job
 from knowledge.indexer import IngestReport
 
@@ -38,7 +39,9 @@ def ingest_out(report: IngestReport) -> IngestOut:
     )
 
 
-def job_out(job: Job) -> JobOut:
+def job_out(job: Job, live: tuple[str, int, int] | None = None) -> JobOut:
+    if live is not None:
+        job.phase, job.done, job.total = live
     progress = job.done / job.total if job.total else (1.0 if job.status == "done" else 0.0)
     return JobOut(
         id=job.id,
@@ -109,15 +112,15 @@ def upload(
         return totals
 
     job_id = jobs.submit(principal.workspace_id, "ingest", work)
-    return _job(rt, principal.workspace_id, job_id)
+    return _job(rt, jobs, principal.workspace_id, job_id)
 
 
-def _job(rt: Any, workspace_id: int, job_id: str) -> JobOut:
+def _job(rt: Runtime, jobs: JobRunner, workspace_id: int, job_id: str) -> JobOut:
     with rt.sessions() as session:
         job = get_job(session, workspace_id, job_id)
         if job is None:
             raise NotFound(f"no job {job_id!r}")
-        return job_out(job)
+        return job_out(job, jobs.progress(job_id) if job.status == "running" else None)
 
 
 @router.get("/knowledge/documents", response_model=DocumentListOut)
@@ -154,10 +157,10 @@ def reindex(principal: AdminDep, rt: RuntimeDep, jobs: JobsDep, lock: IngestLock
             return {"chunks": rt.indexer.reindex(principal.workspace, progress)}
 
     job_id = jobs.submit(principal.workspace_id, "reindex", work)
-    return _job(rt, principal.workspace_id, job_id)
+    return _job(rt, jobs, principal.workspace_id, job_id)
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, responses=errors(404))
-def job_status(job_id: str, principal: AdminDep, rt: RuntimeDep) -> JobOut:
+def job_status(job_id: str, principal: AdminDep, rt: RuntimeDep, jobs: JobsDep) -> JobOut:
     """A background job's status and progress."""
-    return _job(rt, principal.workspace_id, job_id)
+    return _job(rt, jobs, principal.workspace_id, job_id)
