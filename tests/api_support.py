@@ -44,3 +44,27 @@ def load_demo(client: TestClient, workspace: str) -> None:
     rt = runtime_of(client)
     rt.indexer.ingest(DEMO / "knowledge", workspace)
     HistoryImporter(rt.sessions, rt.chroma, rt.embedder).ingest(DEMO / "history.jsonl", workspace)
+
+
+@contextmanager
+def served(app: Any) -> Iterator[str]:
+    """Run ``app`` with a real uvicorn on a free loopback port; yields its base URL."""
+    import threading
+    import time
+
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(600):  # bounded: at most about a minute on a busy machine
+        if server.started or not thread.is_alive():
+            break
+        time.sleep(0.1)
+    assert server.started, "uvicorn did not start"
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
