@@ -13,10 +13,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.config import ApiLimits
+from api.deps import reject_unknown_query
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit, RateLimiter
 from api.metrics import Metrics, MetricsMiddleware
@@ -123,6 +124,7 @@ def create_app(
             runtime.close()
 
     app = FastAPI(
+        dependencies=[Depends(reject_unknown_query)],
         title="Svar",
         version=_version(),
         description=DESCRIPTION,

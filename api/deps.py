@@ -122,6 +122,26 @@ def _workspace_name(session: Any, workspace_id: int) -> str:
     return ws.name if ws is not None else ""
 
 
+def reject_unknown_query(request: Request) -> None:
+    """A query parameter the route does not take is a mistake (a typo, say): 422 naming it."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None or not request.query_params:
+        return
+    known = {p.alias for p in _all_query_params(dependant)}
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        allowed = ", ".join(sorted(known)) or "none"
+        raise ApiError(422, f"unknown query parameter {unknown[0]!r}; this route takes: {allowed}")
+
+
+def _all_query_params(dependant: Any) -> list[Any]:
+    params = list(dependant.query_params)
+    for sub in dependant.dependencies:
+        params.extend(_all_query_params(sub))
+    return params
+
+
 def require(*roles: str) -> Callable[..., Principal]:
     """A dependency that admits only ``roles``."""
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from assistant.service import SuggestResult
 from assistant.types import Suggestion
 
+
+def _aware(value: datetime) -> datetime:
+    """SQLite gives back naive datetimes; every time we store is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_aware)]
 ChannelIn = Literal["email", "chat", "phone", "sms", "facebook", "instagram", "x", "widget"]
 
 
@@ -40,7 +47,8 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorOut, "description": text[code]} for code in codes}
 
 
-AUTH_ERRORS = (401, 403, 413, 422)
+ROUTE_ERRORS = errors(400, 401, 403, 413, 422, 503)
+WIDGET_ERRORS = errors(400, 401, 403, 413, 422, 429, 503)
 
 
 # ---- knowledge ---------------------------------------------------------------------------------
@@ -121,8 +129,8 @@ class JobOut(BaseModel):
     progress: float = Field(ge=0, le=1, description="done / total of the current phase")
     result: dict[str, Any] = Field(default_factory=dict)
     error: str | None = None
-    created_at: datetime
-    finished_at: datetime | None = None
+    created_at: UtcDatetime
+    finished_at: UtcDatetime | None = None
 
 
 # ---- customers -----------------------------------------------------------------------------------
@@ -140,12 +148,73 @@ EVENT_EXAMPLE: dict[str, Any] = {
 }
 
 
-class EventsIn(BaseModel):
-    """History events in the documented JSONL event format, one object each."""
+_TEXT = r"\S"
+HandleKind = Annotated[
+    str, StringConstraints(pattern=r"^(?!email$|phone$|external_id$)[a-z][a-z0-9_]{0,29}$")
+]
 
-    events: list[dict[str, Any]] = Field(
-        min_length=1, description="Events as in `svar ingest history` files."
+
+class EventCustomerIn(BaseModel):
+    """Who the event is about; the same e-mail, phone or handle is the same customer."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(min_length=1, max_length=200, pattern=_TEXT)
+    name: str | None = Field(default=None, max_length=300)
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=50)
+    handles: dict[Literal["facebook", "instagram", "x", "tiktok", "linkedin"], str] = Field(
+        default_factory=dict
     )
+    language: Literal["nb", "nn", "sv", "da", "en"] | None = None
+
+
+class EventConversationIn(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(min_length=1, max_length=200, pattern=_TEXT)
+    channel: ChannelIn
+    subject: str | None = None
+    status: Literal["open", "closed"] | None = None
+    sla_due_at: datetime | None = None
+
+
+class EventMessageIn(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str | None = Field(default=None, min_length=1, max_length=200, pattern=_TEXT)
+    role: Literal["customer", "agent", "bot", "note"]
+    text: str = Field(min_length=1, pattern=_TEXT)
+    at: datetime
+
+
+class EventOrderIn(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(min_length=1, max_length=200, pattern=_TEXT)
+    status: str | None = Field(default=None, max_length=50)
+    items: list[Any] | None = None
+    placed_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+class EventIn(BaseModel):
+    """One history event (a line of a `svar ingest history` file); unknown fields are kept as metadata."""
+
+    model_config = ConfigDict(extra="allow")
+
+    customer: EventCustomerIn
+    conversation: EventConversationIn | None = None
+    message: EventMessageIn | None = Field(default=None, description="Needs a conversation.")
+    order: EventOrderIn | None = None
+
+
+class EventsIn(BaseModel):
+    """History events in the documented event format. A request whose events do not have the format is
+    refused whole (422, with the event's position); an event that conflicts with what is stored (a
+    conversation of another customer, say) is reported as ``events[i]`` and the rest are imported."""
+
+    events: list[EventIn] = Field(min_length=1, description="Events as in `svar ingest history` files.")
     model_config = ConfigDict(json_schema_extra={"examples": [{"events": [EVENT_EXAMPLE]}]})
 
 
@@ -284,7 +353,7 @@ class FeedbackOut(BaseModel):
     id: int
     suggestion_id: str
     action: str
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 # ---- workspace ------------------------------------------------------------------------------------
@@ -328,7 +397,7 @@ class KeyOut(BaseModel):
     key_id: str
     role: str
     label: str
-    created_at: datetime
+    created_at: UtcDatetime
     revoked: bool
 
 
@@ -338,10 +407,23 @@ class NewKeyOut(BaseModel):
     role: str
 
 
-class FieldsIn(BaseModel):
-    """The workspace's own fields (the format of `fields.yaml`)."""
+class FieldIn(BaseModel):
+    """One of the workspace's own fields."""
 
-    fields: list[dict[str, Any]] = Field(max_length=500)
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$", examples=["router_model"])
+    description: str = Field(default="", max_length=2000)
+    values: list[str] = Field(default_factory=list, max_length=1000, description="Values it can take.")
+    ask: dict[str, list[str]] = Field(
+        default_factory=dict, description="Words used to ask for it, per language."
+    )
+
+
+class FieldsIn(BaseModel):
+    """The workspace's own fields (the format of `fields.yaml`); names must be unique."""
+
+    fields: list[FieldIn] = Field(max_length=500)
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -374,7 +456,7 @@ class WidgetSessionIn(BaseModel):
 class WidgetSessionOut(BaseModel):
     session_id: str
     token: str = Field(description="Send it as 'Authorization: Bearer <token>' to the other widget routes.")
-    expires_at: datetime
+    expires_at: UtcDatetime
     verified: bool
 
 

@@ -242,7 +242,10 @@ def test_workspace_settings_fields_and_keys(client: TestClient, admin: dict, age
     assert client.put("/v1/workspace/fields", json=fields, headers=admin).status_code == 200
     assert client.get("/v1/workspace/fields", headers=agent).json()["fields"][0]["name"] == "router_model"
     bad = client.put("/v1/workspace/fields", json={"fields": [{"name": "Bad Name"}]}, headers=admin)
-    assert bad.status_code == 400 and "Bad Name" in bad.json()["error"]["message"]
+    assert bad.status_code == 422 and "name" in bad.json()["error"]["message"]
+    twice = {"fields": [{"name": "a"}, {"name": "a"}]}
+    dup = client.put("/v1/workspace/fields", json=twice, headers=admin)
+    assert dup.status_code == 400 and "'a' is declared twice" in dup.json()["error"]["message"]
     new = client.post("/v1/keys", json={"role": "widget", "label": "shop"}, headers=admin)
     assert new.status_code == 201
     listed = client.get("/v1/keys", headers=admin).json()

@@ -6,12 +6,12 @@ from fastapi import APIRouter, Query
 
 from api.deps import AgentDep, IngestLockDep, LimitsDep, RuntimeDep
 from api.errors import ApiError
-from api.schemas import ErasureOut, EventsIn, EventsOut, RejectionOut, errors
+from api.schemas import ROUTE_ERRORS, ErasureOut, EventsIn, EventsOut, RejectionOut, errors
 from assistant.feedback import NotFound
 from assistant.knowledge_ops import append_events, customer_exists, erase
 from knowledge.history import CustomerCard, customer_card
 
-router = APIRouter(prefix="/v1/customers", tags=["customers"], responses=errors(401, 403, 413, 422, 503))
+router = APIRouter(prefix="/v1/customers", tags=["customers"], responses=ROUTE_ERRORS)
 
 
 @router.post("/events", response_model=EventsOut, responses=errors(400))
@@ -29,7 +29,8 @@ def add_events(
             400, f"at most {limits.max_events} events per request; send the rest in another request"
         )
     with lock:
-        report = append_events(rt, principal.workspace, body.events, strict=strict)
+        events = [e.model_dump(mode="json", exclude_none=True) for e in body.events]
+        report = append_events(rt, principal.workspace, events, strict=strict)
     if report.events == 0 and report.rejected:
         raise ApiError(400, f"no valid events; first problem: {report.rejected[0]}")
     return EventsOut(

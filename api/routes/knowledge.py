@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Query, Response, UploadFile, status
 from api.deps import AdminDep, IngestLockDep, JobsDep, LimitsDep, RuntimeDep
 from api.errors import ApiError
 from api.schemas import (
+    ROUTE_ERRORS,
     DocumentListOut,
     DocumentOut,
     DocumentsIn,
@@ -24,7 +25,7 @@ from assistant.runtime import Runtime
 from knowledge.db.api_models import Job
 from knowledge.indexer import IngestReport
 
-router = APIRouter(prefix="/v1", tags=["knowledge"], responses=errors(401, 403, 413, 422, 503))
+router = APIRouter(prefix="/v1", tags=["knowledge"], responses=ROUTE_ERRORS)
 
 
 def ingest_out(report: IngestReport) -> IngestOut:
@@ -84,7 +85,9 @@ def upsert(
     responses=errors(400),
 )
 def upload(
-    files: Annotated[list[UploadFile], File(description="Markdown, HTML, text, CSV or JSONL files.")],
+    files: Annotated[
+        list[UploadFile], File(description="Markdown, HTML, text, CSV or JSONL files.", min_length=1)
+    ],
     principal: AdminDep,
     rt: RuntimeDep,
     jobs: JobsDep,

@@ -29,7 +29,7 @@ from api.schemas import (
     UsageOut,
     errors,
 )
-from api.sse import SSE_HEADERS, pieces
+from api.sse import SSE_EVENT_SCHEMA, SSE_HEADERS, pieces
 from assistant.keys import Principal
 from assistant.knowledge_ops import customer_exists
 from assistant.runtime import Runtime
@@ -38,7 +38,9 @@ from assistant.types import Turn
 from knowledge.errors import SvarError
 from knowledge.tokens import count_tokens
 
-router = APIRouter(prefix="/v1", tags=["openai-compatible"], responses=errors(401, 403, 413, 422, 429, 503))
+router = APIRouter(
+    prefix="/v1", tags=["openai-compatible"], responses=errors(400, 401, 403, 413, 422, 429, 503)
+)
 MODELS = {"svar-answer": "Self-service answers grounded in the workspace's knowledge (abstains honestly)."}
 CREATED = 1767225600  # 2026-01-01, the models' fixed creation time
 
@@ -115,7 +117,7 @@ def _call(
     response_model=ChatCompletionOut,
     responses={
         200: {
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "content": {"text/event-stream": {"schema": SSE_EVENT_SCHEMA}},
             "description": "A completion, or a stream of chunks when stream is true.",
         },
         **errors(400, 404),

@@ -25,7 +25,9 @@ from assistant.feedback import record_feedback
 from assistant.types import Turn
 from knowledge.errors import SvarError
 
-router = APIRouter(prefix="/v1/suggestions", tags=["suggestions"], responses=errors(401, 403, 413, 422, 503))
+router = APIRouter(
+    prefix="/v1/suggestions", tags=["suggestions"], responses=errors(400, 401, 403, 413, 422, 503)
+)
 
 
 def _check(body: SuggestionIn, limits: LimitsDep) -> list[Turn] | None:

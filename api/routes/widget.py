@@ -21,6 +21,7 @@ from api.deps import (
 )
 from api.errors import ApiError, status_for
 from api.schemas import (
+    WIDGET_ERRORS,
     CitationOut,
     FeedbackOut,
     HandoffIn,
@@ -45,7 +46,7 @@ from knowledge.db.api_models import WidgetSession
 from knowledge.db.models import utcnow
 from knowledge.errors import SvarError
 
-router = APIRouter(prefix="/v1/widget", tags=["widget"], responses=errors(401, 403, 413, 422, 429, 503))
+router = APIRouter(prefix="/v1/widget", tags=["widget"], responses=WIDGET_ERRORS)
 
 
 @router.post(

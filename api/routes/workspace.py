@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response, status
 
 from api.deps import AdminDep, AgentDep, RuntimeDep
 from api.schemas import (
+    ROUTE_ERRORS,
     FieldsIn,
     FieldsOut,
     KeyIn,
@@ -21,7 +22,7 @@ from assistant.keys import create_key, list_keys, revoke_key
 from assistant.tenancy import rotate_widget_secret, tenant_settings, tokens_used_today, update_tenant_settings
 from assistant.workspace_fields import get_fields, set_fields
 
-router = APIRouter(prefix="/v1", tags=["workspace"], responses=errors(401, 403, 413, 422, 503))
+router = APIRouter(prefix="/v1", tags=["workspace"], responses=ROUTE_ERRORS)
 
 
 def _out(rt: RuntimeDep, workspace: str, workspace_id: int) -> WorkspaceOut:
@@ -74,7 +75,7 @@ def fields(principal: AgentDep, rt: RuntimeDep) -> FieldsOut:
 @router.put("/workspace/fields", response_model=FieldsOut, responses=errors(400))
 def put_fields(body: FieldsIn, principal: AdminDep, rt: RuntimeDep) -> FieldsOut:
     """Replace the workspace's own fields (the `fields.yaml` format, as JSON)."""
-    fs = set_fields(rt.settings, principal.workspace, {"fields": body.fields})
+    fs = set_fields(rt.settings, principal.workspace, {"fields": [f.model_dump() for f in body.fields]})
     return FieldsOut(fields=[f.model_dump() for f in fs])
 
 
