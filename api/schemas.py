@@ -336,7 +336,9 @@ def suggestions_out(result: SuggestResult, ids: list[str]) -> SuggestionsOut:
     )
 
 
-class FeedbackIn(BaseModel):
+class FeedbackEditedIn(BaseModel):
+    """The agent edited the suggestion: the text that was sent is required."""
+
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -344,9 +346,26 @@ class FeedbackIn(BaseModel):
         },
     )
 
-    action: Literal["shown", "inserted", "edited", "sent", "dismissed"]
-    final_text: str | None = Field(default=None, max_length=20000, description="Required for 'edited'.")
+    action: Literal["edited"]
+    final_text: str = Field(
+        min_length=1, max_length=20000, pattern=_TEXT, description="The text that was sent."
+    )
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class FeedbackActionIn(BaseModel):
+    """The agent was shown, inserted, sent or dismissed the suggestion (with an optional reason)."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"action": "dismissed", "reason": "wrong product"}]}
+    )
+
+    action: Literal["shown", "inserted", "sent", "dismissed"]
     reason: str | None = Field(default=None, max_length=2000, description="Why (for 'dismissed').")
+    final_text: None = None
+
+
+FeedbackIn = Annotated[FeedbackEditedIn | FeedbackActionIn, Field(discriminator="action")]
 
 
 class FeedbackOut(BaseModel):
