@@ -71,3 +71,21 @@ def test_an_unexpected_error_is_500_without_a_traceback(tmp_path: Path) -> None:
             "error": {"type": "internal", "message": "internal error; the server log has the details"}
         }
         assert "Traceback" not in r.text and "secret internals" not in r.text
+
+
+def test_readyz_checks_the_chat_model_endpoint(tmp_path: Path) -> None:
+    from tests.openai_server import OpenAIServer  # the loopback OpenAI-protocol server of the LLM tests
+
+    with OpenAIServer() as server:
+        settings = api_settings(tmp_path).model_copy(
+            update={"llm_model": "gpt-test", "llm_base_url": server.url, "llm_api_key": "sk-test"}
+        )
+        with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+            r = c.get("/readyz")
+            assert r.status_code == 200 and r.json()["checks"]["drafter"] == "ok"
+    settings = api_settings(tmp_path / "b").model_copy(
+        update={"llm_model": "gpt-test", "llm_base_url": "http://127.0.0.1:9/v1", "llm_api_key": "sk-test"}
+    )
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+        r = c.get("/readyz")
+        assert r.status_code == 503 and r.json()["checks"]["drafter"].startswith("down")

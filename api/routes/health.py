@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -44,10 +45,23 @@ def readyz(rt: RuntimeDep) -> JSONResponse:
         checks["embedder"] = "ok"
     except Exception as exc:
         checks["embedder"] = f"down: {type(exc).__name__}"
-    checks["drafter"] = f"llm {rt.settings.llm_model}" if rt.settings.llm_model else "offline"
+    checks["drafter"] = _drafter(rt) if rt.settings.llm_model else "offline"
     down = any(v.startswith("down") for v in checks.values())
     body = ReadyOut(status="degraded" if down else "ok", checks=checks)
     return JSONResponse(body.model_dump(), status_code=503 if down else 200)
+
+
+def _drafter(rt: RuntimeDep) -> str:
+    """Whether the chat model's endpoint answers (its model list), within a few seconds."""
+    base = (rt.settings.llm_base_url or "https://api.openai.com/v1").rstrip("/")
+    headers = {"Authorization": f"Bearer {rt.settings.llm_api_key}"} if rt.settings.llm_api_key else {}
+    try:
+        r = httpx.get(base + "/models", headers=headers, timeout=3.0)
+    except httpx.HTTPError as exc:
+        return f"down: {type(exc).__name__}"
+    if r.status_code >= 400:
+        return f"down: HTTP {r.status_code} from the model endpoint"
+    return "ok"
 
 
 @router.get(
