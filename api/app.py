@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -167,7 +166,3 @@ def _version() -> str:
     except PackageNotFoundError:
         return "0"
 
-
-def openapi_schema(settings: Settings) -> dict[str, Any]:
-    """The OpenAPI document (without starting the app)."""
-    return create_app(settings).openapi()
