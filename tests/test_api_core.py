@@ -106,7 +106,7 @@ def test_feedback_is_stored_and_checked(client: TestClient, agent: dict) -> None
     assert [f.action for f in rows] == ["shown", "inserted", "edited", "sent", "dismissed"]
     assert rows[2].final_text == "Hei! Angreretten er 14 dager." and rows[4].reason == "wrong topic"
     r = client.post(f"/v1/suggestions/{sid}/feedback", json={"action": "edited"}, headers=agent)
-    assert r.status_code == 400 and "final_text" in r.json()["error"]["message"]
+    assert r.status_code == 422 and "final_text" in r.json()["error"]["message"]
     r = client.post("/v1/suggestions/sug_nope/feedback", json={"action": "sent"}, headers=agent)
     assert r.status_code == 404
     r = client.post(f"/v1/suggestions/{sid}/feedback", json={"action": "liked"}, headers=agent)
