@@ -124,7 +124,12 @@ def test_an_appended_event_is_used_by_the_next_suggestion(client: TestClient, ag
             "at": "2026-03-01T10:00:00Z",
         },
     }
-    r = client.post("/v1/customers/events", json={"events": [event, {"customer": {}}]}, headers=agent)
+    conflict = {  # a conversation of another customer: refused by the importer, the rest imported
+        "customer": {"id": "cus_new_1"},
+        "conversation": {"id": "conv_nb01_email1", "channel": "email"},
+        "message": {"role": "customer", "text": "hei", "at": "2026-03-01T10:05:00Z"},
+    }
+    r = client.post("/v1/customers/events", json={"events": [event, conflict]}, headers=agent)
     assert r.status_code == 200, r.text
     out = r.json()
     assert out["summary"]["events"] == 1 and out["summary"]["customers_added"] == 1
@@ -139,7 +144,10 @@ def test_an_appended_event_is_used_by_the_next_suggestion(client: TestClient, ag
     card = client.get("/v1/customers/cus_new_1/card", headers=agent).json()
     assert card["external_id"] == "cus_new_1" and card["name"] == "Ola Nordmann"
     r = client.post("/v1/customers/events", json={"events": [{"customer": {}}]}, headers=agent)
+    assert r.status_code == 422 and "events.0.customer.id" in r.json()["error"]["message"]
+    r = client.post("/v1/customers/events", json={"events": [conflict]}, headers=agent)
     assert r.status_code == 400 and "events[0]" in r.json()["error"]["message"]
+    assert "another customer" in r.json()["error"]["message"]
 
 
 def test_erase_removes_the_customer_and_their_suggestions(client: TestClient, agent: dict) -> None:
