@@ -75,6 +75,36 @@ app.add_typer(eval_cmds.app, name="eval")
 app.add_typer(fields_cmds.app, name="fields")
 
 
+@app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    port: int = typer.Option(8080, "--port", help="Port to listen on.", min=1, max=65535),
+    log_level: str = typer.Option("info", "--log-level", help="uvicorn log level."),
+) -> None:
+    """Serve the HTTP API (agents, the widget, OpenAI-compatible clients)."""
+    from assistant.cli import serve_cmds  # lazy: FastAPI and uvicorn load only for `svar serve`
+
+    serve_cmds.serve(host=host, port=port, log_level=log_level)
+
+
+keys_app = group("API keys (stored hashed; a new key is shown once).")
+
+
+@keys_app.command("create")
+def keys_create(
+    workspace: str = typer.Option(..., "--workspace", "-w", help="Workspace the key belongs to."),
+    role: str = typer.Option(..., "--role", help="admin, agent or widget."),
+    label: str = typer.Option("", "--label", help="A note: where the key is used."),
+) -> None:
+    """Create an API key; the key alone is printed on stdout (it is stored hashed)."""
+    from assistant.cli import keys_cmds
+
+    keys_cmds.create(workspace=workspace, role=role, label=label)
+
+
+app.add_typer(keys_app, name="keys")
+
+
 def main() -> None:
     """Entry point of the `svar` console script."""
     app()

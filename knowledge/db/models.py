@@ -110,4 +110,5 @@ class WorkspaceField(Base):
 
 
 # Customer history models live in their own module; importing it registers them on Base.metadata (Alembic).
+from knowledge.db import api_models as api_models  # noqa: E402
 from knowledge.db import history_models as history_models  # noqa: E402

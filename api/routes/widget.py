@@ -1,0 +1,223 @@
+"""The widget: a session (anonymous or verified), messages answered in self-service mode (JSON or SSE),
+ratings, and the handoff to a person."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, status
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from api import calls
+from api.deps import (
+    AssistantDep,
+    IngestLockDep,
+    LimitedSessionDep,
+    LimitedWidgetKeyDep,
+    LimitsDep,
+    MetricsDep,
+    RuntimeDep,
+)
+from api.errors import ApiError, status_for
+from api.schemas import (
+    WIDGET_ERRORS,
+    CitationOut,
+    FeedbackOut,
+    HandoffIn,
+    HandoffOut,
+    RatingIn,
+    WidgetAnswerOut,
+    WidgetMessageIn,
+    WidgetSessionIn,
+    WidgetSessionOut,
+    errors,
+)
+from api.sse import SSE_HEADERS, SSE_RESPONSE, frame, pieces
+from assistant.feedback import record_feedback
+from assistant.keys import Principal
+from assistant.knowledge_ops import append_events, customer_exists
+from assistant.runtime import Runtime
+from assistant.service import Assistant, SuggestResult
+from assistant.tenancy import tenant_settings
+from assistant.types import Turn
+from assistant.widget import append_turns, handoff_events, start_session, transcript_turns, verify_customer
+from knowledge.db.api_models import WidgetSession
+from knowledge.db.models import utcnow
+from knowledge.errors import SvarError
+
+router = APIRouter(prefix="/v1/widget", tags=["widget"], responses=WIDGET_ERRORS)
+
+
+@router.post(
+    "/sessions", response_model=WidgetSessionOut, status_code=status.HTTP_201_CREATED, responses=errors(400)
+)
+def create_session(body: WidgetSessionIn, principal: LimitedWidgetKeyDep, rt: RuntimeDep) -> WidgetSessionOut:
+    """Start a widget session with the workspace's widget key: anonymous, or a verified customer."""
+    with rt.sessions.begin() as session:
+        secret = tenant_settings(session, principal.workspace_id).widget_secret
+        customer = verify_customer(
+            secret, customer_id=body.customer_id, signature=body.signature, token=body.token
+        )
+        row, token = start_session(session, principal.workspace_id, customer)
+        return WidgetSessionOut(
+            session_id=row.id, token=token, expires_at=row.expires_at, verified=customer is not None
+        )
+
+
+def _session(rt: Runtime, principal: Principal) -> WidgetSession:
+    with rt.sessions() as session:
+        row = session.get(WidgetSession, principal.session_id)
+        if row is None or row.workspace_id != principal.workspace_id:
+            raise ApiError(401, "the widget session has ended; start a new one", kind="unauthorized")
+        return row
+
+
+def _prepare(
+    rt: Runtime, principal: Principal, body: WidgetMessageIn, limits: LimitsDep
+) -> tuple[str | None, list[Turn]]:
+    if len(body.text) > limits.max_message_chars:
+        raise ApiError(400, f"the message is longer than {limits.max_message_chars} characters; shorten it")
+    row = _session(rt, principal)
+    turns = transcript_turns(row)
+    if len(turns) >= 2 * limits.max_history_turns:
+        raise ApiError(
+            400,
+            "this conversation is too long for the assistant; ask for a person (handoff) or start anew",
+        )
+    with rt.sessions() as session:
+        known = principal.customer is not None and customer_exists(
+            session, principal.workspace, principal.customer
+        )
+    calls.precheck(rt, principal, None)
+    return (principal.customer if known else None), turns[-limits.max_history_turns :]
+
+
+def _answer(
+    rt: Runtime,
+    assistant: Assistant,
+    metrics: MetricsDep,
+    principal: Principal,
+    text: str,
+    customer: str | None,
+    history: list[Turn],
+) -> tuple[SuggestResult, str]:
+    result, ids = calls.run(
+        rt,
+        assistant,
+        metrics,
+        principal,
+        mode="answer",
+        message=text,
+        channel="widget",
+        customer=customer,
+        history=history,
+        checked=True,
+    )
+    with rt.sessions.begin() as session:
+        row = session.get(WidgetSession, principal.session_id)
+        if row is not None:
+            append_turns(row, ("customer", text), ("bot", result.suggestions[0].text))
+    return result, ids[0]
+
+
+def _answer_out(result: SuggestResult, sid: str) -> WidgetAnswerOut:
+    s = result.suggestions[0]
+    return WidgetAnswerOut(
+        id=sid,
+        text=s.text,
+        language=s.language,
+        abstain=s.abstain,
+        citations=[CitationOut(id=c.id, title=c.title, url=c.url) for c in s.citations],
+        handoff_suggested=s.abstain,
+    )
+
+
+@router.post("/messages", response_model=WidgetAnswerOut, responses=errors(400))
+def message(
+    body: WidgetMessageIn,
+    principal: LimitedSessionDep,
+    rt: RuntimeDep,
+    assistant: AssistantDep,
+    metrics: MetricsDep,
+    limits: LimitsDep,
+) -> WidgetAnswerOut:
+    """Send the customer's message; answered from the knowledge, or honestly: a person will reply."""
+    customer, history = _prepare(rt, principal, body, limits)
+    result, sid = _answer(rt, assistant, metrics, principal, body.text, customer, history)
+    return _answer_out(result, sid)
+
+
+@router.post("/messages/stream", response_class=StreamingResponse, responses={**SSE_RESPONSE, **errors(400)})
+async def message_stream(
+    body: WidgetMessageIn,
+    principal: LimitedSessionDep,
+    rt: RuntimeDep,
+    assistant: AssistantDep,
+    metrics: MetricsDep,
+    limits: LimitsDep,
+) -> StreamingResponse:
+    """The answer as server-sent events: `start`, `delta` pieces, `answer`, `done` (or `error`)."""
+    customer, history = await run_in_threadpool(_prepare, rt, principal, body, limits)
+
+    async def events() -> AsyncIterator[str]:
+        yield frame("start", {})
+        try:
+            result, sid = await run_in_threadpool(
+                _answer, rt, assistant, metrics, principal, body.text, customer, history
+            )
+        except SvarError as exc:
+            code, kind = status_for(exc)
+            yield frame("error", {"status": code, "type": kind, "message": str(exc)})
+            return
+        out = _answer_out(result, sid)
+        for piece in pieces(out.text):
+            yield frame("delta", {"text": piece})
+        yield frame("answer", out.model_dump())
+        yield frame("done", {})
+
+    return StreamingResponse(events(), media_type="text/event-stream", headers=SSE_HEADERS)
+
+
+@router.post(
+    "/answers/{answer_id}/rating",
+    response_model=FeedbackOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(404),
+)
+def rate(
+    answer_id: str, body: RatingIn, principal: LimitedSessionDep, rt: RuntimeDep, metrics: MetricsDep
+) -> FeedbackOut:
+    """Rate an answer of this session from 1 to 5."""
+    with rt.sessions.begin() as session:
+        row = record_feedback(
+            session,
+            principal.workspace_id,
+            answer_id,
+            "rated",
+            rating=body.rating,
+            reason=body.comment,
+            session_scope=principal.session_id,
+        )
+        out = FeedbackOut(
+            id=row.id, suggestion_id=row.suggestion_id, action=row.action, created_at=row.created_at
+        )
+    metrics.feedback.labels("rated").inc()
+    return out
+
+
+@router.post("/handoff", response_model=HandoffOut, responses=errors(400))
+def handoff(body: HandoffIn, principal: LimitedSessionDep, rt: RuntimeDep, lock: IngestLockDep) -> HandoffOut:
+    """Ask for a person: the agents get the conversation with the transcript and a short summary."""
+    row = _session(rt, principal)
+    customer, conversation, events = handoff_events(row, body.reason, body.name)
+    with lock:
+        report = append_events(rt, principal.workspace, events)
+    if report.rejected:
+        raise ApiError(400, f"the conversation could not be handed over: {report.rejected[0].reason}")
+    with rt.sessions.begin() as session:
+        stored = session.get(WidgetSession, row.id)
+        if stored is not None:
+            stored.handed_off_at = utcnow()
+    note = events[-1]["message"]["text"]
+    return HandoffOut(conversation_id=conversation, customer_id=customer, summary=note)
