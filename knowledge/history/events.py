@@ -6,7 +6,14 @@ The format is DESIGN.md's "History events"::
                   "language"?},
      "conversation"?: {"id", "channel", "subject"?, "status"?, "sla_due_at"?},
      "message"?: {"id"?, "role": "customer"|"agent"|"bot"|"note", "text", "at"},
-     "order"?: {"id", "status"?, "items"?, "placed_at"?, "updated_at"?, ...}}
+     "order"?: {"id", "status"?, "items"?, "placed_at"?, "updated_at"?, ...},
+     "appointment"?: {"id", "at", "subject"?, "status"?, "place"?, "window_end"?, ...}}
+
+Orders carry what the customer's situation is built from (all optional, kept in the order's metadata; see
+``docs/situation.md``): ``carrier``, ``tracking``, ``eta``, ``delivered_at``, ``pickup_point``,
+``shipping_address``, ``total``, ``currency``, ``payment``, ``replacement_for`` (the order it replaces) and
+``refund`` (``{"amount", "currency"?, "status"?: "initiated"|"paid"|"failed", "at"?, "expected_by"?,
+"method"?}``). An appointment (a visit, an installation, a pickup time) is stored with the customer.
 
 Fields we do not know are kept (``extra``) and stored as metadata. A line that is not valid becomes a
 :class:`~knowledge.documents.Rejection` with its line number and the reason; the other lines still parse.
@@ -142,6 +149,22 @@ class OrderBlock(_Block):
         return _utc(value)
 
 
+class AppointmentBlock(_Block):
+    """A booked time with the customer (installation, repair pickup, a call back)."""
+
+    id: str = Field(min_length=1, max_length=200)
+    at: datetime
+    subject: str | None = Field(default=None, max_length=300)
+    status: Literal["booked", "done", "cancelled", "missed"] | None = None
+    place: str | None = Field(default=None, max_length=300)
+    window_end: datetime | None = None
+
+    @field_validator("at", "window_end")
+    @classmethod
+    def _tz(cls, value: datetime | None) -> datetime | None:
+        return _utc(value)
+
+
 class Event(_Block):
     """One line of a history file."""
 
@@ -149,6 +172,7 @@ class Event(_Block):
     conversation: ConversationBlock | None = None
     message: MessageBlock | None = None
     order: OrderBlock | None = None
+    appointment: AppointmentBlock | None = None
 
     @model_validator(mode="after")
     def _message_needs_conversation(self) -> Event:
