@@ -87,7 +87,9 @@ def load_intent_data(language: str) -> IntentData:
     """
     if language not in _LANGS:
         raise ValueError(f"no intent data for language {language!r}; use one of {', '.join(_LANGS)}")
-    raw = yaml.safe_load(resources.files("prompts").joinpath("intents", f"{language}.yaml").read_text("utf-8"))
+    raw = yaml.safe_load(
+        resources.files("prompts").joinpath("intents", f"{language}.yaml").read_text("utf-8")
+    )
     patterns: dict[str, tuple[re.Pattern[str], ...]] = {}
     for kind, items in (raw.get("patterns") or {}).items():
         if kind not in REQUEST_TYPES:
@@ -151,7 +153,9 @@ class EmbeddingClassifier:
 
     def _examples(self) -> list[tuple[str, list[float]]]:
         if self._index is None:
-            pairs = [(k, x) for lang in _LANGS for k, xs in load_intent_data(lang).examples.items() for x in xs]
+            pairs = [
+                (k, x) for lang in _LANGS for k, xs in load_intent_data(lang).examples.items() for x in xs
+            ]
             vectors = self.embedder.embed_documents([x for _, x in pairs])
             self._index = [(k, v) for (k, _), v in zip(pairs, vectors, strict=True)]
         return self._index

@@ -261,7 +261,9 @@ def mentions(text: str, alternative: str) -> bool:
     return bool(folded) and folded in fold(text)
 
 
-def situation_scores(text: str, must_mention: Sequence[Sequence[str]], must_not_mention: Sequence[str]) -> dict[str, object]:
+def situation_scores(
+    text: str, must_mention: Sequence[Sequence[str]], must_not_mention: Sequence[str]
+) -> dict[str, object]:
     """One case's situation scores: which must-mention groups the text covers, which forbidden strings it has.
 
     Args:
@@ -293,6 +295,7 @@ def reference_recall(text: str, reference: str) -> float:
     For suites with short gold answers (NorQuAD): 1.0 when every word of the answer is in the suggestion.
     Digit groups ("1 490") are read as one number on both sides. 0.0 for an empty reference.
     """
+
     def tokens(value: str) -> list[str]:
         value = re.sub(r"(?<=\d)[ \u00a0\u202f.](?=\d{3}\b)", "", unicodedata.normalize("NFKC", value))
         return words(value)

@@ -174,7 +174,9 @@ def load_cases(path: Path, taken: set[str] | None = None) -> tuple[list[EvalCase
             case.id = f"{case.id}#{suffix}"
         if case.events and not (case.customer and case.customer.id):
             raise InputError(
-                "a case with events needs customer.id (the customer the events are about)", source=str(path), line=n
+                "a case with events needs customer.id (the customer the events are about)",
+                source=str(path),
+                line=n,
             )
         ids.add(case.id)
         cases.append(case)

@@ -19,9 +19,13 @@ from knowledge.history import (
     FactOut,
     HistoryImporter,
     customer_card,
+    customer_timeline,
     erase_customer,
     lookup_customer,
 )
+from knowledge.history.situation import Situation, build_situation, describe_situation
+
+SITUATION_MESSAGES = 500
 
 WorkspaceOpt = Annotated[
     str | None, typer.Option("--workspace", "-w", help="Workspace (default: 'default').")
@@ -87,8 +91,8 @@ def _fact_table(title: str, facts: list[FactOut], *, excerpts: bool) -> Table:
     return table
 
 
-def print_card(card: CustomerCard) -> None:
-    """Render a context card with rich."""
+def print_card(card: CustomerCard, situation: Situation | None = None) -> None:
+    """Render a context card (and the customer's situation, when given) with rich."""
     who = [f"[bold]{escape(card.name or card.external_id)}[/]  ({escape(card.external_id)}, #{card.id})"]
     if card.language:
         who.append(f"language: {card.language}")
@@ -126,6 +130,21 @@ def print_card(card: CustomerCard) -> None:
     console.print(_fact_table("Known facts", card.facts, excerpts=True))
     console.print(_fact_table("Already tried", card.tried, excerpts=False))
     console.print(_fact_table("Promised", card.promised, excerpts=False))
+    if situation is not None:
+        lines = describe_situation(situation)
+        body = "\n".join(escape(line) for line in lines) or "nothing open"
+        console.print(Panel(body, title=f"Situation at {_when(situation.now)} UTC", title_align="left"))
+
+
+def parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            f"--now {value!r} is not an ISO 8601 time (e.g. 2026-03-10T10:00:00+01:00)"
+        ) from None
 
 
 @handle_errors
@@ -133,15 +152,24 @@ def customer_show(
     customer: CustomerArg,
     workspace: WorkspaceOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the card as JSON.")] = False,
+    now: Annotated[
+        str | None, typer.Option("--now", help="The situation at this ISO 8601 time (default: now).")
+    ] = None,
 ) -> None:
-    """Show a customer's context card: identities, conversations on every channel, orders, known facts."""
+    """Show a customer's context card: identities, conversations on every channel, orders, known facts,
+    and the situation (orders, refunds, appointments, promises kept or overdue, what was tried)."""
+    at = parse_now(now)
     settings = settings_for(workspace)
     with runtime(settings) as rt:
         card = customer_card(rt.sessions, settings.workspace, customer)
+        timeline = customer_timeline(rt.sessions, settings.workspace, customer, limit=SITUATION_MESSAGES)
+    situation = build_situation(card, timeline, at)
     if as_json:
-        console.print_json(card.model_dump_json())
+        data = card.model_dump(mode="json")
+        data["situation"] = situation.model_dump(mode="json")
+        console.print_json(json.dumps(data, ensure_ascii=False))
     else:
-        print_card(card)
+        print_card(card, situation)
 
 
 @handle_errors

@@ -11,6 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from assistant.cli._common import RichProgress, console, handle_errors, runtime, settings_for
+from assistant.cli.history_cmds import parse_now
 from assistant.service import SuggestResult, build_assistant
 from assistant.types import CHANNELS
 from knowledge.errors import InputError
@@ -39,20 +40,27 @@ def suggest(
         bool, typer.Option("--answer", help="Self-service mode: one reply or an abstain.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the suggestions as JSON.")] = False,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now", help="When the message arrived, ISO 8601 (default: now); promises are judged then."
+        ),
+    ] = None,
 ) -> None:
     """Suggest replies to a customer's message, grounded in knowledge and their history."""
     if channel not in CHANNELS:
         raise InputError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
+    at = parse_now(now)
     settings = settings_for(workspace)
     with runtime(settings) as rt:
         assistant = build_assistant(rt)
         if answer:
             result = assistant.answer(
-                workspace=settings.workspace, message=message, channel=channel, customer=customer
+                workspace=settings.workspace, message=message, channel=channel, customer=customer, now=at
             )
         else:
             result = assistant.suggest(
-                workspace=settings.workspace, message=message, channel=channel, customer=customer
+                workspace=settings.workspace, message=message, channel=channel, customer=customer, now=at
             )
     if as_json:
         console.print_json(result.model_dump_json(exclude={"passages"}))
@@ -71,9 +79,12 @@ def print_result(result: SuggestResult) -> None:
     if result.known_facts:
         known = ", ".join(f"{f.kind}: {f.value}" for f in result.known_facts[:8])
         console.print(f"[dim]already known:[/] {escape(known)}")
+    console.print(f"[dim]request type:[/] {result.request_type}")
     for i, s in enumerate(result.suggestions, start=1):
         sources = ", ".join(c.id for c in s.citations) or "none"
         footer = f"sources: {sources} · confidence {s.confidence:.2f}"
+        if s.used_situation:
+            footer += " · situation: " + ", ".join(s.used_situation)
         if s.abstain:
             footer += f" · abstains: {s.abstain_reason or ''}"
         if s.guard_findings:

@@ -193,8 +193,8 @@ def order_state(order: OrderOut, now: datetime) -> OrderState:
         id=order.id,
         status=order.status,
         items=_item_names(order.items),
-        placed_at=order.placed_at,
-        updated_at=order.updated_at,
+        placed_at=_utc(order.placed_at) if order.placed_at else None,
+        updated_at=_utc(order.updated_at) if order.updated_at else None,
         carrier=_text(meta.get("carrier")),
         tracking=_text(meta.get("tracking")),
         eta=_date(meta.get("eta")),
@@ -219,7 +219,9 @@ def order_state(order: OrderOut, now: datetime) -> OrderState:
             expected_by=_date(refund.get("expected_by")),
             method=_text(refund.get("method")) or state.payment,
         )
-        r.overdue = (r.status or "").lower() != "paid" and r.expected_by is not None and r.expected_by < now.date()
+        r.overdue = (
+            (r.status or "").lower() != "paid" and r.expected_by is not None and r.expected_by < now.date()
+        )
         state.refund = r
     return state
 
@@ -274,8 +276,9 @@ def _promises(promised: Sequence[FactOut], timeline: Sequence[MessageOut], now: 
     by_id = {m.id: m for m in timeline}
     out: list[Promise] = []
     seen: set[str] = set()
-    for fact in sorted(promised, key=lambda f: f.at or now):
+    for fact in sorted(promised, key=lambda f: _utc(f.at) if f.at else now):
         made_at = fact.at or (by_id[fact.source].at if fact.source in by_id else None)
+        made_at = _utc(made_at) if made_at is not None else None
         if made_at is not None and made_at > now:
             continue
         key = fact.value.casefold()
@@ -313,7 +316,11 @@ def _conversation_states(card: CustomerCard, timeline: Sequence[MessageOut]) -> 
             question = (asked[-1].strip() if asked else text)[:200]
         out.append(
             ConversationState(
-                id=conv.id, channel=conv.channel, subject=conv.subject, status=conv.status, open_question=question
+                id=conv.id,
+                channel=conv.channel,
+                subject=conv.subject,
+                status=conv.status,
+                open_question=question,
             )
         )
     return out
@@ -333,24 +340,26 @@ def build_situation(
         The situation (see the module docstring).
     """
     now = _utc(now) if now is not None else datetime.now(UTC)
-    timeline = [m for m in timeline if _utc(m.at) <= now]
-    orders = [
-        order_state(o, now)
-        for o in card.orders
-        if o.placed_at is None or _utc(o.placed_at) <= now
-    ]
-    orders.sort(key=lambda o: (o.updated_at or o.placed_at or now), reverse=True)
+    timeline = [m.model_copy(update={"at": _utc(m.at)}) for m in timeline if _utc(m.at) <= now]
+    orders = [order_state(o, now) for o in card.orders if o.placed_at is None or _utc(o.placed_at) <= now]
+    orders.sort(key=lambda o: o.updated_at or o.placed_at or now, reverse=True)
     appointments = [
-        AppointmentState(**a.model_dump(), upcoming=_utc(a.at) >= now and (a.status or "booked") == "booked")
+        AppointmentState(
+            **{**a.model_dump(), "at": _utc(a.at)},
+            upcoming=_utc(a.at) >= now and (a.status or "booked") == "booked",
+        )
         for a in card.appointments
     ]
     facts_before = [f for f in card.facts if f.at is None or _utc(f.at) <= now]
-    addresses = [f for f in facts_before if f.kind == "address" and f.source not in (None, "profile")]
-    addresses = [f for f in addresses if not (f.source or "").startswith("order:")]
+    addresses = [
+        f
+        for f in facts_before
+        if f.kind == "address"
+        and f.source not in (None, "profile")
+        and not (f.source or "").startswith("order:")
+    ]
     case_numbers = list(dict.fromkeys(f.value for f in facts_before if f.kind == "case_number"))
-    tried = list(
-        dict.fromkeys(f.value for f in card.tried if f.at is None or _utc(f.at) <= now)
-    )
+    tried = list(dict.fromkeys(f.value for f in card.tried if f.at is None or _utc(f.at) <= now))
     return Situation(
         now=now,
         orders=orders,
@@ -359,7 +368,56 @@ def build_situation(
         promises=_promises(card.promised, timeline, now),
         tried=tried,
         case_numbers=case_numbers,
-        address=max(addresses, key=lambda f: f.at or now).value if addresses else None,
+        address=max(addresses, key=lambda f: _utc(f.at) if f.at else now).value if addresses else None,
         conversations=_conversation_states(card, timeline),
         resolved=[c.subject or c.id for c in card.recent_conversations if c.status == "closed"],
     )
+
+
+def _stamp(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
+def _money(amount: float | None, currency: str | None) -> str:
+    if amount is None:
+        return ""
+    return f"{amount:,.0f} {currency or ''}".replace(",", " ").strip()
+
+
+def describe_situation(situation: Situation) -> list[str]:
+    """The situation as short lines (the context card, the LLM prompt): orders, refunds, appointments,
+    promises with their state, what was tried, open questions, what was resolved."""
+    lines = []
+    for o in situation.orders:
+        parts = [f"order {o.id}: {o.status or '?'}"]
+        if o.replacement:
+            parts.append(
+                f"free replacement of {o.replacement_for}" if o.replacement_for else "free replacement"
+            )
+        if o.carrier or o.tracking:
+            parts.append(" ".join(x for x in (o.carrier, o.tracking) if x))
+        if o.eta:
+            parts.append(f"ETA {o.eta.isoformat()}")
+        if o.delivered_at:
+            parts.append(f"delivered {_stamp(o.delivered_at)}")
+        if o.pickup_point:
+            parts.append(f"pickup {o.pickup_point}")
+        lines.append(" · ".join(parts))
+    for r in situation.refunds:
+        when = f"paid {_stamp(r.at)}" if (r.status or "") == "paid" else f"expected by {r.expected_by or '?'}"
+        flag = " · OVERDUE" if r.overdue else ""
+        lines.append(f"refund {r.order_id}: {_money(r.amount, r.currency)} {r.status or ''} · {when}{flag}")
+    for a in situation.appointments:
+        state = "upcoming" if a.upcoming else (a.status or "past")
+        lines.append(f"appointment {a.id}: {a.subject or ''} {_stamp(a.at)} {a.place or ''} · {state}")
+    for p in situation.promises:
+        due = _stamp(p.due) if p.due else "no time said"
+        lines.append(f"promise ({p.state.upper()}, due {due}): {p.text}")
+    for t in situation.tried:
+        lines.append(f"tried: {t}")
+    for c in situation.conversations:
+        if c.open_question:
+            lines.append(f"open on {c.channel}: {c.open_question}")
+    for r in situation.resolved:
+        lines.append(f"resolved: {r}")
+    return lines
