@@ -316,7 +316,6 @@ class Assistant:
                 sessions, workspace, customer, limit=max(SITUATION_MESSAGES, self.config.timeline_turns)
             )
             ctx.situation = build_situation(ctx.card, timeline, now)
-            ctx.facts.extend(situation_facts(ctx.situation))
             if history is None:
                 before = [m for m in timeline if m.at <= ctx.situation.now.replace(tzinfo=m.at.tzinfo)]
                 ctx.history = [
@@ -329,6 +328,7 @@ class Assistant:
                 )
                 for f in [*ctx.card.facts, *ctx.card.tried, *ctx.card.promised]
             ]
+            ctx.facts.extend(situation_facts(ctx.situation))
             ctx.products = _product_names(ctx.card)
         if history is not None:
             ctx.facts.extend(facts_of(ctx.history, ctx.products))

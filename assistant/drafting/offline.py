@@ -746,7 +746,15 @@ class OfflineDrafter:
         lang = _lang(request.language)
         body = [" ".join(situated.lines)]
         chosen: list[_Candidate] = []
-        if situated.needs_knowledge and plan.full and plan.confidence.value >= self.threshold:
+        same_language = all(c.passage.language in (None, request.language) for c in plan.full)
+        if (
+            situated.needs_knowledge
+            and plan.full
+            and same_language
+            and plan.confidence.value >= self.threshold
+        ):
+            # a quote in another language would turn the whole reply into a holding one: the situation
+            # sentences are in the customer's language, so a foreign passage is left to the agent
             chosen = list(plan.short if style.max_chars is not None and style.max_chars < 600 else plan.full)
             body.append(_render(chosen, style.paragraphs))
         elif situated.needs_knowledge and not situated.apology:

@@ -17,6 +17,7 @@ situation items they used, and whether the knowledge base must still answer the 
 - **appointment**: the booked time, date and place;
 - **troubleshooting**: when the customer has already tried things, thanks for that and the next step (a
   warranty replacement) instead of the steps again;
+- complaint or an unrecognised question: the status of the customer's one open order, if they have one;
 - any type: an overdue promise (or refund) is apologised for, followed by what happens next and when the
   customer hears back; a promise not yet due is repeated.
 
@@ -435,6 +436,11 @@ def compose(request: DraftRequest, macros: Macros, styles: ChannelStyles | None 
         _appointment(w, c)
     elif kind == "troubleshooting":
         _troubleshooting(w, c, order)
+    elif kind in ("complaint", "other"):
+        # no recognised question: the customer's one open order is most likely what they write about
+        open_orders = [o for o in situation.orders if o.open]
+        if len(open_orders) == 1:
+            _order_status(w, c, open_orders[0])
     _promises(w, c, styles or ChannelStyles())
     c.lines = [line for line in c.lines if line]
     if c.apology and kind in ("complaint", "other"):

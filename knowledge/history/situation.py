@@ -274,6 +274,7 @@ def promise_due(text: str, made_at: datetime | None) -> datetime | None:
 
 def _promises(promised: Sequence[FactOut], timeline: Sequence[MessageOut], now: datetime) -> list[Promise]:
     by_id = {m.id: m for m in timeline}
+    sources = {f.source for f in promised if f.source}
     out: list[Promise] = []
     seen: set[str] = set()
     for fact in sorted(promised, key=lambda f: _utc(f.at) if f.at else now):
@@ -296,7 +297,7 @@ def _promises(promised: Sequence[FactOut], timeline: Sequence[MessageOut], now: 
                 m
                 for m in timeline
                 if m.role in ("agent", "note", "bot")
-                and m.id != fact.source
+                and m.id not in sources  # another promise does not keep this one
                 and made_at is not None
                 and made_at < m.at <= min(due + timedelta(days=1), now)
             ]
@@ -358,7 +359,11 @@ def build_situation(
         and f.source not in (None, "profile")
         and not (f.source or "").startswith("order:")
     ]
-    case_numbers = list(dict.fromkeys(f.value for f in facts_before if f.kind == "case_number"))
+    case_numbers = [f.value for f in facts_before if f.kind == "case_number"]
+    for m in timeline:  # our own messages name case numbers that are not stored as the customer's facts
+        if m.role in ("agent", "note", "bot"):
+            case_numbers += [f.value for f in extract_facts(m.text, role=m.role) if f.kind == "case_number"]
+    case_numbers = list(dict.fromkeys(case_numbers))
     tried = list(dict.fromkeys(f.value for f in card.tried if f.at is None or _utc(f.at) <= now))
     return Situation(
         now=now,
