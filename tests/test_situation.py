@@ -51,14 +51,25 @@ def maja(st: Stores) -> Stores:
                     "carrier": "DHL",
                     "tracking": "JV123456789",
                     "eta": "2026-03-09",
-                    "refund": {"amount": 99, "currency": "SEK", "status": "initiated", "expected_by": "2026-03-07"},
+                    "refund": {
+                        "amount": 99,
+                        "currency": "SEK",
+                        "status": "initiated",
+                        "expected_by": "2026-03-07",
+                    },
                 },
             ),
             {
                 "customer": {"id": "c-1"},
                 "appointment": {"id": "A1", "subject": "Installation", "at": "2026-03-12T09:00:00+01:00"},
             },
-            say("c-1", "mail", "email", "Bryggaren läcker. Jag har redan avkalkat den.", "2026-03-04T09:00:00+01:00"),
+            say(
+                "c-1",
+                "mail",
+                "email",
+                "Bryggaren läcker. Jag har redan avkalkat den.",
+                "2026-03-04T09:00:00+01:00",
+            ),
             say(
                 "c-1",
                 "mail",
@@ -67,7 +78,14 @@ def maja(st: Stores) -> Stores:
                 "2026-03-04T12:00:00+01:00",
                 role="agent",
             ),
-            say("c-1", "mail", "email", "Lovade att ringa kunden inom 24 timmar.", "2026-03-04T12:05:00+01:00", role="note"),
+            say(
+                "c-1",
+                "mail",
+                "email",
+                "Lovade att ringa kunden inom 24 timmar.",
+                "2026-03-04T12:05:00+01:00",
+                role="note",
+            ),
         ]
     )
     return st
@@ -108,12 +126,28 @@ def test_a_promise_followed_by_our_next_message_in_time_is_kept(st: Stores) -> N
     st.ingest(
         [
             event({"id": "c-2", "language": "en"}),
-            say("c-2", "x1", "email", "We will get back to you by Monday 9 March.", "2026-03-05T10:00:00+01:00", role="agent"),
-            say("c-2", "x1", "email", "Here is the update we promised.", "2026-03-09T09:00:00+01:00", role="agent"),
+            say(
+                "c-2",
+                "x1",
+                "email",
+                "We will get back to you by Monday 9 March.",
+                "2026-03-05T10:00:00+01:00",
+                role="agent",
+            ),
+            say(
+                "c-2",
+                "x1",
+                "email",
+                "Here is the update we promised.",
+                "2026-03-09T09:00:00+01:00",
+                role="agent",
+            ),
         ]
     )
     card = customer_card(st.sessions, st.workspace, "c-2")
-    s = build_situation(card, customer_timeline(st.sessions, st.workspace, "c-2"), _at("2026-03-12T10:00:00+01:00"))
+    s = build_situation(
+        card, customer_timeline(st.sessions, st.workspace, "c-2"), _at("2026-03-12T10:00:00+01:00")
+    )
     assert [p.state for p in s.promises] == ["kept"]
 
 
