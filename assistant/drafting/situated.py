@@ -231,6 +231,8 @@ def _order_status(w: _Writer, c: Composition, order: OrderState) -> bool:
         said = c.add(w.m.fill("order.returned", order=order.id), item)
     else:
         said = False
+    if said and order.tracking and status not in ("shipped", "in_transit", "dispatched", "sent", "cancelled"):
+        c.add(w.m.fill("order.tracking", tracking=order.tracking), item)
     if said and order.replacement and order.replacement_for:
         c.add(w.m.fill("order.replacement", original=order.replacement_for), item)
     return said
@@ -304,8 +306,10 @@ def _return(w: _Writer, c: Composition, order: OrderState | None) -> None:
     if not days or start is None:
         return
     deadline = start.astimezone(w.zone).date() + timedelta(days=days)
-    key = "return.within" if w.s.now.astimezone(w.zone).date() <= deadline else "return.past"
-    c.add(w.m.fill(key, days=str(days), order=order.id, deadline=w.date(deadline)), f"order:{order.id}")
+    within = w.s.now.astimezone(w.zone).date() <= deadline
+    key = "return.within" if within else "return.past"
+    said = c.add(w.m.fill(key, days=str(days), order=order.id, deadline=w.date(deadline)), f"order:{order.id}")
+    c.needs_knowledge = within or not said  # how to return still comes from the knowledge
 
 
 def _cancel(w: _Writer, c: Composition, order: OrderState | None) -> None:
