@@ -308,7 +308,9 @@ def _return(w: _Writer, c: Composition, order: OrderState | None) -> None:
     deadline = start.astimezone(w.zone).date() + timedelta(days=days)
     within = w.s.now.astimezone(w.zone).date() <= deadline
     key = "return.within" if within else "return.past"
-    said = c.add(w.m.fill(key, days=str(days), order=order.id, deadline=w.date(deadline)), f"order:{order.id}")
+    said = c.add(
+        w.m.fill(key, days=str(days), order=order.id, deadline=w.date(deadline)), f"order:{order.id}"
+    )
     c.needs_knowledge = within or not said  # how to return still comes from the knowledge
 
 
