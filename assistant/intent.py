@@ -23,8 +23,11 @@ from typing import Protocol
 
 import yaml
 
+from assistant.types import Passage
+
 __all__ = [
     "PRIORITY",
+    "prefer_topic",
     "REQUEST_TYPES",
     "EmbeddingClassifier",
     "Intent",
@@ -178,3 +181,42 @@ def _cosine(a: list[float], b: list[float]) -> float:
     na = sum(x * x for x in a) ** 0.5
     nb = sum(y * y for y in b) ** 0.5
     return dot / (na * nb) if na and nb else 0.0
+
+
+@lru_cache(maxsize=1)
+def _topics() -> dict[str, re.Pattern[str]]:
+    raw = (
+        yaml.safe_load(resources.files("prompts").joinpath("intents", "topics.yaml").read_text("utf-8")) or {}
+    )
+    out = {}
+    for kind, pattern in raw.items():
+        if kind not in REQUEST_TYPES:
+            raise ValueError(f"intents/topics.yaml: unknown request type {kind!r}")
+        out[kind] = re.compile(str(pattern), re.IGNORECASE)
+    return out
+
+
+def prefer_topic(passages: list[Passage], request_type: str, window: int = 5) -> list[Passage]:
+    """The passages with one that fits the request type first.
+
+    When the top passage's title does not name the request type's topic (``prompts/intents/topics.yaml``)
+    and one of the next ``window - 1`` does, that one moves to the front (ranks renumbered); otherwise the
+    order is kept. A return-deadline question is then answered by the returns article, not by the product
+    guide that shares the product's name.
+
+    Args:
+        passages: retrieved passages, best first.
+        request_type: the message's request type.
+        window: how many top passages may be considered.
+
+    Returns:
+        The passages, possibly reordered.
+    """
+    topic = _topics().get(request_type)
+    if topic is None or not passages or topic.search(passages[0].title or ""):
+        return passages
+    fit = next((p for p in passages[1:window] if topic.search(p.title or "")), None)
+    if fit is None:
+        return passages
+    ordered = [fit, *(p for p in passages if p is not fit)]
+    return [p.model_copy(update={"rank": i}) for i, p in enumerate(ordered, start=1)]

@@ -248,6 +248,8 @@ def suggest_case(assistant: Assistant, case: EvalCase) -> tuple[dict[str, Any], 
         out["reference_recall"] = reference_recall(
             "" if first.abstain else first.text, case.expected.reference
         )
+    if case.expected.kb_ids and first and not first.abstain:
+        out["cited_expected"] = any(c.id in case.expected.kb_ids for c in first.citations)
     out["request_type"] = res.request_type
     if case.expected.request_type:
         out["expected_request_type"] = case.expected.request_type
@@ -321,6 +323,9 @@ def aggregate(per_case: list[dict[str, Any]]) -> dict[str, float]:
             metrics[name] = round(mean(values), 4)
     if suggests:
         metrics["abstain_rate"] = round(mean([1.0 if s["abstain"] else 0.0 for s in suggests]), 4)
+    cited = [s["cited_expected"] for s in suggests if "cited_expected" in s]
+    if cited:
+        metrics["answer.cited_expected_rate"] = round(mean([1.0 if c else 0.0 for c in cited]), 4)
     recalls = [s["reference_recall"] for s in suggests if "reference_recall" in s]
     if recalls:
         metrics["answer.reference_recall"] = round(mean(recalls), 4)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.intent import REQUEST_TYPES, EmbeddingClassifier, PatternClassifier, load_intent_data
+from assistant.intent import (
+    REQUEST_TYPES,
+    EmbeddingClassifier,
+    PatternClassifier,
+    load_intent_data,
+    prefer_topic,
+)
+from assistant.types import Passage
 
 
 @pytest.mark.parametrize(
@@ -58,3 +65,16 @@ def test_embedding_classifier_takes_the_type_of_the_nearest_example() -> None:
     clf = EmbeddingClassifier(_Letters())
     assert clf.classify("Hvor er pakken min?", "nb").type == "where_is_order"
     assert EmbeddingClassifier(_Letters(), min_similarity=1.01).classify("x", "nb").type == "other"
+
+
+def _passage(doc: str, title: str, rank: int) -> Passage:
+    return Passage(doc_id=doc, chunk_id=f"{doc}#0", title=title, text="...", rank=rank)
+
+
+def test_prefer_topic_puts_a_passage_of_the_request_type_first() -> None:
+    guide = _passage("guide", "Aura ANC: pairing and reset", 1)
+    returns = _passage("returns", "Angrerett og retur", 2)
+    assert [p.doc_id for p in prefer_topic([guide, returns], "return_exchange")] == ["returns", "guide"]
+    assert [p.rank for p in prefer_topic([guide, returns], "return_exchange")] == [1, 2]
+    assert prefer_topic([guide, returns], "other") == [guide, returns]  # no topic: order kept
+    assert prefer_topic([returns, guide], "return_exchange") == [returns, guide]  # the top one fits
