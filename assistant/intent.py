@@ -16,10 +16,11 @@ it is the better of the two (see ``docs/situation.md`` for the figures and the c
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Protocol
+from typing import Any, Protocol
 
 import yaml
 
@@ -135,8 +136,8 @@ class PatternClassifier:
 
 
 class _Embedder(Protocol):
-    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
-    def embed_query(self, text: str) -> list[float]: ...
+    def embed_documents(self, texts: Sequence[str]) -> Any: ...  # rows of floats (a numpy array)
+    def embed_query(self, text: str) -> Any: ...
 
 
 class EmbeddingClassifier:
@@ -165,7 +166,7 @@ class EmbeddingClassifier:
 
     def classify(self, text: str, language: str) -> Intent:  # noqa: ARG002 - the examples span all languages
         """The request type of ``text``."""
-        query = self.embedder.embed_query(text)
+        query = [float(f) for f in self.embedder.embed_query(text)]
         best_kind, best = "other", -1.0
         for kind, vector in self._examples():
             sim = _cosine(query, vector)
