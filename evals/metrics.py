@@ -232,7 +232,7 @@ MIN_CONTAINED_DIGITS = 8  # a digit string at least this long may be part of a l
 
 def _digit_runs(text: str) -> list[str]:
     """The digit strings of ``text``: digits joined across the separators numbers are written with."""
-    out = []
+    out: list[str] = []
     for m in _DIGIT_RUN.finditer(unicodedata.normalize("NFKC", text)):
         out.extend(r for r in (_digits(p) for p in re.split(r"[ \u00a0\u202f]{2,}|,\s|\.\s", m.group())) if r)
         whole = _digits(m.group())

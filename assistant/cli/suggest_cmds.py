@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +16,7 @@ from assistant.cli.history_cmds import parse_now
 from assistant.service import SuggestResult, build_assistant
 from assistant.types import CHANNELS
 from knowledge.errors import InputError
-from knowledge.history import HistoryImporter
+from knowledge.history import HistoryImporter, customer_timeline
 
 DEMO_DATA = Path(__file__).resolve().parents[1] / "demo_data"
 DEMO_WORKSPACE = "demo"
@@ -110,8 +111,11 @@ def demo(
         for customer, channel, question in DEMO_QUESTIONS:
             console.rule(f"{customer} on {channel}")
             console.print(f"[bold]Customer:[/] {escape(question)}")
+            # the demo data is a snapshot: each question arrives an hour after the customer's last event
+            timeline = customer_timeline(rt.sessions, DEMO_WORKSPACE, customer)
+            now = timeline[-1].at + timedelta(hours=1) if timeline else None
             result = assistant.suggest(
-                workspace=DEMO_WORKSPACE, message=question, channel=channel, customer=customer
+                workspace=DEMO_WORKSPACE, message=question, channel=channel, customer=customer, now=now
             )
             print_result(result)
         table = Table(title="Try it yourself", show_header=False)

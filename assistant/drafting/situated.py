@@ -220,9 +220,11 @@ def _order_status(w: _Writer, c: Composition, order: OrderState) -> bool:
             item,
         )
     elif status == "delivered":
-        said = c.add(w.m.fill("order.delivered", order=order.id, date=w.date(order.delivered_at)), item)
-        if not said and _collected_in_notes(w):
-            said = c.add(w.m.fill("order.collected_plain", order=order.id), item)
+        said = c.add(
+            w.m.fill("order.delivered", order=order.id, date=w.date(order.delivered_at))
+            or w.m.fill("order.delivered_plain", order=order.id),
+            item,
+        )
     elif status == "processing" or status in ("new", "paid", "confirmed", "pending"):
         said = c.add(w.m.fill("order.processing", order=order.id), item)
     elif status == "cancelled":
@@ -236,12 +238,6 @@ def _order_status(w: _Writer, c: Composition, order: OrderState) -> bool:
     if said and order.replacement and order.replacement_for:
         c.add(w.m.fill("order.replacement", original=order.replacement_for), item)
     return said
-
-
-def _collected_in_notes(w: _Writer) -> bool:
-    return any(
-        re.search(r"\b(?:hentet|henta|hämtat|hämtade|collected|picked up)\b", t, re.I) for t in w.s.tried
-    )
 
 
 def _where(w: _Writer, c: Composition, order: OrderState | None) -> None:
@@ -288,6 +284,9 @@ def _refund(w: _Writer, c: Composition, order: OrderState | None) -> None:
             c.lines.insert(0, w.m.fill("refund.overdue", expected=w.date(refund.expected_by)) or "")
             c.apology = True
         c.needs_knowledge = not said
+        return
+    if order is not None:  # a cancelled or returned order without refund details: say where it stands
+        _order_status(w, c, order)
         return
     replacement = next((o for o in w.s.orders if o.replacement), None)
     if replacement is not None and not any(o.refund for o in w.s.orders):

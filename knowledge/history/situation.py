@@ -272,7 +272,12 @@ def promise_due(text: str, made_at: datetime | None) -> datetime | None:
     return None
 
 
-def _promises(promised: Sequence[FactOut], timeline: Sequence[MessageOut], now: datetime) -> list[Promise]:
+def _promises(
+    promised: Sequence[FactOut],
+    timeline: Sequence[MessageOut],
+    now: datetime,
+    activity: Sequence[datetime] = (),
+) -> list[Promise]:
     by_id = {m.id: m for m in timeline}
     sources = {f.source for f in promised if f.source}
     out: list[Promise] = []
@@ -301,9 +306,36 @@ def _promises(promised: Sequence[FactOut], timeline: Sequence[MessageOut], now: 
                 and made_at is not None
                 and made_at < m.at <= min(due + timedelta(days=1), now)
             ]
-            promise.state = "kept" if later else "overdue"
+            acted = [
+                t
+                for t in activity
+                if made_at is not None and made_at < t <= min(due + timedelta(days=1), now)
+            ]
+            promise.state = "kept" if later or acted else "overdue"
         out.append(promise)
     return out
+
+
+def _order_times(order: OrderState) -> list[datetime]:
+    """When we acted on an order (placed or updated it): a promise to send something is kept by that."""
+    return [t for t in (order.placed_at, order.updated_at) if t is not None]
+
+
+_COLLECTED = re.compile(
+    r"\b(?:hentet|henta|hämtat|hämtade|hämtats|afhentet|collected|picked up)\b", re.IGNORECASE
+)
+
+
+def _mark_collected(orders: Sequence[OrderState], timeline: Sequence[MessageOut]) -> None:
+    """A delivered order whose parcel a later message says was collected ("ny pakke hentet i dag") is
+    ``collected``: the customer has it, and must not be told to wait for it."""
+    for order in orders:
+        status = (order.status or "").lower()
+        if status not in ("delivered", "shipped", "ready_for_pickup") or order.placed_at is None:
+            continue
+        placed = order.placed_at
+        if any(m.at >= placed and _COLLECTED.search(m.text) for m in timeline):
+            order.status = "collected"
 
 
 def _conversation_states(card: CustomerCard, timeline: Sequence[MessageOut]) -> list[ConversationState]:
@@ -344,6 +376,8 @@ def build_situation(
     timeline = [m.model_copy(update={"at": _utc(m.at)}) for m in timeline if _utc(m.at) <= now]
     orders = [order_state(o, now) for o in card.orders if o.placed_at is None or _utc(o.placed_at) <= now]
     orders.sort(key=lambda o: o.updated_at or o.placed_at or now, reverse=True)
+    if orders:
+        _mark_collected(orders[:1], timeline)
     appointments = [
         AppointmentState(
             **{**a.model_dump(), "at": _utc(a.at)},
@@ -370,7 +404,7 @@ def build_situation(
         orders=orders,
         refunds=[o.refund for o in orders if o.refund is not None],
         appointments=appointments,
-        promises=_promises(card.promised, timeline, now),
+        promises=_promises(card.promised, timeline, now, [t for o in orders for t in _order_times(o)]),
         tried=tried,
         case_numbers=case_numbers,
         address=max(addresses, key=lambda f: _utc(f.at) if f.at else now).value if addresses else None,
