@@ -119,7 +119,7 @@ def import_case_events(runtime: Runtime, case: EvalCase, folder: Path) -> None:
     importer = HistoryImporter(runtime.sessions, runtime.chroma, runtime.embedder)
     report = importer.ingest(path, EVAL_WORKSPACE)
     if report.rejected:
-        reasons = "; ".join(f"{r.source.rsplit(':', 1)[-1]}: {r.reason}" for r in report.rejected[:3])
+        reasons = "; ".join(f"line {r.location.rsplit(':', 1)[-1]}: {r.reason}" for r in report.rejected[:3])
         raise InputError(f"case {case.id}: invalid events ({reasons})")
 
 

@@ -186,7 +186,8 @@ def _relevant_order(situation: Situation, request_type: str, text: str) -> Order
     if request_type == "refund":
         with_refund = [o for o in orders if o.refund is not None]
         done = [o for o in orders if (o.status or "").lower() in ("cancelled", "returned")]
-        return (with_refund or done or [None])[0]
+        candidates = with_refund or done
+        return candidates[0] if candidates else None
     if request_type in ("where_is_order", "delivery_time", "cancel_change"):
         return next((o for o in orders if o.open), orders[0])
     if request_type == "return_exchange":
@@ -444,8 +445,8 @@ def compose(request: DraftRequest, macros: Macros, styles: ChannelStyles | None 
     elif kind in ("complaint", "other"):
         # no recognised question: the customer's one open order is most likely what they write about
         open_orders = [o for o in situation.orders if o.open]
-        if len(open_orders) == 1:
-            _order_status(w, c, open_orders[0])
+        if len(open_orders) == 1 and _order_status(w, c, open_orders[0]):
+            c.needs_knowledge = False  # a knowledge quote would answer a question we did not recognise
     _promises(w, c, styles or ChannelStyles())
     c.lines = [line for line in c.lines if line]
     if c.apology and kind in ("complaint", "other"):

@@ -306,10 +306,12 @@ def _promises(
                 and made_at is not None
                 and made_at < m.at <= min(due + timedelta(days=1), now)
             ]
-            acted = [
+            acted = [  # an order placed for the promise (within the hour before it, or after) keeps it
                 t
                 for t in activity
-                if made_at is not None and made_at < t <= min(due + timedelta(days=1), now)
+                if _SENDING.search(fact.value)
+                and made_at is not None
+                and made_at - timedelta(hours=1) < t <= min(due + timedelta(days=1), now)
             ]
             promise.state = "kept" if later or acted else "overdue"
         out.append(promise)
@@ -321,6 +323,11 @@ def _order_times(order: OrderState) -> list[datetime]:
     return [t for t in (order.placed_at, order.updated_at) if t is not None]
 
 
+# A promise to send or order something is kept by the order we placed for it.
+_SENDING = re.compile(
+    r"\b(?:send\w*|skick\w*|ship\w*|dispatch\w*|bestill\w*|beställ\w*|erstat\w*|ersätt\w*|replac\w*)",
+    re.IGNORECASE,
+)
 _COLLECTED = re.compile(
     r"\b(?:hentet|henta|hämtat|hämtade|hämtats|afhentet|collected|picked up)\b", re.IGNORECASE
 )
@@ -334,8 +341,10 @@ def _mark_collected(orders: Sequence[OrderState], timeline: Sequence[MessageOut]
         if status not in ("delivered", "shipped", "ready_for_pickup") or order.placed_at is None:
             continue
         placed = order.placed_at
-        if any(m.at >= placed and _COLLECTED.search(m.text) for m in timeline):
+        said = next((m for m in timeline if m.at >= placed and _COLLECTED.search(m.text)), None)
+        if said is not None:
             order.status = "collected"
+            order.delivered_at = order.delivered_at or said.at
 
 
 def _conversation_states(card: CustomerCard, timeline: Sequence[MessageOut]) -> list[ConversationState]:
@@ -457,6 +466,6 @@ def describe_situation(situation: Situation) -> list[str]:
     for c in situation.conversations:
         if c.open_question:
             lines.append(f"open on {c.channel}: {c.open_question}")
-    for r in situation.resolved:
-        lines.append(f"resolved: {r}")
+    for done in situation.resolved:
+        lines.append(f"resolved: {done}")
     return lines
