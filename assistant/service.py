@@ -31,7 +31,7 @@ from assistant.config import AssistantConfig
 from assistant.drafting.base import Drafter
 from assistant.guards.grounding import groundedness, split_units
 from assistant.guards.pipeline import GuardContext, GuardedDraft, GuardPipeline, default_pipeline
-from assistant.intent import PatternClassifier, prefer_topic
+from assistant.intent import PatternClassifier
 from assistant.retrieval import retrieve
 from assistant.runtime import Runtime
 from assistant.settings import Settings
@@ -230,7 +230,6 @@ class Assistant:
             k=self.config.retrieval_k,
             turns=self.config.history_turns,
         )
-        passages = prefer_topic(passages, intent.type)
         request = DraftRequest(
             message=latest,
             history=ctx.history,
