@@ -25,6 +25,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -35,6 +36,7 @@ from assistant.drafting.base import Drafter
 from assistant.guards.grounding import groundedness, split_units
 from assistant.guards.injection import check_injection, redact_injection
 from assistant.guards.pipeline import GuardContext, GuardedDraft, GuardPipeline, default_pipeline
+from assistant.intent import PatternClassifier
 from assistant.language import LanguageDecision, decide_language, flag_unsupported
 from assistant.links import allowed_passages, workspace_link_domains
 from assistant.retrieval import retrieve
@@ -45,6 +47,7 @@ from knowledge.errors import InputError
 from knowledge.facts import extract_facts
 from knowledge.fields import FieldSet
 from knowledge.history import CustomerCard, customer_card, customer_timeline
+from knowledge.history.situation import Situation, build_situation
 from knowledge.masking import mask_message_facts
 from knowledge.text.analysis import analyse_turns
 from knowledge.workspace_fields import workspace_fields
@@ -52,6 +55,7 @@ from knowledge.workspace_fields import workspace_fields
 log = logging.getLogger("svar.service")
 
 Mode = Literal["suggest", "answer"]
+SITUATION_MESSAGES = 500  # the situation reads at most this many of the customer's latest messages
 
 
 class SuggestResult(BaseModel):
@@ -65,6 +69,8 @@ class SuggestResult(BaseModel):
     customer_name: str | None = None
     known_facts: list[KnownFact] = Field(default_factory=list)
     passages: list[Passage] = Field(default_factory=list)
+    situation: Situation | None = None
+    request_type: str = "other"
     drafter: str
     prompt_version: str | None = None
     groundedness: float | None = None
@@ -82,6 +88,7 @@ class CustomerContext:
     language: LanguageDecision | None = None  # decided once per request
     links: tuple[str, ...] = ()  # domains links in a reply may point to (the workspace's allowlist)
     planted: list[GuardFinding] = field(default_factory=list)  # what was removed from the passages
+    situation: Situation | None = None
 
 
 class CheckedDraft(BaseModel):
@@ -130,6 +137,7 @@ class Assistant:
         customer: str | None = None,
         history: Sequence[Turn] | None = None,
         max_suggestions: int = 3,
+        now: datetime | None = None,
     ) -> SuggestResult:
         """1-3 suggested replies for an agent.
 
@@ -140,12 +148,14 @@ class Assistant:
             customer: the customer's id, e-mail, phone or handle; their stored history and facts are used.
             history: earlier turns of this conversation when they are not stored (evals, the widget).
             max_suggestions: at most this many suggestions (1-3).
+            now: when the message arrived (default: now); promises are due or overdue relative to it, and
+                history after it is not used for the situation.
 
         Raises:
             InputError: an empty message, an unknown channel, or an unknown customer.
             LimitError: the message (or a turn of ``history``) is longer than ``SVAR_MAX_MESSAGE_CHARS``.
         """
-        return self._run("suggest", workspace, message, channel, customer, history, max_suggestions)
+        return self._run("suggest", workspace, message, channel, customer, history, max_suggestions, now)
 
     def answer(
         self,
@@ -155,9 +165,10 @@ class Assistant:
         channel: str = "widget",
         customer: str | None = None,
         history: Sequence[Turn] | None = None,
+        now: datetime | None = None,
     ) -> SuggestResult:
         """One reply for self-service, or an honest holding reply (abstain) when knowledge is not enough."""
-        return self._run("answer", workspace, message, channel, customer, history, 1)
+        return self._run("answer", workspace, message, channel, customer, history, 1, now)
 
     def check_draft(
         self,
@@ -204,6 +215,7 @@ class Assistant:
         customer: str | None,
         history: Sequence[Turn] | None,
         max_suggestions: int,
+        now: datetime | None = None,
     ) -> tuple[DraftRequest, CustomerContext]:
         """The request a drafter and the guards see: conversation, facts, language and passages."""
         message = message.strip()
@@ -217,11 +229,12 @@ class Assistant:
             raise InputError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
         if not 1 <= max_suggestions <= 3:
             raise InputError("max_suggestions must be 1, 2 or 3")
-        ctx = self._customer_context(workspace, customer, history)
+        ctx = self._customer_context(workspace, customer, history, now)
         latest = Turn(role="customer", text=message, channel=channel)
         facts = _dedupe([*ctx.facts, *facts_of([latest], ctx.products)])
         ctx.language = self._language(message, ctx)
         language = ctx.language.code
+        intent = PatternClassifier().classify(message, language)
         passages = retrieve(
             self.runtime.searcher,
             workspace,
@@ -244,6 +257,9 @@ class Assistant:
             facts=facts,
             passages=passages,
             max_suggestions=max_suggestions,
+            situation=ctx.situation,
+            request_type=intent.type,
+            complaint=intent.complaint,
         )
         return request, ctx
 
@@ -256,9 +272,12 @@ class Assistant:
         customer: str | None,
         history: Sequence[Turn] | None,
         max_suggestions: int,
+        now: datetime | None = None,
     ) -> SuggestResult:
         started = time.perf_counter()
-        request, ctx = self._request(mode, workspace, message, channel, customer, history, max_suggestions)
+        request, ctx = self._request(
+            mode, workspace, message, channel, customer, history, max_suggestions, now
+        )
         language, passages, facts = request.language, request.passages, request.facts
         context = self._guard_context(request, ctx, workspace)
         drafts = [_with_findings(s, ctx.planted) for s in self.drafter.draft(request)]
@@ -279,6 +298,8 @@ class Assistant:
             customer_name=ctx.card.name if ctx.card else None,
             known_facts=facts,
             passages=passages,
+            situation=request.situation,
+            request_type=request.request_type,
             drafter=self.drafter.name,
             prompt_version=self.drafter.prompt_version,
             groundedness=groundedness(first.text, passages, facts, language) if first else None,
@@ -299,17 +320,25 @@ class Assistant:
         return result
 
     def _customer_context(
-        self, workspace: str, customer: str | None, history: Sequence[Turn] | None
+        self,
+        workspace: str,
+        customer: str | None,
+        history: Sequence[Turn] | None,
+        now: datetime | None = None,
     ) -> CustomerContext:
         ctx = CustomerContext(history=list(history or []))
         if customer:
             sessions = self.runtime.sessions
             ctx.card = customer_card(sessions, workspace, customer)
+            timeline = customer_timeline(
+                sessions, workspace, customer, limit=max(SITUATION_MESSAGES, self.config.timeline_turns)
+            )
+            ctx.situation = build_situation(ctx.card, timeline, now)
             if history is None:
-                timeline = customer_timeline(sessions, workspace, customer, limit=self.config.timeline_turns)
+                before = [m for m in timeline if m.at <= ctx.situation.now.replace(tzinfo=m.at.tzinfo)]
                 ctx.history = [
                     Turn(role=m.role, text=m.text, channel=m.channel, at=m.at.isoformat(), message_id=m.id)  # type: ignore[arg-type]
-                    for m in timeline
+                    for m in before[-self.config.timeline_turns :]
                 ]
             ctx.facts = [
                 KnownFact(
@@ -317,6 +346,7 @@ class Assistant:
                 )
                 for f in [*ctx.card.facts, *ctx.card.tried, *ctx.card.promised]
             ]
+            ctx.facts.extend(situation_facts(ctx.situation))
             ctx.products = _product_names(ctx.card)
         if history is not None:
             ctx.facts.extend(facts_of(ctx.history, ctx.products))
@@ -461,6 +491,21 @@ def facts_of(turns: Sequence[Turn], products: Sequence[str] = ()) -> list[KnownF
                 )
             )
     return facts
+
+
+def situation_facts(situation: Situation) -> list[KnownFact]:
+    """Values of the situation that are not stored as facts (an appointment's place, a pickup point, the
+    order a replacement replaces), so that the guards know them as this customer's."""
+    out = []
+    for a in situation.appointments:
+        if a.place:
+            out.append(KnownFact(kind="address", value=a.place, source=f"appointment:{a.id}"))
+    for o in situation.orders:
+        if o.pickup_point:
+            out.append(KnownFact(kind="address", value=o.pickup_point, source=f"order:{o.id}"))
+        if o.replacement_for:
+            out.append(KnownFact(kind="order_number", value=o.replacement_for, source=f"order:{o.id}"))
+    return out
 
 
 def _dedupe(facts: Sequence[KnownFact]) -> list[KnownFact]:

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from knowledge.history.situation import Situation
+
 Role = Literal["customer", "agent", "bot", "note"]
 Channel = Literal["email", "chat", "phone", "sms", "facebook", "instagram", "x", "widget"]
 CHANNELS: tuple[str, ...] = ("email", "chat", "phone", "sms", "facebook", "instagram", "x", "widget")
@@ -81,6 +83,7 @@ class Suggestion(BaseModel):
     channel: str
     citations: list[Citation] = Field(default_factory=list)
     used_facts: list[KnownFact] = Field(default_factory=list)
+    used_situation: list[str] = Field(default_factory=list)  # "order:<id>", "refund:<id>", "promise:<n>", ...
     asks: list[str] = Field(default_factory=list)  # what it still needs to ask the customer
     confidence: float = 0.0
     abstain: bool = False
@@ -100,3 +103,6 @@ class DraftRequest(BaseModel):
     facts: list[KnownFact] = Field(default_factory=list)
     passages: list[Passage] = Field(default_factory=list)
     max_suggestions: int = 3
+    situation: Situation | None = None  # where the customer's matter stands (a known customer only)
+    request_type: str = "other"  # what the message asks (assistant.intent)
+    complaint: bool = False  # the message also complains

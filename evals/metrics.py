@@ -221,3 +221,87 @@ def token_f1(prediction: str, reference: str, language: str | None = None) -> fl
         return 0.0
     p, r = common / len(pred), common / len(ref)
     return 2 * p * r / (p + r)
+
+
+# --- situation and answer metrics ---------------------------------------------------------------------------
+
+_DIGIT_RUN = re.compile(r"\d(?:[\d.,:/\- \u00a0\u202f]*\d)?")
+_DIGIT_LIKE = re.compile(r"^[\d\s.,:/\-+\u00a0\u202f]+$")
+MIN_CONTAINED_DIGITS = 8  # a digit string at least this long may be part of a longer run (a tracking number)
+
+
+def _digit_runs(text: str) -> list[str]:
+    """The digit strings of ``text``: digits joined across the separators numbers are written with."""
+    out: list[str] = []
+    for m in _DIGIT_RUN.finditer(unicodedata.normalize("NFKC", text)):
+        out.extend(r for r in (_digits(p) for p in re.split(r"[ \u00a0\u202f]{2,}|,\s|\.\s", m.group())) if r)
+        whole = _digits(m.group())
+        if whole not in out:
+            out.append(whole)
+    return out
+
+
+def mentions(text: str, alternative: str) -> bool:
+    """Whether ``text`` mentions ``alternative`` (the rule of ``situation.recall``).
+
+    An alternative written only with digits and number punctuation ("2 490", "12.03") is compared by its
+    digits with the digit strings of the text (equal, or contained when it has at least
+    ``MIN_CONTAINED_DIGITS`` digits); any other is looked for in the text after folding both (case, Unicode
+    NFKC, spaces and punctuation removed: "SAK-30112" is found in "sak 30112").
+    """
+    if not alternative.strip():
+        return False
+    if _DIGIT_LIKE.match(alternative):
+        wanted = _digits(alternative)
+        if not wanted:
+            return False
+        runs = _digit_runs(text)
+        return any(r == wanted or (len(wanted) >= MIN_CONTAINED_DIGITS and wanted in r) for r in runs)
+    folded = fold(alternative)
+    return bool(folded) and folded in fold(text)
+
+
+def situation_scores(
+    text: str, must_mention: Sequence[Sequence[str]], must_not_mention: Sequence[str]
+) -> dict[str, object]:
+    """One case's situation scores: which must-mention groups the text covers, which forbidden strings it has.
+
+    Args:
+        text: the first suggestion's text.
+        must_mention: groups of alternatives; a group is covered when the text mentions one of them.
+        must_not_mention: strings the text must not mention (same rule, :func:`mentions`).
+
+    Returns:
+        ``recall`` (share of groups covered; 1.0 for no groups), ``found`` and ``missed`` (the groups' first
+        alternatives), ``violations`` (the forbidden strings present) and ``violation`` (any present).
+    """
+    found = [g for g in must_mention if any(mentions(text, alt) for alt in g)]
+    missed = [g for g in must_mention if g not in found]
+    violations = [s for s in must_not_mention if mentions(text, s)]
+    return {
+        "recall": len(found) / len(must_mention) if must_mention else 1.0,
+        "n_groups": len(must_mention),
+        "n_found": len(found),
+        "found": [g[0] for g in found if g],
+        "missed": [g[0] for g in missed if g],
+        "violations": violations,
+        "violation": bool(violations),
+    }
+
+
+def reference_recall(text: str, reference: str) -> float:
+    """The share of the gold answer's words (folded, see :func:`words`) present among the text's words.
+
+    For suites with short gold answers (NorQuAD): 1.0 when every word of the answer is in the suggestion.
+    Digit groups ("1 490") are read as one number on both sides. 0.0 for an empty reference.
+    """
+
+    def tokens(value: str) -> list[str]:
+        value = re.sub(r"(?<=\d)[ \u00a0\u202f.](?=\d{3}\b)", "", unicodedata.normalize("NFKC", value))
+        return words(value)
+
+    gold = tokens(reference)
+    if not gold:
+        return 0.0
+    have = set(tokens(text))
+    return sum(1 for w in gold if w in have) / len(gold)

@@ -38,11 +38,14 @@ from evals.metrics import (
     mean,
     percentile,
     precision_recall_f1,
+    reference_recall,
     retrieval_scores,
+    situation_scores,
     token_f1,
 )
 from evals.suite import EvalCase, Suite, Threshold
 from knowledge.embedders import build_embedder
+from knowledge.history import HistoryImporter
 from knowledge.language import detect_language
 from knowledge.progress import NoProgress, Progress
 from knowledge.workspace_fields import import_fields
@@ -80,6 +83,8 @@ def run_suite(
             per_case = []
             progress.start(f"Running {suite.name}", len(cases))
             for case in cases:
+                if case.events:
+                    import_case_events(runtime, case, Path(tmp))
                 per_case.append(_run_case(runtime, assistant, config, case))
                 progress.advance()
             progress.finish()
@@ -99,12 +104,34 @@ def run_suite(
     }
 
 
+def import_case_events(runtime: Runtime, case: EvalCase, folder: Path) -> None:
+    """Import a case's history events into the suite's workspace, as ``svar ingest history`` would.
+
+    Raises:
+        InputError: an event line of the case is not valid (its reason names the case).
+    """
+    from knowledge.errors import InputError
+
+    path = folder / "case-events.jsonl"
+    path.write_text(
+        "\n".join(json.dumps(e, ensure_ascii=False) for e in case.events) + "\n", encoding="utf-8"
+    )
+    importer = HistoryImporter(runtime.sessions, runtime.chroma, runtime.embedder)
+    report = importer.ingest(path, EVAL_WORKSPACE)
+    if report.rejected:
+        reasons = "; ".join(f"line {r.location.rsplit(':', 1)[-1]}: {r.reason}" for r in report.rejected[:3])
+        raise InputError(f"case {case.id}: invalid events ({reasons})")
+
+
 def _run_case(
     runtime: Runtime, assistant: Assistant | None, config: AssistantConfig, case: EvalCase
 ) -> dict[str, Any]:
     result: dict[str, Any] = {"id": case.id}
     wants_reply = case.draft is None and (
-        bool(case.expected.kb_ids) or bool(case.expected.reference) or case.expected.abstain is not None
+        bool(case.expected.kb_ids)
+        or bool(case.expected.reference)
+        or case.expected.abstain is not None
+        or case.expected.situation is not None
     )
     passages = None
     if assistant is not None and wants_reply:
@@ -186,8 +213,14 @@ def _suggestion_record(s: Suggestion) -> dict[str, Any]:
 
 def suggest_case(assistant: Assistant, case: EvalCase) -> tuple[dict[str, Any], list[Passage]]:
     """The case through the same ``suggest`` path the API and CLI use, and the passages it retrieved."""
+    customer = case.customer.id if case.events and case.customer else None
     res = assistant.suggest(
-        workspace=EVAL_WORKSPACE, message=case.message.text, channel=_channel(case), history=case.history
+        workspace=EVAL_WORKSPACE,
+        message=case.message.text,
+        channel=_channel(case),
+        customer=customer,
+        history=None if customer else case.history,
+        now=case.now,
     )
     first = res.suggestions[0] if res.suggestions else None
     expected_language = case.expected.language or (case.customer.language if case.customer else None)
@@ -211,6 +244,23 @@ def suggest_case(assistant: Assistant, case: EvalCase) -> tuple[dict[str, Any], 
         out["abstain_correct"] = out["abstain"] == case.expected.abstain
     if case.expected.reference and first and not first.abstain:
         out["reference_similarity"] = token_f1(first.text, case.expected.reference, expected_language)
+    if case.expected.reference and first:
+        out["reference_recall"] = reference_recall(
+            "" if first.abstain else first.text, case.expected.reference
+        )
+    if case.expected.kb_ids and first and not first.abstain:
+        out["cited_expected"] = any(c.id in case.expected.kb_ids for c in first.citations)
+    out["request_type"] = res.request_type
+    if case.expected.request_type:
+        out["expected_request_type"] = case.expected.request_type
+    if first is not None:
+        out["used_situation"] = first.used_situation
+    if case.expected.situation is not None:
+        sit = case.expected.situation
+        out["situation"] = situation_scores(
+            first.text if first else "", sit.must_mention, sit.must_not_mention
+        )
+        out["situation"]["language"] = expected_language
     return out, res.passages
 
 
@@ -273,6 +323,18 @@ def aggregate(per_case: list[dict[str, Any]]) -> dict[str, float]:
             metrics[name] = round(mean(values), 4)
     if suggests:
         metrics["abstain_rate"] = round(mean([1.0 if s["abstain"] else 0.0 for s in suggests]), 4)
+    cited = [s["cited_expected"] for s in suggests if "cited_expected" in s]
+    if cited:
+        metrics["answer.cited_expected_rate"] = round(mean([1.0 if c else 0.0 for c in cited]), 4)
+    recalls = [s["reference_recall"] for s in suggests if "reference_recall" in s]
+    if recalls:
+        metrics["answer.reference_recall"] = round(mean(recalls), 4)
+    metrics.update(situation_metrics(suggests))
+    typed = [s for s in suggests if s.get("expected_request_type")]
+    if typed:
+        metrics["request_type.accuracy"] = round(
+            mean([1.0 if s["request_type"] == s["expected_request_type"] else 0.0 for s in typed]), 4
+        )
     retrieval = [c["retrieval"] for c in per_case if "retrieval" in c]
     if retrieval:
         for key in ("hit_at_1", "hit_at_5", "mrr_at_10"):
@@ -282,6 +344,27 @@ def aggregate(per_case: list[dict[str, Any]]) -> dict[str, float]:
         metrics["latency_ms.p50"] = round(percentile(latencies, 50), 2)
         metrics["latency_ms.p95"] = round(percentile(latencies, 95), 2)
     return metrics
+
+
+def situation_metrics(suggests: list[dict[str, Any]]) -> dict[str, float]:
+    """``situation.recall`` (over all must-mention groups of the cases) and ``situation.violation_rate``
+    (share of cases with a forbidden string), overall and per expected language (``situation.recall.nb``)."""
+    scored = [s["situation"] for s in suggests if "situation" in s]
+    out: dict[str, float] = {}
+    groups: dict[str | None, list[dict[str, Any]]] = {None: scored}
+    for s in scored:
+        if s.get("language"):
+            groups.setdefault(s["language"], []).append(s)
+    for lang, items in groups.items():
+        suffix = f".{lang}" if lang else ""
+        total = sum(s["n_groups"] for s in items)
+        if total:
+            out[f"situation.recall{suffix}"] = round(sum(s["n_found"] for s in items) / total, 4)
+        if items:
+            out[f"situation.violation_rate{suffix}"] = round(
+                mean([1.0 if s["violation"] else 0.0 for s in items]), 4
+            )
+    return out
 
 
 def check_thresholds(metrics: dict[str, float], thresholds: dict[str, Threshold]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,13 @@ class KnownSlot(BaseModel):
     value: str
 
 
+class SituationExpected(BaseModel):
+    """What the first suggestion must state from the customer's history, and what it must not say."""
+
+    must_mention: list[list[str]] = Field(default_factory=list)  # groups of alternatives
+    must_not_mention: list[str] = Field(default_factory=list)
+
+
 class Expected(BaseModel):
     kb_ids: list[str] | None = None
     reference: str | None = None
@@ -40,11 +48,19 @@ class Expected(BaseModel):
     asks: list[str] | None = None
     known: list[KnownSlot] | None = None
     abstain: bool | None = None
+    situation: SituationExpected | None = None
+    request_type: str | None = None  # what the message asks (assistant.intent's labels)
 
 
 class EvalCase(BaseModel):
+    """One case. ``events`` (history events in the format of ``knowledge.history.events``) are imported into
+    the suite's workspace before the case runs, and the case then runs for ``customer.id`` with its stored
+    history; ``now`` is the time the message arrives (promises are due or overdue relative to it)."""
+
     id: str
     customer: CaseCustomer | None = None
+    now: datetime | None = None
+    events: list[dict[str, Any]] = Field(default_factory=list)
     history: list[Turn] = Field(default_factory=list)
     message: CaseMessage
     draft: str | None = None
@@ -156,6 +172,12 @@ def load_cases(path: Path, taken: set[str] | None = None) -> tuple[list[EvalCase
                 suffix += 1
             warnings.append(f"{path.name}:{n}: duplicate case id {case.id!r} renamed to {case.id}#{suffix}")
             case.id = f"{case.id}#{suffix}"
+        if case.events and not (case.customer and case.customer.id):
+            raise InputError(
+                "a case with events needs customer.id (the customer the events are about)",
+                source=str(path),
+                line=n,
+            )
         ids.add(case.id)
         cases.append(case)
     return cases, warnings

@@ -241,3 +241,66 @@ def test_every_shipped_suite_has_thresholds(name: str) -> None:
     assert suite.thresholds, f"{name}: add thresholds just under what it reaches"
     assert all(t.min is not None or t.max is not None for t in suite.thresholds.values())
     assert not any(k.startswith("latency") for k in suite.thresholds)  # machine-dependent: not gated
+
+
+SITUATION_CASES = [
+    {
+        "id": "sit-1",
+        "now": "2026-03-10T10:00:00+01:00",
+        "customer": {"id": "eval-c1", "language": "nb"},
+        "events": [
+            {"customer": {"id": "eval-c1", "name": "Ola Test", "language": "nb"}},
+            {
+                "customer": {"id": "eval-c1"},
+                "order": {
+                    "id": "7700123",
+                    "status": "shipped",
+                    "items": [{"name": "Ruter", "price": 990}],
+                    "placed_at": "2026-03-05T10:00:00+01:00",
+                    "carrier": "Bring",
+                    "tracking": "370722150051002311",
+                    "eta": "2026-03-12",
+                },
+            },
+        ],
+        "message": {"channel": "chat", "text": "Hei, når kommer pakken min?"},
+        "expected": {
+            "language": "nb",
+            "request_type": "where_is_order",
+            "situation": {
+                "must_mention": [["7700123"], ["370722150051002311"], ["12. mars"]],
+                "must_not_mention": ["99 kr"],
+            },
+        },
+    },
+    {
+        "id": "sit-2",
+        "now": "2026-03-10T10:00:00+01:00",
+        "customer": {"id": "eval-c2", "language": "nb"},
+        "events": [{"customer": {"id": "eval-c2", "language": "nb"}}],
+        "message": {"channel": "chat", "text": "Hei, når kommer pakken min?"},
+        "expected": {"situation": {"must_mention": [["7700123"]]}},  # another customer's order: not known
+    },
+]
+
+
+def test_case_events_are_imported_and_the_situation_is_scored(settings: Settings, tmp_path: Path) -> None:
+    root = _suite(tmp_path / "sit")
+    write(root / "cases.jsonl", "\n".join(json.dumps(c, ensure_ascii=False) for c in SITUATION_CASES))
+    results = run_suite(load_suite(root), settings)
+    by_id = {c["id"]: c["suggest"] for c in results["per_case"]}
+    assert by_id["sit-1"]["situation"]["recall"] == 1.0, by_id["sit-1"]["text"]
+    assert not by_id["sit-1"]["situation"]["violation"]
+    assert by_id["sit-1"]["used_situation"] == ["order:7700123"]
+    assert by_id["sit-2"]["situation"]["recall"] == 0.0  # cases do not leak into each other
+    m = results["metrics"]
+    assert m["situation.recall"] == 0.75 and m["situation.violation_rate"] == 0.0
+    assert m["request_type.accuracy"] == 1.0
+
+
+def test_a_case_with_events_needs_a_customer_id(tmp_path: Path) -> None:
+    root = _suite(tmp_path / "bad")
+    case = {"id": "x", "events": [{"customer": {"id": "a"}}], "message": {"text": "hei"}}
+    write(root / "cases.jsonl", json.dumps(case))
+    with pytest.raises(InputError, match="needs customer.id"):
+        load_suite(root)

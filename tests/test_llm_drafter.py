@@ -598,3 +598,32 @@ def test_server_streams_tool_calls(openai_server: OpenAIServer) -> None:
     )
     assert json.loads(args) == {"x": 1}
     assert chunks[-1].choices[0].finish_reason == "tool_calls"
+
+
+def test_the_prompt_carries_the_situation_and_the_request_type(openai_server: OpenAIServer) -> None:
+    from datetime import datetime
+
+    from knowledge.history.card import CustomerCard, OrderOut
+    from knowledge.history.situation import build_situation
+
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            OrderOut(
+                id="48229904",
+                status="shipped",
+                items=[{"name": "TV (ersättning)", "price": 0}],
+                placed_at=datetime.fromisoformat("2026-02-16T09:30:00+01:00"),
+                meta={"carrier": "DHL", "tracking": "JVGL0612004871563", "replacement_for": "48224781"},
+            )
+        ],
+    )
+    situation = build_situation(card, [], datetime.fromisoformat("2026-02-17T09:00:00+01:00"))
+    openai_server.enqueue(structured(REPLY))
+    drafter(openai_server).draft(request(situation=situation, request_type="where_is_order"))
+    (sent,) = openai_server.chat_requests
+    user = sent.message_text("user")
+    assert "<situation>" in user and "- request type: where_is_order" in user
+    assert "order 48229904: shipped · free replacement of 48224781 · DHL JVGL0612004871563" in user
+    assert "draft-user@2" in (drafter(openai_server).prompt_version or "")

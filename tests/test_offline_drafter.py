@@ -435,7 +435,7 @@ def test_drafts_are_deterministic_and_stream_the_first() -> None:
 def test_offline_drafter_is_a_drafter() -> None:
     drafter = OfflineDrafter()
     assert isinstance(drafter, Drafter)
-    assert drafter.name == "offline" and drafter.prompt_version == "offline@1"
+    assert drafter.name == "offline" and drafter.prompt_version == "offline@2"
 
 
 def test_max_suggestions_is_respected() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,13 +24,14 @@ from assistant.cli._common import (
     settings_for,
 )
 
-if TYPE_CHECKING:
-    from datetime import datetime
+SITUATION_MESSAGES = 500  # the situation reads at most this many of the customer's latest messages
 
+if TYPE_CHECKING:
     from rich.table import Table
     from sqlalchemy.orm import Session, sessionmaker
 
     from knowledge.history import CustomerCard, FactOut
+    from knowledge.history.situation import Situation
 
 CustomerArg = Annotated[
     str,
@@ -228,7 +230,7 @@ def _items(items: list[Any]) -> str:
     )
 
 
-def print_card(card: CustomerCard, *, full: bool = False) -> None:
+def print_card(card: CustomerCard, situation: Situation | None = None, *, full: bool = False) -> None:
     """Render a context card: compact (one screen) by default, every row and excerpt with ``full``."""
     from rich.panel import Panel
 
@@ -238,6 +240,8 @@ def print_card(card: CustomerCard, *, full: bool = False) -> None:
     if card.identities:
         head.append("  ".join(f"[dim]{esc(i.kind)}[/] {esc(i.display)}" for i in card.identities))
     out().print(Panel("\n".join(head), title="Customer", title_align="left", expand=False))
+    if situation is not None:
+        _print_situation(situation, full=full)
     more = [_print_conversations(card, full), _print_orders(card, full)]
     if full:
         for title, facts, excerpts in (
@@ -254,7 +258,7 @@ def print_card(card: CustomerCard, *, full: bool = False) -> None:
         ("Tried", card.tried, "tried"),
         ("Promised", card.promised, "promise"),
     ):
-        if not facts:
+        if not facts or (own and situation is not None):  # the situation already lists them
             continue
         if own:  # sentences: one line each, cut to the width
             out().print(f"[bold]{title}[/]")
@@ -271,6 +275,23 @@ def print_card(card: CustomerCard, *, full: bool = False) -> None:
     if hidden or card.facts:
         lead = f"{hidden} more; " if hidden else ""
         out().print(f"[dim]{lead}--all shows every row with sources and excerpts[/]")
+
+
+def _print_situation(situation: Situation, *, full: bool) -> None:
+    """Where the customer's matter stands: orders, refunds, appointments, promises, what was tried.
+
+    Compact: one line per item, cut to the width; ``full``: every item whole.
+    """
+    from rich.panel import Panel
+
+    from knowledge.history.situation import describe_situation
+
+    lines = describe_situation(situation)
+    if not full:
+        lines = [_one_line(line, out().width - 4) for line in lines]
+    body = "\n".join(esc(line) for line in lines) or "nothing open"
+    title = f"Situation at {_when(situation.now)} UTC"
+    out().print(Panel(body, title=title, title_align="left", expand=False))
 
 
 def _print_conversations(card: CustomerCard, full: bool) -> str:
@@ -313,6 +334,24 @@ def _print_orders(card: CustomerCard, full: bool) -> str:
     return f"{left} orders" if left else ""
 
 
+def parse_now(value: str | None) -> datetime | None:
+    """An ``--now`` option as a time (None: now).
+
+    Raises:
+        InputError: not an ISO 8601 time.
+    """
+    if value is None:
+        return None
+    from knowledge.errors import InputError
+
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            f"--now {value!r} is not an ISO 8601 time (e.g. 2026-03-10T10:00:00+01:00)"
+        ) from None
+
+
 @handle_errors
 def customer_show(
     customer: CustomerArg,
@@ -321,21 +360,33 @@ def customer_show(
         bool, typer.Option("--all", help="Every conversation, order and fact, with sources and excerpts.")
     ] = False,
     as_json: JsonOpt = False,
+    now: Annotated[
+        str | None,
+        typer.Option("--now", metavar="TIME", help="The situation at this ISO 8601 time (default: now)."),
+    ] = None,
 ) -> None:
     """Show a customer's context card.
 
-    Identities, conversations on every channel, orders and known facts; compact unless --all.
+    Identities, conversations on every channel, orders, known facts and the situation (orders, refunds,
+    appointments, promises kept or overdue, what was tried); compact unless --all.
     """
-    from knowledge.history import customer_card
+    from knowledge.history import customer_card, customer_timeline
+    from knowledge.history.situation import build_situation
+
+    at = parse_now(now)
 
     settings = settings_for(workspace)
     with runtime(settings) as rt:
         require_workspace(rt.sessions, settings.workspace)
         card = customer_card(rt.sessions, settings.workspace, customer)
+        timeline = customer_timeline(rt.sessions, settings.workspace, customer, limit=SITUATION_MESSAGES)
+    situation = build_situation(card, timeline, at)
     if as_json:
-        out().print_json(card.model_dump_json())
+        data = card.model_dump(mode="json")
+        data["situation"] = situation.model_dump(mode="json")
+        out().print_json(json.dumps(data, ensure_ascii=False))
     else:
-        print_card(card, full=full)
+        print_card(card, situation, full=full)
 
 
 def interactive() -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,6 +19,7 @@ from assistant.cli._common import (
     runtime,
     settings_for,
 )
+from assistant.cli.history_cmds import parse_now
 
 if TYPE_CHECKING:
     from assistant.runtime import Runtime
@@ -71,6 +73,14 @@ def suggest(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the suggestions as JSON (see docs/json-output.md).")
     ] = False,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            metavar="TIME",
+            help="When the message arrived, ISO 8601 (default: now); promises are judged then.",
+        ),
+    ] = None,
 ) -> None:
     """Suggest replies to a customer's message.
 
@@ -84,13 +94,16 @@ def suggest(
     text = read_text_arg(message, file)
     if channel not in CHANNELS:
         raise InputError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
+    at = parse_now(now)
     settings = settings_for(workspace)
     settings.limits().check_message(text)  # bad input is refused before anything is opened
     with runtime(settings) as rt:
         check_ready(rt, settings.workspace, customer)
         assistant = build_assistant(rt)
         call = assistant.answer if answer else assistant.suggest
-        result = call(workspace=settings.workspace, message=text, channel=channel, customer=customer)
+        result = call(
+            workspace=settings.workspace, message=text, channel=channel, customer=customer, now=at
+        )
     if as_json:
         out().print_json(result.model_dump_json(exclude={"passages"}))
         return
@@ -131,6 +144,8 @@ def check_ready(rt: Runtime, workspace: str, customer: str | None) -> None:
 
 def _footer(s: Suggestion) -> str:
     parts = [f"sources: {', '.join(c.id for c in s.citations) or 'none'}", f"confidence {s.confidence:.2f}"]
+    if s.used_situation:
+        parts.append("situation: " + ", ".join(s.used_situation))
     if s.asks:
         parts.append(f"asks for: {', '.join(s.asks)}")
     if s.abstain:
@@ -159,6 +174,8 @@ def print_result(result: SuggestResult) -> None:
         known = "; ".join(f"{f.kind}: {f.value}" for f in result.known_facts[:8])
         extra = f" (+{len(result.known_facts) - 8} more)" if len(result.known_facts) > 8 else ""
         console.print(f"[dim]already known:[/] {esc(known)}{extra}")
+    if result.request_type:
+        console.print(f"[dim]request type:[/] {esc(result.request_type)}")
     markdown = get_style(result.channel).markdown
     for i, s in enumerate(result.suggestions, start=1):
         body = Markdown(s.text) if markdown else esc(s.text)
@@ -188,7 +205,7 @@ def demo(
     The help center and twelve customers' histories go into the workspace 'demo' (use -w demo afterwards).
     """
     from assistant.service import build_assistant
-    from knowledge.history import HistoryImporter
+    from knowledge.history import HistoryImporter, customer_timeline
 
     settings = settings_for(DEMO_WORKSPACE, home)
     console = out()
@@ -208,8 +225,11 @@ def demo(
             console.print()
             console.rule(f"{customer} on {channel}")
             console.print(f"[bold]Customer:[/] {esc(question)}")
+            # the demo data is a snapshot: each question arrives an hour after the customer's last event
+            timeline = customer_timeline(rt.sessions, DEMO_WORKSPACE, customer)
+            now = timeline[-1].at + timedelta(hours=1) if timeline else None
             result = assistant.suggest(
-                workspace=DEMO_WORKSPACE, message=question, channel=channel, customer=customer
+                workspace=DEMO_WORKSPACE, message=question, channel=channel, customer=customer, now=now
             )
             print_result(result)
     console.print()

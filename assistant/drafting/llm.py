@@ -50,6 +50,7 @@ from assistant.pii import mask_pii
 from assistant.settings import Settings
 from assistant.types import Citation, DraftRequest, KnownFact, Passage, Suggestion, Turn
 from knowledge.errors import BackendError, ConfigError, SvarError
+from knowledge.history.situation import describe_situation
 from knowledge.tokens import count_tokens, truncate_tokens
 from prompts import PromptTemplate, load_prompt
 
@@ -154,16 +155,43 @@ def _truncate(text: str, max_tokens: int) -> str:
     return truncate_tokens(text, max(max_tokens - 2, 1)).rstrip() + _TRUNCATED
 
 
-def _render(message: str, passages: Sequence[str], facts: Sequence[str], turns: Sequence[str]) -> str:
+def _render(
+    message: str,
+    passages: Sequence[str],
+    facts: Sequence[str],
+    turns: Sequence[str],
+    situation: Sequence[str] = (),
+) -> str:
     knowledge = "\n".join(passages) or "(no knowledge passages were found for this message)"
     known = "\n".join(facts) or "(none)"
     conversation = "\n".join(turns) or "(no earlier messages)"
+    where = "\n".join(situation) or "(nothing known: no stored customer)"
     return (
+        f"<situation>\n{where}\n</situation>\n\n"
         f"<knowledge>\n{knowledge}\n</knowledge>\n\n"
         f"<known_facts>\n{known}\n</known_facts>\n\n"
         f"<conversation>\n{conversation}\n</conversation>\n\n"
         f"{message}"
     )
+
+
+def situation_block(request: DraftRequest, max_tokens: int) -> list[str]:
+    """The request type and the customer's situation as ``- `` lines (PII masked), within ``max_tokens``."""
+    lines = [
+        f"- request type: {request.request_type}" + (" (the customer complains)" if request.complaint else "")
+    ]
+    if request.situation is not None:
+        lines.append(f"- now: {request.situation.now.strftime('%Y-%m-%d %H:%M')} UTC")
+        lines += [f"- {_data(line)}" for line in describe_situation(request.situation)]
+    out: list[str] = []
+    used = 0
+    for line in lines:
+        cost = _cost(line)
+        if used + cost > max_tokens:
+            break
+        used += cost
+        out.append(line)
+    return out
 
 
 def _message_block(request: DraftRequest, max_tokens: int) -> str:
@@ -232,7 +260,8 @@ def build_context(
     if budget < MIN_CONTEXT_TOKENS:
         raise ConfigError(f"SVAR_CONTEXT_TOKENS must be at least {MIN_CONTEXT_TOKENS}, got {budget}")
     message = _message_block(request, max(budget // 4, 16))
-    avail = budget - count_tokens(_render(message, [], [], []))
+    situation = situation_block(request, max(budget // 6, 8))
+    avail = budget - count_tokens(_render(message, [], [], [], situation))
     used = 0
 
     history_reserve = int(avail * 0.15) if request.history else 0
@@ -266,7 +295,7 @@ def build_context(
 
     # Token counts of joined text can differ by a token or two from the sum of the parts: check the real
     # count and drop the least important parts until it fits.
-    text = _render(message, passage_blocks, fact_lines, turn_blocks)
+    text = _render(message, passage_blocks, fact_lines, turn_blocks, situation)
     while (tokens := count_tokens(text)) > budget:
         if turn_blocks:
             turn_blocks.pop(0)
@@ -278,11 +307,13 @@ def build_context(
             passages.pop()
         elif count_tokens(message) > 40:
             message = _message_block(request, max(count_tokens(message) - (tokens - budget) - 8, 1))
+        elif len(situation) > 1:
+            situation.pop()
         else:  # cannot happen for budgets >= MIN_CONTEXT_TOKENS; never loop forever
             raise ConfigError(
                 f"a context budget of {budget} tokens is too small; use at least {MIN_CONTEXT_TOKENS}"
             )
-        text = _render(message, passage_blocks, fact_lines, turn_blocks)
+        text = _render(message, passage_blocks, fact_lines, turn_blocks, situation)
     return DraftContext(
         text=text, tokens=tokens, budget=budget, passages=tuple(passages), facts=facts, turns=len(turn_blocks)
     )

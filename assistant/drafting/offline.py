@@ -50,6 +50,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from assistant.channels import (
     ChannelStyle,
@@ -57,9 +58,11 @@ from assistant.channels import (
     greeting,
     holding_text,
     read_more,
+    response_time_promise,
     sign_off,
     thanks,
 )
+from assistant.drafting.situated import Composition, compose, load_macros
 from assistant.guards.channel import fit_channel
 from assistant.guards.grounding import Terms, TextUnit, content_words, split_units, terms, word_covered
 from assistant.settings import Settings
@@ -79,6 +82,8 @@ __all__ = [
 #: on real hybrid retrieval over 948 cases of four suites (``svar eval calibrate``): at 0.47 the top passage
 #: is right 90% of the time and 94% of the cases are answered.
 DEFAULT_THRESHOLD = 0.47
+#: The confidence of a reply the customer's own history answers (it quotes no knowledge passage).
+SITUATION_CONFIDENCE = 0.9
 FUSION_MIN_PASSAGES = 3  # fewer retrieved documents make z-scores meaningless: use the word-overlap mix
 FUSION_SCALE = 6.0
 DENSE_RANGE = (0.78, 0.90)
@@ -492,14 +497,15 @@ class OfflineDrafter:
         dense_range: cosines mapped to 0 and 1 in the confidence (depends on the embedder).
         fused_full: the fused score that counts as fully confident (depends on the fusion's RRF k).
         max_passages: the most passages one reply draws sentences from.
+        macros: a workspace's overrides of the shipped reply macros (``{"<lang>": {...}, "policy": {...}}``).
 
     Attributes:
         name: ``"offline"``.
-        prompt_version: ``"offline@1"``: the version of the templates and the selection rules.
+        prompt_version: ``"offline@2"``: the version of the templates, the macros and the selection rules.
     """
 
     name = "offline"
-    prompt_version: str | None = "offline@1"
+    prompt_version: str | None = "offline@2"
 
     def __init__(
         self,
@@ -509,7 +515,9 @@ class OfflineDrafter:
         dense_range: tuple[float, float] = DENSE_RANGE,
         fused_full: float = FUSED_FULL,
         max_passages: int = 2,
+        macros: dict[str, Any] | None = None,
     ) -> None:
+        self.macros = macros or {}
         self.threshold = threshold
         self.styles = styles or ChannelStyles()
         self.dense_range = dense_range
@@ -539,6 +547,10 @@ class OfflineDrafter:
         """Draft suggestions: 1-3 in "suggest" mode (full, short, ask_missing), exactly one in "answer" mode
         (an answer, or a holding reply when the knowledge does not support one)."""
         plan = self._plan(request)
+        if request.situation is not None:
+            situated = compose(request, load_macros(request.language, self.macros), self.styles)
+            if situated.lines:
+                return [self._situated(request, plan, situated)]
         if plan.confidence.value < self.threshold or not plan.full:
             return [self._holding(request, plan)]
         style = self.styles.style(request.channel)
@@ -734,6 +746,48 @@ class OfflineDrafter:
             used_facts=used,
             asks=[],
             confidence=plan.confidence.value,
+        )
+
+    def _situated(self, request: DraftRequest, plan: _Plan, situated: Composition) -> Suggestion:
+        """A reply that states the customer's situation, and answers from the knowledge only where the
+        situation does not; when neither answers, it says when a person will."""
+        style = self.styles.style(request.channel)
+        lang = _lang(request.language)
+        body = [" ".join(situated.lines)]
+        chosen: list[_Candidate] = []
+        same_language = all(c.passage.language in (None, request.language) for c in plan.full)
+        if (
+            situated.needs_knowledge
+            and plan.full
+            and same_language
+            and plan.confidence.value >= self.threshold
+        ):
+            # a quote in another language would turn the whole reply into a holding one: the situation
+            # sentences are in the customer's language, so a foreign passage is left to the agent
+            chosen = list(plan.short if style.max_chars is not None and style.max_chars < 600 else plan.full)
+            body.append(_render(chosen, style.paragraphs))
+        elif situated.needs_knowledge and not situated.apology:
+            body.append(response_time_promise(lang, self.styles.response_time(request.channel)))
+        if style.sign_off:
+            body.insert(0, thanks(lang))
+        text = self._frame(request, style, body)
+        cited = [p for p in plan.passages if any(c.passage is p for c in chosen)]
+        text = fit_channel(
+            text,
+            request.channel,
+            request.language,
+            styles=self.styles,
+            cited=cited,
+            customer_name=request.customer_name,
+        )
+        return Suggestion(
+            kind="answer" if request.mode == "answer" else "full",
+            text=text,
+            language=request.language,
+            channel=request.channel,
+            citations=[Citation(id=p.doc_id, title=p.title, url=p.url, chunk_id=p.chunk_id) for p in cited],
+            used_situation=situated.used,
+            confidence=plan.confidence.value if chosen else max(plan.confidence.value, SITUATION_CONFIDENCE),
         )
 
     def _ask(self, request: DraftRequest, plan: _Plan, style: ChannelStyle, slot: str) -> Suggestion:

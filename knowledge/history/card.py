@@ -57,6 +57,17 @@ class OrderOut(BaseModel):
     meta: dict[str, Any] = Field(default_factory=dict)
 
 
+class AppointmentOut(BaseModel):
+    """A booked time with the customer (the ``appointment`` block of the event format)."""
+
+    id: str
+    at: datetime
+    subject: str | None = None
+    status: str | None = None
+    place: str | None = None
+    window_end: datetime | None = None
+
+
 class FactOut(BaseModel):
     """A known fact and where it came from (field names match ``assistant.types.KnownFact``)."""
 
@@ -84,6 +95,7 @@ class CustomerCard(BaseModel):
     facts: list[FactOut] = Field(default_factory=list)
     tried: list[FactOut] = Field(default_factory=list)  # what was already tried
     promised: list[FactOut] = Field(default_factory=list)  # what we promised
+    appointments: list[AppointmentOut] = Field(default_factory=list)  # oldest first
 
 
 def lookup_customer(session: Session, workspace: str, customer_ref: str) -> Customer:
@@ -149,6 +161,7 @@ def customer_card(
             identities=[IdentityOut(kind=i.kind, value=i.value, display=i.display) for i in identities],
         )
         _conversations(session, c, card, recent)
+        card.appointments = _appointments(c)
         orders = session.scalars(
             select(Order)
             .where(Order.customer_id == c.id)
@@ -167,6 +180,17 @@ def customer_card(
         ]
         _facts(session, c, card)
         return card
+
+
+def _appointments(c: Customer) -> list[AppointmentOut]:
+    raw = (c.meta or {}).get("appointments") or {}
+    out = []
+    for value in raw.values() if isinstance(raw, dict) else []:
+        try:
+            out.append(AppointmentOut.model_validate(value))
+        except ValueError:
+            continue  # a hand-edited row we cannot read is left out, not fatal for the card
+    return sorted(out, key=lambda a: a.at)
 
 
 def _conversations(session: Session, c: Customer, card: CustomerCard, recent: int) -> None:

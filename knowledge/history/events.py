@@ -6,7 +6,14 @@ The format is DESIGN.md's "History events"::
                   "language"?, "verified"?: bool},
      "conversation"?: {"id", "channel", "subject"?, "status"?, "sla_due_at"?},
      "message"?: {"id"?, "role": "customer"|"agent"|"bot"|"note", "text", "at"},
-     "order"?: {"id", "status"?, "items"?, "placed_at"?, "updated_at"?, ...}}
+     "order"?: {"id", "status"?, "items"?, "placed_at"?, "updated_at"?, ...},
+     "appointment"?: {"id", "at", "subject"?, "status"?, "place"?, "window_end"?, ...}}
+
+Orders carry what the customer's situation is built from (all optional, kept in the order's metadata; see
+``docs/situation.md``): ``carrier``, ``tracking``, ``eta``, ``delivered_at``, ``pickup_point``,
+``shipping_address``, ``total``, ``currency``, ``payment``, ``replacement_for`` (the order it replaces) and
+``refund`` (``{"amount", "currency"?, "status"?: "initiated"|"paid"|"failed", "at"?, "expected_by"?,
+"method"?}``). An appointment (a visit, an installation, a pickup time) is stored with the customer.
 
 ``customer.verified`` says whether the source proved who the customer is. Left out, it is the channel's
 default: ``widget`` events are unverified (an anonymous visitor; the company's server signs the id of a
@@ -170,6 +177,22 @@ class OrderBlock(_Block):
         return _utc(value)
 
 
+class AppointmentBlock(_Block):
+    """A booked time with the customer (installation, repair pickup, a call back)."""
+
+    id: str = Field(min_length=1, max_length=200)
+    at: datetime
+    subject: str | None = Field(default=None, max_length=300)
+    status: Literal["booked", "done", "cancelled", "missed"] | None = None
+    place: str | None = Field(default=None, max_length=300)
+    window_end: datetime | None = None
+
+    @field_validator("at", "window_end")
+    @classmethod
+    def _tz(cls, value: datetime | None) -> datetime | None:
+        return _utc(value)
+
+
 UNVERIFIED_CHANNELS = frozenset({"widget"})  # channels whose customer block is a claim unless signed
 
 
@@ -180,6 +203,7 @@ class Event(_Block):
     conversation: ConversationBlock | None = None
     message: MessageBlock | None = None
     order: OrderBlock | None = None
+    appointment: AppointmentBlock | None = None
 
     def is_verified(self) -> bool:
         """Whether the event's customer block is proven: ``customer.verified`` when given, else the channel's

@@ -37,6 +37,7 @@ from knowledge.documents import Rejection
 from knowledge.embedders import Embedder
 from knowledge.errors import InputError
 from knowledge.history.events import (
+    AppointmentBlock,
     ConversationBlock,
     Event,
     MessageBlock,
@@ -241,6 +242,8 @@ class HistoryImporter:
         report.facts_added += store_profile_facts(session, ws_id, customer.id, ev.customer.name, res.keys)
         if ev.order is not None:
             self._order(session, ws_id, customer, ev.order, extras if target == "order" else {}, report)
+        if ev.appointment is not None:
+            _appointment(customer, ev.appointment)
         to_embed = set(res.moved_messages)
         if ev.conversation is not None:
             conv = self._conversation(session, ws_id, customer, ev.conversation, report)
@@ -447,6 +450,16 @@ def _touch_times(conv: Conversation, block: MessageBlock) -> None:
         conv.started_at = block.at
     if conv.last_message_at is None or block.at > conv.last_message_at:
         conv.last_message_at = block.at
+
+
+def _appointment(customer: Customer, block: AppointmentBlock) -> None:
+    """Store (or update) an appointment in the customer's metadata, under ``appointments`` by id."""
+    current = dict(customer.meta or {})
+    booked = dict(current.get("appointments") or {})
+    booked[block.id] = mask_json(block.model_dump(mode="json", exclude_none=True))
+    if current.get("appointments") != booked:
+        customer.meta = {**current, "appointments": booked}
+        customer.updated_at = utcnow()
 
 
 def _merge_meta(row: Customer | Conversation | Order, extra: dict[str, Any]) -> bool:

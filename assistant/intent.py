@@ -1,0 +1,223 @@
+"""What a customer's message asks: its request type, offline, in nb, nn, sv, da and en.
+
+Two classifiers over the same labelled data (``prompts/intents/<lang>.yaml``: regular expressions and
+example phrases per request type and language):
+
+- :class:`PatternClassifier` counts each type's patterns that match the message (in the message's
+  language, then in every language, since customers mix them); ties go to the more specific type in
+  :data:`PRIORITY`. No match is ``other``.
+- :class:`EmbeddingClassifier` embeds the example phrases once and gives the type of the most similar one
+  (the multilingual embedder the knowledge index uses); below ``min_similarity`` it says ``other``.
+
+The service uses the pattern classifier: measured on the held-out messages of the nordic-situation suite
+it is the better of the two (see ``docs/situation.md`` for the figures and the command).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Protocol
+
+import yaml
+
+from assistant.types import Passage
+
+__all__ = [
+    "PRIORITY",
+    "prefer_topic",
+    "REQUEST_TYPES",
+    "EmbeddingClassifier",
+    "Intent",
+    "PatternClassifier",
+    "load_intent_data",
+]
+
+REQUEST_TYPES: tuple[str, ...] = (
+    "where_is_order",
+    "refund",
+    "return_exchange",
+    "delivery_time",
+    "cancel_change",
+    "invoice",
+    "appointment",
+    "troubleshooting",
+    "complaint",
+    "other",
+)
+#: Ties go to the first, the more specific type: money for a cancelled order is about the refund, an
+#: invoice for a cancelled order about the invoice, "when does the technician come" about an appointment,
+#: "how long does delivery take" about delivery time rather than one parcel.
+PRIORITY: tuple[str, ...] = (
+    "refund",
+    "invoice",
+    "appointment",
+    "delivery_time",
+    "where_is_order",
+    "cancel_change",
+    "troubleshooting",
+    "return_exchange",
+    "complaint",
+    "other",
+)
+_LANGS = ("nb", "nn", "sv", "da", "en")
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A request type, how sure the classifier is (0-1), and which classifier said so."""
+
+    type: str
+    score: float
+    method: str
+    complaint: bool = False  # the message also complains (a broken promise, "disappointing")
+
+
+@dataclass(frozen=True)
+class IntentData:
+    patterns: dict[str, tuple[re.Pattern[str], ...]]
+    examples: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=8)
+def load_intent_data(language: str) -> IntentData:
+    """The patterns and examples for ``language`` (read from ``prompts/intents/<language>.yaml``).
+
+    Raises:
+        ValueError: an unknown language, or a file with an unknown type or an invalid pattern.
+    """
+    if language not in _LANGS:
+        raise ValueError(f"no intent data for language {language!r}; use one of {', '.join(_LANGS)}")
+    raw = yaml.safe_load(
+        resources.files("prompts").joinpath("intents", f"{language}.yaml").read_text("utf-8")
+    )
+    patterns: dict[str, tuple[re.Pattern[str], ...]] = {}
+    for kind, items in (raw.get("patterns") or {}).items():
+        if kind not in REQUEST_TYPES:
+            raise ValueError(f"intents/{language}.yaml: unknown request type {kind!r}")
+        patterns[kind] = tuple(re.compile(p, re.IGNORECASE) for p in items)
+    examples = {str(k): tuple(str(x) for x in v) for k, v in (raw.get("examples") or {}).items()}
+    for kind in examples:
+        if kind not in REQUEST_TYPES:
+            raise ValueError(f"intents/{language}.yaml: unknown request type {kind!r}")
+    return IntentData(patterns=patterns, examples=examples)
+
+
+class PatternClassifier:
+    """Request type by regular expressions per language (see the module docstring)."""
+
+    name = "patterns"
+
+    def classify(self, text: str, language: str) -> Intent:
+        """The request type of ``text`` written in ``language``."""
+        counts = self._counts(text, language if language in _LANGS else "en")
+        if not any(counts.values()):
+            for other in _LANGS:
+                if other != language:
+                    for kind, n in self._counts(text, other).items():
+                        counts[kind] = counts.get(kind, 0) + n
+        complaint = counts.get("complaint", 0) > 0
+        topical = {k: n for k, n in counts.items() if n and k != "complaint"}
+        if topical:
+            best = max(topical.values())
+            kind = next(k for k in PRIORITY if topical.get(k) == best)
+            return Intent(kind, min(1.0, 0.5 + 0.25 * best), self.name, complaint)
+        if complaint:
+            return Intent("complaint", 0.75, self.name, True)
+        return Intent("other", 0.0, self.name)
+
+    @staticmethod
+    def _counts(text: str, language: str) -> dict[str, int]:
+        data = load_intent_data(language)
+        return {kind: sum(1 for p in pats if p.search(text)) for kind, pats in data.patterns.items()}
+
+
+class _Embedder(Protocol):
+    def embed_documents(self, texts: Sequence[str]) -> Any: ...  # rows of floats (a numpy array)
+    def embed_query(self, text: str) -> Any: ...
+
+
+class EmbeddingClassifier:
+    """Request type by the most similar labelled example phrase (cosine of the embedder's vectors).
+
+    Args:
+        embedder: anything with ``embed_documents`` and ``embed_query`` (the knowledge index's embedder).
+        min_similarity: below this the message is ``other``.
+    """
+
+    name = "embeddings"
+
+    def __init__(self, embedder: _Embedder, *, min_similarity: float = 0.0) -> None:
+        self.embedder = embedder
+        self.min_similarity = min_similarity
+        self._index: list[tuple[str, list[float]]] | None = None
+
+    def _examples(self) -> list[tuple[str, list[float]]]:
+        if self._index is None:
+            pairs = [
+                (k, x) for lang in _LANGS for k, xs in load_intent_data(lang).examples.items() for x in xs
+            ]
+            vectors = self.embedder.embed_documents([x for _, x in pairs])
+            self._index = [(k, v) for (k, _), v in zip(pairs, vectors, strict=True)]
+        return self._index
+
+    def classify(self, text: str, language: str) -> Intent:  # noqa: ARG002 - the examples span all languages
+        """The request type of ``text``."""
+        query = [float(f) for f in self.embedder.embed_query(text)]
+        best_kind, best = "other", -1.0
+        for kind, vector in self._examples():
+            sim = _cosine(query, vector)
+            if sim > best:
+                best_kind, best = kind, sim
+        if best < self.min_similarity:
+            return Intent("other", max(best, 0.0), self.name)
+        return Intent(best_kind, max(best, 0.0), self.name)
+
+
+def _cosine(a: list[float], b: list[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=False))
+    na = sum(x * x for x in a) ** 0.5
+    nb = sum(y * y for y in b) ** 0.5
+    return dot / (na * nb) if na and nb else 0.0
+
+
+@lru_cache(maxsize=1)
+def _topics() -> dict[str, re.Pattern[str]]:
+    raw = (
+        yaml.safe_load(resources.files("prompts").joinpath("intents", "topics.yaml").read_text("utf-8")) or {}
+    )
+    out = {}
+    for kind, pattern in raw.items():
+        if kind not in REQUEST_TYPES:
+            raise ValueError(f"intents/topics.yaml: unknown request type {kind!r}")
+        out[kind] = re.compile(str(pattern), re.IGNORECASE)
+    return out
+
+
+def prefer_topic(passages: list[Passage], request_type: str, window: int = 5) -> list[Passage]:
+    """The passages with one that fits the request type first.
+
+    When the top passage's title does not name the request type's topic (``prompts/intents/topics.yaml``)
+    and one of the next ``window - 1`` does, that one moves to the front (ranks renumbered); otherwise the
+    order is kept. A return-deadline question is then answered by the returns article, not by the product
+    guide that shares the product's name.
+
+    Args:
+        passages: retrieved passages, best first.
+        request_type: the message's request type.
+        window: how many top passages may be considered.
+
+    Returns:
+        The passages, possibly reordered.
+    """
+    topic = _topics().get(request_type)
+    if topic is None or not passages or topic.search(passages[0].title or ""):
+        return passages
+    fit = next((p for p in passages[1:window] if topic.search(p.title or "")), None)
+    if fit is None:
+        return passages
+    ordered = [fit, *(p for p in passages if p is not fit)]
+    return [p.model_copy(update={"rank": i}) for i, p in enumerate(ordered, start=1)]

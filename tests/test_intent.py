@@ -1,0 +1,80 @@
+"""Request types offline, by patterns per language (phrasings not in the eval suites)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.intent import (
+    REQUEST_TYPES,
+    EmbeddingClassifier,
+    PatternClassifier,
+    load_intent_data,
+    prefer_topic,
+)
+from assistant.types import Passage
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("nb", "Når får jeg pengene mine tilbake for returen?", "refund"),
+        ("nb", "Hvor er bestillingen min? Den skulle kommet i går", "where_is_order"),
+        ("nn", "Kan eg endre adressa på tinginga mi?", "cancel_change"),
+        ("sv", "Jag vill skicka tillbaka skorna, hur gör jag?", "return_exchange"),
+        ("sv", "Routern blinkar rött och inget internet", "troubleshooting"),
+        ("da", "Jeg mangler en kvittering på mit køb", "invoice"),
+        ("da", "Hvornår kommer montøren?", "appointment"),
+        ("en", "How long does delivery to Tromsø take?", "delivery_time"),
+        ("en", "Do you sell gift cards?", "other"),
+    ],
+)
+def test_pattern_classifier(language: str, text: str, expected: str) -> None:
+    assert PatternClassifier().classify(text, language).type == expected
+
+
+def test_a_broken_promise_is_a_complaint_and_flags_other_types() -> None:
+    c = PatternClassifier()
+    assert c.classify("You promised to call me and nobody did.", "en").type == "complaint"
+    refund = c.classify("Dere lovet pengene innen fredag, men ingenting har kommet", "nb")
+    assert refund.type == "refund" and refund.complaint
+
+
+def test_every_language_has_data_for_known_types_only() -> None:
+    for language in ("nb", "nn", "sv", "da", "en"):
+        data = load_intent_data(language)
+        assert set(data.patterns) <= set(REQUEST_TYPES) and set(data.examples) <= set(REQUEST_TYPES)
+        assert data.patterns and data.examples
+    with pytest.raises(ValueError, match="no intent data"):
+        load_intent_data("de")
+
+
+class _Letters:
+    """A tiny embedder: letter counts, enough to make near-identical phrases nearest."""
+
+    def _vec(self, text: str) -> list[float]:
+        return [float(text.lower().count(ch)) for ch in "abcdefghijklmnopqrstuvwxyzæøå"]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vec(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vec(text)
+
+
+def test_embedding_classifier_takes_the_type_of_the_nearest_example() -> None:
+    clf = EmbeddingClassifier(_Letters())
+    assert clf.classify("Hvor er pakken min?", "nb").type == "where_is_order"
+    assert EmbeddingClassifier(_Letters(), min_similarity=1.01).classify("x", "nb").type == "other"
+
+
+def _passage(doc: str, title: str, rank: int) -> Passage:
+    return Passage(doc_id=doc, chunk_id=f"{doc}#0", title=title, text="...", rank=rank)
+
+
+def test_prefer_topic_puts_a_passage_of_the_request_type_first() -> None:
+    guide = _passage("guide", "Aura ANC: pairing and reset", 1)
+    returns = _passage("returns", "Angrerett og retur", 2)
+    assert [p.doc_id for p in prefer_topic([guide, returns], "return_exchange")] == ["returns", "guide"]
+    assert [p.rank for p in prefer_topic([guide, returns], "return_exchange")] == [1, 2]
+    assert prefer_topic([guide, returns], "other") == [guide, returns]  # no topic: order kept
+    assert prefer_topic([returns, guide], "return_exchange") == [returns, guide]  # the top one fits

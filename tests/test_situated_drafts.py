@@ -1,0 +1,159 @@
+"""Drafts built on the situation: the offline drafter's macros state it and never contradict it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from assistant.drafting.offline import OfflineDrafter
+from assistant.drafting.situated import compose, load_macros
+from assistant.intent import PatternClassifier
+from assistant.types import DraftRequest, Turn
+from knowledge.history.card import CustomerCard, FactOut, MessageOut, OrderOut
+from knowledge.history.situation import Situation, build_situation
+
+
+def _order(oid: str, status: str, name: str, price: float, placed: str, **meta: Any) -> OrderOut:
+    return OrderOut(
+        id=oid,
+        status=status,
+        items=[{"name": name, "price": price}],
+        placed_at=datetime.fromisoformat(placed),
+        meta=meta,
+    )
+
+
+def _request(text: str, language: str, channel: str, situation: Situation) -> DraftRequest:
+    intent = PatternClassifier().classify(text, language)
+    return DraftRequest(
+        message=Turn(role="customer", text=text, channel=channel),
+        language=language,
+        channel=channel,
+        customer_name="Mia Test",
+        situation=situation,
+        request_type=intent.type,
+        complaint=intent.complaint,
+    )
+
+
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def test_a_free_replacement_in_transit_is_stated_without_a_fee() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order(
+                "900001",
+                "delivered",
+                "Kaffemaskin",
+                3490,
+                "2026-03-01T10:00:00+01:00",
+                total=3490,
+                currency="SEK",
+            ),
+            _order(
+                "900002",
+                "shipped",
+                "Kaffemaskin (ersättning)",
+                0,
+                "2026-03-08T10:00:00+01:00",
+                total=0,
+                replacement_for="900001",
+                carrier="PostNord",
+                tracking="00370000900002",
+                eta="2026-03-11",
+            ),
+        ],
+    )
+    situation = build_situation(card, [], _at("2026-03-09T12:00:00+01:00"))
+    request = _request("Hej, när kommer min nya kaffemaskin?", "sv", "email", situation)
+    [draft] = OfflineDrafter().draft(request)
+    assert "900002" in draft.text and "00370000900002" in draft.text and "11 mars" in draft.text
+    assert "kostnadsfri" in draft.text and "3 490" not in draft.text
+    assert draft.used_situation == ["order:900002"] and not draft.citations
+
+
+def test_a_collected_parcel_is_not_waited_for() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order(
+                "900100",
+                "collected",
+                "Høretelefoner (ombytning)",
+                0,
+                "2026-03-02T10:00:00+01:00",
+                delivered_at="2026-03-05T15:00:00+01:00",
+                replacement_for="900099",
+            )
+        ],
+    )
+    situation = build_situation(card, [], _at("2026-03-06T10:00:00+01:00"))
+    lines = compose(
+        _request("Hvornår kommer min pakke?", "da", "instagram", situation), load_macros("da")
+    ).lines
+    text = " ".join(lines)
+    assert "hentet 5. marts" in text and "900100" in text and "vent" not in text.lower()
+
+
+def test_an_overdue_promise_is_acknowledged_with_what_happens_next() -> None:
+    timeline = [
+        MessageOut(
+            id="m1",
+            conversation_id="c1",
+            role="note",
+            channel="phone",
+            text="Sak SAK-55501 opprettet. Lovet å ringe kunden tilbake 12. mars.",
+            at=_at("2026-03-10T10:00:00+01:00"),
+        )
+    ]
+    promised = [
+        FactOut(kind="promise", value="Lovet å ringe kunden tilbake 12. mars", source="m1", at=timeline[0].at)
+    ]
+    card = CustomerCard(id="1", external_id="c", promised=promised)
+    situation = build_situation(card, timeline, _at("2026-03-14T10:00:00+01:00"))
+    assert situation.overdue_promises
+    request = _request("Dere lovet å ringe, men ingen har ringt!", "nb", "email", situation)
+    c = compose(request, load_macros("nb"))
+    text = " ".join(c.lines)
+    assert text.startswith("Beklager") and "12. mars" in text and "SAK-55501" in text and "24 timer" in text
+    assert not c.needs_knowledge and c.used[0] == "promise:0"
+
+
+def test_advice_already_followed_is_not_repeated() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[_order("900200", "delivered", "Nordlys AX3000 router", 1490, "2026-02-01T10:00:00+01:00")],
+        tried=[
+            FactOut(
+                kind="tried", value="I have already restarted the router", at=_at("2026-03-01T10:00:00+01:00")
+            )
+        ],
+    )
+    situation = build_situation(card, [], _at("2026-03-02T10:00:00+01:00"))
+    c = compose(_request("The router light is still orange", "en", "chat", situation), load_macros("en"))
+    assert (
+        not c.needs_knowledge
+        and "warranty replacement" in " ".join(c.lines)
+        and "900200" in " ".join(c.lines)
+    )
+
+
+def test_workspace_macros_override_the_shipped_ones() -> None:
+    macros = load_macros("en", {"en": {"order": {"processing": "We are packing order {order} today."}}})
+    card = CustomerCard(
+        id="1", external_id="c", orders=[_order("9003", "processing", "TV", 100, "2026-03-01T10:00:00+01:00")]
+    )
+    situation = build_situation(card, [], _at("2026-03-02T10:00:00+01:00"))
+    c = compose(_request("Can I cancel my order?", "en", "chat", situation), macros)
+    assert c.lines[0] == "We are packing order 9003 today."
+
+
+def test_without_a_situation_nothing_is_composed() -> None:
+    request = DraftRequest(message=Turn(role="customer", text="Hei"), language="nb", channel="chat")
+    assert compose(request, load_macros("nb")).lines == []

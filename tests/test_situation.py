@@ -1,0 +1,171 @@
+"""The customer's situation: orders, refunds, appointments and promises (kept, pending, overdue) at `now`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from knowledge.history import customer_card, customer_timeline
+from knowledge.history.situation import build_situation, describe_situation, promise_due
+from tests.history_support import Stores, event, open_stores, say
+
+
+@pytest.fixture
+def st(tmp_path: Path) -> Iterator[Stores]:
+    with open_stores("sqlite", tmp_path) as stores:
+        yield stores
+
+
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@pytest.fixture
+def maja(st: Stores) -> Stores:
+    st.ingest(
+        [
+            event({"id": "c-1", "name": "Maja Berg", "language": "sv"}),
+            event(
+                "c-1",
+                order={
+                    "id": "700100",
+                    "status": "delivered",
+                    "items": [{"name": "Kaffebryggare", "price": 1200}],
+                    "placed_at": "2026-03-01T10:00:00+01:00",
+                    "total": 1200,
+                    "currency": "SEK",
+                },
+            ),
+            event(
+                "c-1",
+                order={
+                    "id": "700200",
+                    "status": "shipped",
+                    "items": [{"name": "Kaffebryggare (ersättning)", "price": 0}],
+                    "placed_at": "2026-03-05T10:00:00+01:00",
+                    "total": 0,
+                    "replacement_for": "700100",
+                    "carrier": "DHL",
+                    "tracking": "JV123456789",
+                    "eta": "2026-03-09",
+                    "refund": {
+                        "amount": 99,
+                        "currency": "SEK",
+                        "status": "initiated",
+                        "expected_by": "2026-03-07",
+                    },
+                },
+            ),
+            {
+                "customer": {"id": "c-1"},
+                "appointment": {"id": "A1", "subject": "Installation", "at": "2026-03-12T09:00:00+01:00"},
+            },
+            say(
+                "c-1",
+                "mail",
+                "email",
+                "Bryggaren läcker. Jag har redan avkalkat den.",
+                "2026-03-04T09:00:00+01:00",
+            ),
+            say(
+                "c-1",
+                "mail",
+                "email",
+                "Vi återkommer senast fredag 6 mars med besked.",
+                "2026-03-04T12:00:00+01:00",
+                role="agent",
+            ),
+            say(
+                "c-1",
+                "mail",
+                "email",
+                "Lovade att ringa kunden inom 24 timmar.",
+                "2026-03-04T12:05:00+01:00",
+                role="note",
+            ),
+        ]
+    )
+    return st
+
+
+def _situation(st: Stores, now: str):  # type: ignore[no-untyped-def]
+    card = customer_card(st.sessions, st.workspace, "c-1")
+    return build_situation(card, customer_timeline(st.sessions, st.workspace, "c-1"), _at(now))
+
+
+def test_orders_refunds_and_appointments_are_read_from_the_event_fields(maja: Stores) -> None:
+    s = _situation(maja, "2026-03-08T10:00:00+01:00")
+    newest = s.orders[0]
+    assert (newest.id, newest.carrier, newest.tracking, newest.eta.isoformat() if newest.eta else None) == (
+        "700200",
+        "DHL",
+        "JV123456789",
+        "2026-03-09",
+    )
+    assert newest.replacement and newest.replacement_for == "700100" and newest.open
+    assert s.refunds[0].amount == 99 and s.refunds[0].overdue  # expected by the 7th, not paid on the 8th
+    assert s.appointments[0].id == "A1" and s.appointments[0].upcoming
+    assert any("avkalkat" in t for t in s.tried)
+    assert any("order 700200: shipped" in line for line in describe_situation(s))
+
+
+def test_promises_are_pending_then_overdue_and_later_events_are_ignored(maja: Stores) -> None:
+    early = _situation(maja, "2026-03-04T13:00:00+01:00")
+    states = {p.text.split()[0].lower(): p.state for p in early.promises}
+    assert set(states.values()) == {"pending"}
+    late = _situation(maja, "2026-03-08T10:00:00+01:00")
+    assert {p.state for p in late.promises} == {"overdue"}
+    before = _situation(maja, "2026-03-01T12:00:00+01:00")
+    assert [o.id for o in before.orders] == ["700100"] and not before.promises and not before.tried
+
+
+def test_a_promise_followed_by_our_next_message_in_time_is_kept(st: Stores) -> None:
+    st.ingest(
+        [
+            event({"id": "c-2", "language": "en"}),
+            say(
+                "c-2",
+                "x1",
+                "email",
+                "We will get back to you by Monday 9 March.",
+                "2026-03-05T10:00:00+01:00",
+                role="agent",
+            ),
+            say(
+                "c-2",
+                "x1",
+                "email",
+                "Here is an update on your case.",
+                "2026-03-09T09:00:00+01:00",
+                role="agent",
+            ),
+        ]
+    )
+    card = customer_card(st.sessions, st.workspace, "c-2")
+    s = build_situation(
+        card, customer_timeline(st.sessions, st.workspace, "c-2"), _at("2026-03-12T10:00:00+01:00")
+    )
+    assert [p.state for p in s.promises] == ["kept"]
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("Vi kjem tilbake til deg seinast torsdag 12. mars", "2026-03-12"),
+        ("We will get back to you by Monday", "2026-03-09"),
+        ("Vi ringer deg i morgen", "2026-03-06"),
+        ("återkommer med besked inom 24 timmar", "2026-03-06"),
+        ("Lovede at ringe kunden fredag 13. marts", "2026-03-13"),
+    ],
+)
+def test_promise_due_from_its_words(text: str, due: str) -> None:
+    made = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)  # a Thursday
+    found = promise_due(text, made)
+    assert found is not None and found.date().isoformat() == due
+
+
+def test_a_promise_without_a_time_has_no_due() -> None:
+    assert promise_due("Vi ser på saken", datetime(2026, 3, 5, tzinfo=UTC)) is None
