@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from api import calls
 from api.deps import AgentDep, AssistantDep, LimitsDep, MetricsDep, RuntimeDep
 from api.errors import ApiError, status_for
+from api.metrics import Metrics
 from api.schemas import (
     FeedbackIn,
     FeedbackOut,
@@ -22,6 +23,9 @@ from api.schemas import (
 )
 from api.sse import SSE_HEADERS, SSE_RESPONSE, frame, pieces
 from assistant.feedback import record_feedback
+from assistant.keys import Principal
+from assistant.runtime import Runtime
+from assistant.service import Assistant, SuggestResult
 from assistant.types import Turn
 from knowledge.errors import SvarError
 
@@ -45,6 +49,32 @@ def _check(body: SuggestionIn, limits: LimitsDep) -> list[Turn] | None:
     ]
 
 
+def _suggest(
+    body: SuggestionIn,
+    history: list[Turn] | None,
+    rt: Runtime,
+    assistant: Assistant,
+    metrics: Metrics,
+    principal: Principal,
+    *,
+    checked: bool = False,
+) -> tuple[SuggestResult, list[str]]:
+    """The agent's suggestions for ``body`` through the service (one call for JSON and SSE alike)."""
+    return calls.run(
+        rt,
+        assistant,
+        metrics,
+        principal,
+        mode="suggest",
+        message=body.message,
+        channel=body.channel,
+        customer=body.customer,
+        history=history,
+        max_suggestions=body.max_suggestions,
+        checked=checked,
+    )
+
+
 @router.post("", response_model=SuggestionsOut, responses=errors(400, 404, 429))
 def create(
     body: SuggestionIn,
@@ -56,18 +86,7 @@ def create(
 ) -> SuggestionsOut:
     """1-3 suggested replies to the customer's message, with citations and the facts used."""
     history = _check(body, limits)
-    result, ids = calls.run(
-        rt,
-        assistant,
-        metrics,
-        principal,
-        mode="suggest",
-        message=body.message,
-        channel=body.channel,
-        customer=body.customer,
-        history=history,
-        max_suggestions=body.max_suggestions,
-    )
+    result, ids = _suggest(body, history, rt, assistant, metrics, principal)
     return suggestions_out(result, ids)
 
 
@@ -89,19 +108,7 @@ async def stream(
         yield frame("start", {"channel": body.channel})
         try:
             result, ids = await run_in_threadpool(
-                lambda: calls.run(
-                    rt,
-                    assistant,
-                    metrics,
-                    principal,
-                    mode="suggest",
-                    message=body.message,
-                    channel=body.channel,
-                    customer=body.customer,
-                    history=history,
-                    max_suggestions=body.max_suggestions,
-                    checked=True,
-                )
+                _suggest, body, history, rt, assistant, metrics, principal, checked=True
             )
         except SvarError as exc:
             code, kind = status_for(exc)
