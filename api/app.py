@@ -15,12 +15,12 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.config import ApiLimits
+from api.config import ApiLimits, DeskSettings
 from api.deps import reject_unknown_query
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit, RateLimiter
 from api.metrics import Metrics, MetricsMiddleware
-from api.routes import customers, health, knowledge, openai_compat, suggestions, widget, workspace
+from api.routes import customers, desk, health, knowledge, openai_compat, suggestions, widget, workspace
 from assistant.jobs import JobRunner
 from assistant.runtime import Runtime, build_runtime
 from assistant.service import Assistant, build_assistant
@@ -135,18 +135,22 @@ def create_app(
             {"name": "widget", "description": "Self-service for end customers."},
             {"name": "openai-compatible", "description": "For OpenAI clients and chat front ends."},
             {"name": "workspace", "description": "Settings, widget secret, fields, keys."},
+            {"name": "desk", "description": "The agent desk's queue, conversations and replies."},
             {"name": "health", "description": "Liveness, readiness, metrics."},
         ],
     )
     app.state.limits = limits
+    app.state.desk_settings = DeskSettings()
     app.state.metrics = metrics
     app.state.rate_limiters = {
         "key": RateLimiter(limits.widget_per_key_per_minute),
         "ip": RateLimiter(limits.widget_per_ip_per_minute),
     }
     install_error_handlers(app)
-    for module in (suggestions, customers, knowledge, widget, openai_compat, workspace, health):
+    for module in (suggestions, customers, knowledge, widget, openai_compat, workspace, desk, health):
         app.include_router(module.router)
+    app.include_router(desk.page)
+    app.mount("/desk/static", desk.static_files(), name="desk-static")
     app.add_middleware(
         BodySizeLimit,
         max_bytes=limits.max_body_bytes,

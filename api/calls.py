@@ -51,6 +51,7 @@ def run(
     history: Sequence[Turn] | None = None,
     max_suggestions: int = 3,
     checked: bool = False,
+    now: datetime | None = None,
 ) -> tuple[SuggestResult, list[str]]:
     """Run the service for the caller's workspace; returns the result and the logged suggestion ids."""
     if not checked:
@@ -62,6 +63,7 @@ def run(
             channel=channel,
             customer=customer,
             history=history,
+            now=now,
         )
     else:
         result = assistant.suggest(
@@ -71,6 +73,7 @@ def run(
             customer=customer,
             history=history,
             max_suggestions=max_suggestions,
+            now=now,
         )
     tokens = count_tokens(message) + sum(count_tokens(s.text) for s in result.suggestions)
     with rt.sessions.begin() as session:

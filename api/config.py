@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,3 +24,44 @@ class ApiLimits(BaseSettings):
     widget_per_ip_per_minute: int = Field(
         default=60, ge=1, description="Widget requests per client IP a minute."
     )
+
+
+class DeskSettings(BaseSettings):
+    """The agent desk's answer-time goals per channel. Every field can be set as ``SVAR_DESK_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="SVAR_DESK_", extra="ignore")
+
+    social_minutes: int = Field(default=60, ge=1, description="Facebook, Instagram, X: minutes to answer.")
+    chat_minutes: int = Field(default=5, ge=1, description="Chat and widget handoffs: minutes to answer.")
+    sms_minutes: int = Field(default=120, ge=1, description="SMS: minutes to answer.")
+    phone_minutes: int = Field(default=240, ge=1, description="A call-back (phone): minutes.")
+    email_minutes: int | None = Field(
+        default=None, ge=1, description="E-mail: minutes to answer; unset: the same day (in `timezone`)."
+    )
+    timezone: str = Field(default="Europe/Oslo", description="IANA time zone of 'the same day'.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name like Europe/Oslo") from None
+        return value
+
+    def due(self, channel: str, since: datetime) -> datetime:
+        """When an answer to a customer who has waited since ``since`` on ``channel`` is due."""
+        minutes = {
+            "facebook": self.social_minutes,
+            "instagram": self.social_minutes,
+            "x": self.social_minutes,
+            "chat": self.chat_minutes,
+            "widget": self.chat_minutes,
+            "sms": self.sms_minutes,
+            "phone": self.phone_minutes,
+        }.get(channel, self.email_minutes)
+        if minutes is not None:
+            return since + timedelta(minutes=minutes)
+        local = since.astimezone(ZoneInfo(self.timezone))
+        end_of_day = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=local.tzinfo)
+        return end_of_day.astimezone(UTC)

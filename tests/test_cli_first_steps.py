@@ -232,7 +232,7 @@ def test_markup_in_data_is_printed_literally(home: Path, tmp_path: Path) -> None
 
 
 def test_demo_then_every_next_command_works_as_printed(home: Path) -> None:
-    demo = svar("demo")
+    demo = svar("demo", "--terminal")
     assert demo.exit_code == 0, demo.output
     assert f"Data directory: {home.resolve()}" in demo.stdout
     assert not re.search(r"\{'\w+': ", demo.stdout)  # no raw Python dicts

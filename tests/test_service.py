@@ -147,7 +147,7 @@ def test_bad_requests_are_input_errors(demo_rt: Runtime, kwargs: dict[str, str],
 def test_cli_suggest_json_contract_and_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SVAR_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("SVAR_EMBEDDER", "hash")
-    res = runner.invoke(app, ["demo"])
+    res = runner.invoke(app, ["demo", "--terminal"])
     assert res.exit_code == 0, res.output
     assert "Nordlys" in res.output and "cus_nb_01" in res.output
     res = runner.invoke(

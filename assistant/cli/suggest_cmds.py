@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -20,21 +21,15 @@ from assistant.cli._common import (
     settings_for,
 )
 from assistant.cli.history_cmds import parse_now
+from assistant.demo import DEMO_MESSAGES, DEMO_WORKSPACE
 
 if TYPE_CHECKING:
     from assistant.runtime import Runtime
     from assistant.service import SuggestResult
+    from assistant.settings import Settings
     from assistant.types import Suggestion
 
-DEMO_DATA = Path(__file__).resolve().parents[1] / "demo_data"
-DEMO_WORKSPACE = "demo"
-DEMO_QUESTIONS = [
-    ("cus_nb_01", "chat", "Hei igjen, ruteren blinker fortsatt oransje. Hva gjør jeg nå?"),
-    ("cus_sv_01", "email", "Hej! Hur lång tid tar det innan jag får den nya tv:n?"),
-    ("cus_da_02", "instagram", "Hej, hvornår får jeg min erstatningspakke?"),
-    ("cus_nn_01", "sms", "Kor lang tid tek det å få pengane tilbake?"),
-    ("cus_en_02", "chat", "Hi, how long does a refund take after cancelling an order?"),
-]
+DEMO_QUESTIONS = [(m.customer, m.channel, m.text) for m in DEMO_MESSAGES]
 #: What to try after the demo (the README lists the same commands).
 DEMO_NEXT = [
     'svar suggest -w demo --customer cus_sv_02 --channel chat "Hej, var är mitt paket?"',
@@ -199,13 +194,19 @@ def demo(
             "--home", metavar="DIR", help="Data directory (default: $SVAR_HOME or the user data dir)."
         ),
     ] = None,
+    host: Annotated[str, typer.Option("--host", help="Interface to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to serve on.", min=1, max=65535)] = 8000,
+    terminal: Annotated[
+        bool, typer.Option("--terminal", help="Print drafts for five sample questions instead of serving.")
+    ] = False,
 ) -> None:
-    """Load the sample company and answer sample questions, offline.
+    """Load the sample company and serve the agent desk and a demo shop with the widget, offline.
 
     The help center and twelve customers' histories go into the workspace 'demo' (use -w demo afterwards).
+    Five customers write in again, and the desk shows them; Ctrl+C stops the server. With --terminal,
+    drafts for the same five questions are printed instead.
     """
-    from assistant.service import build_assistant
-    from knowledge.history import HistoryImporter, customer_timeline
+    from assistant.demo import load_demo
 
     settings = settings_for(DEMO_WORKSPACE, home)
     console = out()
@@ -214,26 +215,93 @@ def demo(
         console.print(
             f"Data directory: {esc(settings.home.resolve())}  (set SVAR_HOME to change it)", soft_wrap=True
         )
-        report = rt.indexer.ingest(DEMO_DATA / "knowledge", DEMO_WORKSPACE, RichProgress())
+        report, history = load_demo(rt, DEMO_WORKSPACE, RichProgress())
         console.print(f"Help center: {_counts(report.summary()) or 'nothing to do'}")
-        history = HistoryImporter(rt.sessions, rt.chroma, rt.embedder, limits=rt.settings.limits()).ingest(
-            DEMO_DATA / "history.jsonl", DEMO_WORKSPACE, RichProgress()
-        )
         console.print(f"Customer history: {_counts(history.summary())}")
-        assistant = build_assistant(rt)
-        for customer, channel, question in DEMO_QUESTIONS:
-            console.print()
-            console.rule(f"{customer} on {channel}")
-            console.print(f"[bold]Customer:[/] {esc(question)}")
-            # the demo data is a snapshot: each question arrives an hour after the customer's last event
-            timeline = customer_timeline(rt.sessions, DEMO_WORKSPACE, customer)
-            now = timeline[-1].at + timedelta(hours=1) if timeline else None
-            result = assistant.suggest(
-                workspace=DEMO_WORKSPACE, message=question, channel=channel, customer=customer, now=now
-            )
-            print_result(result)
+        if terminal:
+            _terminal_drafts(rt)
+        else:
+            sock = _listen(host, port)  # before anything is printed: a port in use is a clear error
+            keys = _open_desk(rt)
+    if terminal:
+        console.print()
+        console.rule("Try it yourself (the demo lives in the workspace 'demo': keep -w demo)")
+        prefix = f"SVAR_HOME={home} " if home else ""  # the data is where --home put it
+        for command in DEMO_NEXT:
+            console.print(f"  {esc(prefix + command)}", soft_wrap=True)
+        return
+    _serve_demo(settings, keys, sock, host)
+
+
+def _terminal_drafts(rt: Runtime) -> None:
+    from assistant.service import build_assistant
+    from knowledge.history import customer_timeline
+
+    console = out()
+    assistant = build_assistant(rt)
+    for customer, channel, question in DEMO_QUESTIONS:
+        console.print()
+        console.rule(f"{customer} on {channel}")
+        console.print(f"[bold]Customer:[/] {esc(question)}")
+        # the demo data is a snapshot: each question arrives an hour after the customer's last event
+        timeline = customer_timeline(rt.sessions, DEMO_WORKSPACE, customer)
+        now = timeline[-1].at + timedelta(hours=1) if timeline else None
+        result = assistant.suggest(
+            workspace=DEMO_WORKSPACE, message=question, channel=channel, customer=customer, now=now
+        )
+        print_result(result)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise typer.Exit(_port_error(host, port, exc)) from None
+    return sock
+
+
+def _port_error(host: str, port: int, exc: OSError) -> int:
+    err().print(
+        f"[red]error:[/] cannot listen on {esc(host)}:{port} ({esc(exc.strerror or exc)}); "
+        f"is another server using it? Pick another port: svar demo --port {port + 1}"
+    )
+    return 2
+
+
+def _open_desk(rt: Runtime) -> dict[str, str]:
+    from datetime import UTC, datetime
+
+    from assistant.demo import open_demo_queue
+    from assistant.keys import create_key
+
+    open_demo_queue(rt, datetime.now(UTC), DEMO_WORKSPACE)
+    return {
+        "agent_key": create_key(rt.sessions, DEMO_WORKSPACE, "agent", "desk (svar demo)").key,
+        "widget_key": create_key(rt.sessions, DEMO_WORKSPACE, "widget", "demo shop (svar demo)").key,
+    }
+
+
+def _serve_demo(settings: Settings, keys: dict[str, str], sock: socket.socket, host: str) -> None:
+    import uvicorn
+
+    from api import create_app
+
+    port = sock.getsockname()[1]
+    base = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    app = create_app(settings)
+    app.state.demo = keys
+    console = out()
     console.print()
-    console.rule("Try it yourself (the demo lives in the workspace 'demo': keep -w demo)")
-    prefix = f"SVAR_HOME={home} " if home else ""  # the data is where --home put it
-    for command in DEMO_NEXT:
-        console.print(f"  {esc(prefix + command)}", soft_wrap=True)
+    console.rule("The desk and the shop (Ctrl+C stops)")
+    console.print(f"Agent desk: {base}/desk#key={keys['agent_key']}", soft_wrap=True)
+    console.print(f"Demo shop with the widget: {base}/demo/shop", soft_wrap=True)
+    console.print("[dim]The link carries an agent key of the workspace 'demo'; keep it to yourself.[/]")
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", workers=1))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()

@@ -1,8 +1,9 @@
 """Browser tests: the real app served by uvicorn on loopback, driven by Debian's headless Chromium through
 Playwright (its Python package bundles the driver; no browser is downloaded).
 
-- ``live_app`` (session): the demo company (help center and multi-channel history) in a fresh data
-  directory, an agent key and a widget key, the app from ``api.create_app`` served on a free loopback port.
+- ``live_app`` (session): the demo company (help center and multi-channel history, and the queue of five
+  customers who just wrote in) in a fresh data directory, an agent key and a widget key, the app from
+  ``api.create_app`` served on a free loopback port.
   ``app.state.demo`` holds the keys as ``svar demo`` sets them. When ``/work/.svar-shared/cache`` exists
   (the shared embedding cache of this machine), the data directory's cache points to it.
 - ``browser`` (session) and ``page`` (per test, 1280x800): a page that may only load from loopback; any
@@ -19,6 +20,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -26,11 +28,11 @@ from urllib.parse import urlparse
 import pytest
 
 from api import create_app
+from assistant.demo import load_demo, open_demo_queue
 from assistant.keys import create_key
 from assistant.runtime import build_runtime
 from assistant.settings import Settings
-from knowledge.history import HistoryImporter
-from tests.api_support import DEMO, served
+from tests.api_support import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHARED_CACHE = Path("/work/.svar-shared/cache")
@@ -86,13 +88,12 @@ def demo_settings(home: Path) -> Settings:
 
 
 def load_demo_workspace(settings: Settings) -> tuple[str, str]:
-    """Load the demo company into workspace ``demo``; returns (agent key, widget key)."""
+    """Load the demo company into workspace ``demo`` and open its queue as ``svar demo`` does; returns
+    (agent key, widget key)."""
     rt = build_runtime(settings)
     try:
-        rt.indexer.ingest(DEMO / "knowledge", "demo")
-        HistoryImporter(rt.sessions, rt.chroma, rt.embedder, limits=rt.settings.limits()).ingest(
-            DEMO / "history.jsonl", "demo"
-        )
+        load_demo(rt, "demo")
+        open_demo_queue(rt, datetime.now(UTC), "demo")
         agent = create_key(rt.sessions, "demo", "agent", "desk (browser tests)").key
         widget = create_key(rt.sessions, "demo", "widget", "widget (browser tests)").key
     finally:
