@@ -210,6 +210,7 @@ def demo(
 
     settings = settings_for(DEMO_WORKSPACE, home)
     console = out()
+    sock = None if terminal else _listen(host, port)  # a port in use is a clear error before any work
     with runtime(settings) as rt:
         console.rule("[bold]Svar demo: Nordlys Elektronikk")
         console.print(
@@ -218,12 +219,11 @@ def demo(
         report, history = load_demo(rt, DEMO_WORKSPACE, RichProgress())
         console.print(f"Help center: {_counts(report.summary()) or 'nothing to do'}")
         console.print(f"Customer history: {_counts(history.summary())}")
-        if terminal:
+        if sock is None:
             _terminal_drafts(rt)
         else:
-            sock = _listen(host, port)  # before anything is printed: a port in use is a clear error
             keys = _open_desk(rt)
-    if terminal:
+    if sock is None:
         console.print()
         console.rule("Try it yourself (the demo lives in the workspace 'demo': keep -w demo)")
         prefix = f"SVAR_HOME={home} " if home else ""  # the data is where --home put it
