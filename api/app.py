@@ -20,7 +20,16 @@ from api.deps import reject_unknown_query
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit, RateLimiter
 from api.metrics import Metrics, MetricsMiddleware
-from api.routes import customers, health, knowledge, openai_compat, suggestions, widget, workspace
+from api.routes import (
+    customers,
+    health,
+    knowledge,
+    openai_compat,
+    suggestions,
+    widget,
+    widget_pages,
+    workspace,
+)
 from assistant.jobs import JobRunner
 from assistant.runtime import Runtime, build_runtime
 from assistant.service import Assistant, build_assistant
@@ -145,7 +154,7 @@ def create_app(
         "ip": RateLimiter(limits.widget_per_ip_per_minute),
     }
     install_error_handlers(app)
-    for module in (suggestions, customers, knowledge, widget, openai_compat, workspace, health):
+    for module in (suggestions, customers, knowledge, widget, widget_pages, openai_compat, workspace, health):
         app.include_router(module.router)
     app.add_middleware(
         BodySizeLimit,
@@ -165,4 +174,3 @@ def _version() -> str:
         return version("svar")
     except PackageNotFoundError:
         return "0"
-

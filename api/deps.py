@@ -101,7 +101,7 @@ def get_principal(
                 headers={"WWW-Authenticate": "Bearer"},
             )
         origin = request.headers.get("origin")
-        if origin:
+        if origin and origin != _own_origin(request):  # a page we serve ourselves is not cross-origin
             allowed = tenant_settings(session, principal.workspace_id).cors_origins
             if origin not in allowed:
                 raise ApiError(
@@ -113,6 +113,10 @@ def get_principal(
             request.state.cors_origin = origin
     request.state.principal = principal
     return principal
+
+
+def _own_origin(request: Request) -> str:
+    return f"{request.url.scheme}://{request.headers.get('host', '')}"
 
 
 def _workspace_name(session: Any, workspace_id: int) -> str:

@@ -137,10 +137,31 @@ def _cut(text: str) -> str:
     return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
 
 
+def answer_due(handed_off_at: datetime, goal: timedelta) -> datetime:
+    """When a person should have answered a handed-over session: its first handover plus the channel's
+    answer-time goal (a session handed over again keeps its first due time).
+
+    Args:
+        handed_off_at: the session's first handover (now, for one happening now).
+        goal: the widget channel's answer-time goal (:meth:`assistant.channels.ResponseTime.goal`).
+
+    Returns:
+        The due time (UTC).
+    """
+    start = handed_off_at if handed_off_at.tzinfo else handed_off_at.replace(tzinfo=UTC)
+    return start + goal
+
+
 def handoff_events(
-    row: WidgetSession, reason: str | None, name: str | None = None
+    row: WidgetSession, reason: str | None, name: str | None = None, *, due: datetime | None = None
 ) -> tuple[str, str, list[dict[str, Any]]]:
     """History events that create or update the agents' conversation for this session.
+
+    Args:
+        row: the widget session with its transcript.
+        reason: why the customer wants a person (their words), if given.
+        name: an anonymous visitor's name, if given.
+        due: when a person should have answered (the open conversation's ``sla_due_at``).
 
     Returns:
         The customer id, the conversation id, and the events (messages of the transcript, then a note with
@@ -155,7 +176,14 @@ def handoff_events(
     block: dict[str, Any] = {"id": customer, "verified": bool(row.customer_ref)}
     if name and not row.customer_ref:
         block["name"] = name
-    conv = {"id": conversation, "channel": "widget", "subject": _cut(summary), "status": "open"}
+    conv: dict[str, Any] = {
+        "id": conversation,
+        "channel": "widget",
+        "subject": _cut(summary),
+        "status": "open",
+    }
+    if due is not None:
+        conv["sla_due_at"] = due.isoformat()
     events: list[dict[str, Any]] = []
     for i, t in enumerate(turns):
         role = "bot" if t.role in {"bot", "agent"} else t.role
