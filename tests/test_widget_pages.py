@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from knowledge.db.history_models import Conversation
+from knowledge.db.history_models import Conversation, Message
 from tests.api_support import api_client, key, load_demo, runtime_of
 
 WS = "shop"
@@ -135,7 +135,25 @@ def test_a_handoff_opens_a_widget_conversation_due_within_the_goal(
     agent = key(client, WS, "agent")
     card = client.get(f"/v1/customers/{out['customer_id']}/card", headers=agent).json()
     (open_conv,) = card["open_conversations"]
-    assert open_conv["sla_due_at"] is not None
+    assert open_conv["sla_due_at"] is not None and open_conv["messages"] == 3
+
+
+def test_what_a_customer_writes_after_the_handoff_reaches_the_agents(
+    client: TestClient, widget_key: dict
+) -> None:
+    token = client.post("/v1/widget/sessions", json={}, headers=widget_key).json()["token"]
+    visitor = {"Authorization": f"Bearer {token}"}
+    client.post("/v1/widget/messages", json={"text": "Hvor lang er angreretten?"}, headers=visitor)
+    out = client.post("/v1/widget/handoff", json={}, headers=visitor).json()
+    later = "Ordrenummeret mitt er 48177420, hvis det hjelper."
+    with client.stream("POST", "/v1/widget/messages/stream", json={"text": later}, headers=visitor) as s:
+        assert s.status_code == 200 and "event: done" in s.read().decode()
+    with runtime_of(client).sessions() as s:
+        conv = s.scalar(select(Conversation).where(Conversation.external_id == out["conversation_id"]))
+        assert conv is not None
+        texts = [m.text for m in s.scalars(select(Message).where(Message.conversation_id == conv.id))]
+    assert texts[0] == "Hvor lang er angreretten?" and later in texts
+    assert len(texts) == 5, "two turns, the handoff note, then the later question and its answer"
 
 
 def test_a_page_we_serve_ourselves_needs_no_cors_entry(client: TestClient, widget_key: dict) -> None:

@@ -3,8 +3,10 @@ ratings, and the handoff to a person."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 from fastapi import APIRouter, status
 from fastapi.responses import StreamingResponse
@@ -46,6 +48,7 @@ from assistant.types import Turn
 from assistant.widget import (
     answer_due,
     append_turns,
+    followup_events,
     handoff_events,
     start_session,
     transcript_turns,
@@ -126,6 +129,7 @@ def _answer(
     text: str,
     customer: str | None,
     history: list[Turn],
+    lock: threading.Lock,
 ) -> tuple[SuggestResult, str]:
     result, ids = calls.run(
         rt,
@@ -139,10 +143,17 @@ def _answer(
         history=history,
         checked=True,
     )
+    followup: list[dict[str, Any]] = []
     with rt.sessions.begin() as session:
         row = session.get(WidgetSession, principal.session_id)
         if row is not None:
+            since = len(row.transcript)
             append_turns(row, ("customer", text), ("bot", result.suggestions[0].text))
+            if row.handed_off_at is not None:
+                followup = followup_events(row, since)
+    if followup:  # handed over: the agents' conversation gets the new turns too
+        with lock:
+            append_events(rt, principal.workspace, followup)
     return result, ids[0]
 
 
@@ -166,10 +177,11 @@ def message(
     assistant: AssistantDep,
     metrics: MetricsDep,
     limits: LimitsDep,
+    lock: IngestLockDep,
 ) -> WidgetAnswerOut:
     """Send the customer's message; answered from the knowledge, or honestly: a person will reply."""
     customer, history = _prepare(rt, principal, body, limits)
-    result, sid = _answer(rt, assistant, metrics, principal, body.text, customer, history)
+    result, sid = _answer(rt, assistant, metrics, principal, body.text, customer, history, lock)
     return _answer_out(result, sid)
 
 
@@ -181,6 +193,7 @@ async def message_stream(
     assistant: AssistantDep,
     metrics: MetricsDep,
     limits: LimitsDep,
+    lock: IngestLockDep,
 ) -> StreamingResponse:
     """The answer as server-sent events: `start`, `delta` pieces, `answer`, `done` (or `error`)."""
     customer, history = await run_in_threadpool(_prepare, rt, principal, body, limits)
@@ -189,7 +202,7 @@ async def message_stream(
         yield frame("start", {})
         try:
             result, sid = await run_in_threadpool(
-                _answer, rt, assistant, metrics, principal, body.text, customer, history
+                _answer, rt, assistant, metrics, principal, body.text, customer, history, lock
             )
         except SvarError as exc:
             code, kind = status_for(exc)
