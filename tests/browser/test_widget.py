@@ -255,3 +255,47 @@ def test_the_widget_fits_a_phone(live_app: LiveApp, page: Any, width: int) -> No
     assert page.get_by_role("button", name="Lukk chatten").is_visible()
     if width == 390:
         screenshot(page, "widget-mobile.png")
+
+
+def test_a_signed_identity_makes_the_handoff_speak_for_that_customer(live_app: LiveApp, page: Any) -> None:
+    import time
+
+    import jwt
+
+    from assistant.keys import create_key
+    from assistant.tenancy import rotate_widget_secret
+    from knowledge.db.history_models import Customer
+    from knowledge.workspaces import get_workspace
+
+    rt = _runtime(live_app)
+    key = create_key(rt.sessions, "signed", "widget", "signed identity test").key
+    with rt.sessions.begin() as s:
+        ws = get_workspace(s, "signed")
+        assert ws is not None
+        secret = rotate_widget_secret(s, ws.id)
+    identity = jwt.encode({"sub": "cus_signed_7", "exp": int(time.time()) + 600}, secret, algorithm="HS256")
+    shop = f"{live_app.url}/signed-shop"
+    page.route(
+        shop,
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/html",
+            headers={"Content-Security-Policy": "default-src 'self'"},
+            body=f'<!doctype html><html lang="da"><body><h1>Test</h1><script src="/widget.js" '
+            f'data-key="{key}" data-identity="{identity}" async></script></body></html>',
+        ),
+    )
+    with page.expect_response("**/v1/widget/sessions") as started:
+        page.goto(shop)
+        page.get_by_role("button", name="Åbn kundeservice-chatten").click()
+    assert started.value.json()["verified"] is True
+    assert secret not in page.content(), "the page holds the signed identity, never the secret"
+    page.get_by_role("button", name="Tal med en person").click()
+    page.locator(f"{WIDGET} .notice-handoff").wait_for()
+    with rt.sessions() as s:
+        conv = s.scalars(
+            select(Conversation).where(Conversation.workspace_id == ws.id).order_by(Conversation.id.desc())
+        ).first()
+        assert conv is not None and conv.channel == "widget" and conv.status == "open"
+        customer = s.get(Customer, conv.customer_id)
+        assert customer is not None and customer.external_id == "cus_signed_7"
