@@ -118,7 +118,7 @@ class ResponseTime:
 
     hours: int = 24
     handover: bool = False
-    minutes: int = 10
+    minutes: int = 5
 
     def goal(self) -> timedelta:
         """The answer-time goal: when a person should have answered, counted from the handover or message."""

@@ -108,7 +108,7 @@ def test_a_session_tells_the_widget_the_answer_time_and_the_link_allowlist(
     r = client.post("/v1/widget/sessions", json={}, headers=widget_key)
     assert r.status_code == 201
     body = r.json()
-    assert body["answer_minutes"] == 10
+    assert body["answer_minutes"] == 5
     assert body["link_domains"] == ["hjelp.nordlys.example"], "learnt from the knowledge's own URLs"
 
 
@@ -124,8 +124,8 @@ def test_a_handoff_opens_a_widget_conversation_due_within_the_goal(
     assert r.status_code == 200, r.text
     out = r.json()
     due = datetime.fromisoformat(out["due_at"])
-    assert out["answer_minutes"] == 10
-    assert before + timedelta(minutes=10) - timedelta(seconds=5) <= due <= before + timedelta(minutes=11)
+    assert out["answer_minutes"] == 5
+    assert before + timedelta(minutes=5) - timedelta(seconds=5) <= due <= before + timedelta(minutes=6)
     with runtime_of(client).sessions() as s:
         conv = s.scalar(select(Conversation).where(Conversation.external_id == out["conversation_id"]))
         assert conv is not None and conv.channel == "widget" and conv.status == "open"

@@ -80,7 +80,7 @@ def test_a_customer_asks_rates_and_is_handed_to_a_person(live_app: LiveApp, page
     page.get_by_role("button", name="Snakk med en person").click()
     notice = page.locator(f"{WIDGET} .notice-handoff")
     notice.wait_for()
-    assert "10 minutter" in notice.inner_text()
+    assert "5 minutter" in notice.inner_text()
     assert page.svar_errors == [] and page.svar_blocked == []
 
     with _runtime(live_app).sessions() as s:
@@ -106,7 +106,7 @@ def test_when_the_bot_cannot_answer_it_says_so_and_hands_over(live_app: LiveApp,
     notice = page.locator(f"{WIDGET} .notice-handoff")
     notice.wait_for()
     assert page.get_by_text("I can't answer this reliably").is_visible()
-    assert "within about 10 minutes" in notice.inner_text()
+    assert "within about 5 minutes" in notice.inner_text()
     with _runtime(live_app).sessions() as s:
         conv = s.scalars(
             select(Conversation).where(Conversation.channel == "widget").order_by(Conversation.id.desc())

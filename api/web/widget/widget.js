@@ -342,7 +342,7 @@
     this.launcher.setAttribute("aria-expanded", "true");
     this.launcher.classList.add("is-open");
     this.input.focus();
-    if (!this.token && !this.starting) this.start();
+    if (!this.token && !this.starting) this.start().catch(function () {});  // the notice says it
   };
 
   Widget.prototype.close = function () {
