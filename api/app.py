@@ -20,7 +20,17 @@ from api.deps import reject_unknown_query
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit, RateLimiter
 from api.metrics import Metrics, MetricsMiddleware
-from api.routes import customers, desk, health, knowledge, openai_compat, suggestions, widget, workspace
+from api.routes import (
+    customers,
+    desk,
+    health,
+    knowledge,
+    openai_compat,
+    suggestions,
+    widget,
+    widget_pages,
+    workspace,
+)
 from assistant.jobs import JobRunner
 from assistant.runtime import Runtime, build_runtime
 from assistant.service import Assistant, build_assistant
@@ -147,8 +157,9 @@ def create_app(
         "ip": RateLimiter(limits.widget_per_ip_per_minute),
     }
     install_error_handlers(app)
-    for module in (suggestions, customers, knowledge, widget, openai_compat, workspace, desk, health):
+    for module in (suggestions, customers, knowledge, widget, widget_pages, openai_compat, workspace, desk):
         app.include_router(module.router)
+    app.include_router(health.router)
     app.include_router(desk.page)
     app.mount("/desk/static", desk.static_files(), name="desk-static")
     app.add_middleware(
@@ -169,4 +180,3 @@ def _version() -> str:
         return version("svar")
     except PackageNotFoundError:
         return "0"
-

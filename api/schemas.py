@@ -477,6 +477,10 @@ class WidgetSessionOut(BaseModel):
     token: str = Field(description="Send it as 'Authorization: Bearer <token>' to the other widget routes.")
     expires_at: UtcDatetime
     verified: bool
+    answer_minutes: int = Field(
+        description="The widget channel's answer-time goal: a person answers within it."
+    )
+    link_domains: list[str] = Field(description="Domains the widget may link to (the workspace's allowlist).")
 
 
 class WidgetMessageIn(BaseModel):
@@ -516,6 +520,8 @@ class HandoffOut(BaseModel):
     conversation_id: str
     customer_id: str
     summary: str
+    due_at: UtcDatetime = Field(description="When a person should have answered (the channel's goal).")
+    answer_minutes: int = Field(description="The widget channel's answer-time goal in minutes.")
 
 
 # ---- OpenAI-compatible -------------------------------------------------------------------------------

@@ -137,35 +137,48 @@ def _cut(text: str) -> str:
     return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
 
 
+def answer_due(handed_off_at: datetime, goal: timedelta) -> datetime:
+    """When a person should have answered a handed-over session: its first handover plus the channel's
+    answer-time goal (a session handed over again keeps its first due time).
+
+    Args:
+        handed_off_at: the session's first handover (now, for one happening now).
+        goal: the widget channel's answer-time goal (:meth:`assistant.channels.ResponseTime.goal`).
+
+    Returns:
+        The due time (UTC).
+    """
+    start = handed_off_at if handed_off_at.tzinfo else handed_off_at.replace(tzinfo=UTC)
+    return start + goal
+
+
 def handoff_events(
-    row: WidgetSession, reason: str | None, name: str | None = None
+    row: WidgetSession, reason: str | None, name: str | None = None, *, due: datetime | None = None
 ) -> tuple[str, str, list[dict[str, Any]]]:
     """History events that create or update the agents' conversation for this session.
+
+    Args:
+        row: the widget session with its transcript.
+        reason: why the customer wants a person (their words), if given.
+        name: an anonymous visitor's name, if given.
+        due: when a person should have answered (the open conversation's ``sla_due_at``).
 
     Returns:
         The customer id, the conversation id, and the events (messages of the transcript, then a note with
         the summary).
     """
-    customer = row.customer_ref or f"widget-{row.id}"
-    conversation = f"widget-{row.id}"
+    customer, conversation, block = _who(row, name)
     turns = transcript_turns(row)
     summary = summarize(turns, reason)
-    # Only a session whose customer the company's server signed speaks for that customer; an anonymous
-    # session's events stay its own (an identity it names is a candidate for an agent to confirm).
-    block: dict[str, Any] = {"id": customer, "verified": bool(row.customer_ref)}
-    if name and not row.customer_ref:
-        block["name"] = name
-    conv = {"id": conversation, "channel": "widget", "subject": _cut(summary), "status": "open"}
-    events: list[dict[str, Any]] = []
-    for i, t in enumerate(turns):
-        role = "bot" if t.role in {"bot", "agent"} else t.role
-        message = {
-            "id": f"{conversation}-{i}",
-            "role": role,
-            "text": t.text,
-            "at": t.at or utcnow().isoformat(),
-        }
-        events.append({"customer": block, "conversation": conv, "message": message})
+    conv: dict[str, Any] = {
+        "id": conversation,
+        "channel": "widget",
+        "subject": _cut(summary),
+        "status": "open",
+    }
+    if due is not None:
+        conv["sla_due_at"] = due.isoformat()
+    events = _turn_events(turns, block, conv, 0)
     note = {
         "id": f"{conversation}-handoff-{len(turns)}",
         "role": "note",
@@ -174,3 +187,37 @@ def handoff_events(
     }
     events.append({"customer": block, "conversation": conv, "message": note})
     return customer, conversation, events
+
+
+def followup_events(row: WidgetSession, since: int) -> list[dict[str, Any]]:
+    """History events for the turns a handed-over session added from index ``since`` on, so the agents'
+    conversation stays complete while the customer waits (its subject and due time are left as they are).
+    """
+    _, conversation, block = _who(row, None)
+    conv = {"id": conversation, "channel": "widget", "status": "open"}
+    return _turn_events(transcript_turns(row)[since:], block, conv, since)
+
+
+def _who(row: WidgetSession, name: str | None) -> tuple[str, str, dict[str, Any]]:
+    customer = row.customer_ref or f"widget-{row.id}"
+    # Only a session whose customer the company's server signed speaks for that customer; an anonymous
+    # session's events stay its own (an identity it names is a candidate for an agent to confirm).
+    block: dict[str, Any] = {"id": customer, "verified": bool(row.customer_ref)}
+    if name and not row.customer_ref:
+        block["name"] = name
+    return customer, f"widget-{row.id}", block
+
+
+def _turn_events(
+    turns: list[Turn], block: dict[str, Any], conv: dict[str, Any], first: int
+) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+    for i, t in enumerate(turns, start=first):
+        message = {
+            "id": f"{conv['id']}-{i}",
+            "role": "bot" if t.role in {"bot", "agent"} else t.role,
+            "text": t.text,
+            "at": t.at or utcnow().isoformat(),
+        }
+        events.append({"customer": block, "conversation": conv, "message": message})
+    return events

@@ -3,7 +3,10 @@ ratings, and the handoff to a person."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
 
 from fastapi import APIRouter, status
 from fastapi.responses import StreamingResponse
@@ -37,11 +40,20 @@ from api.sse import SSE_HEADERS, SSE_RESPONSE, frame, pieces
 from assistant.feedback import record_feedback
 from assistant.keys import Principal
 from assistant.knowledge_ops import append_events, customer_exists
+from assistant.links import workspace_link_domains
 from assistant.runtime import Runtime
 from assistant.service import Assistant, SuggestResult
 from assistant.tenancy import tenant_settings
 from assistant.types import Turn
-from assistant.widget import append_turns, handoff_events, start_session, transcript_turns, verify_customer
+from assistant.widget import (
+    answer_due,
+    append_turns,
+    followup_events,
+    handoff_events,
+    start_session,
+    transcript_turns,
+    verify_customer,
+)
 from knowledge.db.api_models import WidgetSession
 from knowledge.db.models import utcnow
 from knowledge.errors import SvarError
@@ -52,8 +64,11 @@ router = APIRouter(prefix="/v1/widget", tags=["widget"], responses=WIDGET_ERRORS
 @router.post(
     "/sessions", response_model=WidgetSessionOut, status_code=status.HTTP_201_CREATED, responses=errors(400)
 )
-def create_session(body: WidgetSessionIn, principal: LimitedWidgetKeyDep, rt: RuntimeDep) -> WidgetSessionOut:
+def create_session(
+    body: WidgetSessionIn, principal: LimitedWidgetKeyDep, rt: RuntimeDep, assistant: AssistantDep
+) -> WidgetSessionOut:
     """Start a widget session with the workspace's widget key: anonymous, or a verified customer."""
+    links = workspace_link_domains(rt.sessions, principal.workspace, rt.settings.link_domains())
     with rt.sessions.begin() as session:
         secret = tenant_settings(session, principal.workspace_id).widget_secret
         customer = verify_customer(
@@ -61,8 +76,21 @@ def create_session(body: WidgetSessionIn, principal: LimitedWidgetKeyDep, rt: Ru
         )
         row, token = start_session(session, principal.workspace_id, customer)
         return WidgetSessionOut(
-            session_id=row.id, token=token, expires_at=row.expires_at, verified=customer is not None
+            session_id=row.id,
+            token=token,
+            expires_at=row.expires_at,
+            verified=customer is not None,
+            answer_minutes=_minutes(_goal(assistant)),
+            link_domains=list(links),
         )
+
+
+def _goal(assistant: Assistant) -> timedelta:
+    return assistant.styles.response_time("widget").goal()
+
+
+def _minutes(goal: timedelta) -> int:
+    return max(1, int(goal.total_seconds() // 60))
 
 
 def _session(rt: Runtime, principal: Principal) -> WidgetSession:
@@ -101,6 +129,7 @@ def _answer(
     text: str,
     customer: str | None,
     history: list[Turn],
+    lock: threading.Lock,
 ) -> tuple[SuggestResult, str]:
     result, ids = calls.run(
         rt,
@@ -114,10 +143,17 @@ def _answer(
         history=history,
         checked=True,
     )
+    followup: list[dict[str, Any]] = []
     with rt.sessions.begin() as session:
         row = session.get(WidgetSession, principal.session_id)
         if row is not None:
+            since = len(row.transcript)
             append_turns(row, ("customer", text), ("bot", result.suggestions[0].text))
+            if row.handed_off_at is not None:
+                followup = followup_events(row, since)
+    if followup:  # handed over: the agents' conversation gets the new turns too
+        with lock:
+            append_events(rt, principal.workspace, followup)
     return result, ids[0]
 
 
@@ -141,10 +177,11 @@ def message(
     assistant: AssistantDep,
     metrics: MetricsDep,
     limits: LimitsDep,
+    lock: IngestLockDep,
 ) -> WidgetAnswerOut:
     """Send the customer's message; answered from the knowledge, or honestly: a person will reply."""
     customer, history = _prepare(rt, principal, body, limits)
-    result, sid = _answer(rt, assistant, metrics, principal, body.text, customer, history)
+    result, sid = _answer(rt, assistant, metrics, principal, body.text, customer, history, lock)
     return _answer_out(result, sid)
 
 
@@ -156,6 +193,7 @@ async def message_stream(
     assistant: AssistantDep,
     metrics: MetricsDep,
     limits: LimitsDep,
+    lock: IngestLockDep,
 ) -> StreamingResponse:
     """The answer as server-sent events: `start`, `delta` pieces, `answer`, `done` (or `error`)."""
     customer, history = await run_in_threadpool(_prepare, rt, principal, body, limits)
@@ -164,7 +202,7 @@ async def message_stream(
         yield frame("start", {})
         try:
             result, sid = await run_in_threadpool(
-                _answer, rt, assistant, metrics, principal, body.text, customer, history
+                _answer, rt, assistant, metrics, principal, body.text, customer, history, lock
             )
         except SvarError as exc:
             code, kind = status_for(exc)
@@ -207,17 +245,32 @@ def rate(
 
 
 @router.post("/handoff", response_model=HandoffOut, responses=errors(400))
-def handoff(body: HandoffIn, principal: LimitedSessionDep, rt: RuntimeDep, lock: IngestLockDep) -> HandoffOut:
-    """Ask for a person: the agents get the conversation with the transcript and a short summary."""
+def handoff(
+    body: HandoffIn,
+    principal: LimitedSessionDep,
+    rt: RuntimeDep,
+    assistant: AssistantDep,
+    lock: IngestLockDep,
+) -> HandoffOut:
+    """Ask for a person: the agents get an open conversation with the transcript, a summary and a due time."""
     row = _session(rt, principal)
-    customer, conversation, events = handoff_events(row, body.reason, body.name)
+    goal = _goal(assistant)
+    started = row.handed_off_at or utcnow()
+    due = answer_due(started, goal)
+    customer, conversation, events = handoff_events(row, body.reason, body.name, due=due)
     with lock:
         report = append_events(rt, principal.workspace, events)
     if report.rejected:
         raise ApiError(400, f"the conversation could not be handed over: {report.rejected[0].reason}")
     with rt.sessions.begin() as session:
         stored = session.get(WidgetSession, row.id)
-        if stored is not None:
-            stored.handed_off_at = utcnow()
+        if stored is not None and stored.handed_off_at is None:
+            stored.handed_off_at = started
     note = events[-1]["message"]["text"]
-    return HandoffOut(conversation_id=conversation, customer_id=customer, summary=note)
+    return HandoffOut(
+        conversation_id=conversation,
+        customer_id=customer,
+        summary=note,
+        due_at=due,
+        answer_minutes=_minutes(goal),
+    )
