@@ -69,10 +69,12 @@ FOREIGN = {
     "doc_id": lambda w: w["a_doc"],
     "key_id": lambda w: w["a_key"],
     "answer_id": lambda w: w["a_answer"],
+    "conversation": lambda w: "conv_nb01_chat1",  # a conversation of cus_nb_01 (workspace A)
 }
 BODIES: dict[tuple[str, str], Any] = {
     ("post", "/v1/suggestions/{suggestion_id}/feedback"): {"action": "sent"},
     ("post", "/v1/widget/answers/{answer_id}/rating"): {"rating": 1},
+    ("post", "/v1/desk/conversations/{conversation}/reply"): {"text": "Hei"},
 }
 
 
