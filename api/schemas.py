@@ -500,6 +500,16 @@ class WidgetAnswerOut(BaseModel):
     handoff_suggested: bool = Field(description="True when a person should take over.")
 
 
+class WidgetReplyOut(BaseModel):
+    id: int = Field(description="Ask for later replies with ?after=<the last id>.")
+    text: str
+    at: UtcDatetime
+
+
+class WidgetRepliesOut(BaseModel):
+    replies: list[WidgetReplyOut] = Field(description="What agents wrote after the handoff, oldest first.")
+
+
 class RatingIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"rating": 5}]})
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from assistant.types import Turn
 from knowledge.db.api_models import WidgetSession
+from knowledge.db.history_models import Conversation, Message
 from knowledge.db.models import utcnow
 from knowledge.errors import InputError
 
@@ -221,3 +222,32 @@ def _turn_events(
         }
         events.append({"customer": block, "conversation": conv, "message": message})
     return events
+
+
+def agent_replies(session: Session, row: WidgetSession, after: int, limit: int = 50) -> list[Message]:
+    """What agents wrote in this session's handed-over conversation, after message id ``after``.
+
+    Args:
+        session: a database session.
+        row: the widget session (its workspace and id name the conversation).
+        after: the id of the last reply the widget already shows (0 for none).
+        limit: at most this many replies.
+
+    Returns:
+        The agents' messages, oldest first.
+    """
+    conv = session.scalar(
+        select(Conversation).where(
+            Conversation.workspace_id == row.workspace_id, Conversation.external_id == f"widget-{row.id}"
+        )
+    )
+    if conv is None:
+        return []
+    return list(
+        session.scalars(
+            select(Message)
+            .where(Message.conversation_id == conv.id, Message.role == "agent", Message.id > after)
+            .order_by(Message.id)
+            .limit(limit)
+        )
+    )

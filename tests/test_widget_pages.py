@@ -163,3 +163,36 @@ def test_a_page_we_serve_ourselves_needs_no_cors_entry(client: TestClient, widge
         "/v1/widget/sessions", json={}, headers={**widget_key, "Origin": "https://elsewhere.example"}
     )
     assert foreign.status_code == 403 and "cors_origins" in foreign.json()["error"]["message"]
+
+
+def test_what_an_agent_writes_after_the_handoff_reaches_that_session_only(
+    client: TestClient, widget_key: dict
+) -> None:
+    from assistant.knowledge_ops import append_events
+
+    token = client.post("/v1/widget/sessions", json={}, headers=widget_key).json()["token"]
+    visitor = {"Authorization": f"Bearer {token}"}
+    assert client.get("/v1/widget/replies", headers=visitor).json() == {"replies": []}, "nothing before"
+    client.post("/v1/widget/messages", json={"text": "Hvor lang er angreretten?"}, headers=visitor)
+    out = client.post("/v1/widget/handoff", json={}, headers=visitor).json()
+    reply = {
+        "customer": {"id": out["customer_id"]},
+        "conversation": {"id": out["conversation_id"], "channel": "widget"},
+        "message": {
+            "id": "desk-reply-1",
+            "role": "agent",
+            "text": "Hei! Jeg ser på saken nå.",
+            "at": "2026-11-30T10:00:00Z",
+        },
+    }
+    report = append_events(runtime_of(client), WS, [reply])
+    assert not report.rejected
+    got = client.get("/v1/widget/replies", headers=visitor).json()["replies"]
+    assert [r["text"] for r in got] == ["Hei! Jeg ser på saken nå."], "only the agent's words, not the note"
+    later = client.get(f"/v1/widget/replies?after={got[0]['id']}", headers=visitor).json()
+    assert later == {"replies": []}
+    other = client.post("/v1/widget/sessions", json={}, headers=widget_key).json()["token"]
+    theirs = client.get("/v1/widget/replies", headers={"Authorization": f"Bearer {other}"}).json()
+    assert theirs == {"replies": []}, "another session never sees this conversation"
+    assert client.get("/v1/widget/replies?after=-1", headers=visitor).status_code == 422
+    assert client.get("/v1/widget/replies", headers=widget_key).status_code == 403, "a session's route"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -32,6 +32,8 @@ from api.schemas import (
     RatingIn,
     WidgetAnswerOut,
     WidgetMessageIn,
+    WidgetRepliesOut,
+    WidgetReplyOut,
     WidgetSessionIn,
     WidgetSessionOut,
     errors,
@@ -46,6 +48,7 @@ from assistant.service import Assistant, SuggestResult
 from assistant.tenancy import tenant_settings
 from assistant.types import Turn
 from assistant.widget import (
+    agent_replies,
     answer_due,
     append_turns,
     followup_events,
@@ -215,6 +218,17 @@ async def message_stream(
         yield frame("done", {})
 
     return StreamingResponse(events(), media_type="text/event-stream", headers=SSE_HEADERS)
+
+
+@router.get("/replies", response_model=WidgetRepliesOut)
+def replies(
+    principal: LimitedSessionDep, rt: RuntimeDep, after: Annotated[int, Query(ge=0)] = 0
+) -> WidgetRepliesOut:
+    """What agents wrote to this session after its handoff (the widget polls it), after reply id `after`."""
+    row = _session(rt, principal)
+    with rt.sessions() as session:
+        found = agent_replies(session, row, after)
+        return WidgetRepliesOut(replies=[WidgetReplyOut(id=m.id, text=m.text, at=m.at) for m in found])
 
 
 @router.post(

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from knowledge.db.api_models import Feedback
-from knowledge.db.history_models import Conversation, Message
+from knowledge.db.history_models import Conversation, Customer, Message
 from tests.browser.conftest import LiveApp, screenshot
 
 QUESTION = "Hvor lang er angreretten?"
@@ -95,6 +95,35 @@ def test_a_customer_asks_rates_and_is_handed_to_a_person(live_app: LiveApp, page
         texts = [m.text for m in s.scalars(select(Message).where(Message.conversation_id == conv.id))]
     assert texts[0] == QUESTION and "30 dager" in texts[1], "the transcript reached the agents"
     assert QUESTION in texts[-1], "the summary note names what the customer asked"
+
+    # an agent answers in the desk (the desk appends the agent's message to the conversation)
+    from assistant.knowledge_ops import append_events
+
+    with _runtime(live_app).sessions() as s:
+        customer = s.get(Customer, conv.customer_id)
+        assert customer is not None
+        who, conv_id = customer.external_id, conv.external_id
+    words = "Hei, dette er Maria i kundeservice. Returskjemaet finner du på **Min side**."
+    append_events(
+        _runtime(live_app),
+        "demo",
+        [
+            {
+                "customer": {"id": who},
+                "conversation": {"id": conv_id, "channel": "widget"},
+                "message": {
+                    "id": f"{conv_id}-agent-1",
+                    "role": "agent",
+                    "text": words,
+                    "at": "2026-11-30T10:00:00Z",
+                },
+            }
+        ],
+    )
+    agent = page.locator(f"{WIDGET} .msg-agent .bubble")
+    agent.wait_for()
+    assert "Maria i kundeservice" in agent.inner_text() and agent.locator("strong").inner_text() == "Min side"
+    assert page.svar_errors == []
 
 
 def test_when_the_bot_cannot_answer_it_says_so_and_hands_over(live_app: LiveApp, page: Any) -> None:

@@ -22,6 +22,7 @@
   var BASE = new URL(script.getAttribute("data-api") || script.src, document.baseURI).origin;
   var KEY = script.getAttribute("data-key");
   var LANGS = ["nb", "nn", "sv", "da", "en"];
+  var POLL_MS = 8000;
   var AUTO_REASON = "Handed over automatically: the assistant could not answer from the help center.";
   var ALIASES = { no: "nb", nob: "nb", nno: "nn", swe: "sv", dan: "da", eng: "en" };
 
@@ -130,6 +131,17 @@
       method: "POST",
       headers: { "Content-Type": "application/json", Authorization: "Bearer " + token },
       body: JSON.stringify(body || {}),
+      credentials: "omit",
+      mode: "cors",
+    }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    });
+  }
+
+  function apiGet(path, token) {
+    return fetch(BASE + path, {
+      headers: { Authorization: "Bearer " + token },
       credentials: "omit",
       mode: "cors",
     }).then(function (r) {
@@ -341,6 +353,7 @@
     this.panel.hidden = false;
     this.launcher.setAttribute("aria-expanded", "true");
     this.launcher.classList.add("is-open");
+    this.launcher.classList.remove("has-news");
     this.input.focus();
     if (!this.token && !this.starting) this.start().catch(function () {});  // the notice says it
   };
@@ -377,8 +390,8 @@
 
   Widget.prototype.say = function (role, text) {
     var row = el("div", "msg msg-" + role);
-    var who = el("span", "sr-only");
-    who.textContent = (role === "user" ? this.t.you : this.t.bot) + ": ";
+    var who = el("span", role === "agent" ? "who" : "sr-only");
+    who.textContent = role === "agent" ? this.t.agent : (role === "user" ? this.t.you : this.t.bot) + ": ";
     var bubble = el("div", "bubble");
     bubble.appendChild(who);
     if (text !== null) bubble.appendChild(document.createTextNode(text));
@@ -525,6 +538,7 @@
         );
         self.live.textContent = n.textContent;
         self.human.disabled = false;
+        self.poll();
       })
       .catch(function () {
         pending.parentNode.removeChild(pending);
@@ -533,6 +547,29 @@
       })
       .then(function () { self.handingOver = null; });
     return this.handingOver;
+  };
+
+  /** After a handoff: fetch what agents write, every POLL_MS, and show it. */
+  Widget.prototype.poll = function () {
+    var self = this;
+    if (this.polling) return;
+    this.polling = true;
+    this.lastReply = this.lastReply || 0;
+    function tick() {
+      apiGet("/v1/widget/replies?after=" + self.lastReply, self.token)
+        .then(function (out) {
+          (out.replies || []).forEach(function (r) {
+            self.lastReply = Math.max(self.lastReply, r.id);
+            var bubble = self.say("agent", null);
+            bubble.appendChild(renderMarkdown(r.text, self.domains));
+            self.live.textContent = self.t.agent + ": " + r.text;
+            if (self.panel.hidden) self.launcher.classList.add("has-news");
+          });
+        })
+        .catch(function () { /* a missed poll is retried at the next tick */ })
+        .then(function () { window.setTimeout(tick, POLL_MS); });
+    }
+    tick();
   };
 
   function boot() {
