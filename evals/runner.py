@@ -113,7 +113,8 @@ def run_suite(
         options: the judge, the prices and the semantic similarity (defaults: offline, free, on).
 
     Returns:
-        ``{"suite", "cases", "warnings", "config", "metrics", "breakdowns", "per_case"}``.
+        ``{"suite", "cases", "warnings", "config", "metrics", "thresholds", "threshold_failures",
+        "breakdowns", "per_case"}``.
     """
     progress = progress or NoProgress()
     options = options or RunOptions()
@@ -167,12 +168,15 @@ def run_suite(
         "output_per_million": options.prices.output_per_million,
         "currency": options.prices.currency,
     }
+    metrics = aggregate(per_case)
     return {
         "suite": suite.name,
         "cases": len(per_case),
         "warnings": suite.warnings,
         "config": run_config,
-        "metrics": aggregate(per_case),
+        "metrics": metrics,
+        "thresholds": {k: t.model_dump(exclude_none=True) for k, t in suite.thresholds.items()},
+        "threshold_failures": check_thresholds(metrics, suite.thresholds),
         "breakdowns": breakdowns(per_case),
         "per_case": per_case,
     }
@@ -641,10 +645,17 @@ def check_thresholds(metrics: dict[str, float], thresholds: dict[str, Threshold]
 
 
 def write_results(results: dict[str, Any], out_dir: Path) -> Path:
-    """Write ``results.json`` into ``out_dir`` and return its path."""
+    """Write ``results.json`` and the HTML report beside it (``report.html``) into ``out_dir``.
+
+    Returns:
+        The path of ``results.json``.
+    """
+    from evals.report import write_report
+
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "results.json"
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_report(results, out_dir / "report.html")
     return path
 
 
