@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from assistant.cli._common import RichProgress, err, esc, group, handle_errors, out, settings_for
+from assistant.cli._common import (
+    RichProgress,
+    WorkspaceOpt,
+    err,
+    esc,
+    group,
+    handle_errors,
+    out,
+    runtime,
+    settings_for,
+)
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -222,6 +232,33 @@ def _print_metrics(name: str, metrics: dict[str, float]) -> None:
     for key, value in metrics.items():
         table.add_row(esc(key), _fmt(value))
     out().print(table)
+
+
+@app.command("export-feedback")
+@handle_errors
+def export_feedback(
+    out_dir: Annotated[
+        Path,
+        typer.Option(
+            "--out", metavar="SUITE_DIR", help="Suite folder to append the cases to (created if new)."
+        ),
+    ],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Turn agents' edited and sent suggestions into eval cases (the text they sent is the gold reply).
+
+    Appends to the suite's cases.jsonl without duplicates; see docs/eval-suites.md.
+    """
+    from evals.feedback_export import export_feedback as export
+
+    settings = settings_for(workspace)
+    with runtime(settings) as rt:
+        report = export(rt.sessions, settings.workspace, out_dir, RichProgress())
+    out().print(f"{esc(report.summary())} → {esc(report.cases_path)}")
+    if report.created_suite:
+        out().print(
+            f"Created {esc(out_dir / 'suite.yaml')}: add your knowledge files under 'knowledge:' to run it."
+        )
 
 
 @app.command("calibrate")
