@@ -359,7 +359,10 @@ def _thresholds(results: Mapping[str, Any]) -> str:
         )
     metrics = results.get("metrics", {})
     rows = []
+    skipped = set(results.get("thresholds_skipped") or [])
     for key, t in thresholds.items():
+        if key in skipped:
+            continue
         value = metrics.get(key)
         failed = value is None or (isinstance(value, float) and math.isnan(value))
         failed = failed or (t.get("min") is not None and value < t["min"])
@@ -370,6 +373,11 @@ def _thresholds(results: Mapping[str, Any]) -> str:
         rows.append(
             f"<tr><td><code>{e(key)}</code></td><td class='num'>{shown}</td><td>{e(bound)}</td>"
             f"<td>{status}</td></tr>"
+        )
+    for key in results.get("thresholds_skipped") or []:
+        rows.append(
+            f"<tr><td><code>{e(key)}</code></td><td class='num'>–</td><td></td>"
+            "<td><span class='pill skip'>not run (retrieval only)</span></td></tr>"
         )
     return f"<table><tr><th>metric</th><th>value</th><th>threshold</th><th></th></tr>{''.join(rows)}</table>"
 
@@ -572,7 +580,8 @@ figcaption{font-size:12.5px;color:#495057;margin-bottom:2px}
 svg.chart{max-width:100%;height:auto}.lbl{font-size:12px;fill:#343a40}.val{font-size:11.5px;fill:#343a40}
 .tick{font-size:10.5px;fill:#868e96}
 .pill{display:inline-block;padding:2px 9px;border-radius:10px;font-size:12px;font-weight:600;color:#fff}
-.pill.good{background:#2b8a3e}.pill.bad{background:#c92a2a}.big-pill{font-size:15px;padding:6px 14px}
+.pill.good{background:#2b8a3e}.pill.skip{background:#adb5bd}.pill.bad{background:#c92a2a}
+.big-pill{font-size:15px;padding:6px 14px}
 .case{border:1px solid #e9ecef;border-radius:8px;padding:10px 14px;margin:10px 0}
 .case header{display:flex;gap:10px;align-items:center;margin-bottom:8px}
 .score{color:#fff;border-radius:6px;padding:2px 7px;font-weight:700;font-size:12.5px}

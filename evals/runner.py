@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from evals.judge import LLMJudge
 
 EVAL_WORKSPACE = "eval"
+RETRIEVAL_ONLY_METRICS = ("retrieval.", "latency_ms.")  # what a --retrieval-only run measures
 OFFLINE_GROUNDEDNESS = "offline lexical estimate (assistant.guards.grounding)"
 
 
@@ -100,6 +101,7 @@ def run_suite(
     progress: Progress | None = None,
     limit: int | None = None,
     options: RunOptions | None = None,
+    jobs: int = 1,
 ) -> dict[str, Any]:
     """Run every case of ``suite`` and return the ``results.json`` document.
 
@@ -111,6 +113,8 @@ def run_suite(
         progress: where progress goes (one step a case).
         limit: run only the first ``limit`` cases.
         options: the judge, the prices and the semantic similarity (defaults: offline, free, on).
+        jobs: cases run at once (threads, as the API serves concurrent requests). Cases with history
+            ``events`` always run one at a time in their order, since they write to the workspace.
 
     Returns:
         ``{"suite", "cases", "warnings", "config", "metrics", "thresholds", "threshold_failures",
@@ -143,14 +147,9 @@ def run_suite(
             for path in suite.knowledge:
                 runtime.indexer.ingest(path, EVAL_WORKSPACE, progress)
             ingest_s = time.perf_counter() - started
-            per_case = []
             progress.start(f"Running {suite.name}", len(cases))
             run_started = time.perf_counter()
-            for case in cases:
-                if case.events:
-                    import_case_events(runtime, case, Path(tmp))
-                per_case.append(_run_case(shared, case))
-                progress.advance()
+            per_case = _run_cases(shared, cases, Path(tmp), progress, jobs)
             run_s = time.perf_counter() - run_started
             progress.finish()
         finally:
@@ -169,6 +168,11 @@ def run_suite(
         "currency": options.prices.currency,
     }
     metrics = aggregate(per_case)
+    thresholds = suite.thresholds
+    skipped = []
+    if retrieval_only:  # a suite may gate both modes; a retrieval-only run checks what it can measure
+        skipped = sorted(k for k in thresholds if not k.startswith(RETRIEVAL_ONLY_METRICS))
+        thresholds = {k: t for k, t in thresholds.items() if k not in skipped}
     return {
         "suite": suite.name,
         "cases": len(per_case),
@@ -176,10 +180,36 @@ def run_suite(
         "config": run_config,
         "metrics": metrics,
         "thresholds": {k: t.model_dump(exclude_none=True) for k, t in suite.thresholds.items()},
-        "threshold_failures": check_thresholds(metrics, suite.thresholds),
+        "threshold_failures": check_thresholds(metrics, thresholds),
+        "thresholds_skipped": skipped,
         "breakdowns": breakdowns(per_case),
         "per_case": per_case,
     }
+
+
+def _run_cases(
+    shared: _Case, cases: Sequence[EvalCase], folder: Path, progress: Progress, jobs: int
+) -> list[dict[str, Any]]:
+    """Every case's record, in the suite's order; cases without events on ``jobs`` threads."""
+    results: list[dict[str, Any] | None] = [None] * len(cases)
+    parallel = [i for i, c in enumerate(cases) if not c.events] if jobs > 1 else []
+    in_parallel = set(parallel)
+    for i, case in enumerate(cases):
+        if i in in_parallel:
+            continue
+        if case.events:
+            import_case_events(shared.runtime, case, folder)
+        results[i] = _run_case(shared, case)
+        progress.advance()
+    if parallel:
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
+        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="svar-eval") as pool:
+            futures = {pool.submit(_run_case, shared, cases[i]): i for i in parallel}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                progress.advance()
+    return [r for r in results if r is not None]
 
 
 def import_case_events(runtime: Runtime, case: EvalCase, folder: Path) -> None:

@@ -372,3 +372,35 @@ def test_cli_run_writes_the_report_and_compare_and_report_commands(
     assert res.exit_code == 1 and json.loads(res.output)["regression"] is True
     bad = runner.invoke(app, ["eval", "report", str(tmp_path / "nothing.json")])
     assert bad.exit_code == 2 and "no results.json" in bad.output
+
+
+def test_parallel_jobs_give_the_same_results_in_the_same_order(settings: Settings, tmp_path: Path) -> None:
+    from tests.test_eval_runner import CASES, SITUATION_CASES
+
+    cases = [CASES[0], SITUATION_CASES[0], *CASES[1:], SITUATION_CASES[1], *ONE_CASE]
+    suite = load_suite(_suite(tmp_path / "s", cases))
+    one = run_suite(suite, settings, options=RunOptions(semantic=False))
+    three = run_suite(suite, settings, options=RunOptions(semantic=False), jobs=3)
+    assert [c["id"] for c in three["per_case"]] == [c.id for c in suite.cases]
+    strip = ("latency_ms", "suggest")
+    assert [{k: v for k, v in c.items() if k not in strip} for c in three["per_case"]] == [
+        {k: v for k, v in c.items() if k not in strip} for c in one["per_case"]
+    ]
+    assert [c.get("suggest", {}).get("text") for c in three["per_case"]] == [
+        c.get("suggest", {}).get("text") for c in one["per_case"]
+    ]
+    assert {k: v for k, v in three["metrics"].items() if not k.startswith("latency")} == {
+        k: v for k, v in one["metrics"].items() if not k.startswith("latency")
+    }
+
+
+def test_a_retrieval_only_run_checks_only_the_thresholds_it_can_measure(
+    settings: Settings, tmp_path: Path
+) -> None:
+    thresholds = "thresholds:\n  retrieval.hit_at_5: {min: 0.5}\n  answer.reference_recall: {min: 0.5}\n"
+    suite = load_suite(_suite(tmp_path / "s", ONE_CASE, thresholds))
+    results = run_suite(suite, settings, retrieval_only=True)
+    assert results["threshold_failures"] == [] and results["thresholds_skipped"] == [
+        "answer.reference_recall"
+    ]
+    assert "not run (retrieval only)" in render_report(results)

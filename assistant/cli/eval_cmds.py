@@ -74,6 +74,17 @@ def run(
             help="The drafting model's price per 1M output tokens.",
         ),
     ] = 0.0,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            min=1,
+            max=32,
+            help="Run N cases at once (threads; cases with history events still run one by one). Default 1.",
+        ),
+    ] = 1,
     currency: Annotated[
         str, typer.Option("--currency", envvar="SVAR_LLM_PRICE_CURRENCY", help="The prices' currency.")
     ] = "USD",
@@ -93,7 +104,13 @@ def run(
         prices=Prices(price_input, price_output, currency),
     )
     results = run_suite(
-        suite, settings, retrieval_only=retrieval_only, progress=RichProgress(), limit=limit, options=options
+        suite,
+        settings,
+        retrieval_only=retrieval_only,
+        progress=RichProgress(),
+        limit=limit,
+        options=options,
+        jobs=jobs,
     )
     path = write_results(results, out_dir or Path("results") / suite.name)
     _print_metrics(suite.name, results["metrics"])
