@@ -446,6 +446,9 @@ def _latency_and_cost(results: Mapping[str, Any]) -> str:
         )
     metrics = results.get("metrics", {})
     config = results.get("config", {})
+    if config.get("retrieval_only"):
+        parts.append('<p class="note">Retrieval only: no reply was drafted, so no tokens and no cost.</p>')
+        return "".join(parts)
     prices = config.get("prices") or {}
     drafter = (config.get("assistant") or {}).get("drafter", "")
     rows = [
@@ -504,8 +507,8 @@ def render_report(results: Mapping[str, Any]) -> str:
     metrics = results.get("metrics", {})
     config = results.get("config", {})
     failures = results.get("threshold_failures")
-    if failures is None:
-        verdict = ""
+    if failures is None or not results.get("thresholds"):
+        verdict = '<span class="pill skip big-pill">no thresholds</span>' if failures is not None else ""
     elif failures:
         verdict = f'<span class="pill bad big-pill">{len(failures)} threshold(s) failed</span>'
     else:
