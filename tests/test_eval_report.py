@@ -407,3 +407,11 @@ def test_a_retrieval_only_run_checks_only_the_thresholds_it_can_measure(
         "answer.reference_recall"
     ]
     assert "not run (retrieval only)" in render_report(results)
+
+
+def test_the_judge_prompts_load_with_versions() -> None:
+    from prompts import load_prompt
+
+    for name in ("judge_groundedness_system", "judge_groundedness_user"):
+        prompt = load_prompt(name)
+        assert prompt.version.startswith(name.replace("_", "-") + "@") and prompt.variables
