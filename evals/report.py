@@ -101,6 +101,10 @@ def hbar_chart(
         y = top + i * row_h
         v = min(max(value, 0.0), 1.0) if not math.isnan(value) else 0.0
         colour = _good(label, value)
+        if threshold and not math.isnan(value):  # a gated metric is green when it passes, red when not
+            low, high = threshold.get("min"), threshold.get("max")
+            passed = (low is None or value >= low) and (high is None or value <= high)
+            colour = GOOD if passed else BAD
         parts.append(
             f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end" class="lbl">{e(label)}</text>'
             f'<rect x="{label_width}" y="{y + 4}" width="{plot}" height="14" rx="3" fill="{TRACK}"/>'
