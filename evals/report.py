@@ -264,9 +264,9 @@ def _case_card(score: float, case: Mapping[str, Any]) -> str:
         for i, doc in enumerate(dict.fromkeys(retrieved), start=1)
         if i <= 8
     )
-    rows = [
-        ("message", f'<div class="quote">{e(case.get("message", ""))}</div>'),
-    ]
+    rows = []
+    if case.get("message"):
+        rows.append(("message", f'<div class="quote">{e(case["message"])}</div>'))
     if case.get("history_turns"):
         rows.append(("history", f"{int(case['history_turns'])} earlier turns"))
     if expected:
