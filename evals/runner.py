@@ -11,7 +11,11 @@ language, passages) that ``suggest`` builds. The suite's ``fields.yaml`` is impo
 workspace first, as ``svar fields import`` would.
 
 ``per_case`` keeps what re-scoring needs without the code: the extracted facts (kind and value), the asks
-found and flagged, the decided language, the retrieved ids, and the suggestions' texts and citations.
+found and flagged, the decided language, the retrieved ids, and the suggestions' texts and citations, with
+each score's reason (``docs/evals-metrics.md``). Groundedness is judged by an :class:`evals.judge.LLMJudge`
+when one is passed in :class:`RunOptions` (the CLI builds it from the configured chat model), else estimated
+offline; tokens come from LangChain's usage callback around each ``suggest`` call and are priced with
+``RunOptions.prices``. ``write_results`` writes the HTML report (:mod:`evals.report`) beside the JSON.
 """
 
 from __future__ import annotations
@@ -118,7 +122,7 @@ def run_suite(
 
     Returns:
         ``{"suite", "cases", "warnings", "config", "metrics", "thresholds", "threshold_failures",
-        "breakdowns", "per_case"}``.
+        "thresholds_skipped", "breakdowns", "per_case"}``.
     """
     progress = progress or NoProgress()
     options = options or RunOptions()
