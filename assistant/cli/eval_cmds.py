@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from evals.compare import Comparison
     from evals.judge import LLMJudge
 
-app = group("Run, compare and calibrate eval suites.")
+app = group("Run eval suites, read and compare their reports, grow them from feedback, calibrate.")
 
 
 @app.command("run")
