@@ -1,4 +1,5 @@
-"""Metrics as pure functions: each takes what one case produced and returns numbers."""
+"""Metrics as pure functions: each takes what one case produced and returns numbers, or a :class:`Score`
+(a value and the reason for it) where a reader of the report needs to know why."""
 
 from __future__ import annotations
 
@@ -6,6 +7,11 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.types import Passage
 
 
 def retrieval_scores(expected: Sequence[str], ranked: Sequence[str]) -> dict[str, float]:
@@ -305,3 +311,141 @@ def reference_recall(text: str, reference: str) -> float:
         return 0.0
     have = set(tokens(text))
     return sum(1 for w in gold if w in have) / len(gold)
+
+
+# --- scores with a reason: channel fit, citations, answering, cost ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Score:
+    """One measure of one case: its value in [0, 1] (or a quantity) and why, in words a reader can check."""
+
+    value: float
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"value": round(self.value, 4), "reason": self.reason}
+
+
+def channel_fit(text: str, channel: str, cited: Sequence[Passage] = ()) -> Score:
+    """Does the reply fit its channel? The share of three checks it passes.
+
+    1. **length**: at most the channel's ``max_chars`` (:mod:`assistant.channels`; SMS 306, X 280, chat
+       1000, e-mail unlimited);
+    2. **greeting**: opens with a greeting where the channel's style has one (e-mail, chat, SMS, social DMs),
+       and is not judged where it has none (phone, widget);
+    3. **no deflection**: does not send the customer to another channel (phone, e-mail) unless a cited
+       passage says that is the way (:func:`assistant.guards.channel.find_redirects`).
+
+    Args:
+        text: the reply.
+        channel: the conversation's channel (an unknown one is held to the chat style).
+        cited: the passages the reply cites.
+
+    Returns:
+        The share of checks passed, and the failed ones named in the reason ("ok" when none failed).
+    """
+    from assistant.channels import get_style, has_greeting
+    from assistant.guards.channel import find_redirects
+
+    style = get_style(channel)
+    checks: list[tuple[str, bool]] = [
+        (
+            f"{len(text)} characters > {style.max_chars} for {channel}",
+            style.max_chars is None or len(text) <= style.max_chars,
+        )
+    ]
+    if style.greeting:
+        checks.append((f"no greeting on {channel}", has_greeting(text)))
+    redirects = find_redirects(text, cited, channel)
+    checks.append((f"sends the customer to {', '.join(sorted({r.kind for r in redirects}))}", not redirects))
+    failed = [reason for reason, ok in checks if not ok]
+    return Score(1 - len(failed) / len(checks), "; ".join(failed) or "ok")
+
+
+def citation_validity(citations: Sequence[str], given: Sequence[str]) -> Score | None:
+    """The share of the reply's citations that name a passage it was given (None when it cites nothing).
+
+    A citation of a document the retrieval did not return is invented: the agent cannot open it.
+    """
+    if not citations:
+        return None
+    allowed = set(given)
+    invalid = [c for c in citations if c not in allowed]
+    valid = len(citations) - len(invalid)
+    reason = f"{valid}/{len(citations)} cited ids were among the passages given"
+    if invalid:
+        reason += f"; invented: {', '.join(invalid[:5])}"
+    return Score(valid / len(citations), reason)
+
+
+def cited_expected(citations: Sequence[str], expected: Sequence[str]) -> Score:
+    """1.0 when the reply cites one of the documents that answer the question (the measure of answering)."""
+    hit = sorted(set(citations) & set(expected))
+    if hit:
+        return Score(1.0, f"cites {', '.join(hit)}")
+    if not citations:
+        return Score(0.0, "cites nothing")
+    return Score(0.0, f"cites {', '.join(citations[:5])}, expected {', '.join(expected[:5])}")
+
+
+def abstain_correct(abstained: bool, expected: bool) -> Score:
+    """1.0 when the reply abstained exactly when the case says it should."""
+    if abstained == expected:
+        return Score(1.0, "abstained as expected" if expected else "answered as expected")
+    return Score(0.0, "abstained but should answer" if abstained else "answered but should abstain")
+
+
+def cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    """Cosine similarity of two vectors (0.0 when one is all zeros)."""
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    na, nb = math.sqrt(sum(x * x for x in a)), math.sqrt(sum(y * y for y in b))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def reference_similarity(
+    text: str,
+    reference: str,
+    language: str | None = None,
+    vectors: tuple[Sequence[float], Sequence[float]] | None = None,
+) -> dict[str, Score]:
+    """Similarity to the gold reply: token F1 of stemmed content words, and the embedder's cosine.
+
+    Args:
+        text: the reply.
+        reference: the gold reply.
+        language: the reply's language (for the stemmer).
+        vectors: the embeddings of ``text`` and ``reference`` (same embedder), or None for token F1 only.
+
+    Returns:
+        ``{"token_f1": Score, "cosine": Score}`` (``cosine`` only when vectors are given).
+    """
+    f1 = token_f1(text, reference, language)
+    out = {"token_f1": Score(f1, f"token F1 {f1:.2f} of stemmed content words against the gold reply")}
+    if vectors is not None:
+        c = max(0.0, cosine(*vectors))
+        out["cosine"] = Score(c, f"embedding cosine {c:.2f} to the gold reply")
+    return out
+
+
+def latency_summary(values: Sequence[float]) -> dict[str, float]:
+    """p50, p90, p95, p99 and max of latencies in ms (empty for no values)."""
+    if not values:
+        return {}
+    out = {f"p{p}": round(percentile(values, p), 2) for p in (50, 90, 95, 99)}
+    out["max"] = round(max(values), 2)
+    return out
+
+
+@dataclass(frozen=True)
+class Prices:
+    """What a model costs, in a currency per one million tokens (0 for a local or offline model)."""
+
+    input_per_million: float = 0.0
+    output_per_million: float = 0.0
+    currency: str = "USD"
+
+
+def usage_cost(input_tokens: int, output_tokens: int, prices: Prices) -> float:
+    """The cost of one call's tokens at ``prices``."""
+    return (input_tokens * prices.input_per_million + output_tokens * prices.output_per_million) / 1e6

@@ -11,7 +11,11 @@ language, passages) that ``suggest`` builds. The suite's ``fields.yaml`` is impo
 workspace first, as ``svar fields import`` would.
 
 ``per_case`` keeps what re-scoring needs without the code: the extracted facts (kind and value), the asks
-found and flagged, the decided language, the retrieved ids, and the suggestions' texts and citations.
+found and flagged, the decided language, the retrieved ids, and the suggestions' texts and citations, with
+each score's reason (``docs/evals-metrics.md``). Groundedness is judged by an :class:`evals.judge.LLMJudge`
+when one is passed in :class:`RunOptions` (the CLI builds it from the configured chat model), else estimated
+offline; tokens come from LangChain's usage callback around each ``suggest`` call and are priced with
+``RunOptions.prices``. ``write_results`` writes the HTML report (:mod:`evals.report`) beside the JSON.
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ import math
 import platform
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.config import AssistantConfig
 from assistant.guards import RepeatAskReport
@@ -34,23 +40,61 @@ from assistant.service import Assistant, build_assistant, facts_of
 from assistant.settings import Settings
 from assistant.types import CHANNELS, KnownFact, Passage, Suggestion, Turn
 from evals.metrics import (
+    Prices,
+    abstain_correct,
+    channel_fit,
+    citation_validity,
+    cited_expected,
     known_value_found,
+    latency_summary,
     mean,
-    percentile,
     precision_recall_f1,
     reference_recall,
+    reference_similarity,
     retrieval_scores,
     situation_scores,
-    token_f1,
+    usage_cost,
 )
 from evals.suite import EvalCase, Suite, Threshold
-from knowledge.embedders import build_embedder
+from knowledge.embedders import Embedder, build_embedder
 from knowledge.history import HistoryImporter
 from knowledge.language import detect_language
 from knowledge.progress import NoProgress, Progress
 from knowledge.workspace_fields import import_fields
 
+if TYPE_CHECKING:
+    from evals.judge import LLMJudge
+
 EVAL_WORKSPACE = "eval"
+RETRIEVAL_ONLY_METRICS = ("retrieval.", "latency_ms.")  # what a --retrieval-only run measures
+OFFLINE_GROUNDEDNESS = "offline lexical estimate (assistant.guards.grounding)"
+
+
+@dataclass
+class RunOptions:
+    """How cases are scored beyond the defaults.
+
+    Attributes:
+        judge: the LLM judge of groundedness; None for the offline estimate.
+        prices: the drafting model's prices, for the cost per suggestion (0 for the offline drafter).
+        semantic: embed the reply and the gold reply to score ``reference_similarity.cosine``.
+    """
+
+    judge: LLMJudge | None = None
+    prices: Prices = field(default_factory=Prices)
+    semantic: bool = True
+
+
+@dataclass
+class _Case:
+    """What every case of a run shares."""
+
+    runtime: Runtime
+    assistant: Assistant | None
+    config: AssistantConfig
+    options: RunOptions
+    embedder: Embedder
+    suite_language: str | None = None
 
 
 def run_suite(
@@ -60,9 +104,28 @@ def run_suite(
     retrieval_only: bool = False,
     progress: Progress | None = None,
     limit: int | None = None,
+    options: RunOptions | None = None,
+    jobs: int = 1,
 ) -> dict[str, Any]:
-    """Run every case of ``suite`` and return the ``results.json`` document."""
+    """Run every case of ``suite`` and return the ``results.json`` document.
+
+    Args:
+        suite: the loaded suite.
+        settings: the settings; the run uses a fresh temporary data directory and shares only the embedding
+            cache of ``settings.home``.
+        retrieval_only: measure retrieval only (no drafting, no guards).
+        progress: where progress goes (one step a case).
+        limit: run only the first ``limit`` cases.
+        options: the judge, the prices and the semantic similarity (defaults: offline, free, on).
+        jobs: cases run at once (threads, as the API serves concurrent requests). Cases with history
+            ``events`` always run one at a time in their order, since they write to the workspace.
+
+    Returns:
+        ``{"suite", "cases", "warnings", "config", "metrics", "thresholds", "threshold_failures",
+        "thresholds_skipped", "breakdowns", "per_case"}``.
+    """
     progress = progress or NoProgress()
+    options = options or RunOptions()
     cases = suite.cases[:limit] if limit else suite.cases
     embedder = build_embedder(settings)
     with tempfile.TemporaryDirectory(prefix="svar-eval-") as tmp:
@@ -72,6 +135,14 @@ def run_suite(
         runtime = build_runtime(run_settings, embedder=embedder)
         assistant = None if retrieval_only else build_assistant(runtime)
         config = AssistantConfig.from_settings(run_settings)
+        shared = _Case(
+            runtime,
+            assistant,
+            config,
+            options,
+            embedder,
+            suite.language if suite.language and suite.language != "multi" else None,
+        )
         try:
             started = time.perf_counter()
             if suite.fields is not None:
@@ -80,28 +151,69 @@ def run_suite(
             for path in suite.knowledge:
                 runtime.indexer.ingest(path, EVAL_WORKSPACE, progress)
             ingest_s = time.perf_counter() - started
-            per_case = []
             progress.start(f"Running {suite.name}", len(cases))
-            for case in cases:
-                if case.events:
-                    import_case_events(runtime, case, Path(tmp))
-                per_case.append(_run_case(runtime, assistant, config, case))
-                progress.advance()
+            run_started = time.perf_counter()
+            per_case = _run_cases(shared, cases, Path(tmp), progress, jobs)
+            run_s = time.perf_counter() - run_started
             progress.finish()
         finally:
             runtime.close()
             embedder.close()
     run_config = _config(settings, retrieval_only, ingest_s)
+    run_config["run_seconds"] = round(run_s, 2)
     run_config["assistant"] = assistant.describe() if assistant is not None else config.as_dict()
     run_config["fields"] = len(suite.fields) if suite.fields is not None else 0
+    run_config["groundedness_by"] = options.judge.name if options.judge else OFFLINE_GROUNDEDNESS
+    if options.judge is not None:
+        run_config["judge_prompt_version"] = options.judge.prompt_version
+    run_config["prices"] = {
+        "input_per_million": options.prices.input_per_million,
+        "output_per_million": options.prices.output_per_million,
+        "currency": options.prices.currency,
+    }
+    metrics = aggregate(per_case)
+    thresholds = suite.thresholds
+    skipped = []
+    if retrieval_only:  # a suite may gate both modes; a retrieval-only run checks what it can measure
+        skipped = sorted(k for k in thresholds if not k.startswith(RETRIEVAL_ONLY_METRICS))
+        thresholds = {k: t for k, t in thresholds.items() if k not in skipped}
     return {
         "suite": suite.name,
         "cases": len(per_case),
         "warnings": suite.warnings,
         "config": run_config,
-        "metrics": aggregate(per_case),
+        "metrics": metrics,
+        "thresholds": {k: t.model_dump(exclude_none=True) for k, t in suite.thresholds.items()},
+        "threshold_failures": check_thresholds(metrics, thresholds),
+        "thresholds_skipped": skipped,
+        "breakdowns": breakdowns(per_case),
         "per_case": per_case,
     }
+
+
+def _run_cases(
+    shared: _Case, cases: Sequence[EvalCase], folder: Path, progress: Progress, jobs: int
+) -> list[dict[str, Any]]:
+    """Every case's record, in the suite's order; cases without events on ``jobs`` threads."""
+    results: list[dict[str, Any] | None] = [None] * len(cases)
+    parallel = [i for i, c in enumerate(cases) if not c.events] if jobs > 1 else []
+    in_parallel = set(parallel)
+    for i, case in enumerate(cases):
+        if i in in_parallel:
+            continue
+        if case.events:
+            import_case_events(shared.runtime, case, folder)
+        results[i] = _run_case(shared, case)
+        progress.advance()
+    if parallel:
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
+        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="svar-eval") as pool:
+            futures = {pool.submit(_run_case, shared, cases[i]): i for i in parallel}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                progress.advance()
+    return [r for r in results if r is not None]
 
 
 def import_case_events(runtime: Runtime, case: EvalCase, folder: Path) -> None:
@@ -123,10 +235,28 @@ def import_case_events(runtime: Runtime, case: EvalCase, folder: Path) -> None:
         raise InputError(f"case {case.id}: invalid events ({reasons})")
 
 
-def _run_case(
-    runtime: Runtime, assistant: Assistant | None, config: AssistantConfig, case: EvalCase
-) -> dict[str, Any]:
-    result: dict[str, Any] = {"id": case.id}
+def case_language(case: EvalCase, suite_language: str | None = None) -> str | None:
+    """The language a case is in: expected, else the customer's, else the suite's, else detected."""
+    return (
+        case.expected.language
+        or (case.customer.language if case.customer else None)
+        or suite_language
+        or detect_language(case.message.text, min_words=2)
+    )
+
+
+def _run_case(shared: _Case, case: EvalCase) -> dict[str, Any]:
+    runtime, assistant, config = shared.runtime, shared.assistant, shared.config
+    result: dict[str, Any] = {
+        "id": case.id,
+        "language": case_language(case, shared.suite_language),
+        "channel": _channel(case),
+        "message": case.message.text,
+    }
+    if case.history:
+        result["history_turns"] = len(case.history)
+    if case.expected.reference:
+        result["expected_reference"] = case.expected.reference
     wants_reply = case.draft is None and (
         bool(case.expected.kb_ids)
         or bool(case.expected.reference)
@@ -135,7 +265,7 @@ def _run_case(
     )
     passages = None
     if assistant is not None and wants_reply:
-        result["suggest"], passages = suggest_case(assistant, case)
+        result["suggest"], passages = suggest_case(assistant, case, shared)
         result["latency_ms"] = result["suggest"]["latency_ms"]
     if case.expected.kb_ids:
         if passages is None:
@@ -211,19 +341,42 @@ def _suggestion_record(s: Suggestion) -> dict[str, Any]:
     }
 
 
-def suggest_case(assistant: Assistant, case: EvalCase) -> tuple[dict[str, Any], list[Passage]]:
-    """The case through the same ``suggest`` path the API and CLI use, and the passages it retrieved."""
+@contextmanager
+def _usage() -> Iterator[dict[str, int]]:
+    """Tokens the chat models used inside the block (LangChain's usage callback; zeros offline)."""
+    from langchain_core.callbacks import get_usage_metadata_callback
+
+    totals = {"input": 0, "output": 0}
+    with get_usage_metadata_callback() as cb:
+        yield totals
+        for usage in cb.usage_metadata.values():
+            totals["input"] += int(usage.get("input_tokens", 0))
+            totals["output"] += int(usage.get("output_tokens", 0))
+
+
+def suggest_case(
+    assistant: Assistant, case: EvalCase, shared: _Case | None = None
+) -> tuple[dict[str, Any], list[Passage]]:
+    """The case through the same ``suggest`` path the API and CLI use, scored; and the passages it retrieved.
+
+    Returns:
+        The per-case record: the first suggestion's text, citations and flags, and every measure the case's
+        ``expected`` allows (each with its reason where one helps a reader), tokens and cost.
+    """
+    options = shared.options if shared else RunOptions(semantic=False)
     customer = case.customer.id if case.events and case.customer else None
-    res = assistant.suggest(
-        workspace=EVAL_WORKSPACE,
-        message=case.message.text,
-        channel=_channel(case),
-        customer=customer,
-        history=None if customer else case.history,
-        now=case.now,
-    )
+    with _usage() as tokens:
+        res = assistant.suggest(
+            workspace=EVAL_WORKSPACE,
+            message=case.message.text,
+            channel=_channel(case),
+            customer=customer,
+            history=None if customer else case.history,
+            now=case.now,
+        )
     first = res.suggestions[0] if res.suggestions else None
     expected_language = case.expected.language or (case.customer.language if case.customer else None)
+    retrieved = [p.doc_id for p in res.passages]
     out: dict[str, Any] = {
         "latency_ms": res.latency_ms,
         "language": res.language,
@@ -232,24 +385,47 @@ def suggest_case(assistant: Assistant, case: EvalCase) -> tuple[dict[str, Any], 
         "citations": [c.id for c in first.citations] if first else [],
         "groundedness": res.groundedness,
         "guards": sorted({f.guard for s in res.suggestions for f in s.guard_findings}),
-        "retrieved": [p.doc_id for p in res.passages],
+        "retrieved": retrieved,
         "suggestions": [_suggestion_record(s) for s in res.suggestions],
         "facts": [_fact_record(f) for f in res.known_facts],
+        "tokens": {"input": tokens["input"], "output": tokens["output"]},
+        "cost": round(usage_cost(tokens["input"], tokens["output"], options.prices), 6),
+        "drafter": res.drafter,
     }
     if expected_language and first:
         detected = detect_language(first.text, default=res.language)
         out["expected_language"] = expected_language
         out["language_match"] = detected == expected_language
     if case.expected.abstain is not None:
-        out["abstain_correct"] = out["abstain"] == case.expected.abstain
+        verdict = abstain_correct(out["abstain"], case.expected.abstain)
+        out["abstain_correct"] = verdict.value == 1.0
+        out["abstain_reason"] = verdict.reason
+    if first is not None and not first.abstain:
+        cited = [p for p in res.passages if p.doc_id in out["citations"]]
+        out["channel_fit"] = channel_fit(first.text, _channel(case), cited).as_dict()
+        validity = citation_validity(out["citations"], retrieved)
+        if validity is not None:
+            out["citation_validity"] = validity.as_dict()
+        _score_groundedness(out, first.text, res.passages, res.known_facts, res.language, options)
     if case.expected.reference and first and not first.abstain:
-        out["reference_similarity"] = token_f1(first.text, case.expected.reference, expected_language)
+        vectors = None
+        if options.semantic and shared is not None:
+            vectors = (
+                shared.embedder.embed_query(first.text).tolist(),
+                shared.embedder.embed_query(case.expected.reference).tolist(),
+            )
+        sim = reference_similarity(first.text, case.expected.reference, expected_language, vectors)
+        out["reference_similarity"] = sim["token_f1"].value
+        if "cosine" in sim:
+            out["reference_cosine"] = round(sim["cosine"].value, 4)
     if case.expected.reference and first:
         out["reference_recall"] = reference_recall(
             "" if first.abstain else first.text, case.expected.reference
         )
     if case.expected.kb_ids and first and not first.abstain:
-        out["cited_expected"] = any(c.id in case.expected.kb_ids for c in first.citations)
+        verdict = cited_expected(out["citations"], case.expected.kb_ids)
+        out["cited_expected"] = verdict.value == 1.0
+        out["cited_reason"] = verdict.reason
     out["request_type"] = res.request_type
     if case.expected.request_type:
         out["expected_request_type"] = case.expected.request_type
@@ -262,6 +438,39 @@ def suggest_case(assistant: Assistant, case: EvalCase) -> tuple[dict[str, Any], 
         )
         out["situation"]["language"] = expected_language
     return out, res.passages
+
+
+def _score_groundedness(
+    out: dict[str, Any],
+    text: str,
+    passages: Sequence[Passage],
+    facts: Sequence[KnownFact],
+    language: str,
+    options: RunOptions,
+) -> None:
+    """Groundedness by the judge when there is one (its tokens apart), else the service's offline estimate."""
+    from evals.judge import offline_groundedness
+
+    if options.judge is None:
+        out["groundedness_reason"] = offline_groundedness(text, passages, facts, language).reason
+        out["groundedness_by"] = "offline"
+        return
+    try:
+        with _usage() as tokens:
+            score = options.judge.judge(text, passages, facts, language)
+    except Exception as exc:  # noqa: BLE001 - one failed judge call must not lose the run: fall back, say so
+        offline = offline_groundedness(text, passages, facts, language)
+        out["groundedness_reason"] = (
+            f"the judge failed ({type(exc).__name__}: {str(exc)[:200]}); {offline.reason}"
+        )
+        out["groundedness_by"] = "offline"
+        out["judge_error"] = True
+        return
+    out["groundedness_offline"] = out["groundedness"]
+    out["groundedness"] = round(score.value, 4)
+    out["groundedness_reason"] = score.reason
+    out["groundedness_by"] = "judge"
+    out["judge_tokens"] = {"input": tokens["input"], "output": tokens["output"]}
 
 
 def _fact_record(f: KnownFact) -> dict[str, Any]:
@@ -308,42 +517,129 @@ def aggregate(per_case: list[dict[str, Any]]) -> dict[str, float]:
         for key, value in precision_recall_f1(tp, fp, fn).items():
             metrics[f"repeat_ask.{key}"] = round(value, 4)
     suggests = [c["suggest"] for c in per_case if "suggest" in c]
-    for key, name in (
-        ("language_match", "language_match_rate"),
-        ("abstain_correct", "abstain_accuracy"),
-        ("reference_similarity", "reference_similarity"),
-        ("groundedness", "groundedness"),
-    ):
-        values = [
-            float(s[key])
-            for s in suggests
-            if s.get(key) is not None and not (key == "groundedness" and s["abstain"])
-        ]
-        if values:
-            metrics[name] = round(mean(values), 4)
-    if suggests:
-        metrics["abstain_rate"] = round(mean([1.0 if s["abstain"] else 0.0 for s in suggests]), 4)
-    cited = [s["cited_expected"] for s in suggests if "cited_expected" in s]
-    if cited:
-        metrics["answer.cited_expected_rate"] = round(mean([1.0 if c else 0.0 for c in cited]), 4)
-    recalls = [s["reference_recall"] for s in suggests if "reference_recall" in s]
-    if recalls:
-        metrics["answer.reference_recall"] = round(mean(recalls), 4)
+    metrics.update(answer_metrics(suggests))
     metrics.update(situation_metrics(suggests))
     typed = [s for s in suggests if s.get("expected_request_type")]
     if typed:
         metrics["request_type.accuracy"] = round(
             mean([1.0 if s["request_type"] == s["expected_request_type"] else 0.0 for s in typed]), 4
         )
-    retrieval = [c["retrieval"] for c in per_case if "retrieval" in c]
-    if retrieval:
-        for key in ("hit_at_1", "hit_at_5", "mrr_at_10"):
-            metrics[f"retrieval.{key}"] = round(mean([r[key] for r in retrieval]), 4)
+    metrics.update(retrieval_metrics(per_case))
     latencies = [c["latency_ms"] for c in per_case if "latency_ms" in c]
-    if latencies:
-        metrics["latency_ms.p50"] = round(percentile(latencies, 50), 2)
-        metrics["latency_ms.p95"] = round(percentile(latencies, 95), 2)
+    for key, value in latency_summary(latencies).items():
+        if key in ("p50", "p95"):  # the two DESIGN.md names; the report shows the rest
+            metrics[f"latency_ms.{key}"] = value
+    metrics.update(usage_metrics(suggests))
     return metrics
+
+
+def _rate(values: Sequence[object]) -> float:
+    return round(mean([1.0 if v else 0.0 for v in values]), 4)
+
+
+def answer_metrics(suggests: list[dict[str, Any]]) -> dict[str, float]:
+    """The measures of the drafted replies: answering (cited the expected source, reference recall and
+    similarity, abstain accuracy), language, channel fit, citation validity and groundedness."""
+    metrics: dict[str, float] = {}
+    answered = [s for s in suggests if not s["abstain"]]
+    for key, name in (
+        ("language_match", "language_match_rate"),
+        ("abstain_correct", "abstain_accuracy"),
+        ("reference_similarity", "reference_similarity"),
+        ("reference_cosine", "reference_similarity.cosine"),
+    ):
+        values = [float(s[key]) for s in suggests if s.get(key) is not None]
+        if values:
+            metrics[name] = round(mean(values), 4)
+    grounded = [float(s["groundedness"]) for s in answered if s.get("groundedness") is not None]
+    if grounded:
+        metrics["groundedness"] = round(mean(grounded), 4)
+    for key in ("channel_fit", "citation_validity"):
+        values = [float(s[key]["value"]) for s in answered if key in s]
+        if values:
+            metrics[key] = round(mean(values), 4)
+    if suggests:
+        metrics["abstain_rate"] = _rate([s["abstain"] for s in suggests])
+    cited = [s["cited_expected"] for s in suggests if "cited_expected" in s]
+    if cited:
+        metrics["answer.cited_expected_rate"] = _rate(cited)
+    recalls = [s["reference_recall"] for s in suggests if "reference_recall" in s]
+    if recalls:
+        metrics["answer.reference_recall"] = round(mean(recalls), 4)
+    return metrics
+
+
+def retrieval_metrics(per_case: list[dict[str, Any]], by_language: bool = True) -> dict[str, float]:
+    """hit@1, hit@5 and MRR@10 over the retrieval cases, and per case language when there are several."""
+    metrics: dict[str, float] = {}
+    scored = [c for c in per_case if "retrieval" in c]
+    groups: dict[str | None, list[dict[str, Any]]] = {None: scored}
+    if by_language:
+        for c in scored:
+            groups.setdefault(c.get("language") or "unknown", []).append(c)
+        if len(groups) == 2:  # one language: the overall figure says it all
+            groups = {None: scored}
+    for lang, items in groups.items():
+        if not items:
+            continue
+        suffix = f".{lang}" if lang else ""
+        for key in ("hit_at_1", "hit_at_5", "mrr_at_10"):
+            metrics[f"retrieval.{key}{suffix}"] = round(mean([c["retrieval"][key] for c in items]), 4)
+    return metrics
+
+
+def usage_metrics(suggests: list[dict[str, Any]]) -> dict[str, float]:
+    """Tokens and cost per suggestion (drafting only; the judge's tokens are apart)."""
+    if not suggests:
+        return {}
+    inputs = [s.get("tokens", {}).get("input", 0) for s in suggests]
+    outputs = [s.get("tokens", {}).get("output", 0) for s in suggests]
+    return {
+        "tokens.input_per_suggestion": round(mean(inputs), 1),
+        "tokens.output_per_suggestion": round(mean(outputs), 1),
+        "cost.per_suggestion": round(mean([s.get("cost", 0.0) for s in suggests]), 6),
+        "cost.total": round(sum(s.get("cost", 0.0) for s in suggests), 4),
+    }
+
+
+BREAKDOWN_KEYS = (
+    "retrieval.hit_at_1",
+    "retrieval.hit_at_5",
+    "retrieval.mrr_at_10",
+    "answer.cited_expected_rate",
+    "answer.reference_recall",
+    "reference_similarity",
+    "situation.recall",
+    "abstain_accuracy",
+    "language_match_rate",
+    "channel_fit",
+    "groundedness",
+    "known_facts.recall",
+)
+
+
+def breakdowns(per_case: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, float]]]:
+    """The main metrics per case language and per channel: ``{"language": {"sv": {"n": 12, ...}}, ...}``."""
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for dimension in ("language", "channel"):
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for c in per_case:
+            groups.setdefault(str(c.get(dimension) or "unknown"), []).append(c)
+        table: dict[str, dict[str, float]] = {}
+        for name, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            suggests = [c["suggest"] for c in items if "suggest" in c]
+            sub = {
+                **retrieval_metrics(items, by_language=False),
+                **answer_metrics(suggests),
+                **{k: v for k, v in situation_metrics(suggests).items() if k.count(".") == 1},
+            }
+            known = [c["known_facts"] for c in items if "known_facts" in c]
+            total = sum(k["n_expected"] for k in known)
+            if total:
+                sub["known_facts.recall"] = round(sum(k["n_found"] for k in known) / total, 4)
+            table[name] = {"n": float(len(items)), **{k: sub[k] for k in BREAKDOWN_KEYS if k in sub}}
+        out[dimension] = table
+    return out
 
 
 def situation_metrics(suggests: list[dict[str, Any]]) -> dict[str, float]:
@@ -383,10 +679,17 @@ def check_thresholds(metrics: dict[str, float], thresholds: dict[str, Threshold]
 
 
 def write_results(results: dict[str, Any], out_dir: Path) -> Path:
-    """Write ``results.json`` into ``out_dir`` and return its path."""
+    """Write ``results.json`` and the HTML report beside it (``report.html``) into ``out_dir``.
+
+    Returns:
+        The path of ``results.json``.
+    """
+    from evals.report import write_report
+
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "results.json"
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_report(results, out_dir / "report.html")
     return path
 
 

@@ -1,16 +1,31 @@
-"""`svar eval run` and `svar eval compare`."""
+"""`svar eval run`, `report`, `compare`, `export-feedback` and `calibrate`."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from assistant.cli._common import RichProgress, err, esc, group, handle_errors, out, settings_for
+from assistant.cli._common import (
+    RichProgress,
+    WorkspaceOpt,
+    err,
+    esc,
+    group,
+    handle_errors,
+    out,
+    runtime,
+    settings_for,
+)
 
-app = group("Run, compare and calibrate eval suites.")
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+    from evals.compare import Comparison
+    from evals.judge import LLMJudge
+
+app = group("Run eval suites, read and compare their reports, grow them from feedback, calibrate.")
 
 
 @app.command("run")
@@ -21,31 +36,122 @@ def run(
     ],
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", metavar="DIR", help="Folder for results.json (default: results/SUITE_NAME)."),
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="Folder for results.json and report.html (default: results/SUITE_NAME).",
+        ),
     ] = None,
     retrieval_only: Annotated[bool, typer.Option("--retrieval-only", help="Measure retrieval only.")] = False,
     limit: Annotated[
         int | None, typer.Option("--limit", metavar="N", min=1, help="Run only the first N cases.")
     ] = None,
+    judge: Annotated[
+        bool,
+        typer.Option(
+            "--judge/--no-judge",
+            help="Judge groundedness with the configured chat model (SVAR_LLM_MODEL); without one, or with "
+            "--no-judge, it is the offline estimate.",
+        ),
+    ] = True,
+    price_input: Annotated[
+        float,
+        typer.Option(
+            "--price-input",
+            metavar="PRICE",
+            min=0.0,
+            envvar="SVAR_LLM_PRICE_INPUT",
+            help="The drafting model's price per 1M input tokens, for the cost per suggestion.",
+        ),
+    ] = 0.0,
+    price_output: Annotated[
+        float,
+        typer.Option(
+            "--price-output",
+            metavar="PRICE",
+            min=0.0,
+            envvar="SVAR_LLM_PRICE_OUTPUT",
+            help="The drafting model's price per 1M output tokens.",
+        ),
+    ] = 0.0,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            min=1,
+            max=32,
+            help="Run N cases at once (threads; cases with history events still run one by one). Default 1.",
+        ),
+    ] = 1,
+    currency: Annotated[
+        str, typer.Option("--currency", envvar="SVAR_LLM_PRICE_CURRENCY", help="The prices' currency.")
+    ] = "USD",
 ) -> None:
-    """Run a suite; exit 1 if a threshold fails.
+    """Run a suite; write results.json and report.html; exit 1 if a threshold fails.
 
     The suite's knowledge goes into a fresh temporary workspace (only the embedding cache is shared).
     """
-    from evals.runner import check_thresholds, run_suite, write_results
+    from evals.metrics import Prices
+    from evals.runner import RunOptions, run_suite, write_results
     from evals.suite import load_suite
 
     suite = load_suite(suite_dir)
     settings = settings_for()
-    results = run_suite(suite, settings, retrieval_only=retrieval_only, progress=RichProgress(), limit=limit)
+    options = RunOptions(
+        judge=_judge(settings) if judge and not retrieval_only else None,
+        prices=Prices(price_input, price_output, currency),
+    )
+    results = run_suite(
+        suite,
+        settings,
+        retrieval_only=retrieval_only,
+        progress=RichProgress(),
+        limit=limit,
+        options=options,
+        jobs=jobs,
+    )
     path = write_results(results, out_dir or Path("results") / suite.name)
     _print_metrics(suite.name, results["metrics"])
-    out().print(f"Wrote {esc(path)}")
-    failures = check_thresholds(results["metrics"], suite.thresholds)
+    out().print(f"Wrote {esc(path)} and {esc(path.with_name('report.html'))}")
+    failures = results["threshold_failures"]
     for failure in failures:
         err().print(f"[red]threshold failed:[/] {esc(failure)}")
     if failures:
         raise typer.Exit(1)
+
+
+def _judge(settings: Settings) -> LLMJudge | None:
+    """The groundedness judge on the configured chat model, or None when no model is configured."""
+    if not settings.llm_model:
+        return None
+    from assistant.llm import build_chat_model
+    from evals.judge import LLMJudge
+
+    return LLMJudge(build_chat_model(settings))
+
+
+@app.command("report")
+@handle_errors
+def report(
+    results_json: Annotated[
+        Path, typer.Argument(metavar="RESULTS_JSON", help="results.json (or its folder) of a run.")
+    ],
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", metavar="HTML", help="Where to write the page (default: report.html beside it)."
+        ),
+    ] = None,
+) -> None:
+    """Write the HTML report of a run again (from its results.json alone)."""
+    from evals.report import write_report
+
+    data = _load(results_json)
+    file = results_json / "results.json" if results_json.is_dir() else results_json
+    path = write_report(data, out_file or file.with_name("report.html"))
+    out().print(f"Wrote {esc(path)}")
 
 
 @app.command("compare")
@@ -53,20 +159,66 @@ def run(
 def compare(
     a: Annotated[Path, typer.Argument(metavar="RESULTS_A", help="results.json (or its folder) of run A.")],
     b: Annotated[Path, typer.Argument(metavar="RESULTS_B", help="results.json (or its folder) of run B.")],
+    tolerance: Annotated[
+        float,
+        typer.Option(
+            "--tolerance",
+            metavar="X",
+            min=0.0,
+            max=1.0,
+            help="How far a metric or a case's measure may drop before it is a regression (default 0).",
+        ),
+    ] = 0.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    cases: Annotated[
+        int, typer.Option("--cases", metavar="N", min=0, help="Show at most N changed cases each way.")
+    ] = 20,
 ) -> None:
-    """Compare the metrics of two runs."""
-    from rich.table import Table
+    """Compare two runs per metric and case by case; exit 1 when B regressed beyond the tolerance."""
+    from evals.compare import compare_runs
 
     ra, rb = _load(a), _load(b)
-    table = Table(title=esc(f"{ra.get('suite')} → {rb.get('suite')}"))
-    for col in ("metric", "A", "B", "B − A"):
+    result = compare_runs(ra, rb, tolerance)
+    if as_json:
+        out().print_json(json.dumps(result.as_dict(), ensure_ascii=False))
+    else:
+        _print_comparison(result, cases)
+    if result.regressions:
+        raise typer.Exit(1)
+
+
+def _print_comparison(result: Comparison, n_cases: int) -> None:
+    from rich.table import Table
+
+    table = Table(title=esc(f"{result.suite_a} → {result.suite_b} (tolerance {result.tolerance})"))
+    for col in ("metric", "A", "B", "B − A", ""):
         table.add_column(col)
-    ma, mb = ra.get("metrics", {}), rb.get("metrics", {})
-    for key in sorted(set(ma) | set(mb)):
-        va, vb = ma.get(key), mb.get(key)
-        delta = f"{vb - va:+.4f}" if isinstance(va, int | float) and isinstance(vb, int | float) else ""
-        table.add_row(esc(key), esc(_fmt(va)), esc(_fmt(vb)), delta)
+    for m in result.metrics:
+        delta = "" if m.delta is None else f"{m.delta:+.4f}"
+        mark = "[red]regression[/]" if m.regression else "[green]better[/]" if m.improvement else ""
+        if not m.gated and not mark:
+            mark = "[dim]not gated[/]"
+        table.add_row(esc(m.name), esc(_fmt(m.a)), esc(_fmt(m.b)), delta, mark)
     out().print(table)
+    for title, items in (("worse", result.worse_cases), ("better", result.better_cases)):
+        if not items:
+            continue
+        out().print(f"[bold]{len(items)} case(s) {title}[/] (first {min(n_cases, len(items))}):")
+        for c in items[:n_cases]:
+            moved = c.worse if title == "worse" else c.better
+            what = ", ".join(f"{k} {va:.2f}→{vb:.2f}" for k, (va, vb) in sorted(moved.items()))
+            out().print(f"  {esc(c.id)}: {esc(what)}")
+    if result.only_a or result.only_b:
+        out().print(f"cases only in A: {len(result.only_a)}, only in B: {len(result.only_b)}")
+    verdict = (
+        f"[red]{len(result.regressions)} metric(s) regressed[/]"
+        if result.regressions
+        else "[green]no metric regressed[/]"
+    )
+    out().print(
+        f"{verdict}; {len(result.worse_cases)} case(s) worse, {len(result.better_cases)} better "
+        f"(tolerance {result.tolerance})."
+    )
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -97,6 +249,33 @@ def _print_metrics(name: str, metrics: dict[str, float]) -> None:
     for key, value in metrics.items():
         table.add_row(esc(key), _fmt(value))
     out().print(table)
+
+
+@app.command("export-feedback")
+@handle_errors
+def export_feedback(
+    out_dir: Annotated[
+        Path,
+        typer.Option(
+            "--out", metavar="SUITE_DIR", help="Suite folder to append the cases to (created if new)."
+        ),
+    ],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Turn agents' edited and sent suggestions into eval cases (the text they sent is the gold reply).
+
+    Appends to the suite's cases.jsonl without duplicates; see docs/eval-suites.md.
+    """
+    from evals.feedback_export import export_feedback as export
+
+    settings = settings_for(workspace)
+    with runtime(settings) as rt:
+        report = export(rt.sessions, settings.workspace, out_dir, RichProgress())
+    out().print(f"{esc(report.summary())} → {esc(report.cases_path)}")
+    if report.created_suite:
+        out().print(
+            f"Created {esc(out_dir / 'suite.yaml')}: add your knowledge files under 'knowledge:' to run it."
+        )
 
 
 @app.command("calibrate")
