@@ -30,12 +30,20 @@ def bench(
             help="Measure only this part (repeatable): help, suggest, retrieval, ingest.",
         ),
     ] = None,
+    requests: Annotated[
+        int | None, typer.Option("--requests", metavar="N", min=1, help="Warm requests per scenario (40).")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", metavar="N", min=1, help="At most N cases per suite.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
-    """Measure start-up, cold and warm suggestions, retrieval per case and ingest (takes minutes).
+    """Measure Svar's speed on this machine (takes minutes; --quick to try it).
 
-    Everything runs in temporary data directories; only the embedding cache of the data directory is
-    shared. The figures depend on the machine and its load, which the results record: compare ratios.
+    Start-up against bare Python, cold and warm suggestions (also for a customer with a long history),
+    retrieval per eval case, and a first ingest against an unchanged re-ingest. Everything runs in
+    temporary data directories; only the embedding cache of the data directory is shared. The figures
+    depend on the machine and its load, which the results record: compare ratios.
     """
     from evals.bench import BenchConfig, run_bench, summary_rows
     from knowledge.errors import InputError
@@ -46,6 +54,10 @@ def bench(
         if unknown:
             raise InputError(f"unknown part {', '.join(unknown)}; use {', '.join(PART_NAMES)}")
         config.parts = tuple(p for p in PART_NAMES if p in only)
+    if requests is not None:
+        config.requests = requests
+    if limit is not None:
+        config.limit = limit
     settings = settings_for()
     try:
         results = run_bench(config, settings, RichProgress())
