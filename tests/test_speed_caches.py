@@ -84,3 +84,14 @@ def test_openmp_threads_sleep_unless_the_environment_says_otherwise() -> None:
     mine = {"OMP_WAIT_POLICY": "ACTIVE"}
     openmp_defaults(mine)
     assert mine == {"OMP_WAIT_POLICY": "ACTIVE"}
+
+
+def test_conversation_vector_with_a_turn_that_is_the_message_itself() -> None:
+    from knowledge.embedders import HashEmbedder
+    from knowledge.search import conversation_vector
+
+    emb = HashEmbedder()
+    message = "yes"
+    turns = [message, "Have you restarted the router?", message]  # the same string object, twice
+    vector = conversation_vector(emb, message, emb.embed_query(message), turns)
+    assert vector.shape == (emb.dim,)
