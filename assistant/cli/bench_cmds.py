@@ -33,6 +33,9 @@ def bench(
     requests: Annotated[
         int | None, typer.Option("--requests", metavar="N", min=1, help="Warm requests per scenario (40).")
     ] = None,
+    repeats: Annotated[
+        int | None, typer.Option("--repeats", metavar="N", min=1, help="Runs of each timed command (5).")
+    ] = None,
     limit: Annotated[
         int | None, typer.Option("--limit", metavar="N", min=1, help="At most N cases per suite.")
     ] = None,
@@ -58,6 +61,8 @@ def bench(
         config.requests = requests
     if limit is not None:
         config.limit = limit
+    if repeats is not None:
+        config.repeats = repeats
     settings = settings_for()
     try:
         results = run_bench(config, settings, RichProgress())
