@@ -9,12 +9,16 @@ own host, used by every article, does.
 The same list judges links in drafts (:mod:`assistant.guards.channel`), e-mail addresses and links in the
 injection guard (:mod:`assistant.guards.injection`), and the documents' own URLs (a passage whose URL is
 not allowed loses it, so it never becomes "Read more: ...").
+
+Learning the list reads every document's URL; :class:`LinkAllowlists` keeps it per workspace until the
+knowledge changes (its ``kb_version``), so a request pays one small query.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
@@ -26,7 +30,13 @@ from assistant.guards.injection import domain_allowed
 from assistant.types import Passage
 from knowledge.db.models import KBDocument, Workspace
 
-__all__ = ["allowed_passages", "knowledge_domains", "url_allowed", "workspace_link_domains"]
+__all__ = [
+    "LinkAllowlists",
+    "allowed_passages",
+    "knowledge_domains",
+    "url_allowed",
+    "workspace_link_domains",
+]
 
 MIN_DOCUMENTS = 2
 MIN_SHARE = 0.1
@@ -74,6 +84,43 @@ def workspace_link_domains(
             .where(Workspace.name == workspace, KBDocument.url.is_not(None))
         ).all()
     return knowledge_domains(urls)
+
+
+class LinkAllowlists:
+    """:func:`workspace_link_domains`, kept per workspace until its knowledge changes."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+        self._known: dict[str, tuple[tuple[int, int], tuple[str, ...]]] = {}
+        self._lock = threading.Lock()
+
+    def domains(self, workspace: str, configured: Sequence[str] | None) -> tuple[str, ...]:
+        """The workspace's link allowlist: ``configured`` when given, else learnt from its knowledge.
+
+        Args:
+            workspace: the workspace's name.
+            configured: ``SVAR_ALLOWED_LINK_DOMAINS`` when it is set, else None.
+
+        Returns:
+            The allowed hosts (none for a workspace that does not exist).
+        """
+        if configured is not None:
+            return tuple(configured)
+        with self.sessions() as session:
+            row = session.execute(
+                select(Workspace.id, Workspace.kb_version).where(Workspace.name == workspace)
+            ).first()
+        if row is None:
+            return ()
+        version = (int(row[0]), int(row[1] or 0))
+        with self._lock:
+            known = self._known.get(workspace)
+        if known is not None and known[0] == version:
+            return known[1]
+        found = workspace_link_domains(self.sessions, workspace, None)
+        with self._lock:
+            self._known[workspace] = (version, found)
+        return found
 
 
 def url_allowed(url: str | None, allowed_domains: Sequence[str]) -> bool:

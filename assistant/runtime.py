@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -10,13 +10,20 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.screening import screen_documents
 from assistant.settings import Settings
 from knowledge.db import create_db_engine, migrate, session_factory
+from knowledge.documents import Document, Rejection
 from knowledge.embedders import CachedEmbedder, build_embedder
 from knowledge.indexer import KnowledgeIndexer
 from knowledge.search import KnowledgeSearcher
 from knowledge.vectorstore import open_chroma
+
+
+def _screen(documents: Sequence[Document], *, configured_domains: Sequence[str] | None) -> list[Rejection]:
+    """Ingest-time screening (imported when a knowledge ingest has something to write)."""
+    from assistant.screening import screen_documents
+
+    return screen_documents(documents, configured_domains=configured_domains)
 
 
 class LazyClient:
@@ -85,7 +92,7 @@ def build_runtime(
             chunk_tokens=settings.chunk_tokens,
             chunk_overlap=settings.chunk_overlap,
             limits=settings.limits(),
-            screen=partial(screen_documents, configured_domains=settings.link_domains()),
+            screen=partial(_screen, configured_domains=settings.link_domains()),
         ),
         searcher=KnowledgeSearcher(sessions, chroma, emb),
         owns_embedder=embedder is None,

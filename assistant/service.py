@@ -38,7 +38,7 @@ from assistant.guards.injection import check_injection, redact_injection
 from assistant.guards.pipeline import GuardContext, GuardedDraft, GuardPipeline, default_pipeline
 from assistant.intent import PatternClassifier
 from assistant.language import LanguageDecision, decide_language, flag_unsupported
-from assistant.links import allowed_passages, workspace_link_domains
+from assistant.links import LinkAllowlists, allowed_passages
 from assistant.retrieval import retrieve
 from assistant.runtime import Runtime
 from assistant.settings import Settings
@@ -118,6 +118,7 @@ class Assistant:
         self.config = config or AssistantConfig()
         self.styles = styles or ChannelStyles()
         self.guards = guards or default_pipeline()
+        self.links = LinkAllowlists(runtime.sessions)
 
     def describe(self) -> dict[str, object]:
         """What this assistant is: its configuration, drafter and guards (written into eval results)."""
@@ -244,7 +245,7 @@ class Assistant:
             k=self.config.retrieval_k,
             turns=self.config.history_turns,
         )
-        links = workspace_link_domains(self.runtime.sessions, workspace, self.runtime.settings.link_domains())
+        links = self.links.domains(workspace, self.runtime.settings.link_domains())
         passages, ctx.planted = _without_injections(allowed_passages(passages, links), links)
         ctx.links = tuple(links)
         request = DraftRequest(

@@ -2,7 +2,8 @@
 
 Re-ingesting a source embeds nothing for unchanged documents, replaces changed ones (and drops their
 surplus chunks) and removes documents that are gone from the source. A document whose file had a
-rejected line this time is kept as it was: a bad input never deletes data.
+rejected line this time is kept as it was: a bad input never deletes data. When nothing changed, nothing
+is screened, embedded or opened beyond the database: such a re-ingest costs about a command's start-up.
 
 A document's identity does not depend on how it was reached. A file (or sub-folder) inside a folder that
 was already ingested belongs to that folder's source: its ids are relative to that folder and only its own
@@ -110,8 +111,6 @@ class KnowledgeIndexer:
         report = IngestReport(
             source=str(owner or target), rejected=list(loaded.rejections), warnings=list(loaded.warnings)
         )
-        if self.screen is not None:
-            report.suspicious = self.screen(loaded.documents)
         bad_files = {
             _abs(r.location.rsplit(":", 1)[0] if _has_line(r) else r.location) for r in loaded.rejections
         }
@@ -152,9 +151,12 @@ class KnowledgeIndexer:
             ]
             if not todo and not gone and _same_embedder(session, ws, self.embedder.identity):
                 # nothing to write: the vector index is not opened (an unchanged re-ingest never starts
-                # Chroma, whose start-up is most of such a command)
+                # Chroma, whose start-up is most of such a command), the embedding model is not loaded and
+                # the documents are not screened again (they were when they came in)
                 report.seconds = time.perf_counter() - started
                 return report
+            if self.screen is not None:
+                report.suspicious = self.screen(loaded.documents)
             index = vector_index(session, self.chroma, ws, "knowledge", self.embedder.identity)
             self._write(session, ws, source, index, todo, report, progress)
             for row in gone:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,9 @@ from assistant.cli._common import (
     runtime,
     settings_for,
 )
+
+if TYPE_CHECKING:
+    from knowledge.indexer import IngestReport
 
 
 @handle_errors
@@ -54,10 +57,9 @@ def ingest_knowledge(
             )
         )
     else:
-        counts = ", ".join(f"{n} {key}" for key, n in report.summary().items())
         out().print(
-            f"Knowledge from {esc(path)} into workspace {esc(settings.workspace)}: {counts}; "
-            f"{report.chunks_embedded} chunks embedded in {report.seconds:.1f} s."
+            f"Knowledge from {esc(path)} into workspace {esc(settings.workspace)}: {_documents(report)}; "
+            f"{_chunks(report)}."
         )
     for rejection in report.rejected:
         err().print(f"[yellow]rejected[/] {esc(rejection)}")
@@ -67,6 +69,21 @@ def ingest_knowledge(
         err().print(f"[yellow]cleaned[/] {esc(doc_id)}: removed {esc(', '.join(flags))}")
     for entry in report.suspicious:
         err().print("[red]suspicious[/] " + esc(entry))
+
+
+def _documents(report: IngestReport) -> str:
+    summary = report.summary()
+    return ", ".join(f"{summary[k]} {k}" for k in ("added", "updated", "unchanged", "removed", "rejected"))
+
+
+def _chunks(report: IngestReport) -> str:
+    if not report.chunks_written:
+        return f"nothing to write ({report.seconds:.1f} s)"
+    cached = report.chunks_written - report.chunks_embedded
+    return (
+        f"{report.chunks_written} chunks written ({report.chunks_embedded} embedded, {cached} from the "
+        f"cache) in {report.seconds:.1f} s, {report.chunks_per_second:g} chunks/s"
+    )
 
 
 @handle_errors

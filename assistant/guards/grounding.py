@@ -268,6 +268,7 @@ def content_words(text: str, language: str | None) -> list[tuple[str, frozenset[
     return words
 
 
+@lru_cache(maxsize=8192)  # passages and the history's facts come back on every request
 def terms(text: str, language: str | None) -> Terms:
     """The stems, 4-grams and numbers of ``text`` (e-mail addresses keep their digits as numbers)."""
     words = content_words(text, language)
@@ -300,16 +301,21 @@ def coverage(text: str, source: Terms, language: str | None) -> float:
 
 
 def _fact_terms(facts: Sequence[KnownFact]) -> Terms:
-    result = Terms(frozenset(), frozenset(), frozenset())
+    stems: set[str] = set()
+    grams: set[str] = set()
+    numbers: set[str] = set()
     for fact in facts:
         text = (
             f"{fact.value} {fact.normalized or ''} {_KIND_WORDS.get(fact.kind, fact.kind.replace('_', ' '))}"
         )
-        result = result | terms(text, None)
+        found = terms(text, None)
+        stems |= found.stems
+        grams |= found.grams
+        numbers |= found.numbers
         digits = re.sub(r"\D", "", fact.value)
         if digits:
-            result = result | Terms(frozenset(), frozenset(), frozenset({digits}))
-    return result
+            numbers.add(digits)
+    return Terms(frozenset(stems), frozenset(grams), frozenset(numbers))
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -13,13 +13,12 @@ workspace or collection is created once, and an embedded Chroma directory has on
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from filelock import FileLock, Timeout
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -70,12 +69,53 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (under :func:`write_lock`, so once at a time)."""
+    """Bring the schema to the newest Alembic revision (under :func:`write_lock`, so once at a time).
+
+    A store already at the newest revision is left alone without loading Alembic (most of a short
+    command's start-up otherwise).
+    """
+    if _at_head(engine):
+        return
+    from alembic import command
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     with write_lock(engine), engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+_REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=\n]*)?=\s*['\"]?([\w.-]+)['\"]?", re.M)
+
+
+def _head_revision() -> str | None:
+    """The newest revision in ``migrations/versions``: the one no other revision names as its parent.
+
+    Only a shortcut: when it cannot tell (several heads, an unreadable file), :func:`migrate` asks Alembic.
+    """
+    revisions, parents = set(), set()
+    for path in (_MIGRATIONS / "versions").glob("*.py"):
+        found = dict(_REVISION.findall(path.read_text(encoding="utf-8")))
+        if "revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        parents.add(found.get("down_revision", "None"))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    """Whether the store's recorded revision is the newest one (False when unsure)."""
+    head = _head_revision()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except Exception:  # no table yet (a new store) or no database: let Alembic decide
+        return False
+    return rows == [head]
 
 
 @contextmanager

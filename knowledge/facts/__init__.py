@@ -31,6 +31,7 @@ from knowledge.facts._ids import (
     mask_digits,
     mask_national_ids,
 )
+from knowledge.facts._memo import memoized
 from knowledge.facts._narrative import find_promises, find_tried
 from knowledge.facts._phone import find_phones, normalize_phone
 from knowledge.facts._products import find_products
@@ -86,6 +87,7 @@ _ID_KINDS = frozenset(
 )  # fmt: skip
 
 
+@memoized
 def extract_facts(
     text: str,
     *,

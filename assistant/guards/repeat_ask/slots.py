@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from knowledge.text.kinds import accepts, family
 from knowledge.text.lexicons import words
@@ -760,9 +761,14 @@ def action_families(text: str) -> tuple[str, ...]:
 
 def family_spans(text: str) -> list[tuple[int, int, str]]:
     """Where each action family is named in ``text`` (offsets into the text, lower-cased matching)."""
+    return list(_family_spans(text))
+
+
+@lru_cache(maxsize=8192)  # the history's sentences are read again on every request about the customer
+def _family_spans(text: str) -> tuple[tuple[int, int, str], ...]:
     low = text.lower()
     spans = [(m.start(), m.end(), name) for name, rx in _ACTION_FAMILIES for m in rx.finditer(low)]
-    return sorted(spans)
+    return tuple(sorted(spans))
 
 
 def verb_class(word: str) -> str | None:
