@@ -26,7 +26,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -51,6 +51,7 @@ from knowledge.history.situation import Situation, build_situation
 from knowledge.masking import mask_message_facts
 from knowledge.text.analysis import analyse_turns
 from knowledge.workspace_fields import workspace_fields
+from knowledge.workspace_macros import workspace_macros
 
 log = logging.getLogger("svar.service")
 
@@ -260,6 +261,7 @@ class Assistant:
             situation=ctx.situation,
             request_type=intent.type,
             complaint=intent.complaint,
+            macros=self._macros(workspace),
         )
         return request, ctx
 
@@ -361,6 +363,11 @@ class Assistant:
         """The workspace's own fields, read from the store."""
         with self.runtime.sessions() as session:
             return workspace_fields(session, workspace)
+
+    def _macros(self, workspace: str) -> dict[str, Any]:
+        """The workspace's own reply macros and policy (``svar macros import``), read from the store."""
+        with self.runtime.sessions() as session:
+            return workspace_macros(session, workspace)
 
     def _guard_context(self, request: DraftRequest, ctx: CustomerContext, workspace: str) -> GuardContext:
         """What every guard reads for one request: the conversation is analysed here, once."""

@@ -65,6 +65,7 @@ from assistant.channels import (
 from assistant.drafting.situated import Composition, compose, load_macros
 from assistant.guards.channel import fit_channel
 from assistant.guards.grounding import Terms, TextUnit, content_words, split_units, terms, word_covered
+from assistant.intent import topic_pattern
 from assistant.settings import Settings
 from assistant.types import Citation, DraftRequest, KnownFact, Passage, Suggestion
 from knowledge.facts import fold
@@ -84,6 +85,8 @@ __all__ = [
 DEFAULT_THRESHOLD = 0.47
 #: The confidence of a reply the customer's own history answers (it quotes no knowledge passage).
 SITUATION_CONFIDENCE = 0.9
+#: Added to a sentence's score when it (or its heading) is about the message's request type.
+TOPIC_BONUS = 0.25
 FUSION_MIN_PASSAGES = 3  # fewer retrieved documents make z-scores meaningless: use the word-overlap mix
 FUSION_SCALE = 6.0
 DENSE_RANGE = (0.78, 0.90)
@@ -147,6 +150,15 @@ _ASKS: dict[str, dict[str, str]] = {
         "en": "Could you send us the product's serial number so that we can look into it?",
     },
 }
+
+
+def _merged(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """The drafter's macro overrides with the workspace's (request's) over them, key by key."""
+    out = dict(base)
+    for key, value in extra.items():
+        old = out.get(key)
+        out[key] = _merged(old, value) if isinstance(value, dict) and isinstance(old, dict) else value
+    return out
 
 
 def _lang(language: str | None) -> str:
@@ -384,6 +396,7 @@ def _candidates(
     passages: Sequence[Passage],
     language: str | None,
     known_slots: set[str],
+    topic: re.Pattern[str] | None = None,
 ) -> list[_Candidate]:
     units: list[tuple[TextUnit, Passage, int, Terms, Terms]] = []
     for order, passage in enumerate(passages):
@@ -409,6 +422,8 @@ def _candidates(
             elif word_covered(stem, grams, heading):
                 score += 0.5 * weight
         score = score / total + 0.03 / (1 + unit.index)
+        if topic is not None and (topic.search(unit.text) or topic.search(unit.heading or "")):
+            score += TOPIC_BONUS  # it answers what the request type asks (refund timing, not how to cancel)
         if len(unit.text.split()) < 3:
             score *= 0.5
         score *= 1.0 if order == 0 else 0.85
@@ -547,10 +562,10 @@ class OfflineDrafter:
         """Draft suggestions: 1-3 in "suggest" mode (full, short, ask_missing), exactly one in "answer" mode
         (an answer, or a holding reply when the knowledge does not support one)."""
         plan = self._plan(request)
-        if request.situation is not None:
-            situated = compose(request, load_macros(request.language, self.macros), self.styles)
-            if situated.lines:
-                return [self._situated(request, plan, situated)]
+        macros = _merged(self.macros, request.macros) if request.macros else self.macros
+        situated = compose(request, load_macros(request.language, macros), self.styles)
+        if situated.lines:
+            return [self._situated(request, plan, situated)]
         if plan.confidence.value < self.threshold or not plan.full:
             return [self._holding(request, plan)]
         style = self.styles.style(request.channel)
@@ -605,7 +620,7 @@ class OfflineDrafter:
         analysis = analysis_of(request)
         known = {slot for slot in _SLOT_CUES if _known_values(request, slot, analysis)}
         words = content_words(query, request.language)
-        candidates = _candidates(words, sources, request.language, known)
+        candidates = _candidates(words, sources, request.language, known, topic_pattern(request.request_type))
         style = self.styles.style(request.channel)
         fewest, most = style.target_sentences
         full = _pick(candidates, most, fewest)
