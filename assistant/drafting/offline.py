@@ -85,8 +85,6 @@ __all__ = [
 DEFAULT_THRESHOLD = 0.47
 #: The confidence of a reply the customer's own history answers (it quotes no knowledge passage).
 SITUATION_CONFIDENCE = 0.9
-#: Added to a sentence's score when it (or its heading) is about the message's request type.
-TOPIC_BONUS = 0.25
 FUSION_MIN_PASSAGES = 3  # fewer retrieved documents make z-scores meaningless: use the word-overlap mix
 FUSION_SCALE = 6.0
 DENSE_RANGE = (0.78, 0.90)
@@ -396,7 +394,6 @@ def _candidates(
     passages: Sequence[Passage],
     language: str | None,
     known_slots: set[str],
-    topic: re.Pattern[str] | None = None,
 ) -> list[_Candidate]:
     units: list[tuple[TextUnit, Passage, int, Terms, Terms]] = []
     for order, passage in enumerate(passages):
@@ -422,8 +419,6 @@ def _candidates(
             elif word_covered(stem, grams, heading):
                 score += 0.5 * weight
         score = score / total + 0.03 / (1 + unit.index)
-        if topic is not None and (topic.search(unit.text) or topic.search(unit.heading or "")):
-            score += TOPIC_BONUS  # it answers what the request type asks (refund timing, not how to cancel)
         if len(unit.text.split()) < 3:
             score *= 0.5
         score *= 1.0 if order == 0 else 0.85
@@ -513,6 +508,8 @@ class OfflineDrafter:
         fused_full: the fused score that counts as fully confident (depends on the fusion's RRF k).
         max_passages: the most passages one reply draws sentences from.
         macros: a workspace's overrides of the shipped reply macros (``{"<lang>": {...}, "policy": {...}}``).
+        prefer_topic: among near-tied passages in the customer's language, quote one whose title is about
+            the request type (``prompts/intents/topics.yaml``); retrieval's order and confidence are kept.
 
     Attributes:
         name: ``"offline"``.
@@ -531,8 +528,10 @@ class OfflineDrafter:
         fused_full: float = FUSED_FULL,
         max_passages: int = 2,
         macros: dict[str, Any] | None = None,
+        prefer_topic: bool = True,
     ) -> None:
         self.macros = macros or {}
+        self.prefer_topic = prefer_topic
         self.threshold = threshold
         self.styles = styles or ChannelStyles()
         self.dense_range = dense_range
@@ -604,7 +603,10 @@ class OfflineDrafter:
         top = ranked[0]
         window = ranked[: self.max_passages + 1]
         near = [p for p in window if top.score <= 0 or p.score >= 0.85 * top.score]
-        primary = next((p for p in near if p.language == request.language), top)
+        same = [p for p in near if p.language == request.language]
+        topic = topic_pattern(request.request_type) if self.prefer_topic else None
+        topical = [p for p in same if topic is not None and topic.search(p.title or "")]
+        primary = next(iter(topical or same), top)
         companions = [
             p
             for p in near
@@ -620,7 +622,7 @@ class OfflineDrafter:
         analysis = analysis_of(request)
         known = {slot for slot in _SLOT_CUES if _known_values(request, slot, analysis)}
         words = content_words(query, request.language)
-        candidates = _candidates(words, sources, request.language, known, topic_pattern(request.request_type))
+        candidates = _candidates(words, sources, request.language, known)
         style = self.styles.style(request.channel)
         fewest, most = style.target_sentences
         full = _pick(candidates, most, fewest)
