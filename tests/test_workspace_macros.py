@@ -64,3 +64,34 @@ def test_the_service_drafts_with_the_workspaces_own_reply_and_no_other_workspace
     assert "Gift cards are sold in our shops only." in first.text and "macro:other" in first.used_situation
     other = assistant.suggest(workspace="elsewhere", message="Do you sell gift cards?", channel="chat")
     assert all("Gift cards are sold" not in s.text for s in other.suggestions)
+
+
+def test_a_draft_quotes_the_section_of_the_document_about_the_request_type(
+    rt: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.service as service
+    from knowledge.progress import NoProgress
+
+    write(
+        tmp_path / "kb" / "returns.md",
+        "---\nid: returns\ntitle: Returns and refunds\nlanguage: en\n---\n\n# Returns and refunds\n\n"
+        "You have 30 days to return an item from the day you received it.\n\n"
+        "## When do I get my money back?\n\nWe refund within 14 days of receiving your return.\n\n"
+        "## Cancelling an order\n\nYou can cancel an order after placing it on My page while its status "
+        "is Received; after that we cannot stop an order after cancelling starts.\n",
+    )
+    rt.indexer.ingest(tmp_path / "kb", "shop", NoProgress())
+    assistant = Assistant(rt, OfflineDrafter(threshold=0.0))
+    message = "How long does a refund take after cancelling an order on My page?"
+    request, _ = assistant._request("suggest", "shop", message, "chat", None, None, 1)
+    assert request.request_type == "refund"
+    top = request.passages[0]
+    assert top.doc_id == "returns" and "We refund within 14 days" in top.text
+    # the same question of another type keeps the retrieved section
+    other, _ = assistant._request(
+        "suggest", "shop", "How do I cancel an order on My page?", "chat", None, None, 1
+    )
+    assert "We refund within 14 days" not in other.passages[0].text
+    monkeypatch.setattr(service, "SECTION_PASSAGES", 0)  # retrieval alone found the cancelling section
+    plain, _ = assistant._request("suggest", "shop", message, "chat", None, None, 1)
+    assert plain.passages[0].doc_id == "returns" and "We refund within 14 days" not in plain.passages[0].text
