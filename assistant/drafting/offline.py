@@ -605,7 +605,11 @@ class OfflineDrafter:
         near = [p for p in window if top.score <= 0 or p.score >= 0.85 * top.score]
         same = [p for p in near if p.language == request.language]
         topic = topic_pattern(request.request_type) if self.prefer_topic else None
-        topical = [p for p in same if topic is not None and topic.search(p.title or "")]
+        topical = []
+        if topic is not None and not topic.search(top.title or ""):
+            # the top document is not about what the message asks (a return question finding the product's
+            # guide): quote one of the next ones that is, in the customer's language
+            topical = [p for p in window if p.language == request.language and topic.search(p.title or "")]
         primary = next(iter(topical or same), top)
         companions = [
             p
