@@ -97,6 +97,52 @@ _MARGIN_WINDOW = 5
 _I = re.IGNORECASE
 _LANGS = ("nb", "nn", "sv", "da", "en")
 
+#: Added to a sentence's score when it holds the kind of answer the question word asks for (a year or date
+#: for "når/när/when", a number for "hvor mange/how many", a full name for "hvem/vem/who").
+ANSWER_TYPE_BONUS = 0.2
+_YEAR = r"\b(?:1[0-9]{3}|20[0-9]{2})\b"
+_MONTH = (
+    r"\b(?:januar\w*|februar\w*|mars|marts|march|april|mai|maj|may|juni|june|juli|july|august\w*|september"
+    r"|oktober|october|november|desember|december)\b"
+)
+_ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        re.compile(
+            r"^\W*(?:når|när|hvornår|kva tid|when|(?:i\s+)?(?:hvilket|vilket|what)\s+år\w*|what year)\b", _I
+        ),
+        re.compile(
+            rf"{_YEAR}|{_MONTH}|\b(?:i dag|i går|i morgon|i morgen|idag|igår|today|yesterday|tomorrow"
+            r"|mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|måndag|tisdag|lördag|söndag|monday|tuesday"
+            r"|wednesday|thursday|friday|saturday|sunday|uke|veke|vecka|uge|week|tidligere|siden|sedan|ago)\b",
+            _I,
+        ),
+    ),
+    (
+        re.compile(
+            r"^\W*(?:hvor|hur|kor|how)\s+(?:mange|många|many|mye|mycket|mykje|much|stor|big|lang|lång|long"
+            r"|gammel|gammal|old)\b",
+            _I,
+        ),
+        re.compile(
+            r"\d|\b(?:to|två|tre|fire|fyra|fem|seks|sex|sju|syv|åtte|åtta|otte|ni|nio|ti|tio|elleve|tolv|tretten"
+            r"|fjorten|femten|seksten|sytten|atten|nitten|tjue|tjugo|hundre|hundra|tusen|million\w*|milliard\w*"
+            r"|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand)\b",
+            _I,
+        ),
+    ),
+    (
+        re.compile(r"^\W*(?:hvem|vem|kven|who|whom)\b", _I),
+        re.compile(r"(?<=\w\s)[A-ZÆØÅÄÖÉ][a-zæøåäöé]+(?:\s+[A-ZÆØÅÄÖÉ][a-zæøåäöé]+)+"),
+    ),
+)
+#: A sentence that opens with a pronoun or a connective leans on the one before it ("Han ble ...",
+#: "Det skjedde ...", "But ..."): it is quoted with that one.
+_DEPENDENT = re.compile(
+    r"^\W*(?:han|hun|hen|ho|hon|den|det|dette|denne|de|dei|disse|desse|dessa|dom|hans|hennes|dens|deres"
+    r"|der|där|da|då|så|men|også|he|she|it|they|this|these|there|then|but|also|his|her|its|their)\b",
+    _I,
+)
+
 # Cues that a text is about a specific order, and that a passage wants a slot from the customer.
 _ORDER_TOPIC = re.compile(
     r"\b(?:order\w*|ordre\w*|bestill\w*|tinging\w*|beställ\w*|pakke\w*|pakka\w*|paket\w*|package\w*|parcel"
@@ -394,6 +440,8 @@ def _candidates(
     passages: Sequence[Passage],
     language: str | None,
     known_slots: set[str],
+    *,
+    question: str = "",
 ) -> list[_Candidate]:
     units: list[tuple[TextUnit, Passage, int, Terms, Terms]] = []
     for order, passage in enumerate(passages):
@@ -410,6 +458,7 @@ def _candidates(
     n = len(units)
     idf = [math.log(1 + n / (1 + sum(word_covered(s, g, u[3]) for u in units))) for s, g in message_words]
     total = sum(idf) or 1.0
+    wanted = next((answer for asks, answer in _ANSWER_TYPES if asks.search(question)), None)
     result: list[_Candidate] = []
     for unit, passage, order, body, heading in units:
         score = 0.0
@@ -419,6 +468,8 @@ def _candidates(
             elif word_covered(stem, grams, heading):
                 score += 0.5 * weight
         score = score / total + 0.03 / (1 + unit.index)
+        if wanted is not None and wanted.search(unit.text):
+            score += ANSWER_TYPE_BONUS
         if len(unit.text.split()) < 3:
             score *= 0.5
         score *= 1.0 if order == 0 else 0.85
@@ -447,7 +498,31 @@ def _pick(candidates: list[_Candidate], most: int, fewest: int, *, steps: bool =
                 and s.unit.block == c.unit.block
                 and s not in chosen
             ][:_MAX_STEPS]
+    if steps:
+        chosen = _with_neighbours(candidates, chosen, fewest)
     return sorted(chosen, key=lambda c: (c.order, c.unit.index))
+
+
+def _with_neighbours(candidates: list[_Candidate], chosen: list[_Candidate], fewest: int) -> list[_Candidate]:
+    """The chosen sentences with the one before each that leans on it (:data:`_DEPENDENT`), and, while fewer
+    than ``fewest``, the sentence after the best one (an answer often continues there)."""
+    at = {(id(c.passage), c.unit.index): c for c in candidates}
+    out = list(chosen)
+    for c in chosen:
+        prev = at.get((id(c.passage), c.unit.index - 1))
+        if (
+            _DEPENDENT.match(c.unit.text)
+            and prev is not None
+            and prev not in out
+            and prev.unit.kind == "sentence"
+        ):
+            out.append(prev)
+    if out and len(out) < fewest:
+        best = max(chosen, key=lambda c: c.score)
+        nxt = at.get((id(best.passage), best.unit.index + 1))
+        if nxt is not None and nxt not in out and nxt.unit.kind == "sentence":
+            out.append(nxt)
+    return out
 
 
 def _render(chosen: Sequence[_Candidate], paragraphs: bool) -> str:
@@ -605,11 +680,7 @@ class OfflineDrafter:
         near = [p for p in window if top.score <= 0 or p.score >= 0.85 * top.score]
         same = [p for p in near if p.language == request.language]
         topic = topic_pattern(request.request_type) if self.prefer_topic else None
-        topical = []
-        if topic is not None and not topic.search(top.title or ""):
-            # the top document is not about what the message asks (a return question finding the product's
-            # guide): quote one of the next ones that is, in the customer's language
-            topical = [p for p in window if p.language == request.language and topic.search(p.title or "")]
+        topical = [p for p in same if topic is not None and topic.search(p.title or "")]
         primary = next(iter(topical or same), top)
         companions = [
             p
@@ -626,7 +697,7 @@ class OfflineDrafter:
         analysis = analysis_of(request)
         known = {slot for slot in _SLOT_CUES if _known_values(request, slot, analysis)}
         words = content_words(query, request.language)
-        candidates = _candidates(words, sources, request.language, known)
+        candidates = _candidates(words, sources, request.language, known, question=query)
         style = self.styles.style(request.channel)
         fewest, most = style.target_sentences
         full = _pick(candidates, most, fewest)
