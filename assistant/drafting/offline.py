@@ -108,7 +108,9 @@ _MONTH = (
 _ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (
         re.compile(
-            r"^\W*(?:når|när|hvornår|kva tid|when|(?:i\s+)?(?:hvilket|vilket|what)\s+år\w*|what year)\b", _I
+            r"(?:^|[.!?,:;]\s)\W*(?:når|när|hvornår|kva tid|when|(?:i\s+)?(?:hvilket|vilket|what)\s+år\w*"
+            r"|what year)\b",
+            _I,
         ),
         re.compile(
             rf"{_YEAR}|{_MONTH}|\b(?:i dag|i går|i morgon|i morgen|idag|igår|today|yesterday|tomorrow"
@@ -119,7 +121,8 @@ _ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     ),
     (
         re.compile(
-            r"^\W*(?:hvor|hur|kor|how)\s+(?:mange|många|many|mye|mycket|mykje|much|stor|big|lang|lång|long"
+            r"(?:^|[.!?,:;]\s)\W*(?:hvor|hur|kor|how)\s+(?:mange|många|many|mye|mycket|mykje|much|stor|big"
+            r"|lang|lång|long"
             r"|gammel|gammal|old)\b",
             _I,
         ),
@@ -131,7 +134,7 @@ _ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
         ),
     ),
     (
-        re.compile(r"^\W*(?:hvem|vem|kven|who|whom)\b", _I),
+        re.compile(r"(?:^|[.!?,:;]\s)\W*(?:hvem|vem|kven|who|whom)\b", _I),
         re.compile(r"(?<=\w\s)[A-ZÆØÅÄÖÉ][a-zæøåäöé]+(?:\s+[A-ZÆØÅÄÖÉ][a-zæøåäöé]+)+"),
     ),
 )
