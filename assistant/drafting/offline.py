@@ -389,6 +389,7 @@ class _Candidate:
     passage: Passage
     order: int  # the passage's place among the passages used
     score: float
+    bonus: float = 0.0  # the part of the score from the question word's kind of answer
 
 
 def analysis_of(request: DraftRequest) -> ConversationAnalysis:
@@ -471,12 +472,11 @@ def _candidates(
             elif word_covered(stem, grams, heading):
                 score += 0.5 * weight
         score = score / total + 0.03 / (1 + unit.index)
-        if wanted is not None and wanted.search(unit.text):
-            score += ANSWER_TYPE_BONUS
+        bonus = ANSWER_TYPE_BONUS if wanted is not None and wanted.search(unit.text) else 0.0
         if len(unit.text.split()) < 3:
             score *= 0.5
         score *= 1.0 if order == 0 else 0.85
-        result.append(_Candidate(unit, passage, order, round(score, 6)))
+        result.append(_Candidate(unit, passage, order, round(score + bonus, 6), bonus))
     return result
 
 
@@ -489,7 +489,9 @@ def _pick(candidates: list[_Candidate], most: int, fewest: int, *, steps: bool =
     if best < 0.1:  # nothing matches the words: the passage's opening (dense retrieval vouched for it)
         opening = [c for c in candidates if c.order == 0][: max(fewest, 1)]
         return opening
-    chosen = [c for c in ranked if c.score >= max(0.1, 0.5 * best)][:most]
+    # the bar is half the best match of the words: the answer-type bonus ranks, it does not raise the bar
+    bar = max(0.1, 0.5 * max(c.score - c.bonus for c in ranked))
+    chosen = [c for c in ranked if c.score >= bar][:most]
     # A step of a procedure comes with the whole procedure: half a list of steps misleads.
     for c in list(chosen) if steps else []:
         if c.unit.kind == "step":
