@@ -29,6 +29,7 @@ from assistant.types import Passage
 __all__ = [
     "PRIORITY",
     "prefer_topic",
+    "topic_pattern",
     "REQUEST_TYPES",
     "EmbeddingClassifier",
     "Intent",
@@ -195,6 +196,12 @@ def _topics() -> dict[str, re.Pattern[str]]:
             raise ValueError(f"intents/topics.yaml: unknown request type {kind!r}")
         out[kind] = re.compile(str(pattern), re.IGNORECASE)
     return out
+
+
+def topic_pattern(request_type: str) -> re.Pattern[str] | None:
+    """The words (``prompts/intents/topics.yaml``) that say a passage or sentence is about ``request_type``;
+    None for a type without them."""
+    return _topics().get(request_type)
 
 
 def prefer_topic(passages: list[Passage], request_type: str, window: int = 5) -> list[Passage]:

@@ -22,11 +22,12 @@ the injection guard removes such sentences from every draft too, and links go on
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -36,7 +37,7 @@ from assistant.drafting.base import Drafter
 from assistant.guards.grounding import groundedness, split_units
 from assistant.guards.injection import check_injection, redact_injection
 from assistant.guards.pipeline import GuardContext, GuardedDraft, GuardPipeline, default_pipeline
-from assistant.intent import PatternClassifier
+from assistant.intent import PatternClassifier, topic_pattern
 from assistant.language import LanguageDecision, decide_language, flag_unsupported
 from assistant.links import LinkAllowlists, allowed_passages
 from assistant.retrieval import retrieve
@@ -49,13 +50,16 @@ from knowledge.fields import FieldSet
 from knowledge.history import CustomerCard, customer_card, customer_timeline
 from knowledge.history.situation import Situation, build_situation
 from knowledge.masking import mask_message_facts
+from knowledge.sections import document_sections
 from knowledge.text.analysis import analyse_turns
 from knowledge.workspace_fields import workspace_fields
+from knowledge.workspace_macros import workspace_macros
 
 log = logging.getLogger("svar.service")
 
 Mode = Literal["suggest", "answer"]
 SITUATION_MESSAGES = 500  # the situation reads at most this many of the customer's latest messages
+SECTION_PASSAGES = 2  # the passages a draft quotes from (the offline drafter uses at most two)
 
 
 class SuggestResult(BaseModel):
@@ -245,6 +249,7 @@ class Assistant:
             k=self.config.retrieval_k,
             turns=self.config.history_turns,
         )
+        passages = self._sections_for(workspace, passages, intent.type)
         links = self.links.domains(workspace, self.runtime.settings.link_domains())
         passages, ctx.planted = _without_injections(allowed_passages(passages, links), links)
         ctx.links = tuple(links)
@@ -261,6 +266,7 @@ class Assistant:
             situation=ctx.situation,
             request_type=intent.type,
             complaint=intent.complaint,
+            macros=self._macros(workspace),
         )
         return request, ctx
 
@@ -363,6 +369,36 @@ class Assistant:
         with self.runtime.sessions() as session:
             return workspace_fields(session, workspace)
 
+    def _sections_for(self, workspace: str, passages: list[Passage], request_type: str) -> list[Passage]:
+        """The top passages, each as the section of its document that is about the request type.
+
+        Retrieval gives each document's best chunk for the message's words; "how long does a refund take
+        after cancelling" finds the returns article by its cancelling section. When a passage's section is
+        not about the request type (``prompts/intents/topics.yaml``) and another section of the same
+        document is (by its heading, else its text), that section is used instead. Documents and their
+        order are kept, so retrieval measures do not change; only what a draft quotes does.
+        """
+        topic = topic_pattern(request_type)
+        if topic is None or not passages:
+            return passages
+        out = list(passages)
+        with self.runtime.sessions() as session:
+            for i, p in enumerate(out[:SECTION_PASSAGES]):
+                if topic.search(p.text):
+                    continue
+                sections = document_sections(session, workspace, p.doc_id)
+                scored = [(_section_fit(topic, x.heading, x.text), -n, x) for n, x in enumerate(sections)]
+                best = max(scored, key=lambda t: (t[0], t[1]), default=None)
+                fit = best[2] if best is not None and best[0] > 0 else None
+                if fit is not None and fit.chunk_id != p.chunk_id:
+                    out[i] = p.model_copy(update={"text": fit.text, "chunk_id": fit.chunk_id})
+        return out
+
+    def _macros(self, workspace: str) -> dict[str, Any]:
+        """The workspace's own reply macros and policy (``svar macros import``), read from the store."""
+        with self.runtime.sessions() as session:
+            return workspace_macros(session, workspace)
+
     def _guard_context(self, request: DraftRequest, ctx: CustomerContext, workspace: str) -> GuardContext:
         """What every guard reads for one request: the conversation is analysed here, once."""
         fields = self._fields(workspace)
@@ -426,6 +462,13 @@ class Assistant:
             abstain=True,
             abstain_reason=reason,
         )
+
+
+def _section_fit(topic: re.Pattern[str], heading: str, text: str) -> int:
+    """How clearly a section is about a topic: its own sub-heading names it (2), its text does (1)."""
+    parts = [h.strip() for h in heading.split("›")]
+    own = parts[-1] if len(parts) > 1 else ""  # a top-level heading is the document's title
+    return (2 if own and topic.search(own) else 0) + (1 if topic.search(text) else 0)
 
 
 def _without_injections(

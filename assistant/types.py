@@ -6,7 +6,7 @@ request/response schemas are separate (``api/schemas.py``) and built from these.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -106,3 +106,5 @@ class DraftRequest(BaseModel):
     situation: Situation | None = None  # where the customer's matter stands (a known customer only)
     request_type: str = "other"  # what the message asks (assistant.intent)
     complaint: bool = False  # the message also complains
+    # the workspace's own reply macros and policy ({"policy": {...}, "<lang>": {...}}; docs/situation.md)
+    macros: dict[str, Any] = Field(default_factory=dict)

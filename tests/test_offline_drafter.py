@@ -443,3 +443,56 @@ def test_max_suggestions_is_respected() -> None:
     req = request("Pakken min har ikke kommet ennå, hva gjør jeg?", "nb", "chat", [used])
     assert len(OfflineDrafter().draft(req)) >= 2
     assert len(OfflineDrafter().draft(req.model_copy(update={"max_suggestions": 1}))) == 1
+
+
+def _article(text: str) -> DraftRequest:
+    return DraftRequest(
+        message=Turn(role="customer", text="", channel="chat"),
+        language="nb",
+        channel="chat",
+        passages=[
+            Passage(doc_id="a", chunk_id="a:0", title="Artikkel", text=text, language="nb", score=1.0, rank=1)
+        ],
+    )
+
+
+def test_a_when_question_quotes_the_sentence_with_a_date_and_a_dependent_sentence_its_antecedent() -> None:
+    text = (
+        "Riket var en løs union av fyrstedømmer i Europa. "
+        "Riket ble oppløst i 1806 etter at keiseren la ned kronen. "
+        "Mange historikere kaller riket en union av fyrstedømmer. "
+        "Han flyttet deretter til Wien."
+    )
+    request = _article(text).model_copy(
+        update={"message": Turn(role="customer", text="Når ble riket oppløst?", channel="chat")}
+    )
+    [full, *_] = OfflineDrafter(threshold=0.0).draft(request)
+    assert "1806" in full.text
+    # "Han flyttet ..." leans on the sentence before it: quoted with it, never alone
+    request = _article(text).model_copy(
+        update={"message": Turn(role="customer", text="Hvem flyttet deretter til Wien?", channel="chat")}
+    )
+    [full, *_] = OfflineDrafter(threshold=0.0).draft(request)
+    assert "Han flyttet deretter til Wien" in full.text and "Mange historikere" in full.text
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("Når ble riket oppløst?", "i 1806"),
+        ("How many fleets was the empire split into?", "three"),
+        ("Hvem ledet riket?", "Franz Josef"),
+    ],
+)
+def test_the_sentence_with_the_kind_of_answer_the_question_word_asks_for_scores_higher(
+    question: str, answer: str
+) -> None:
+    from assistant.drafting.offline import _candidates
+    from assistant.guards.grounding import content_words
+
+    text = f"Riket ble ledet og oppløst og delt av keiseren. Riket ble ledet og oppløst og delt {answer}."
+    p = Passage(doc_id="a", chunk_id="a:0", title="", text=text, language="nb", score=1.0, rank=1)
+    words = content_words(question, "nb")
+    plain = _candidates(words, [p], "nb", set())
+    asked = _candidates(words, [p], "nb", set(), question=question)
+    assert asked[1].score > asked[0].score and asked[1].score > plain[1].score

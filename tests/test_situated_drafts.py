@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import pytest
+
 from assistant.drafting.offline import OfflineDrafter
-from assistant.drafting.situated import compose, load_macros
+from assistant.drafting.situated import compose, load_macros, parse_macros
 from assistant.intent import PatternClassifier
 from assistant.types import DraftRequest, Turn
+from knowledge.errors import InputError
 from knowledge.history.card import CustomerCard, FactOut, MessageOut, OrderOut
 from knowledge.history.situation import Situation, build_situation
 
@@ -157,3 +160,109 @@ def test_workspace_macros_override_the_shipped_ones() -> None:
 def test_without_a_situation_nothing_is_composed() -> None:
     request = DraftRequest(message=Turn(role="customer", text="Hei"), language="nb", channel="chat")
     assert compose(request, load_macros("nb")).lines == []
+
+
+def test_troubleshooting_after_a_replacement_names_it_as_the_replacement_and_hands_over() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order("910001", "delivered", "Kaffemaskin K2", 3490, "2026-03-01T10:00:00+01:00", total=3490),
+            _order(
+                "910002",
+                "delivered",
+                "Kaffemaskin K2 (forhåndsbytte)",
+                0,
+                "2026-03-05T10:00:00+01:00",
+                total=0,
+            ),
+        ],
+        tried=[FactOut(kind="tried", value="jeg har avkalket den", at=_at("2026-03-03T10:00:00+01:00"))],
+        facts=[FactOut(kind="case_number", value="SAK-777", at=_at("2026-03-03T10:00:00+01:00"))],
+    )
+    situation = build_situation(card, [], _at("2026-03-09T10:00:00+01:00"))
+    c = compose(_request("Kaffemaskinen virker ikke fortsatt", "nb", "chat", situation), load_macros("nb"))
+    text = " ".join(c.lines)
+    assert "erstatning (ordre 910002)" in text and "tekniker" in text and "SAK-777" in text
+    assert "erstatning for ordre 910002" not in text and not c.needs_knowledge
+
+
+def test_a_cancelled_order_paid_by_invoice_has_no_refund_to_wait_for() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order(
+                "920001", "cancelled", "TV", 8999, "2026-03-01T10:00:00+01:00", payment="Faktura (30 dager)"
+            )
+        ],
+    )
+    situation = build_situation(card, [], _at("2026-03-09T10:00:00+01:00"))
+    c = compose(_request("How long does a refund take?", "en", "chat", situation), load_macros("en"))
+    assert c.lines[0].startswith("Order 920001 has been cancelled") and "no refund to wait for" in c.lines[0]
+
+
+def test_a_pending_promise_is_repeated_only_when_it_is_a_promise_to_get_back() -> None:
+    made = _at("2026-03-09T10:00:00+01:00")
+    timeline = [MessageOut(id="m1", conversation_id="c1", role="agent", channel="chat", text="x", at=made)]
+    for text, repeated in (("vi sender ruteren innen fredag", False), ("vi ringer deg innen fredag", True)):
+        card = CustomerCard(
+            id="1", external_id="c", promised=[FactOut(kind="promise", value=text, source="m1", at=made)]
+        )
+        situation = build_situation(card, timeline, _at("2026-03-10T10:00:00+01:00"))
+        assert situation.promises[0].state == "pending"
+        c = compose(_request("Hei, noe nytt?", "nb", "chat", situation), load_macros("nb"))
+        assert any(line.startswith("Som lovet") for line in c.lines) is repeated
+
+
+def test_a_company_reply_template_answers_its_request_type_filled_from_the_situation() -> None:
+    macros = load_macros(
+        "sv",
+        parse_macros(
+            {
+                "sv": {
+                    "replies": {
+                        "delivery_time": "Cyklar skickas inom 2 vardagar; din order {order} är {status}."
+                    }
+                }
+            }
+        ),
+    )
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[_order("930001", "processing", "Cykel", 5990, "2026-03-01T10:00:00+01:00")],
+    )
+    situation = build_situation(card, [], _at("2026-03-02T10:00:00+01:00"))
+    c = compose(_request("Hur lång är leveranstiden?", "sv", "chat", situation), macros)
+    assert "Cyklar skickas inom 2 vardagar; din order 930001 är processing." in c.lines
+    assert not c.needs_knowledge and "macro:delivery_time" in c.used
+    # without a customer the company's reply is still used, and a template needing an order is left out
+    anon = DraftRequest(
+        message=Turn(role="customer", text="Hur lång är leveranstiden?"),
+        language="sv",
+        channel="chat",
+        request_type="delivery_time",
+    )
+    assert compose(anon, macros).lines == []
+    plain = load_macros("sv", {"sv": {"replies": {"delivery_time": "Cyklar skickas inom 2 vardagar."}}})
+    assert compose(anon, plain).lines == ["Cyklar skickas inom 2 vardagar."]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"fr": {}}, "unknown key 'fr'"),
+        ({"en": {"replies": {"shipping": "x"}}}, "unknown request type 'shipping'"),
+        ({"en": {"replies": {"refund": "Paid {amount} to {iban}"}}}, "unknown placeholder(s) ['iban']"),
+        ({"en": {"order": {"shipped": "Order {order"}}}, "en.order.shipped"),
+        ({"policy": {"return_days": "thirty"}}, "return_days"),
+        ({"policy": {"timezone": "Mars/Olympus"}}, "timezone"),
+        ({"policy": {"vat": 25}}, "unknown policy key"),
+        ([], "expected a mapping"),
+    ],
+)
+def test_bad_workspace_macros_are_refused_with_what_to_fix(data: Any, message: str) -> None:
+    with pytest.raises(InputError) as err:
+        parse_macros(data, source="macros.yaml")
+    assert message in str(err.value) and "macros.yaml" in str(err.value)

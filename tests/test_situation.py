@@ -169,3 +169,82 @@ def test_promise_due_from_its_words(text: str, due: str) -> None:
 
 def test_a_promise_without_a_time_has_no_due() -> None:
     assert promise_due("Vi ser på saken", datetime(2026, 3, 5, tzinfo=UTC)) is None
+
+
+def test_a_customers_own_commitment_and_a_duration_are_not_our_promises(st: Stores) -> None:
+    st.ingest(
+        [
+            event({"id": "c-3", "language": "nb"}),
+            say(
+                "c-3",
+                "p1",
+                "phone",
+                "Ringte kunden. Kunden sender gammel ruter i retur innen 14 dager. Vi ringer deg i morgen.",
+                "2026-03-05T10:00:00+01:00",
+                role="note",
+            ),
+            say(
+                "c-3",
+                "p2",
+                "chat",
+                "Levering med innbæring tar 3–7 virkedager.",
+                "2026-03-05T11:00:00+01:00",
+                role="agent",
+            ),
+        ]
+    )
+    card = customer_card(st.sessions, st.workspace, "c-3")
+    s = build_situation(
+        card, customer_timeline(st.sessions, st.workspace, "c-3"), _at("2026-03-05T12:00:00+01:00")
+    )
+    texts = [p.text for p in s.promises]
+    assert not any("kunden sender" in t or "tar 3" in t for t in texts), texts
+    assert any("ringer deg i morgen" in t for t in texts)
+
+
+def test_a_promise_the_customer_confirms_is_kept_even_before_or_after_its_due(st: Stores) -> None:
+    st.ingest(
+        [
+            event({"id": "c-4", "language": "en"}),
+            say(
+                "c-4",
+                "m1",
+                "email",
+                "We will remove the invoice within 2 working days.",
+                "2026-03-04T08:00:00+01:00",
+                role="agent",
+            ),
+            say("c-4", "m2", "chat", "Morning, the invoice is gone now 👍", "2026-03-09T09:00:00+01:00"),
+        ]
+    )
+    card = customer_card(st.sessions, st.workspace, "c-4")
+    timeline = customer_timeline(st.sessions, st.workspace, "c-4")
+    assert [p.state for p in build_situation(card, timeline, _at("2026-03-09T10:00:00+01:00")).promises] == [
+        "kept"
+    ]
+    # before the customer said so, the same promise was overdue
+    assert [p.state for p in build_situation(card, timeline, _at("2026-03-08T10:00:00+01:00")).promises] == [
+        "overdue"
+    ]
+
+
+def test_a_customer_saying_it_still_has_not_happened_does_not_keep_it(st: Stores) -> None:
+    st.ingest(
+        [
+            event({"id": "c-5", "language": "en"}),
+            say(
+                "c-5",
+                "m1",
+                "email",
+                "We will refund you within 2 days.",
+                "2026-03-04T08:00:00+01:00",
+                role="agent",
+            ),
+            say("c-5", "m2", "chat", "Thanks! But the money is still not here.", "2026-03-09T09:00:00+01:00"),
+        ]
+    )
+    card = customer_card(st.sessions, st.workspace, "c-5")
+    s = build_situation(
+        card, customer_timeline(st.sessions, st.workspace, "c-5"), _at("2026-03-09T10:00:00+01:00")
+    )
+    assert [p.state for p in s.promises] == ["overdue"]

@@ -10,7 +10,15 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli import bench_cmds, eval_cmds, fields_cmds, history_cmds, knowledge_cmds, suggest_cmds
+from assistant.cli import (
+    bench_cmds,
+    eval_cmds,
+    fields_cmds,
+    history_cmds,
+    knowledge_cmds,
+    macros_cmds,
+    suggest_cmds,
+)
 from assistant.cli._common import HelpOpt, group
 
 app = typer.Typer(
@@ -74,6 +82,7 @@ app.command("reindex")(knowledge_cmds.reindex)
 app.add_typer(eval_cmds.app, name="eval")
 app.add_typer(fields_cmds.app, name="fields")
 app.command("bench")(bench_cmds.bench)
+app.add_typer(macros_cmds.app, name="macros")
 
 
 @app.command("serve")

@@ -65,6 +65,7 @@ from assistant.channels import (
 from assistant.drafting.situated import Composition, compose, load_macros
 from assistant.guards.channel import fit_channel
 from assistant.guards.grounding import Terms, TextUnit, content_words, split_units, terms, word_covered
+from assistant.intent import topic_pattern
 from assistant.settings import Settings
 from assistant.types import Citation, DraftRequest, KnownFact, Passage, Suggestion
 from knowledge.facts import fold
@@ -95,6 +96,55 @@ _MARGIN_WINDOW = 5
 
 _I = re.IGNORECASE
 _LANGS = ("nb", "nn", "sv", "da", "en")
+
+#: Added to a sentence's score when it holds the kind of answer the question word asks for (a year or date
+#: for "når/när/when", a number for "hvor mange/how many", a full name for "hvem/vem/who").
+ANSWER_TYPE_BONUS = 0.2
+_YEAR = r"\b(?:1[0-9]{3}|20[0-9]{2})\b"
+_MONTH = (
+    r"\b(?:januar\w*|februar\w*|mars|marts|march|april|mai|maj|may|juni|june|juli|july|august\w*|september"
+    r"|oktober|october|november|desember|december)\b"
+)
+_ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        re.compile(
+            r"(?:^|[.!?,:;]\s)\W*(?:når|när|hvornår|kva tid|when|(?:i\s+)?(?:hvilket|vilket|what)\s+år\w*"
+            r"|what year)\b",
+            _I,
+        ),
+        re.compile(
+            rf"{_YEAR}|{_MONTH}|\b(?:i dag|i går|i morgon|i morgen|idag|igår|today|yesterday|tomorrow"
+            r"|mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|måndag|tisdag|lördag|söndag|monday|tuesday"
+            r"|wednesday|thursday|friday|saturday|sunday|uke|veke|vecka|uge|week|tidligere|siden|sedan|ago)\b",
+            _I,
+        ),
+    ),
+    (
+        re.compile(
+            r"(?:^|[.!?,:;]\s)\W*(?:hvor|hur|kor|how)\s+(?:mange|många|many|mye|mycket|mykje|much|stor|big"
+            r"|lang|lång|long"
+            r"|gammel|gammal|old)\b",
+            _I,
+        ),
+        re.compile(
+            r"\d|\b(?:to|två|tre|fire|fyra|fem|seks|sex|sju|syv|åtte|åtta|otte|ni|nio|ti|tio|elleve|tolv|tretten"
+            r"|fjorten|femten|seksten|sytten|atten|nitten|tjue|tjugo|hundre|hundra|tusen|million\w*|milliard\w*"
+            r"|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand)\b",
+            _I,
+        ),
+    ),
+    (
+        re.compile(r"(?:^|[.!?,:;]\s)\W*(?:hvem|vem|kven|who|whom)\b", _I),
+        re.compile(r"(?<=\w\s)[A-ZÆØÅÄÖÉ][a-zæøåäöé]+(?:\s+[A-ZÆØÅÄÖÉ][a-zæøåäöé]+)+"),
+    ),
+)
+#: A sentence that opens with a pronoun or a connective leans on the one before it ("Han ble ...",
+#: "Det skjedde ...", "But ..."): it is quoted with that one.
+_DEPENDENT = re.compile(
+    r"^\W*(?:han|hun|hen|ho|hon|den|det|dette|denne|de|dei|disse|desse|dessa|dom|hans|hennes|dens|deres"
+    r"|der|där|da|då|så|men|også|he|she|it|they|this|these|there|then|but|also|his|her|its|their)\b",
+    _I,
+)
 
 # Cues that a text is about a specific order, and that a passage wants a slot from the customer.
 _ORDER_TOPIC = re.compile(
@@ -147,6 +197,15 @@ _ASKS: dict[str, dict[str, str]] = {
         "en": "Could you send us the product's serial number so that we can look into it?",
     },
 }
+
+
+def _merged(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """The drafter's macro overrides with the workspace's (request's) over them, key by key."""
+    out = dict(base)
+    for key, value in extra.items():
+        old = out.get(key)
+        out[key] = _merged(old, value) if isinstance(value, dict) and isinstance(old, dict) else value
+    return out
 
 
 def _lang(language: str | None) -> str:
@@ -330,6 +389,7 @@ class _Candidate:
     passage: Passage
     order: int  # the passage's place among the passages used
     score: float
+    bonus: float = 0.0  # the part of the score from the question word's kind of answer
 
 
 def analysis_of(request: DraftRequest) -> ConversationAnalysis:
@@ -384,6 +444,8 @@ def _candidates(
     passages: Sequence[Passage],
     language: str | None,
     known_slots: set[str],
+    *,
+    question: str = "",
 ) -> list[_Candidate]:
     units: list[tuple[TextUnit, Passage, int, Terms, Terms]] = []
     for order, passage in enumerate(passages):
@@ -400,6 +462,7 @@ def _candidates(
     n = len(units)
     idf = [math.log(1 + n / (1 + sum(word_covered(s, g, u[3]) for u in units))) for s, g in message_words]
     total = sum(idf) or 1.0
+    wanted = next((answer for asks, answer in _ANSWER_TYPES if asks.search(question)), None)
     result: list[_Candidate] = []
     for unit, passage, order, body, heading in units:
         score = 0.0
@@ -409,10 +472,11 @@ def _candidates(
             elif word_covered(stem, grams, heading):
                 score += 0.5 * weight
         score = score / total + 0.03 / (1 + unit.index)
+        bonus = ANSWER_TYPE_BONUS if wanted is not None and wanted.search(unit.text) else 0.0
         if len(unit.text.split()) < 3:
             score *= 0.5
         score *= 1.0 if order == 0 else 0.85
-        result.append(_Candidate(unit, passage, order, round(score, 6)))
+        result.append(_Candidate(unit, passage, order, round(score + bonus, 6), bonus))
     return result
 
 
@@ -425,7 +489,9 @@ def _pick(candidates: list[_Candidate], most: int, fewest: int, *, steps: bool =
     if best < 0.1:  # nothing matches the words: the passage's opening (dense retrieval vouched for it)
         opening = [c for c in candidates if c.order == 0][: max(fewest, 1)]
         return opening
-    chosen = [c for c in ranked if c.score >= max(0.1, 0.5 * best)][:most]
+    # the bar is half the best match of the words: the answer-type bonus ranks, it does not raise the bar
+    bar = max(0.1, 0.5 * max(c.score - c.bonus for c in ranked))
+    chosen = [c for c in ranked if c.score >= bar][:most]
     # A step of a procedure comes with the whole procedure: half a list of steps misleads.
     for c in list(chosen) if steps else []:
         if c.unit.kind == "step":
@@ -437,7 +503,31 @@ def _pick(candidates: list[_Candidate], most: int, fewest: int, *, steps: bool =
                 and s.unit.block == c.unit.block
                 and s not in chosen
             ][:_MAX_STEPS]
+    if steps:
+        chosen = _with_neighbours(candidates, chosen, fewest)
     return sorted(chosen, key=lambda c: (c.order, c.unit.index))
+
+
+def _with_neighbours(candidates: list[_Candidate], chosen: list[_Candidate], fewest: int) -> list[_Candidate]:
+    """The chosen sentences with the one before each that leans on it (:data:`_DEPENDENT`), and, while fewer
+    than ``fewest``, the sentence after the best one (an answer often continues there)."""
+    at = {(id(c.passage), c.unit.index): c for c in candidates}
+    out = list(chosen)
+    for c in chosen:
+        prev = at.get((id(c.passage), c.unit.index - 1))
+        if (
+            _DEPENDENT.match(c.unit.text)
+            and prev is not None
+            and prev not in out
+            and prev.unit.kind == "sentence"
+        ):
+            out.append(prev)
+    if out and len(out) < fewest:
+        best = max(chosen, key=lambda c: c.score)
+        nxt = at.get((id(best.passage), best.unit.index + 1))
+        if nxt is not None and nxt not in out and nxt.unit.kind == "sentence":
+            out.append(nxt)
+    return out
 
 
 def _render(chosen: Sequence[_Candidate], paragraphs: bool) -> str:
@@ -498,6 +588,8 @@ class OfflineDrafter:
         fused_full: the fused score that counts as fully confident (depends on the fusion's RRF k).
         max_passages: the most passages one reply draws sentences from.
         macros: a workspace's overrides of the shipped reply macros (``{"<lang>": {...}, "policy": {...}}``).
+        prefer_topic: among near-tied passages in the customer's language, quote one whose title is about
+            the request type (``prompts/intents/topics.yaml``); retrieval's order and confidence are kept.
 
     Attributes:
         name: ``"offline"``.
@@ -516,8 +608,10 @@ class OfflineDrafter:
         fused_full: float = FUSED_FULL,
         max_passages: int = 2,
         macros: dict[str, Any] | None = None,
+        prefer_topic: bool = True,
     ) -> None:
         self.macros = macros or {}
+        self.prefer_topic = prefer_topic
         self.threshold = threshold
         self.styles = styles or ChannelStyles()
         self.dense_range = dense_range
@@ -547,10 +641,10 @@ class OfflineDrafter:
         """Draft suggestions: 1-3 in "suggest" mode (full, short, ask_missing), exactly one in "answer" mode
         (an answer, or a holding reply when the knowledge does not support one)."""
         plan = self._plan(request)
-        if request.situation is not None:
-            situated = compose(request, load_macros(request.language, self.macros), self.styles)
-            if situated.lines:
-                return [self._situated(request, plan, situated)]
+        macros = _merged(self.macros, request.macros) if request.macros else self.macros
+        situated = compose(request, load_macros(request.language, macros), self.styles)
+        if situated.lines:
+            return [self._situated(request, plan, situated)]
         if plan.confidence.value < self.threshold or not plan.full:
             return [self._holding(request, plan)]
         style = self.styles.style(request.channel)
@@ -589,7 +683,10 @@ class OfflineDrafter:
         top = ranked[0]
         window = ranked[: self.max_passages + 1]
         near = [p for p in window if top.score <= 0 or p.score >= 0.85 * top.score]
-        primary = next((p for p in near if p.language == request.language), top)
+        same = [p for p in near if p.language == request.language]
+        topic = topic_pattern(request.request_type) if self.prefer_topic else None
+        topical = [p for p in same if topic is not None and topic.search(p.title or "")]
+        primary = next(iter(topical or same), top)
         companions = [
             p
             for p in near
@@ -605,7 +702,7 @@ class OfflineDrafter:
         analysis = analysis_of(request)
         known = {slot for slot in _SLOT_CUES if _known_values(request, slot, analysis)}
         words = content_words(query, request.language)
-        candidates = _candidates(words, sources, request.language, known)
+        candidates = _candidates(words, sources, request.language, known, question=query)
         style = self.styles.style(request.channel)
         fewest, most = style.target_sentences
         full = _pick(candidates, most, fewest)

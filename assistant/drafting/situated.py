@@ -32,9 +32,10 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,7 +46,15 @@ from assistant.types import DraftRequest
 from knowledge.facts import fold
 from knowledge.history.situation import OrderState, Situation
 
-__all__ = ["Composition", "Macros", "compose", "load_macros"]
+__all__ = [
+    "REPLY_PLACEHOLDERS",
+    "Composition",
+    "Macros",
+    "compose",
+    "load_macros",
+    "load_macros_file",
+    "parse_macros",
+]
 
 _LANGS = ("nb", "nn", "sv", "da", "en")
 _ADDRESS_CUE = re.compile(r"adress\w*|adresse\w*|address\w*|flytt\w*|moved|move\b", re.IGNORECASE)
@@ -55,6 +64,13 @@ _NOT_RECEIVED = re.compile(
     re.IGNORECASE,
 )
 _PAREN = re.compile(r"\s*\([^)]*\)")
+_CONTACT = re.compile(
+    r"get\w* back|call\w*|contact\w*|hear|reply|replies|answer\w*|update\w*|news|let you know|ring\w*"
+    r"|kontakt\w*|hør\w*|høyr\w*|hör\w*|svar\w*|återkomm\w*|vend\w* tilbage|tilbakemelding\w*|besked\w*"
+    r"|beskjed\w*|oppdater\w*|uppdater\w*|opdater\w*|nyhet\w*|nytt\b|nyt\b|besk\w*|melding\w*|meddel\w*",
+    re.IGNORECASE,
+)
+_INVOICE = re.compile(r"faktura|invoice|lasku|rechnung", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -117,6 +133,136 @@ def load_macros(language: str, overrides: Mapping[str, Any] | None = None) -> Ma
     return Macros(language=lang, text=text, policy=policy)
 
 
+#: Placeholders a workspace's ``replies`` templates may use (filled from the situation; a template whose
+#: placeholder the situation cannot fill is left out).
+REPLY_PLACEHOLDERS = frozenset(
+    {"order", "status", "carrier", "tracking", "eta", "product", "pickup_point", "address", "amount", "case"}
+)
+_POLICY_KEYS = {"return_days", "timezone"}
+
+
+def parse_macros(data: Any, *, source: str | None = None) -> dict[str, Any]:
+    """A workspace's macros, validated: ``{"policy": {...}, "<lang>": {...}}``.
+
+    A language's mapping overrides any shipped key (``order.shipped``, ``refund.paid`` …; the keys of
+    ``prompts/macros/<lang>.yaml``) and may add ``replies: {<request type>: "template"}``: the company's own
+    reply for a request type, with placeholders from :data:`REPLY_PLACEHOLDERS`. ``policy`` takes
+    ``return_days`` (0-365) and ``timezone`` (an IANA name).
+
+    Raises:
+        InputError: anything else, with what to fix.
+    """
+    from knowledge.errors import InputError
+
+    if not isinstance(data, Mapping) or not data:
+        raise InputError("expected a mapping of languages (nb, nn, sv, da, en) and 'policy'", source=source)
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "policy":
+            out["policy"] = _parse_policy(value, source)
+            continue
+        if key not in _LANGS:
+            raise InputError(
+                f"unknown key {key!r}; use a language ({', '.join(_LANGS)}) or 'policy'", source=source
+            )
+        if not isinstance(value, Mapping):
+            raise InputError(f"{key!r} must be a mapping of macro keys to sentences", source=source)
+        _check_replies(value.get("replies"), key, source)
+        _check_templates(value, key, source)
+        out[key] = dict(value)
+    return out
+
+
+def _parse_policy(value: Any, source: str | None) -> dict[str, Any]:
+    from zoneinfo import ZoneInfoNotFoundError
+
+    from knowledge.errors import InputError
+
+    if not isinstance(value, Mapping):
+        raise InputError("'policy' must be a mapping", source=source)
+    unknown = set(value) - _POLICY_KEYS
+    if unknown:
+        raise InputError(
+            f"unknown policy key(s) {sorted(unknown)}; use {sorted(_POLICY_KEYS)}", source=source
+        )
+    days = value.get("return_days")
+    if days is not None and (not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 365):
+        raise InputError("policy.return_days must be a whole number of days, 0-365", source=source)
+    zone = value.get("timezone")
+    if zone is not None:
+        try:
+            ZoneInfo(str(zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InputError(f"policy.timezone {zone!r} is not a known time zone", source=source) from None
+    return dict(value)
+
+
+def _check_replies(replies: Any, lang: str, source: str | None) -> None:
+    from assistant.intent import REQUEST_TYPES
+    from knowledge.errors import InputError
+
+    if replies is None:
+        return
+    if not isinstance(replies, Mapping):
+        raise InputError(f"{lang}.replies must map request types to templates", source=source)
+    for kind, template in replies.items():
+        if kind not in REQUEST_TYPES:
+            raise InputError(
+                f"{lang}.replies: unknown request type {kind!r}; use one of {', '.join(REQUEST_TYPES)}",
+                source=source,
+            )
+        extra = _placeholders(template, f"{lang}.replies.{kind}", source) - REPLY_PLACEHOLDERS
+        if extra:
+            raise InputError(
+                f"{lang}.replies.{kind}: unknown placeholder(s) {sorted(extra)}; "
+                f"use {sorted(REPLY_PLACEHOLDERS)}",
+                source=source,
+            )
+
+
+def _placeholders(template: Any, where: str, source: str | None) -> set[str]:
+    from knowledge.errors import InputError
+
+    if not isinstance(template, str) or not template.strip():
+        raise InputError(f"{where} must be a non-empty sentence", source=source)
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    except ValueError as exc:
+        raise InputError(f"{where}: {exc} (write a literal brace as {{{{ or }}}})", source=source) from None
+
+
+def _check_templates(node: Mapping[str, Any], where: str, source: str | None) -> None:
+    from knowledge.errors import InputError
+
+    for k, v in node.items():
+        path = f"{where}.{k}"
+        if isinstance(v, Mapping):
+            _check_templates(v, path, source)
+        elif isinstance(v, list):
+            if not all(isinstance(x, str) for x in v):
+                raise InputError(f"{path} must be a list of words", source=source)
+        else:
+            _placeholders(v, path, source)
+
+
+def load_macros_file(path: str | Path) -> dict[str, Any]:
+    """Read and validate a workspace macros YAML file (see :func:`parse_macros`).
+
+    Raises:
+        InputError: the file is missing, not YAML, or not valid macros.
+    """
+    from knowledge.errors import InputError
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("macros file not found", source=str(p))
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(f"not valid YAML: {exc}", source=str(p)) from None
+    return parse_macros(data, source=str(p))
+
+
 @dataclass
 class Composition:
     """What the situation says for one request."""
@@ -125,6 +271,7 @@ class Composition:
     used: list[str] = field(default_factory=list)  # situation items: order:<id>, refund:<id>, promise:<n> ...
     needs_knowledge: bool = True  # the situation does not answer the question by itself
     apology: bool = False  # an overdue promise or refund was acknowledged (a response time follows)
+    follow_up: bool = False  # a person takes the case further (its number and a response time follow)
 
     def add(self, line: str | None, *items: str) -> bool:
         if not line:
@@ -287,6 +434,11 @@ def _refund(w: _Writer, c: Composition, order: OrderState | None) -> None:
         c.needs_knowledge = not said
         return
     if order is not None:  # a cancelled or returned order without refund details: say where it stands
+        status = (order.status or "").lower()
+        if status == "cancelled" and _INVOICE.search(order.payment or ""):
+            # paid by invoice and cancelled: the invoice goes, nothing was paid, so nothing is refunded
+            if c.add(w.m.fill("refund.invoice_cancelled", order=order.id), f"order:{order.id}"):
+                return
         _order_status(w, c, order)
         return
     replacement = next((o for o in w.s.orders if o.replacement), None)
@@ -373,6 +525,22 @@ def _troubleshooting(w: _Writer, c: Composition, order: OrderState | None) -> No
     if not w.s.tried:
         return
     c.add(w.m.get("troubleshooting.ack"), "tried")
+    if order is not None and order.replacement:
+        # the customer already has a replacement: another one is not the next step, a person looks at it
+        original = order.replacement_for or _replaced_order(w.s, order)
+        c.add(
+            w.m.fill(
+                "troubleshooting.after_replacement",
+                product=w.product(order),
+                order=order.id,
+                original=original,
+            )
+            or w.m.fill("troubleshooting.after_replacement_plain", order=order.id),
+            f"order:{order.id}",
+        )
+        c.follow_up = True
+        c.needs_knowledge = False
+        return
     if order is not None:
         c.add(
             w.m.fill("troubleshooting.escalate", product=w.product(order), order=order.id)
@@ -382,6 +550,21 @@ def _troubleshooting(w: _Writer, c: Composition, order: OrderState | None) -> No
     else:
         c.add(w.m.get("troubleshooting.escalate_plain"))
     c.needs_knowledge = False
+
+
+def _replaced_order(situation: Situation, replacement: OrderState) -> str | None:
+    """The earlier order a replacement without ``replacement_for`` replaces: the newest earlier order that
+    is not itself a replacement and shares its first item's name."""
+    name = _PAREN.sub("", replacement.items[0]).strip().casefold() if replacement.items else ""
+    placed = replacement.placed_at
+    for o in situation.orders:
+        if o is replacement or o.replacement or not o.items:
+            continue
+        if placed is not None and o.placed_at is not None and o.placed_at >= placed:
+            continue
+        if _PAREN.sub("", o.items[0]).strip().casefold() == name:
+            return o.id
+    return None
 
 
 def _promises(w: _Writer, c: Composition, styles: ChannelStyles) -> None:
@@ -395,7 +578,7 @@ def _promises(w: _Writer, c: Composition, styles: ChannelStyles) -> None:
             c.lines.insert(0, line)
             c.used.append(f"promise:{n}")
             c.apology = True
-    if c.apology:
+    if c.apology or c.follow_up:
         case = w.s.case_numbers[-1] if w.s.case_numbers else None
         case_part = w.m.fill("promise.case_part", case=case) if case else ""
         nxt = (w.m.get("promise.next") or "").format(case_part=case_part or "")
@@ -405,9 +588,38 @@ def _promises(w: _Writer, c: Composition, styles: ChannelStyles) -> None:
         c.lines.append(f"{nxt} {respond}".strip())
         return
     for n, p in enumerate(w.s.promises):
-        if p.state == "pending" and p.due is not None:
+        # "you will hear from us by ..." repeats a promise to get back to the customer, not any other
+        if p.state == "pending" and p.due is not None and _CONTACT.search(p.text):
             c.add(w.m.fill("promise.pending", due=w.date(p.due.date())), f"promise:{n}")
             break
+
+
+def _company_reply(w: _Writer, c: Composition, kind: str, order: OrderState | None) -> None:
+    """The workspace's own reply for the request type (``replies.<type>``), filled from the situation; it
+    answers instead of a knowledge quote."""
+    if not w.m.get(f"replies.{kind}"):
+        return
+    values: dict[str, str | None] = {"case": w.s.case_numbers[-1] if w.s.case_numbers else None}
+    if order is not None:
+        refund = order.refund
+        values.update(
+            order=order.id,
+            status=order.status,
+            carrier=order.carrier,
+            tracking=order.tracking,
+            eta=w.date(order.eta),
+            product=w.product(order),
+            pickup_point=order.pickup_point,
+            address=order.shipping_address,
+            amount=(
+                w.amount(refund.amount, refund.currency) if refund else w.amount(order.total, order.currency)
+            ),
+        )
+    template = w.m.get(f"replies.{kind}") or ""
+    items = [f"order:{order.id}"] if order is not None and "{order}" in template else []
+    if c.add(w.m.fill(f"replies.{kind}", **values), *items):
+        c.used.append(f"macro:{kind}")
+        c.needs_knowledge = False
 
 
 def compose(request: DraftRequest, macros: Macros, styles: ChannelStyles | None = None) -> Composition:
@@ -424,7 +636,9 @@ def compose(request: DraftRequest, macros: Macros, styles: ChannelStyles | None 
     c = Composition()
     situation = request.situation
     if situation is None:
-        return c
+        if not macros.get(f"replies.{request.request_type}"):
+            return c
+        situation = Situation(now=datetime.now(UTC))  # no known customer: only the company's reply
     w = _Writer(request, situation, macros)
     kind = request.request_type
     order = _relevant_order(situation, kind, request.message.text)
@@ -447,6 +661,7 @@ def compose(request: DraftRequest, macros: Macros, styles: ChannelStyles | None 
         open_orders = [o for o in situation.orders if o.open]
         if len(open_orders) == 1 and _order_status(w, c, open_orders[0]):
             c.needs_knowledge = False  # a knowledge quote would answer a question we did not recognise
+    _company_reply(w, c, kind, order)
     _promises(w, c, styles or ChannelStyles())
     c.lines = [line for line in c.lines if line]
     if c.apology and kind in ("complaint", "other"):

@@ -109,6 +109,20 @@ class WorkspaceField(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
+
+class WorkspaceMacros(Base):
+    """A workspace's own reply macros and policy (``svar macros import``; docs/situation.md): one mapping
+    ``{"policy": {...}, "<lang>": {...}}`` merged over the shipped macros."""
+
+    __tablename__ = "workspace_macros"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
 # Customer history models live in their own module; importing it registers them on Base.metadata (Alembic).
 from knowledge.db import api_models as api_models  # noqa: E402
 from knowledge.db import history_models as history_models  # noqa: E402

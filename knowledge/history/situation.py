@@ -288,15 +288,24 @@ def _promises(
         if made_at is not None and made_at > now:
             continue
         key = fact.value.casefold()
-        if key in seen:
+        if key in seen or _customer_commitment(fact.value):
             continue
         seen.add(key)
         due = promise_due(fact.value, made_at)
         promise = Promise(text=fact.value, made_at=made_at, due=due, channel=fact.channel, source=fact.source)
+        confirmed = [  # the customer says it happened ("the invoice is gone now 👍", "den kom i dag")
+            m
+            for m in timeline
+            if m.role == "customer"
+            and made_at is not None
+            and made_at < m.at <= now
+            and _CONFIRMED.search(m.text)
+            and not _STILL_NOT.search(m.text)
+        ]
         if due is None:
-            promise.state = "open"
+            promise.state = "kept" if confirmed else "open"
         elif now <= due:
-            promise.state = "pending"
+            promise.state = "kept" if confirmed else "pending"
         else:
             later = [
                 m
@@ -313,9 +322,47 @@ def _promises(
                 and made_at is not None
                 and made_at - timedelta(hours=1) < t <= min(due + timedelta(days=1), now)
             ]
-            promise.state = "kept" if later or acted else "overdue"
+            promise.state = "kept" if later or acted or confirmed else "overdue"
         out.append(promise)
     return out
+
+
+# The customer, not us, is the subject: "Kunden sender gammel ruter i retur innen 14 dager", "you return
+# the old one within 14 days". Notes record the customer's own commitments beside ours.
+_CUSTOMER_SUBJECT = re.compile(
+    r"^\W*(?:(?:the\s+)?customer|kunden|kunde|kund|kundin|han|hun|ho|hon|he|she|they"
+    r"|(?:du|you|dere|de|ni|I)\s+(?:skal\s+|ska\s+|will\s+|vil\s+|må\s+|must\s+)?"
+    r"(?:sende\w*|send\w*|skick\w*|return\w*|levere\w*|lever\w*|aflever\w*|lämna\w*|ta\w*\s+med|bring\w*"
+    r"|post\w*|ship\w*))\b",
+    re.IGNORECASE,
+)
+# A customer's message saying a thing happened, and one saying it still has not.
+_CONFIRMED = re.compile(
+    r"(?:\b(?:is|are|er|är|e)\s+(?:gone|borte|vekk|borta|væk|sorted|ordnet|ordna|fixed|fiksa|fikset|løst|löst"
+    r"|done|here|kommet|komen|kommen|kommet\s+frem|arrived|received)"
+    r"|\b(?:kom|kommet|kom\s+fram|arrived|came|fikk|fekk|fick|fik|got|received|mottok|mottatt|fått|fået"
+    r"|funker|fungerer|fungerar|virker|works|working)\b.{0,40}\b(?:i\s*dag|idag|today|nå|no|nu|now|takk|tack"
+    r"|tak|thanks|thank)\b"
+    r"|👍|\b(?:takk|tack|tak|thanks|thank you)\b.{0,3}!)",
+    re.IGNORECASE,
+)
+_STILL_NOT = re.compile(
+    r"\b(?:still|fortsatt|fremdeles|framleis|fortfarande|stadig|stadigvæk|ennå|enno|ännu|endnu|not|ikke|ikkje"
+    r"|inte|never|aldri|aldrig|no)\b",
+    re.IGNORECASE,
+)
+
+
+# How long something usually takes ("delivery takes 3-7 working days") informs; it commits us to nothing.
+_DURATION = re.compile(
+    r"^\W*(?:\w+\s+){0,3}?(?:takes|take|tar|tager|tek|tar\s+det|tager\s+det)\b", re.IGNORECASE
+)
+
+
+def _customer_commitment(text: str) -> bool:
+    """Whether a "promise" is not ours to keep: the customer's own commitment (a note's "the customer
+    returns it within 14 days"), or how long something usually takes."""
+    return bool(_CUSTOMER_SUBJECT.search(text) or _DURATION.search(text))
 
 
 def _order_times(order: OrderState) -> list[datetime]:
