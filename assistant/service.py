@@ -44,12 +44,10 @@ from assistant.runtime import Runtime
 from assistant.settings import Settings
 from assistant.types import CHANNELS, DraftRequest, GuardFinding, KnownFact, Passage, Suggestion, Turn
 from knowledge.errors import InputError
-from knowledge.facts import extract_facts
 from knowledge.fields import FieldSet
 from knowledge.history import CustomerCard, customer_card, customer_timeline
 from knowledge.history.situation import Situation, build_situation
-from knowledge.masking import mask_message_facts
-from knowledge.text.analysis import analyse_turns
+from knowledge.text.analysis import ConversationAnalysis, analyse_turns
 from knowledge.workspace_fields import workspace_fields
 
 log = logging.getLogger("svar.service")
@@ -231,9 +229,16 @@ class Assistant:
             raise InputError("max_suggestions must be 1, 2 or 3")
         ctx = self._customer_context(workspace, customer, history, now)
         latest = Turn(role="customer", text=message, channel=channel)
-        facts = _dedupe([*ctx.facts, *facts_of([latest], ctx.products)])
         ctx.language = self._language(message, ctx)
         language = ctx.language.code
+        # The conversation is read once, here, for the drafter and every guard (one text layer).
+        turns = [*ctx.history, latest]
+        analysis = analyse_turns(
+            turns, products=ctx.products, fields=self._fields(workspace), language=language
+        )
+        # Stored turns' facts come with the customer's card (extracted at import); given turns are read here.
+        first = 0 if history is not None else len(ctx.history)
+        facts = _dedupe([*ctx.facts, *analysis_facts(analysis, turns, first)])
         intent = PatternClassifier().classify(message, language)
         passages = retrieve(
             self.runtime.searcher,
@@ -260,6 +265,7 @@ class Assistant:
             situation=ctx.situation,
             request_type=intent.type,
             complaint=intent.complaint,
+            analysis=analysis,
         )
         return request, ctx
 
@@ -348,8 +354,6 @@ class Assistant:
             ]
             ctx.facts.extend(situation_facts(ctx.situation))
             ctx.products = _product_names(ctx.card)
-        if history is not None:
-            ctx.facts.extend(facts_of(ctx.history, ctx.products))
         return ctx
 
     def _language(self, message: str, ctx: CustomerContext) -> LanguageDecision:
@@ -363,18 +367,19 @@ class Assistant:
             return workspace_fields(session, workspace)
 
     def _guard_context(self, request: DraftRequest, ctx: CustomerContext, workspace: str) -> GuardContext:
-        """What every guard reads for one request: the conversation is analysed here, once."""
-        fields = self._fields(workspace)
-        analysis = analyse_turns(
-            [*request.history, request.message],
-            products=ctx.products,
-            fields=fields,
-            language=request.language,
-        )
+        """What every guard reads for one request: the request's one analysis of the conversation."""
+        analysis = request.analysis
+        if analysis is None:  # a request built elsewhere (tests): read the conversation now, once
+            analysis = analyse_turns(
+                [*request.history, request.message],
+                products=ctx.products,
+                fields=self._fields(workspace),
+                language=request.language,
+            )
         return GuardContext(
             request=request,
             styles=self.styles,
-            fields=fields,
+            fields=analysis.fields,
             analysis=analysis,
             allowed_domains=ctx.links or None,
             allowed_phones=self.runtime.settings.phones(),
@@ -473,23 +478,37 @@ def _product_names(card: CustomerCard) -> list[str]:
 
 
 def facts_of(turns: Sequence[Turn], products: Sequence[str] = ()) -> list[KnownFact]:
-    """Facts extracted offline from ``turns`` (each by its role's rules), with the turn as provenance."""
+    """Facts of ``turns`` read by the text layer (one analysis), masked, with the turns as provenance."""
+    return analysis_facts(analyse_turns(turns, products=products), turns)
+
+
+def analysis_facts(analysis: ConversationAnalysis, turns: Sequence[Turn], first: int = 0) -> list[KnownFact]:
+    """The facts the analysed turns state (from index ``first`` on), masked, with each turn as provenance.
+
+    Args:
+        analysis: the request's analysis of ``turns`` (each turn read once, by its role's rules).
+        turns: the turns that were analysed, for their message ids, channels and times.
+        first: the index of the first turn whose facts are wanted (earlier ones are known already).
+
+    Returns:
+        One :class:`KnownFact` per fact, in turn order.
+    """
     facts = []
-    for turn in turns:
-        found = extract_facts(turn.text, role=turn.role, products=products)
-        _, found = mask_message_facts(turn.text, turn.text, found)  # never a card or id in clear
-        for f in found:
-            facts.append(
-                KnownFact(
-                    kind=f.kind,
-                    value=f.value,
-                    normalized=f.normalized,
-                    source=turn.message_id or "conversation",
-                    channel=turn.channel,
-                    at=turn.at,
-                    confidence=f.confidence,
-                )
+    for located in analysis.located_facts():
+        if located.index < first:
+            continue
+        f, turn = located.fact, turns[located.index]
+        facts.append(
+            KnownFact(
+                kind=f.kind,
+                value=f.value,
+                normalized=f.normalized,
+                source=turn.message_id or "conversation",
+                channel=turn.channel,
+                at=turn.at,
+                confidence=f.confidence,
             )
+        )
     return facts
 
 
