@@ -238,7 +238,9 @@ def test_a_request_reads_each_turn_once_and_hands_the_analysis_to_drafter_and_gu
     ]
     drafter = FakeDrafter.from_texts("Hei! Har du prøvd å restarte ruteren? Hva er ordrenummeret?")
     assistant = build_assistant(demo_rt, drafter=drafter)
-    result = assistant.suggest(workspace="demo", message="Fortsatt ikke nett", channel="chat", history=history)
+    result = assistant.suggest(
+        workspace="demo", message="Fortsatt ikke nett", channel="chat", history=history
+    )
     request = drafter.requests[0]
     assert request.analysis is not None and request.analysis.covers([*history, request.message])
     turn_calls = [c for c in calls if c[0] in {t.text for t in [*history, request.message]}]
