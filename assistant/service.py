@@ -36,6 +36,7 @@ from assistant.drafting.base import Drafter
 from assistant.guards.grounding import groundedness, split_units
 from assistant.guards.injection import check_injection, redact_injection
 from assistant.guards.pipeline import GuardContext, GuardedDraft, GuardPipeline, default_pipeline
+from assistant.guards.repeat_ask.meaning import embedder_similarity
 from assistant.intent import PatternClassifier
 from assistant.language import LanguageDecision, decide_language, flag_unsupported
 from assistant.links import allowed_passages, workspace_link_domains
@@ -116,6 +117,8 @@ class Assistant:
         self.config = config or AssistantConfig()
         self.styles = styles or ChannelStyles()
         self.guards = guards or default_pipeline()
+        # "Already tried" by meaning: verb phrases compared by the runtime's embedder (cached vectors).
+        self._similar = embedder_similarity(runtime.embedder)
 
     def describe(self) -> dict[str, object]:
         """What this assistant is: its configuration, drafter and guards (written into eval results)."""
@@ -383,6 +386,7 @@ class Assistant:
             analysis=analysis,
             allowed_domains=ctx.links or None,
             allowed_phones=self.runtime.settings.phones(),
+            similar=self._similar,
         )
 
     def _guard(self, suggestion: Suggestion, context: GuardContext) -> GuardedDraft:
