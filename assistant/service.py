@@ -48,8 +48,10 @@ from knowledge.errors import InputError
 from knowledge.fields import FieldSet
 from knowledge.history import CustomerCard, customer_card, customer_timeline
 from knowledge.history.situation import Situation, build_situation
+from knowledge.locale import workspace_locale
 from knowledge.text.analysis import ConversationAnalysis, analyse_turns
 from knowledge.workspace_fields import workspace_fields
+from knowledge.workspaces import get_workspace
 
 log = logging.getLogger("svar.service")
 
@@ -232,7 +234,7 @@ class Assistant:
             raise InputError("max_suggestions must be 1, 2 or 3")
         ctx = self._customer_context(workspace, customer, history, now)
         latest = Turn(role="customer", text=message, channel=channel)
-        ctx.language = self._language(message, ctx)
+        ctx.language = self._language(message, ctx, workspace)
         language = ctx.language.code
         # The conversation is read once, here, for the drafter and every guard (one text layer).
         turns = [*ctx.history, latest]
@@ -359,10 +361,14 @@ class Assistant:
             ctx.products = _product_names(ctx.card)
         return ctx
 
-    def _language(self, message: str, ctx: CustomerContext) -> LanguageDecision:
-        """The customer's language (see :func:`assistant.language.decide_language`)."""
+    def _language(self, message: str, ctx: CustomerContext, workspace: str) -> LanguageDecision:
+        """The customer's language (see :func:`assistant.language.decide_language`); the workspace's own
+        language (``svar workspace set --language``) decides after the customer's messages and profile."""
         earlier = " ".join(t.text for t in ctx.history if t.role == "customer")
-        return decide_language(message, earlier, ctx.card.language if ctx.card else None)
+        with self.runtime.sessions() as session:
+            ws = get_workspace(session, workspace, create=False)
+            default = workspace_locale(session, ws.id).language if ws is not None else None
+        return decide_language(message, earlier, ctx.card.language if ctx.card else None, default)
 
     def _fields(self, workspace: str) -> FieldSet:
         """The workspace's own fields, read from the store."""

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli import eval_cmds, fields_cmds, history_cmds, knowledge_cmds, suggest_cmds
+from assistant.cli import eval_cmds, fields_cmds, history_cmds, knowledge_cmds, suggest_cmds, workspace_cmds
 from assistant.cli._common import HelpOpt, group
 
 app = typer.Typer(
@@ -73,6 +73,7 @@ app.command("search")(knowledge_cmds.search)
 app.command("reindex")(knowledge_cmds.reindex)
 app.add_typer(eval_cmds.app, name="eval")
 app.add_typer(fields_cmds.app, name="fields")
+app.add_typer(workspace_cmds.app, name="workspace")
 
 
 @app.command("serve")
