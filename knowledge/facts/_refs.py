@@ -100,7 +100,7 @@ _NUMBER_LABEL = re.compile(
     r"(?<![\w/.-])(?P<label>[^\W\d_]{2,}[-.]?(?:nummer|nummeret|numret|numer|nr|no)"
     r"|[^\W\d_]{3,}\s+(?:number|no|nr|nummer|numret|id)|[^\W\d_]{3,}-?id)\.?(?![\w])"
     r"(?:[\s:#=(]|\b(?:er|är|is|was|var|mitt|min|mit|my|mi|ditt|din|your)\b)*?"
-    r"(?P<id>(?:[A-ZÆØÅÄÖ]{1,4}[ -]?)?\d[\dA-Za-z]*(?:[ ./-][\dA-Za-z]*\d[\dA-Za-z]*){0,4})(?![\w@])",
+    r"(?P<id>(?:(?-i:[A-ZÆØÅÄÖ]{1,4})[ -]?)?\d[\dA-Za-z]*(?:[ ./-][\dA-Za-z]*\d[\dA-Za-z]*){0,4})(?![\w@])",
     _I,
 )
 _NOT_NUMBER_LABELS = re.compile(
