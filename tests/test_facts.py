@@ -1017,3 +1017,28 @@ def test_a_label_of_a_contact_place_or_version_is_no_labelled_number(text: str) 
 )
 def test_a_signature_name_followed_by_a_contact_line_is_found(text: str, name: str) -> None:
     assert ("person", name) in [(f.kind, f.value) for f in extract_facts(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "tried"),
+    [
+        (
+            "Unscrewed the cover and dusted the fan, nothing.",
+            "Unscrewed the cover and dusted the fan, nothing",
+        ),
+        (
+            "I have already called the bank and both payments have gone through.",
+            "I have already called the bank",
+        ),
+        ("Vi har ringt banken og begge betalingene er trukket.", "Vi har ringt banken"),
+    ],
+)
+def test_a_step_ends_where_a_new_subject_starts_and_a_bare_english_past_is_a_step(
+    text: str, tried: str
+) -> None:
+    assert tried in [f.value for f in extract_facts(text) if f.kind == "tried"]
+
+
+@pytest.mark.parametrize("text", ["Ordered the wrong size by mistake.", "Signed by the driver at 14:02."])
+def test_a_bare_past_that_tells_what_happened_is_no_step(text: str) -> None:
+    assert not [f for f in extract_facts(text) if f.kind == "tried"]

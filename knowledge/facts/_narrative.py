@@ -101,15 +101,37 @@ _TRIED_START_RE = re.compile(
 )
 
 
+# "..., and both charges have cleared": a conjunction followed by a new subject and its own finite verb
+# starts another clause (a verb right after the conjunction continues the same subject's steps).
+_NEW_CLAUSE = re.compile(
+    r"\s(?:and|og|och|samt)\s+(?:[^\W\d_]+\s+){1,3}?(?:have|has|had|is|are|was|were|har|hadde|hade|havde|er"
+    r"|var|är|ble|blev|vart|will|vil|ska|skal|kan|can)(?!\w)",
+    re.IGNORECASE,
+)
+
+
 def _clause_end(text: str, start: int) -> int:
     end = sentence_end(text, start)
     m = _BUT.search(text, start, end)
     if m:
         end = m.start()
+    m = _NEW_CLAUSE.search(text, start, end)
+    if m and not _PAST_VERB_WORD.fullmatch(text[m.start() :].split()[1]):
+        end = m.start()
     if end - start > _MAX_CLAUSE:
         cut = text.rfind(" ", start, start + _MAX_CLAUSE)
         end = cut if cut > start else start + _MAX_CLAUSE
     return end
+
+
+_PAST_VERB_WORD = re.compile(r"[^\W\d_]{2,}(?:ed|et|at|te|de|a|t)", re.IGNORECASE)
+# A chat clause with no subject that opens with an English past form and names what it was done to
+# ("Checked with the neighbours", "Unscrewed the cover"): any verb, told as a step.
+_EN_BARE_PAST = re.compile(
+    r"(?:^|(?<=[.!?\n]\s)|(?<=[.!?\n]))\s*(?:(?:already|also|just|then)\s+)?(?P<verb>[A-Za-z]{3,}ed)\s+"
+    r"(?:the|my|our|with|it|them|all|both|every|each|under|in|on|out|off|up|everything)(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def _is_question(text: str, start: int) -> bool:
@@ -134,6 +156,12 @@ def find_tried(text: str, ctx: Context) -> Iterator[ExtractedFact]:
             yield fact("tried", text, start, end, squash(text[start:end]).lower(), 0.8)
     yield from _past_clauses(text, ctx)
     yield from _outcome_clauses(text)
+    for m in _EN_BARE_PAST.finditer(text):
+        verb = m.group("verb").lower()
+        if verb in NOT_TRIED_VERBS or verb in _NOT_VERBS or _is_question(text, m.start("verb")):
+            continue
+        end = _clause_end(text, m.end("verb"))
+        yield fact("tried", text, m.start("verb"), end, squash(text[m.start("verb") : end]).lower(), 0.6)
 
 
 # --- past clauses by their verb's form ------------------------------------------------------------------
