@@ -1042,3 +1042,14 @@ def test_a_step_ends_where_a_new_subject_starts_and_a_bare_english_past_is_a_ste
 @pytest.mark.parametrize("text", ["Ordered the wrong size by mistake.", "Signed by the driver at 14:02."])
 def test_a_bare_past_that_tells_what_happened_is_no_step(text: str) -> None:
     assert not [f for f in extract_facts(text) if f.kind == "tried"]
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("Swish-nummer 073-612 88 40.", "073-612 88 40"),
+        ("Mit nummer er 31 45 67 89, ring gerne.", "31 45 67 89"),
+    ],
+)
+def test_a_phone_number_after_a_payment_app_or_my_number_stays_a_phone(text: str, phone: str) -> None:
+    assert ("phone", phone) in [(f.kind, f.value) for f in extract_facts(text)]

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 
 from knowledge.facts._base import Context, ExtractedFact, alnum_upper, alternation, digits, fact
 from knowledge.facts._ids import luhn_valid
+from knowledge.facts._lexicon import PAYMENT_BRANDS
+from knowledge.facts._phone import normalize_phone
 
 _I = re.IGNORECASE
 _FILLER = (
@@ -114,6 +116,12 @@ _NOT_NUMBER_LABELS = re.compile(
 )
 
 
+_PHONE_REGIONS = ("NO", "SE", "DK", "FI", "IS")
+_POSSESSIVES = frozenset(
+    "mitt mit min mi my your ditt din dit hans hennes hendes our vårt vores vort deres dykkar".split()
+)
+
+
 def find_labelled_numbers(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
     """An id after any label that names a number ("polisenummer 7702-118834"): a ``labelled_number``."""
     for m in _NUMBER_LABEL.finditer(text):
@@ -123,6 +131,13 @@ def find_labelled_numbers(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
         raw = m.group("id").rstrip(" ./-")
         if sum(ch.isdigit() for ch in raw) < 4 or _YEAR.fullmatch(raw) or _looks_like_date(raw):
             continue
+        head = re.sub(r"[\s.-]*(?:nummeret|nummer|numret|numer|number|nr|no|id)$", "", label)
+        if (
+            (head in _POSSESSIVES or head in PAYMENT_BRANDS)
+            and raw[:1].isdigit()
+            and any(normalize_phone(raw, region) for region in _PHONE_REGIONS)
+        ):
+            continue  # "Swish-nummer 073-612 88 40", "mit nummer er 31 45 67 89": a phone number
         yield fact("labelled_number", text, m.start("id"), m.start("id") + len(raw), alnum_upper(raw), 0.75)
 
 
