@@ -75,8 +75,10 @@ def build_runtime(
     engine = create_db_engine(settings.resolved_database_url())
     migrate(engine)
     sessions = session_factory(engine)
-    chroma = vectors if vectors is not None else LazyClient(
-        lambda: open_chroma(path=settings.chroma_path, url=settings.chroma_url)
+    chroma = (
+        vectors
+        if vectors is not None
+        else LazyClient(lambda: open_chroma(path=settings.chroma_path, url=settings.chroma_url))
     )
     emb = embedder or build_embedder(settings)
     return Runtime(

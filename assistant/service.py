@@ -37,6 +37,7 @@ from assistant.drafting.base import Drafter
 from assistant.guards.grounding import groundedness, split_units
 from assistant.guards.injection import check_injection, redact_injection
 from assistant.guards.pipeline import GuardContext, GuardedDraft, GuardPipeline, default_pipeline
+from assistant.guards.repeat_ask.meaning import embedder_similarity
 from assistant.intent import PatternClassifier, topic_pattern
 from assistant.language import LanguageDecision, decide_language, flag_unsupported
 from assistant.links import LinkAllowlists, allowed_passages
@@ -45,15 +46,15 @@ from assistant.runtime import Runtime
 from assistant.settings import Settings
 from assistant.types import CHANNELS, DraftRequest, GuardFinding, KnownFact, Passage, Suggestion, Turn
 from knowledge.errors import InputError
-from knowledge.facts import extract_facts
 from knowledge.fields import FieldSet
 from knowledge.history import CustomerCard, customer_card, customer_timeline
 from knowledge.history.situation import Situation, build_situation
-from knowledge.masking import mask_message_facts
+from knowledge.locale import workspace_locale
 from knowledge.sections import document_sections
-from knowledge.text.analysis import analyse_turns
+from knowledge.text.analysis import ConversationAnalysis, analyse_turns
 from knowledge.workspace_fields import workspace_fields
 from knowledge.workspace_macros import workspace_macros
+from knowledge.workspaces import get_workspace
 
 log = logging.getLogger("svar.service")
 
@@ -123,6 +124,8 @@ class Assistant:
         self.styles = styles or ChannelStyles()
         self.guards = guards or default_pipeline()
         self.links = LinkAllowlists(runtime.sessions)
+        # "Already tried" by meaning: verb phrases compared by the runtime's embedder (cached vectors).
+        self._similar = embedder_similarity(runtime.embedder)
 
     def describe(self) -> dict[str, object]:
         """What this assistant is: its configuration, drafter and guards (written into eval results)."""
@@ -236,9 +239,16 @@ class Assistant:
             raise InputError("max_suggestions must be 1, 2 or 3")
         ctx = self._customer_context(workspace, customer, history, now)
         latest = Turn(role="customer", text=message, channel=channel)
-        facts = _dedupe([*ctx.facts, *facts_of([latest], ctx.products)])
-        ctx.language = self._language(message, ctx)
+        ctx.language = self._language(message, ctx, workspace)
         language = ctx.language.code
+        # The conversation is read once, here, for the drafter and every guard (one text layer).
+        turns = [*ctx.history, latest]
+        analysis = analyse_turns(
+            turns, products=ctx.products, fields=self._fields(workspace), language=language
+        )
+        # Stored turns' facts come with the customer's card (extracted at import); given turns are read here.
+        first = 0 if history is not None else len(ctx.history)
+        facts = _dedupe([*ctx.facts, *analysis_facts(analysis, turns, first)])
         intent = PatternClassifier().classify(message, language)
         passages = retrieve(
             self.runtime.searcher,
@@ -267,6 +277,7 @@ class Assistant:
             request_type=intent.type,
             complaint=intent.complaint,
             macros=self._macros(workspace),
+            analysis=analysis,
         )
         return request, ctx
 
@@ -355,14 +366,16 @@ class Assistant:
             ]
             ctx.facts.extend(situation_facts(ctx.situation))
             ctx.products = _product_names(ctx.card)
-        if history is not None:
-            ctx.facts.extend(facts_of(ctx.history, ctx.products))
         return ctx
 
-    def _language(self, message: str, ctx: CustomerContext) -> LanguageDecision:
-        """The customer's language (see :func:`assistant.language.decide_language`)."""
+    def _language(self, message: str, ctx: CustomerContext, workspace: str) -> LanguageDecision:
+        """The customer's language (see :func:`assistant.language.decide_language`); the workspace's own
+        language (``svar workspace set --language``) decides after the customer's messages and profile."""
         earlier = " ".join(t.text for t in ctx.history if t.role == "customer")
-        return decide_language(message, earlier, ctx.card.language if ctx.card else None)
+        with self.runtime.sessions() as session:
+            ws = get_workspace(session, workspace, create=False)
+            default = workspace_locale(session, ws.id).language if ws is not None else None
+        return decide_language(message, earlier, ctx.card.language if ctx.card else None, default)
 
     def _fields(self, workspace: str) -> FieldSet:
         """The workspace's own fields, read from the store."""
@@ -400,21 +413,23 @@ class Assistant:
             return workspace_macros(session, workspace)
 
     def _guard_context(self, request: DraftRequest, ctx: CustomerContext, workspace: str) -> GuardContext:
-        """What every guard reads for one request: the conversation is analysed here, once."""
-        fields = self._fields(workspace)
-        analysis = analyse_turns(
-            [*request.history, request.message],
-            products=ctx.products,
-            fields=fields,
-            language=request.language,
-        )
+        """What every guard reads for one request: the request's one analysis of the conversation."""
+        analysis = request.analysis
+        if analysis is None:  # a request built elsewhere (tests): read the conversation now, once
+            analysis = analyse_turns(
+                [*request.history, request.message],
+                products=ctx.products,
+                fields=self._fields(workspace),
+                language=request.language,
+            )
         return GuardContext(
             request=request,
             styles=self.styles,
-            fields=fields,
+            fields=analysis.fields,
             analysis=analysis,
             allowed_domains=ctx.links or None,
             allowed_phones=self.runtime.settings.phones(),
+            similar=self._similar,
         )
 
     def _guard(self, suggestion: Suggestion, context: GuardContext) -> GuardedDraft:
@@ -517,23 +532,37 @@ def _product_names(card: CustomerCard) -> list[str]:
 
 
 def facts_of(turns: Sequence[Turn], products: Sequence[str] = ()) -> list[KnownFact]:
-    """Facts extracted offline from ``turns`` (each by its role's rules), with the turn as provenance."""
+    """Facts of ``turns`` read by the text layer (one analysis), masked, with the turns as provenance."""
+    return analysis_facts(analyse_turns(turns, products=products), turns)
+
+
+def analysis_facts(analysis: ConversationAnalysis, turns: Sequence[Turn], first: int = 0) -> list[KnownFact]:
+    """The facts the analysed turns state (from index ``first`` on), masked, with each turn as provenance.
+
+    Args:
+        analysis: the request's analysis of ``turns`` (each turn read once, by its role's rules).
+        turns: the turns that were analysed, for their message ids, channels and times.
+        first: the index of the first turn whose facts are wanted (earlier ones are known already).
+
+    Returns:
+        One :class:`KnownFact` per fact, in turn order.
+    """
     facts = []
-    for turn in turns:
-        found = extract_facts(turn.text, role=turn.role, products=products)
-        _, found = mask_message_facts(turn.text, turn.text, found)  # never a card or id in clear
-        for f in found:
-            facts.append(
-                KnownFact(
-                    kind=f.kind,
-                    value=f.value,
-                    normalized=f.normalized,
-                    source=turn.message_id or "conversation",
-                    channel=turn.channel,
-                    at=turn.at,
-                    confidence=f.confidence,
-                )
+    for located in analysis.located_facts():
+        if located.index < first:
+            continue
+        f, turn = located.fact, turns[located.index]
+        facts.append(
+            KnownFact(
+                kind=f.kind,
+                value=f.value,
+                normalized=f.normalized,
+                source=turn.message_id or "conversation",
+                channel=turn.channel,
+                at=turn.at,
+                confidence=f.confidence,
             )
+        )
     return facts
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge.history.situation import Situation
+from knowledge.text.analysis import ConversationAnalysis
 
 Role = Literal["customer", "agent", "bot", "note"]
 Channel = Literal["email", "chat", "phone", "sms", "facebook", "instagram", "x", "widget"]
@@ -92,7 +93,13 @@ class Suggestion(BaseModel):
 
 
 class DraftRequest(BaseModel):
-    """Everything a drafter may use. Built by the service, never by the caller."""
+    """Everything a drafter may use. Built by the service, never by the caller.
+
+    ``analysis`` is the conversation read once by the text layer (sentences, value spans, facts), shared by
+    the drafter and every guard of the request; it is never serialised.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     message: Turn
     history: list[Turn] = Field(default_factory=list)
@@ -108,3 +115,4 @@ class DraftRequest(BaseModel):
     complaint: bool = False  # the message also complains
     # the workspace's own reply macros and policy ({"policy": {...}, "<lang>": {...}}; docs/situation.md)
     macros: dict[str, Any] = Field(default_factory=dict)
+    analysis: ConversationAnalysis | None = Field(default=None, exclude=True, repr=False)

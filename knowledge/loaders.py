@@ -54,8 +54,6 @@ class _NotText(Exception):
     """A file that is mostly not UTF-8 (binary, or another encoding throughout)."""
 
 
-
-
 def load_path(
     path: str | Path, *, root: str | Path | None = None, limits: Limits | None = None
 ) -> LoadResult:

@@ -982,3 +982,74 @@ def test_an_id_sent_on_its_own_is_a_reference(text: str, expected: list[str]) ->
 def test_new_kinds_are_known() -> None:
     for kind in ("case_number", "return_number", "invoice_number", "payment_method", "company", "org_number"):
         assert kind in FACT_KINDS
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Forsikringen har polisenummer 7702-118834.", "7702-118834"),
+        ("Sykkelen har rammenummer WTU4471982K og er fra 2024.", "WTU4471982K"),
+        ("Bilen har regnr EL 48213.", "EL 48213"),
+        ("Utbetal til kontonr 3201 44 87761, takk.", "3201 44 87761"),
+        ("My loyalty number is 5512 0933.", "5512 0933"),
+    ],
+)
+def test_an_id_after_any_label_that_names_a_number_is_kept(text: str, value: str) -> None:
+    found = [(f.kind, f.value) for f in extract_facts(text)]
+    assert ("labelled_number", value) in found, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Postnummer 0364 Oslo.", "Ring telefonnummer 45219873.", "Husnummer 12B.", "Versjon 2.3.1 er ute."],
+)
+def test_a_label_of_a_contact_place_or_version_is_no_labelled_number(text: str) -> None:
+    assert not [f for f in extract_facts(text) if f.kind == "labelled_number"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Hei!\n\nMvh\nAnne Berit Fosse\nMob. 918 44 302", "Anne Berit Fosse"),
+        ("Tack!\n\nVänliga hälsningar\nKarin Ek\nTel: 070-412 88 19", "Karin Ek"),
+        ("Thanks,\n\nBest regards,\nJohn Smith\nHead of IT, Foo Ltd", "John Smith"),
+    ],
+)
+def test_a_signature_name_followed_by_a_contact_line_is_found(text: str, name: str) -> None:
+    assert ("person", name) in [(f.kind, f.value) for f in extract_facts(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "tried"),
+    [
+        (
+            "Unscrewed the cover and dusted the fan, nothing.",
+            "Unscrewed the cover and dusted the fan, nothing",
+        ),
+        (
+            "I have already called the bank and both payments have gone through.",
+            "I have already called the bank",
+        ),
+        ("Vi har ringt banken og begge betalingene er trukket.", "Vi har ringt banken"),
+    ],
+)
+def test_a_step_ends_where_a_new_subject_starts_and_a_bare_english_past_is_a_step(
+    text: str, tried: str
+) -> None:
+    assert tried in [f.value for f in extract_facts(text) if f.kind == "tried"]
+
+
+@pytest.mark.parametrize("text", ["Ordered the wrong size by mistake.", "Signed by the driver at 14:02."])
+def test_a_bare_past_that_tells_what_happened_is_no_step(text: str) -> None:
+    assert not [f for f in extract_facts(text) if f.kind == "tried"]
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("Swish-nummer 073-612 88 40.", "073-612 88 40"),
+        ("Mit nummer er 31 45 67 89, ring gerne.", "31 45 67 89"),
+    ],
+)
+def test_a_phone_number_after_a_payment_app_or_my_number_stays_a_phone(text: str, phone: str) -> None:
+    assert ("phone", phone) in [(f.kind, f.value) for f in extract_facts(text)]

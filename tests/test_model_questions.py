@@ -48,3 +48,15 @@ def test_a_model_question_is_no_repeat_when_only_the_kind_of_product_is_known(
     language: str, said: str, draft: str
 ) -> None:
     assert not check_repeat_asks(draft, history=[customer(said)], language=language).flagged
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "draft"),
+    [
+        ("nn", "Eg har ein Polar Vantage V3 som ikkje vil lade.", "Kva for ein klokkemodell har du?"),
+        ("nb", "Skriveren min, en Canon LBP6030, trekker ikke inn papir.", "Hvilken printermodell har du?"),
+        ("da", "Min Volvo XC40 viser en fejl på skærmen.", "Hvilken bilmodel har du?"),
+    ],
+)
+def test_a_compound_that_ends_in_model_asks_for_the_model(language: str, said: str, draft: str) -> None:
+    assert check_repeat_asks(draft, history=[customer(said)], language=language).flagged

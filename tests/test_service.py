@@ -216,3 +216,36 @@ def test_a_german_message_gets_one_language_and_a_flag(demo_rt: Runtime) -> None
     for s in result.suggestions:
         assert s.language == "nb"
         assert any(f.guard == "language" and "de" in f.message for f in s.guard_findings)
+
+
+def test_a_request_reads_each_turn_once_and_hands_the_analysis_to_drafter_and_guards(
+    demo_rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import knowledge.facts
+
+    calls: list[tuple[str, str]] = []
+    real = knowledge.facts.extract_facts
+
+    def counting(text: str, **kw: object) -> list[knowledge.facts.ExtractedFact]:
+        calls.append((text, str(kw.get("role", "customer"))))
+        return real(text, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(knowledge.facts, "extract_facts", counting)
+    history = [
+        Turn(role="customer", text="Ordrenummer 48213377. Jeg har restartet ruteren og byttet kabel."),
+        Turn(role="agent", text="Takk! Hvilken adresse gjelder det?"),
+        Turn(role="customer", text="Kirkeveien 61, 0364 Oslo. Kortet mitt er 4111 1111 1111 1111."),
+    ]
+    drafter = FakeDrafter.from_texts("Hei! Har du prøvd å restarte ruteren? Hva er ordrenummeret?")
+    assistant = build_assistant(demo_rt, drafter=drafter)
+    result = assistant.suggest(
+        workspace="demo", message="Fortsatt ikke nett", channel="chat", history=history
+    )
+    request = drafter.requests[0]
+    assert request.analysis is not None and request.analysis.covers([*history, request.message])
+    turn_calls = [c for c in calls if c[0] in {t.text for t in [*history, request.message]}]
+    assert sorted(turn_calls) == sorted(set(turn_calls)) and len(turn_calls) == 4  # each turn read once
+    kinds = {(f.kind, f.value) for f in result.known_facts}
+    assert ("order_number", "48213377") in kinds and ("address", "Kirkeveien 61, 0364 Oslo") in kinds
+    assert not any("4111 1111 1111 1111" in f.value for f in result.known_facts)  # masked
+    assert not any("ordrenummeret" in s.text or "restarte" in s.text for s in result.suggestions)

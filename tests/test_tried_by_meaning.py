@@ -65,3 +65,56 @@ def test_another_step_is_no_repeat(language: str, said: str, draft: str) -> None
 )
 def test_an_imperative_proposal_of_a_step_taken_is_a_repeat(language: str, said: str, draft: str) -> None:
     assert check_repeat_asks(draft, history=[customer(said)], language=language).flagged
+
+
+# A stand-in for the embedder's cosine: these verb phrases mean the same, every other pair does not.
+_SYNONYMS = [{"skrudd av", "slå av"}, {"unscrewed", "removing"}, {"tagit ur", "ta ur"}]
+
+
+def _similar(a: str, b: str) -> float:
+    return 0.95 if a == b or any({a, b} <= group for group in _SYNONYMS) else 0.5
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "draft"),
+    [
+        # another verb of the same meaning (by the embedder), the same thing
+        ("nb", "Jeg har skrudd av strømmen i sikringsskapet.", "Prøv å slå av strømmen i sikringsskapet."),
+        ("en", "I unscrewed the grille and cleaned it.", "Could you try removing the grille?"),
+        ("sv", "Jag har tagit ur batteriet.", "Ta ur batteriet och vänta en minut."),
+        # the object named by a pronoun in the proposal; half of its actions taken
+        ("nn", "Eg har tømt og skylt vasstanken.", "Ta ut vasstanken, skyl han og set han inn att."),
+        # in a question
+        ("da", "Jeg har afmonteret filteret og skyllet det.", "Har du prøvet at skylle filteret?"),
+    ],
+)
+def test_a_step_taken_with_another_verb_of_the_same_meaning_is_a_repeat(
+    language: str, said: str, draft: str
+) -> None:
+    report = check_repeat_asks(draft, history=[customer(said)], language=language, similar=_similar)
+    assert report.flagged, report.asks
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "draft"),
+    [
+        ("nb", "Jeg har skrudd av strømmen i sikringsskapet.", "Prøv å slå på strømmen i sikringsskapet."),
+        ("nb", "Jeg har skrudd av strømmen i sikringsskapet.", "Prøv å slå av varmtvannsberederen."),
+        ("en", "I unscrewed the grille and cleaned it.", "Could you try replacing the motor?"),
+        ("sv", "Jag har inte tagit ur batteriet.", "Ta ur batteriet och vänta en minut."),
+        ("en", "Should I remove the grille?", "Could you try removing the grille?"),
+    ],
+)
+def test_an_opposite_particle_another_thing_or_a_step_not_taken_is_no_repeat(
+    language: str, said: str, draft: str
+) -> None:
+    assert not check_repeat_asks(draft, history=[customer(said)], language=language, similar=_similar).flagged
+
+
+def test_the_embedder_similarity_is_a_cosine_of_query_vectors() -> None:
+    from assistant.guards.repeat_ask.meaning import embedder_similarity
+    from knowledge.embedders import HashEmbedder
+
+    similar = embedder_similarity(HashEmbedder())
+    assert similar("slå av", "slå av") == pytest.approx(1.0, abs=1e-5)
+    assert similar("slå av", "vask bilen") < 0.9

@@ -18,6 +18,7 @@ from assistant.cli import (
     knowledge_cmds,
     macros_cmds,
     suggest_cmds,
+    workspace_cmds,
 )
 from assistant.cli._common import HelpOpt, group
 
@@ -83,6 +84,7 @@ app.add_typer(eval_cmds.app, name="eval")
 app.add_typer(fields_cmds.app, name="fields")
 app.command("bench")(bench_cmds.bench)
 app.add_typer(macros_cmds.app, name="macros")
+app.add_typer(workspace_cmds.app, name="workspace")
 
 
 @app.command("serve")

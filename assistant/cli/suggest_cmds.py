@@ -96,9 +96,7 @@ def suggest(
         check_ready(rt, settings.workspace, customer)
         assistant = build_assistant(rt)
         call = assistant.answer if answer else assistant.suggest
-        result = call(
-            workspace=settings.workspace, message=text, channel=channel, customer=customer, now=at
-        )
+        result = call(workspace=settings.workspace, message=text, channel=channel, customer=customer, now=at)
     if as_json:
         out().print_json(result.model_dump_json(exclude={"passages"}))
         return

@@ -393,7 +393,10 @@ class _Candidate:
 
 
 def analysis_of(request: DraftRequest) -> ConversationAnalysis:
-    """The recent conversation of a request analysed once (the last 20 turns and the message)."""
+    """The request's one analysis of the conversation (made by the service), else the recent conversation
+    (the last 20 turns and the message) analysed here, once per plan."""
+    if request.analysis is not None:
+        return request.analysis
     return analyse_turns([*request.history[-20:], request.message], language=request.language)
 
 

@@ -34,6 +34,7 @@ from assistant.guards.grounding import check_grounding
 from assistant.guards.injection import InjectionGuard as InjectionCheck
 from assistant.guards.language import check_language
 from assistant.guards.privacy import check_foreign_identifiers, redact_foreign_identifiers
+from assistant.guards.repeat_ask.meaning import Similarity
 from assistant.guards.secrets import check_secrets, redact_secrets
 from assistant.types import DraftRequest, GuardFinding, Passage, Suggestion, Turn
 from knowledge.fields import FieldSet
@@ -69,6 +70,8 @@ class GuardContext:
         allowed_domains: the domains links and e-mail addresses in a reply may point to (None: links are
             dropped and contacts are not judged; see :mod:`assistant.links`).
         allowed_phones: the company's phone numbers (empty: phone numbers are not judged).
+        similar: the cosine similarity of two short texts (the local embedder), so that the repeat-ask guard
+            knows a step proposed with another verb of the same meaning; None: by stems only.
     """
 
     request: DraftRequest
@@ -77,6 +80,7 @@ class GuardContext:
     analysis: ConversationAnalysis | None = None
     allowed_domains: tuple[str, ...] | None = None
     allowed_phones: tuple[str, ...] = ()
+    similar: Similarity | None = None
 
     @property
     def turns(self) -> list[Turn]:
@@ -199,6 +203,7 @@ class RepeatAskGuard:
             language=req.language,
             analysis=context.analysis,
             fields=context.fields,
+            similar=context.similar,
         )
         if not report.flagged:
             return GuardOutcome(suggestion, report=report)

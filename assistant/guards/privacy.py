@@ -22,6 +22,7 @@ IDENTIFIER_KINDS = frozenset(
         "order_number",
         "tracking_number",
         "account_id",
+        "labelled_number",
         "national_id",
         "case_number",
         "address",

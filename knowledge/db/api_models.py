@@ -27,7 +27,8 @@ class ApiKey(Base):
 
 
 class WorkspaceSettings(Base):
-    """A workspace's API settings: the widget's signing secret, allowed browser origins, a token budget."""
+    """A workspace's settings: the widget's signing secret, allowed browser origins, a token budget, and its
+    language and country (the reply language when nothing else decides; national phone numbers)."""
 
     __tablename__ = "workspace_settings"
     workspace_id: Mapped[int] = mapped_column(
@@ -36,6 +37,8 @@ class WorkspaceSettings(Base):
     widget_secret: Mapped[str | None] = mapped_column(String(128))
     cors_origins: Mapped[list[str]] = mapped_column(JSON, default=list)
     token_budget_daily: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(10))  # nb, nn, sv, da or en
+    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166 alpha-2: NO, SE, DK, ...
 
 
 class SuggestionLog(Base):

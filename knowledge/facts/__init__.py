@@ -36,7 +36,13 @@ from knowledge.facts._narrative import find_promises, find_tried
 from knowledge.facts._phone import find_phones, normalize_phone
 from knowledge.facts._products import find_products
 from knowledge.facts._quantity import find_amounts, find_counts
-from knowledge.facts._refs import find_codes, find_lone_reference, find_org_numbers, find_references
+from knowledge.facts._refs import (
+    find_codes,
+    find_labelled_numbers,
+    find_lone_reference,
+    find_org_numbers,
+    find_references,
+)
 from knowledge.facts._when import find_dates, find_times
 from knowledge.language import detect_language
 from knowledge.spans import SpanSet
@@ -66,6 +72,7 @@ _EXCLUSIVE: tuple[Extractor, ...] = (
     find_org_numbers,
     find_codes,
     find_addresses,
+    find_labelled_numbers,
     find_dates,
     find_times,
     find_amounts,

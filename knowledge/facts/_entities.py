@@ -167,7 +167,7 @@ _SIGNATURE_RE = re.compile(
     _I,
 )
 _NAME_END = re.compile(r"\s*(?:$|[,.!\n]|(?:from|here|fra|från|frå|her|här|og|and|och)\b)", _I)
-_PERSON_RE = re.compile(rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}}")
+_PERSON_RE = re.compile(rf"{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{0,3}}")  # a name never spans lines
 _LOWER_NAME_RE = re.compile(r"[^\W\d_]{2,}(?:\s+[^\W\d_]{2,})?")
 
 

@@ -4,9 +4,10 @@ A "tried" fact is a first-person or subjectless clause in the past: a verb of tr
 replacing, updating or reinstalling anywhere ("I restarted the router", "byttet kabel"), or any verb with a
 past-participle or preterite form after a subject or "har/have" ("har sjekka med naboane", "jag tog bilder
 på skärmen", "har spurgt naboerne og kigget i kælderen", "eg har teke bilete av esken"), except verbs that
-tell what happened rather than what was done about it (ordered, got, waited ...). Something that "didn't
-help" was tried too ("new batteries didn't help"), and so was a test that worked or failed ("Pc direkte i
-fiberboks virker"). Negated clauses and questions are skipped.
+tell what happened rather than what was done about it (ordered, got, waited ...). A step is also told by
+what came of it (lexicons ``outcomes`` and ``test_conditions``): something that "didn't help" was tried
+("new batteries didn't help"), and so was a test that worked under a condition ("works with another
+cable"). Negated clauses and questions are skipped.
 
 A "promise" is a commitment in an agent's, bot's or note's words: a first-person future or present-for-
 future ("vi ringer deg på torsdag", "we will send a new one", "Da sjekker vi ..."), or a time frame the
@@ -20,9 +21,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 
 from knowledge.facts._base import Context, ExtractedFact, alternation, fact, sentence_end, squash
 from knowledge.facts._lexicon import NOT_TRIED_VERBS, PAST_IRREGULAR, RELATIVE_DAYS, WEEKDAYS
+from knowledge.text.lexicons import LANGUAGES, entries, words
 
 _I = re.IGNORECASE
 _BUT = re.compile(r"\s(?:but|men|mais|however|although|men\s+det)\s|,\s(?:and\s+)?(?:but|men)\s")
@@ -97,15 +101,37 @@ _TRIED_START_RE = re.compile(
 )
 
 
+# "..., and both charges have cleared": a conjunction followed by a new subject and its own finite verb
+# starts another clause (a verb right after the conjunction continues the same subject's steps).
+_NEW_CLAUSE = re.compile(
+    r"\s(?:and|og|och|samt)\s+(?:[^\W\d_]+\s+){1,3}?(?:have|has|had|is|are|was|were|har|hadde|hade|havde|er"
+    r"|var|är|ble|blev|vart|will|vil|ska|skal|kan|can)(?!\w)",
+    re.IGNORECASE,
+)
+
+
 def _clause_end(text: str, start: int) -> int:
     end = sentence_end(text, start)
     m = _BUT.search(text, start, end)
     if m:
         end = m.start()
+    m = _NEW_CLAUSE.search(text, start, end)
+    if m and not _PAST_VERB_WORD.fullmatch(text[m.start() :].split()[1]):
+        end = m.start()
     if end - start > _MAX_CLAUSE:
         cut = text.rfind(" ", start, start + _MAX_CLAUSE)
         end = cut if cut > start else start + _MAX_CLAUSE
     return end
+
+
+_PAST_VERB_WORD = re.compile(r"[^\W\d_]{2,}(?:ed|et|at|te|de|a|t)", re.IGNORECASE)
+# A chat clause with no subject that opens with an English past form and names what it was done to
+# ("Checked with the neighbours", "Unscrewed the cover"): any verb, told as a step.
+_EN_BARE_PAST = re.compile(
+    r"(?:^|(?<=[.!?\n]\s)|(?<=[.!?\n]))\s*(?:(?:already|also|just|then)\s+)?(?P<verb>[A-Za-z]{3,}ed)\s+"
+    r"(?:the|my|our|with|it|them|all|both|every|each|under|in|on|out|off|up|everything)(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def _is_question(text: str, start: int) -> bool:
@@ -129,8 +155,13 @@ def find_tried(text: str, ctx: Context) -> Iterator[ExtractedFact]:
                 continue  # a lone past participle is not a clause
             yield fact("tried", text, start, end, squash(text[start:end]).lower(), 0.8)
     yield from _past_clauses(text, ctx)
-    yield from _did_not_help(text)
-    yield from _test_results(text)
+    yield from _outcome_clauses(text)
+    for m in _EN_BARE_PAST.finditer(text):
+        verb = m.group("verb").lower()
+        if verb in NOT_TRIED_VERBS or verb in _NOT_VERBS or _is_question(text, m.start("verb")):
+            continue
+        end = _clause_end(text, m.end("verb"))
+        yield fact("tried", text, m.start("verb"), end, squash(text[m.start("verb") : end]).lower(), 0.6)
 
 
 # --- past clauses by their verb's form ------------------------------------------------------------------
@@ -270,18 +301,39 @@ def _past_clauses(text: str, ctx: Context) -> Iterator[ExtractedFact]:
         yield fact("tried", text, start, end, squash(text[start:end]).lower(), 0.7)
 
 
-_NO_HELP = (
-    r"(?:didn't|did\s+not|doesn't|does\s+not|hasn't|has\s+not|haven't|have\s+not|won't|wouldn't)\s+"
-    r"(?:help|fix\s+it|fix\s+anything|change\s+anything|do\s+anything|make\s+a\s+difference)"
-    r"|made\s+no\s+difference|(?:hjalp|hjelpte|hjelper|hjälpte|hjälper|hjælper|hjelpte|hjelp)\s+"
-    r"(?:ikke|ikkje|inte|ej)"
-    r"|gjorde\s+ingen\s+(?:forskjell|forskjel|forskel|skillnad)|ingen\s+(?:forskjell|skillnad|forskel)"
-)
-_NO_HELP_RE = re.compile(rf"(?P<what>[^\n.!?;,:()–—]{{3,80}}?)\s+(?P<neg>{_NO_HELP})(?!\w)", re.IGNORECASE)
-_NO_HELP_INF_RE = re.compile(
-    rf"(?<!\w)(?:det|it|that|dette|detta)\s+(?:{_NO_HELP})\s+(?:å|att|at|to)\s+(?P<what>[^\n.!?;]{{3,80}})",
-    re.IGNORECASE,
-)
+# --- outcomes: what came of a step -----------------------------------------------------------------------
+# The outcome phrases of each language are data (lexicon ``outcomes``: "hjalp ikke = failed", "works =
+# works"), and so are the conditions that make a working outcome a test (lexicon ``test_conditions``).
+
+
+@dataclass(frozen=True)
+class _Outcomes:
+    failed_at: re.Pattern[str]  # where a "failed" outcome starts (to bound the search before it)
+    failed: re.Pattern[str]  # "<what> didn't help"
+    failed_to: re.Pattern[str]  # "it didn't help to <what>"
+    test: re.Pattern[str]  # a working outcome with a test condition, in either order
+
+
+@lru_cache(maxsize=1)
+def _outcomes() -> _Outcomes:
+    failed = alternation(w for lang in LANGUAGES for w, v in entries(lang, "outcomes") if v == "failed")
+    works = alternation(w for lang in LANGUAGES for w, v in entries(lang, "outcomes") if v == "works")
+    conditions = alternation(words("test_conditions"))
+    return _Outcomes(
+        failed_at=re.compile(rf"(?<!\s)\s+(?:{failed})(?!\w)", _I),
+        failed=re.compile(rf"(?P<what>[^\n.!?;,:()–—]{{3,80}}?)\s+(?P<neg>{failed})(?!\w)", _I),
+        failed_to=re.compile(
+            rf"(?<!\w)(?:det|it|that|dette|detta)\s+(?:{failed})\s+(?:å|att|at|to)\s+(?P<what>[^\n.!?;]{{3,80}})",
+            _I,
+        ),
+        test=re.compile(
+            rf"(?<!\w)(?:{conditions})(?!\w)[^\n.!?;]*?(?<!\w)(?:{works})(?!\w)"
+            rf"|(?<!\w)(?:{works})(?!\w)[^\n.!?;]*?(?<!\w)(?:{conditions})(?!\w)",
+            _I,
+        ),
+    )
+
+
 _PRONOUN_ONLY = re.compile(
     r"(?:(?:men|but|og|and|och|så|so|,)\s+)*(?:det|it|that|this|dette|detta|den|ingenting|nothing|ingen|"
     r"none|dei|they|de|this\s+one|which|som|noe|något|noget|anything)",
@@ -290,58 +342,34 @@ _PRONOUN_ONLY = re.compile(
 _LEAD_JUNK = re.compile(r"^(?:(?:but|men|and|og|och|så|so|however)\s+)+", re.IGNORECASE)
 
 
-_NO_HELP_AT = re.compile(rf"(?<!\s)\s+(?:{_NO_HELP})(?!\w)", re.IGNORECASE)
-
-
-def _no_help_matches(text: str) -> Iterator[re.Match[str]]:
-    """The matches of ``_NO_HELP_RE``, found by running it only on the 80 characters before each negation.
-
-    Alone, the pattern tries up to 80 lengths of ``what`` at every position of the text (seconds for a
-    long message); a match's ``what`` ends where the whitespace before its negation starts.
-    """
+def _failed_matches(text: str, outcomes: _Outcomes) -> Iterator[re.Match[str]]:
+    """The "<what> didn't help" matches, found by running the pattern only on the 80 characters before each
+    outcome (alone, it tries up to 80 lengths of ``what`` at every position of a long text)."""
     pos = 0
-    for neg in _NO_HELP_AT.finditer(text):
+    for neg in outcomes.failed_at.finditer(text):
         if neg.end() <= pos:
             continue
-        for m in _NO_HELP_RE.finditer(text, max(pos, neg.start() - 80), min(len(text), neg.end() + 1)):
+        for m in outcomes.failed.finditer(text, max(pos, neg.start() - 80), min(len(text), neg.end() + 1)):
             yield m
             pos = m.end()
 
 
-def _did_not_help(text: str) -> Iterator[ExtractedFact]:
-    """What "didn't help" was tried: "new batteries didn't help", "det hjalp ikke å bytte kabel"."""
-    for m in _no_help_matches(text):
+def _outcome_clauses(text: str) -> Iterator[ExtractedFact]:
+    """Steps told by what came of them: the clause before a failed outcome ("new batteries didn't help"),
+    the infinitive after one ("det hjalp ikke å bytte kabel"), and a test that worked under a condition
+    ("works fine with another cable"). Outcomes and conditions are lexicon data of each language."""
+    outcomes = _outcomes()
+    for m in _failed_matches(text, outcomes):
         what = m.group("what")
         lead = _LEAD_JUNK.match(what.strip())
         start = m.start("what") + (len(what) - len(what.lstrip())) + (lead.end() if lead else 0)
         if _PRONOUN_ONLY.fullmatch(text[start : m.start("neg")].strip()) or _is_question(text, start):
             continue
         yield fact("tried", text, start, m.end(), squash(text[start : m.end()]).lower(), 0.65)
-    for m in _NO_HELP_INF_RE.finditer(text):
+    for m in outcomes.failed_to.finditer(text):
         end = _clause_end(text, m.start("what"))
         yield fact("tried", text, m.start(), end, squash(text[m.start() : end]).lower(), 0.65)
-
-
-_WORKS = (
-    r"virker|virket|fungerer|fungerte|fungerar|fungerade|funkar|funkade|funker|funka|verkar|works|worked|"
-    r"virkar|verkade"
-)
-_TEST_MARK = (
-    r"direkte|direkt|directly|straight\s+(?:in|into|to)|rett\s+(?:i|inn|på)|"
-    r"med\s+(?:en|ein|ett|et)\s+(?:annen|anna|annan|anden|andre|annat|andet|ny|nytt|ny)|"
-    r"with\s+(?:another|a\s+different|a\s+new)|på\s+(?:en|ein|ett|et)\s+(?:annen|anna|annan|anden|annat|andet)|"
-    r"on\s+(?:another|a\s+different)|i\s+(?:en|ein|ett|et)\s+(?:annen|anna|annan|anden|annat|andet)"
-)
-_TEST_RE = re.compile(
-    rf"(?<!\w)(?:{_TEST_MARK})(?!\w)[^\n.!?;]*?(?<!\w)(?:{_WORKS})(?!\w)|(?<!\w)(?:{_WORKS})(?!\w)[^\n.!?;]*?"
-    rf"(?<!\w)(?:{_TEST_MARK})(?!\w)",
-    re.IGNORECASE,
-)
-
-
-def _test_results(text: str) -> Iterator[ExtractedFact]:
-    """A test and its outcome: "Pc direkte i fiberboks virker", "works fine with another cable"."""
-    for m in _TEST_RE.finditer(text):
+    for m in outcomes.test.finditer(text):
         start = max(
             (b.end() for b in _SENTENCE_OR_CLAUSE.finditer(text, 0, m.start())),
             default=0,

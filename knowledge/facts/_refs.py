@@ -16,6 +16,8 @@ from collections.abc import Iterator
 
 from knowledge.facts._base import Context, ExtractedFact, alnum_upper, alternation, digits, fact
 from knowledge.facts._ids import luhn_valid
+from knowledge.facts._lexicon import PAYMENT_BRANDS
+from knowledge.facts._phone import normalize_phone
 
 _I = re.IGNORECASE
 _FILLER = (
@@ -89,6 +91,54 @@ def find_references(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
         near_kind, conf = _kind_near(sentence, prefix)
         if near_kind is not None:
             yield fact(near_kind, text, m.start("id"), m.end("id"), alnum_upper(m.group("id")), conf)
+
+
+# Any "<something>nummer / -nr / number" label before an id names a reference of the company's own kind
+# ("rammenummer WTU4471982K", "kvitteringsnummer 5540-2218", "polisenummer 7702-118834", "regnr EL 48213",
+# "kontonr 3201 44 87761", "membership number GYM-448120"): a compound (Nordic) or a two-word (English)
+# label, as general as the language's way to name a number. Labels of contact details, places and
+# identities have their own extractors (phones, postcodes, national ids) and are skipped.
+_NUMBER_LABEL = re.compile(
+    r"(?<![\w/.-])(?P<label>[^\W\d_]{2,}[-.]?(?:nummer|nummeret|numret|numer|nr|no)"
+    r"|[^\W\d_]{3,}\s+(?:number|no|nr|nummer|numret|id)|[^\W\d_]{3,}-?id)\.?(?![\w])"
+    r"(?:[\s:#=(]|\b(?:er|är|is|was|var|mitt|min|mit|my|mi|ditt|din|your)\b)*?"
+    r"(?P<id>(?:(?-i:[A-ZÆØÅÄÖ]{1,4})[ -]?)?\d[\dA-Za-z]*(?:[ ./-][\dA-Za-z]*\d[\dA-Za-z]*){0,4})(?![\w@])",
+    _I,
+)
+_NOT_NUMBER_LABELS = re.compile(
+    r"^(?:tele\w*|tlf\w*|mobil\w*|phone|mobile|cell|fax\w*|post\w*|zip|hus\w*|house|gate\w*|street|"
+    r"person\w*|fødsel\w*|fødsels\w*|födelse\w*|social|org\w*|cvr\w*|vat|mva\w*|moms\w*|kort\w*|card|"
+    r"credit|iban|bank|swift|pin|ordre\w*|order\w*|best[ie]ll\w*|sporing\w*|spårning\w*|tracking|"
+    r"sak\w*|sag\w*|ärende\w*|case|ticket\w*|retur\w*|return|rma\w*|faktura\w*|invoice|serie\w*|serial|"
+    r"versjon\w*|version\w*|model\w*|modell\w*|side\w*|page|sid\w*|rom\w*|room|bord\w*|table|"
+    r"item|vare\w*|artikkel\w*|artikel\w*)",
+    _I,
+)
+
+
+_PHONE_REGIONS = ("NO", "SE", "DK", "FI", "IS")
+_POSSESSIVES = frozenset(
+    "mitt mit min mi my your ditt din dit hans hennes hendes our vårt vores vort deres dykkar".split()
+)
+
+
+def find_labelled_numbers(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
+    """An id after any label that names a number ("polisenummer 7702-118834"): a ``labelled_number``."""
+    for m in _NUMBER_LABEL.finditer(text):
+        label = m.group("label").lower().replace("-", "").replace(".", "")
+        if _NOT_NUMBER_LABELS.match(label):
+            continue
+        raw = m.group("id").rstrip(" ./-")
+        if sum(ch.isdigit() for ch in raw) < 4 or _YEAR.fullmatch(raw) or _looks_like_date(raw):
+            continue
+        head = re.sub(r"[\s.-]*(?:nummeret|nummer|numret|numer|number|nr|no|id)$", "", label)
+        if (
+            (head in _POSSESSIVES or head in PAYMENT_BRANDS)
+            and raw[:1].isdigit()
+            and any(normalize_phone(raw, region) for region in _PHONE_REGIONS)
+        ):
+            continue  # "Swish-nummer 073-612 88 40", "mit nummer er 31 45 67 89": a phone number
+        yield fact("labelled_number", text, m.start("id"), m.start("id") + len(raw), alnum_upper(raw), 0.75)
 
 
 def _kind_near(before: str, prefix: str) -> tuple[str | None, float]:

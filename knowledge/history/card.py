@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from knowledge.db.history_models import Conversation, Customer, Fact, Identity, Message, Order
 from knowledge.errors import InputError
 from knowledge.history.identity import find_customer
+from knowledge.locale import workspace_locale
 from knowledge.workspaces import get_workspace
 
 _EXCERPT = 60  # characters of context either side of a fact
@@ -105,7 +106,11 @@ def lookup_customer(session: Session, workspace: str, customer_ref: str) -> Cust
         InputError: no such workspace or customer, or the reference is ambiguous.
     """
     ws = get_workspace(session, workspace, create=False)
-    customer = find_customer(session, ws.id, customer_ref) if ws is not None else None
+    customer = (
+        find_customer(session, ws.id, customer_ref, workspace_locale(session, ws.id).country)
+        if ws is not None
+        else None
+    )
     if customer is None:
         raise InputError(f"no customer {customer_ref!r} in workspace {workspace!r}")
     return customer

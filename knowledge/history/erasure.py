@@ -43,6 +43,7 @@ from knowledge.db.models import VectorCollection
 from knowledge.errors import EmbedderMismatchError
 from knowledge.history.identity import find_customer
 from knowledge.history.vectors import stored_history_index, vector_id
+from knowledge.locale import workspace_locale
 from knowledge.vectorstore import (
     ChromaVectorIndex,
     chroma_persist_path,
@@ -138,7 +139,11 @@ def _erase(
     by_id: dict[str, str] = {}
     with sessions.begin() as session:
         ws = get_workspace(session, workspace, create=False)
-        customer = find_customer(session, ws.id, customer_ref) if ws is not None else None
+        customer = (
+            find_customer(session, ws.id, customer_ref, workspace_locale(session, ws.id).country)
+            if ws is not None
+            else None
+        )
         if ws is None or customer is None:
             return report
         report.found, report.customer_id = True, str(customer.id)

@@ -54,6 +54,7 @@ from knowledge.history.factstore import (
 from knowledge.history.identity import Match, match_customer, resolve_customer
 from knowledge.history.vectors import history_index, message_rows, write_vectors
 from knowledge.limits import Limits
+from knowledge.locale import workspace_locale
 from knowledge.masking import mask_identifier, mask_json, mask_message_facts, mask_sensitive
 from knowledge.progress import NoProgress, Progress
 from knowledge.workspaces import get_workspace
@@ -224,7 +225,8 @@ class HistoryImporter:
             )
             ev.message.text = ev.message.text[: self.limits.message_chars]
         ev = _masked_customer(ev)
-        match = match_customer(session, ws_id, ev.customer, verified=ev.is_verified())
+        country = workspace_locale(session, ws_id).country  # national phone numbers read in it
+        match = match_customer(session, ws_id, ev.customer, country, verified=ev.is_verified())
         _check_conflicts(session, ws_id, ev, match)
         res = resolve_customer(session, ws_id, ev.customer, match)
         customer = res.customer

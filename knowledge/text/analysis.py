@@ -108,16 +108,20 @@ class ConversationAnalysis:
         return found
 
     def facts(self, text: str, *, role: str = "customer") -> list[ExtractedFact]:
-        """The facts ``text`` states, read with ``role``'s rules (memoised)."""
+        """The facts ``text`` states, read with ``role``'s rules, masked (memoised).
+
+        Payment cards, IBANs and national ids are masked (:func:`knowledge.masking.mask_message_facts`): a
+        fact never carries one in clear, whoever reads it (a drafter, an LLM prompt, a guard).
+        """
         from knowledge.facts import extract_facts
+        from knowledge.masking import mask_message_facts
 
         key = (text, role)
         found = self._facts.get(key)
         if found is None:
             self.scans += 1
-            found = self._facts[key] = extract_facts(
-                text, language=self.language, role=role, products=self.products
-            )
+            raw = extract_facts(text, language=self.language, role=role, products=self.products)
+            found = self._facts[key] = mask_message_facts(text, text, raw)[1]
         return found
 
     def located_facts(self, roles: Iterable[str] | None = None) -> list[LocatedFact]:

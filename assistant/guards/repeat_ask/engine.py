@@ -34,7 +34,8 @@ from assistant.guards.repeat_ask.evidence import (
     topics_of,
     tried_steps,
 )
-from assistant.guards.repeat_ask.slots import TRIED, family, proposed_slots, qualifier
+from assistant.guards.repeat_ask.meaning import Similarity, repeats_by_meaning
+from assistant.guards.repeat_ask.slots import TRIED, action_families, family, proposed_slots, qualifier
 from assistant.types import GuardFinding, KnownFact, Turn
 from knowledge.fields import FieldSet
 from knowledge.text.analysis import ConversationAnalysis, analyse_turns
@@ -98,6 +99,7 @@ def check_repeat_asks(
     language: str | None = None,
     analysis: ConversationAnalysis | None = None,
     fields: FieldSet | None = None,
+    similar: Similarity | None = None,
 ) -> RepeatAskReport:
     """Find the asks in a draft that ask for a detail the conversation already holds.
 
@@ -111,6 +113,9 @@ def check_repeat_asks(
             ``history`` plus ``message``); made here when not given or not made for these turns.
         fields: the workspace's own fields: asks about a field and customer values of it are read from
             their names, descriptions, values and ask words. Defaults to the analysis's fields.
+        similar: the cosine similarity of two short texts (the local embedder), so that a step proposed
+            with another verb of the same meaning ("slå av" / "skrudd av") is recognised as taken
+            (:mod:`~assistant.guards.repeat_ask.meaning`); None compares verbs by stems only.
 
     Returns:
         A report with every ask and the repeated ones, each with ``answered_by`` set to the evidence.
@@ -129,7 +134,7 @@ def check_repeat_asks(
         )
     if not asks:
         steps = tried_steps(turns, facts, analysis=analysis)
-        imperative = _imperative_asks(draft, [], steps)
+        imperative = _imperative_asks(draft, [], steps, _reported(steps, analysis), similar)
         return RepeatAskReport(tuple(imperative), tuple(imperative))
     evidence = [e for e in collect(turns, facts, lang, analysis=analysis) if e.slot != TRIED]
     topics = topics_of(turns)
@@ -145,6 +150,9 @@ def check_repeat_asks(
                 steps = tried_steps(turns, facts, analysis=analysis) if steps is None else steps
                 step = match_step(ask, steps)
                 found = Evidence(TRIED, step.text, step.index) if step is not None else None
+                if found is None and not action_families(ask.about or ask.text):
+                    same = repeats_by_meaning(ask.text, _reported(steps, analysis), similar)
+                    found = Evidence(TRIED, same[0], same[1]) if same is not None else None
                 if found is not None:
                     break
                 continue
@@ -173,23 +181,44 @@ def check_repeat_asks(
             repeated.append(ask)
         result.append(ask)
     steps = tried_steps(turns, facts, analysis=analysis) if steps is None else steps
-    imperative = _imperative_asks(draft, result, steps)
+    imperative = _imperative_asks(draft, result, steps, _reported(steps, analysis), similar)
     if imperative:
         result = sorted([*result, *imperative], key=lambda a: a.start)
         repeated = sorted([*repeated, *imperative], key=lambda a: a.start)
     return RepeatAskReport(tuple(result), tuple(repeated))
 
 
-def _imperative_asks(draft: str, asks: Sequence[Ask], steps: Sequence[Step]) -> list[Ask]:
+def _imperative_asks(
+    draft: str,
+    asks: Sequence[Ask],
+    steps: Sequence[Step],
+    reported: Sequence[tuple[str, int]] = (),
+    similar: Similarity | None = None,
+) -> list[Ask]:
     """Imperatives outside the asks found that propose a step the conversation reports as taken."""
     out: list[Ask] = []
     for sentence in split_sentences(draft):
         if any(a.start < sentence.end and sentence.start < a.end for a in asks):
             continue
         step = imperative_repeat(sentence.text, steps)
-        if step is not None:
-            out.append(Ask(sentence.text, sentence.start, sentence.end, (TRIED,), answered_by=step.text))
+        taken = step.text if step is not None else None
+        if taken is None and reported and not action_families(sentence.text):
+            same = repeats_by_meaning(sentence.text, reported, similar)
+            taken = same[0] if same is not None else None
+        if taken is not None:
+            out.append(Ask(sentence.text, sentence.start, sentence.end, (TRIED,), answered_by=taken))
     return out
+
+
+def _reported(steps: Sequence[Step], analysis: ConversationAnalysis) -> list[tuple[str, int]]:
+    """Steps reported as taken, oldest first: the text layer's "tried" facts of the customer's and notes'
+    turns, and the steps the rules found (each with its turn's index)."""
+    facts = [
+        (lf.fact.value, lf.index)
+        for lf in analysis.located_facts(("customer", "note"))
+        if lf.fact.kind == TRIED
+    ]
+    return sorted([*facts, *((s.text, s.index) for s in steps)], key=lambda r: r[1])
 
 
 def _answers(slot: str, evidence: Evidence) -> bool:

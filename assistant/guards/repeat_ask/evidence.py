@@ -335,6 +335,13 @@ def collect(
     """
     an = _analysis(turns, analysis)
     evidence = _fact_evidence(facts)
+    # The text layer's facts of the customer's (and notes') turns: the same spans the memory keeps, with
+    # the turn they came from (a bare date, time, count or amount is left to the values and their context).
+    evidence += [
+        Evidence(lf.fact.kind, lf.fact.value, lf.index)
+        for lf in an.located_facts(("customer", "note"))
+        if family(lf.fact.kind) not in _SCOPED and lf.fact.kind not in (TRIED, "promise")
+    ]
     any_place = False
     for index, turn in enumerate(turns):
         context = turns[index - 1].text if index > 0 else ""

@@ -261,7 +261,8 @@ _NORDIC: tuple[Cue, ...] = (
     ),
     _cue("size", r"\bstørrelse\w*|\bstorlek\w*|\bstorleik\w*"),
     _cue("colour", r"\bfarge\w*|\bfärg\w*|\bfarve\w*"),
-    _cue("model", r"\bmodell\w*|\bmodel(?:len|nummer|navn)?\b"),
+    # a compound's head is its last part: "klokkemodell", "printermodellen", "bilmodel" ask for a model
+    _cue("model", r"\b\w*modell\w*|\b\w*model(?:len|lens|nummer|navn|let)?\b"),
     _cue(
         "product",
         r"\b(?:hvilken|hvilket|hvilke|kva for (?:ein|ei|eit)|kva|vilken|vilket|vilka)\s+(?:produkt|vare|vara"
