@@ -87,6 +87,6 @@ def build_runtime(
             limits=settings.limits(),
             screen=partial(screen_documents, configured_domains=settings.link_domains()),
         ),
-        searcher=KnowledgeSearcher(sessions, chroma, emb),
+        searcher=KnowledgeSearcher(sessions, chroma, emb, mode=settings.retrieval_mode),
         owns_embedder=embedder is None,
     )

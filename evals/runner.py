@@ -43,7 +43,7 @@ from evals.metrics import (
     situation_scores,
     token_f1,
 )
-from evals.suite import EvalCase, Suite, Threshold
+from evals.suite import EvalCase, Half, Suite, Threshold, split_cases
 from knowledge.embedders import build_embedder
 from knowledge.history import HistoryImporter
 from knowledge.language import detect_language
@@ -60,10 +60,13 @@ def run_suite(
     retrieval_only: bool = False,
     progress: Progress | None = None,
     limit: int | None = None,
+    split: Half | None = None,
 ) -> dict[str, Any]:
-    """Run every case of ``suite`` and return the ``results.json`` document."""
+    """Run every case of ``suite`` (or of one half of it, see :func:`evals.suite.split_cases`) and return
+    the ``results.json`` document; ``config.split`` records the half and how many cases it kept."""
     progress = progress or NoProgress()
-    cases = suite.cases[:limit] if limit else suite.cases
+    cases = split_cases(suite.cases, split) if split else suite.cases
+    cases = cases[:limit] if limit else cases
     embedder = build_embedder(settings)
     with tempfile.TemporaryDirectory(prefix="svar-eval-") as tmp:
         run_settings = settings.model_copy(
@@ -94,6 +97,11 @@ def run_suite(
     run_config = _config(settings, retrieval_only, ingest_s)
     run_config["assistant"] = assistant.describe() if assistant is not None else config.as_dict()
     run_config["fields"] = len(suite.fields) if suite.fields is not None else 0
+    run_config["split"] = (
+        {"half": split, "by": "expected document", "cases": len(per_case), "of": len(suite.cases)}
+        if split
+        else None
+    )
     return {
         "suite": suite.name,
         "cases": len(per_case),
@@ -398,6 +406,8 @@ def _config(settings: Settings, retrieval_only: bool, ingest_s: float) -> dict[s
         "chunk_overlap": settings.chunk_overlap,
         "history_turns": settings.history_turns,
         "llm_model": settings.llm_model,
+        "retrieval_mode": settings.retrieval_mode,
+        "rerank": settings.rerank,
         "ingest_seconds": round(ingest_s, 2),
         "python": platform.python_version(),
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -98,6 +98,7 @@ class KnowledgeSearcher:
         candidates: int = 50,
         rrf_k: int = 60,
         fusion: str = "zscore",
+        mode: str = "hybrid",
     ) -> None:
         self.sessions = sessions
         self.chroma = chroma
@@ -107,6 +108,9 @@ class KnowledgeSearcher:
         if fusion not in {"zscore", "minmax", "rrf"}:
             raise ValueError(f"fusion must be 'zscore', 'minmax' or 'rrf', not {fusion!r}")
         self.fusion = fusion
+        if mode not in {"hybrid", "dense"}:
+            raise ValueError(f"mode must be 'hybrid' or 'dense', not {mode!r}")
+        self.mode = mode  # "dense": the plain e5 baseline (dense signals only, no BM25, no reranking)
         self._corpora: dict[str, _Corpus] = {}
         self._indexes: dict[str, VectorIndex] = {}
         self._lock = threading.Lock()
@@ -118,7 +122,7 @@ class KnowledgeSearcher:
             return []
         rankings: dict[str, list[tuple[str, float]]] = {}
         weights: dict[str, float] = {}
-        if query.lexical.strip():
+        if query.lexical.strip() and self.mode == "hybrid":
             rankings["lexical"] = corpus.lexical.search(query.lexical, query.language, self.candidates)
             weights["lexical"] = query.lexical_weight
             if query.document_weight:

@@ -27,17 +27,35 @@ def run(
     limit: Annotated[
         int | None, typer.Option("--limit", metavar="N", min=1, help="Run only the first N cases.")
     ] = None,
+    split: Annotated[
+        str | None,
+        typer.Option(
+            "--split",
+            metavar="tune|check",
+            help="Run one half of the cases, split by expected document (tune on one, report the other).",
+        ),
+    ] = None,
 ) -> None:
     """Run a suite; exit 1 if a threshold fails.
 
     The suite's knowledge goes into a fresh temporary workspace (only the embedding cache is shared).
     """
     from evals.runner import check_thresholds, run_suite, write_results
-    from evals.suite import load_suite
+    from evals.suite import HALVES, load_suite
+    from knowledge.errors import InputError
 
+    if split is not None and split not in HALVES:
+        raise InputError(f"--split must be 'tune' or 'check', not {split!r}")
     suite = load_suite(suite_dir)
     settings = settings_for()
-    results = run_suite(suite, settings, retrieval_only=retrieval_only, progress=RichProgress(), limit=limit)
+    results = run_suite(
+        suite,
+        settings,
+        retrieval_only=retrieval_only,
+        progress=RichProgress(),
+        limit=limit,
+        split=split,  # type: ignore[arg-type]
+    )
     path = write_results(results, out_dir or Path("results") / suite.name)
     _print_metrics(suite.name, results["metrics"])
     out().print(f"Wrote {esc(path)}")
