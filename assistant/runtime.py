@@ -87,6 +87,8 @@ def build_runtime(
             limits=settings.limits(),
             screen=partial(screen_documents, configured_domains=settings.link_domains()),
         ),
-        searcher=KnowledgeSearcher(sessions, chroma, emb, mode=settings.retrieval_mode),
+        searcher=KnowledgeSearcher(
+            sessions, chroma, emb, mode=settings.retrieval_mode, rerank=settings.rerank != "off"
+        ),
         owns_embedder=embedder is None,
     )
