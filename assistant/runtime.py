@@ -84,6 +84,7 @@ def build_runtime(
             emb,
             chunk_tokens=settings.chunk_tokens,
             chunk_overlap=settings.chunk_overlap,
+            sentence_vectors=settings.sentence_vectors,
             limits=settings.limits(),
             screen=partial(screen_documents, configured_domains=settings.link_domains()),
         ),

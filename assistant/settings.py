@@ -64,6 +64,10 @@ class Settings(BaseSettings):
         default="hybrid",
         description="'hybrid' (dense + BM25, fused, reranked) or 'dense' (the plain e5 baseline, for evals).",
     )
+    sentence_vectors: bool = Field(
+        default=False,
+        description="Embed every sentence at ingest for late interaction in the reranker (more ingest work).",
+    )
     rerank: Literal["offline", "llm", "off"] = Field(
         default="offline",
         description="'offline' (local reranking), 'llm' (also a listwise rerank by the chat model), 'off'.",

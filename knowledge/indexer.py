@@ -85,6 +85,7 @@ class KnowledgeIndexer:
         *,
         chunk_tokens: int = 256,
         chunk_overlap: int = 32,
+        sentence_vectors: bool = False,
         limits: Limits | None = None,
         screen: Callable[[Sequence[Document]], list[Rejection]] | None = None,
     ) -> None:
@@ -94,6 +95,8 @@ class KnowledgeIndexer:
         self.embedder = embedder
         self.chunk_tokens = chunk_tokens
         self.chunk_overlap = chunk_overlap
+        # embed each chunk's sentences too, for late interaction in the reranker (knowledge.rerank)
+        self.sentence_vectors = sentence_vectors
         self.limits = limits or Limits()
 
     def ingest(self, path: str | Path, workspace: str, progress: Progress | None = None) -> IngestReport:
@@ -233,6 +236,8 @@ class KnowledgeIndexer:
     def _sentence_vectors(self, chunks: Sequence[tuple[str, str]], progress: Progress) -> list[bytes]:
         """Each chunk's sentence-unit vectors, packed (see :mod:`knowledge.rerank`); ``chunks`` are
         (embed_text, text). Embedded through the cache, so an unchanged sentence is never embedded twice."""
+        if not self.sentence_vectors:
+            return [b"" for _ in chunks]
         units = [sentence_units(embed_text, text) for embed_text, text in chunks]
         texts = [u.text for us in units for u in us]
         if not texts:

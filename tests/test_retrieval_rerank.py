@@ -136,7 +136,9 @@ ARTICLES = {
 
 @pytest.fixture
 def mem_rt(settings: Settings) -> Iterator[Runtime]:
-    runtime = build_runtime(settings, vectors=InMemoryVectorStore())
+    runtime = build_runtime(
+        settings.model_copy(update={"sentence_vectors": True}), vectors=InMemoryVectorStore()
+    )
     yield runtime
     runtime.close()
 
@@ -178,6 +180,23 @@ def test_reranked_search_has_features_and_a_stored_model_changes_the_order(
     # a model that trusts only the least covering candidate puts another document first
     upside_down = FusionModel(weights={"cover": -1.0, "unique": -1.0}, source="fitted")
     assert mem_rt.searcher.rank(cands, 4, upside_down)[0].doc_id != "gavekort"
+
+
+def test_sentence_vectors_are_off_by_default_and_the_reranker_works_without(
+    settings: Settings, tmp_path: Path
+) -> None:
+    rt = build_runtime(settings, vectors=InMemoryVectorStore())
+    try:
+        rt.indexer.ingest(_kb(tmp_path / "kb"), "default")
+        with rt.sessions() as s:
+            assert all(c.sentence_vectors is None for c in s.query(KBChunk).all())
+        cands = rt.searcher.candidates(
+            "default", build_query("Hvor lenge gjelder gavekortet?", language="nb")
+        )
+        assert cands.features is not None and not cands.features[:, FEATURES.index("maxsim")].any()
+        assert rt.searcher.rank(cands, 1)[0].doc_id == "gavekort"
+    finally:
+        rt.close()
 
 
 def test_dense_mode_uses_no_lexical_signal(settings: Settings, tmp_path: Path) -> None:
