@@ -236,3 +236,42 @@ def test_tune_retrieval_fits_stores_and_is_used(mem_rt: Runtime, tmp_path: Path)
     assert cands.model is not None and cands.model.weights == model.weights
     labelled = collect(mem_rt.searcher, "default", cases)
     assert evaluate(labelled, model)["hit_at_1"] >= evaluate(labelled, FusionModel())["hit_at_1"]
+
+
+def test_cli_split_runs_one_half_records_it_and_refuses_a_bad_half(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    monkeypatch.setenv("SVAR_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SVAR_EMBEDDER", "hash")
+    root = _kb(tmp_path / "suite" / "kb").parent
+    cases = [
+        {"id": f"{d}-{i}", "message": {"channel": "chat", "text": t}, "expected": {"kb_ids": [d]}}
+        for i, (d, t) in enumerate(
+            [("gavekort", "Hvor lenge gjelder gavekort?"), ("levering", "Hvor lang er leveringstiden?")] * 3
+        )
+    ]
+    write(root / "cases.jsonl", "\n".join(json.dumps(c) for c in cases))
+    write(root / "suite.yaml", "name: tiny\nknowledge: [kb]\ncases: cases.jsonl\n")
+    runner = CliRunner()
+    res = runner.invoke(app, ["eval", "run", str(root), "--retrieval-only", "--split", "train"])
+    assert res.exit_code == 2 and "tune" in res.output
+    out = tmp_path / "out"
+    res = runner.invoke(
+        app, ["eval", "run", str(root), "--retrieval-only", "--split", "check", "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    results = json.loads((out / "results.json").read_text())
+    expected = [c.id for c in split_cases([EvalCase.model_validate(c) for c in cases], "check")]
+    assert expected and [c["id"] for c in results["per_case"]] == expected  # levering's 3 cases
+    assert results["config"]["split"] == {
+        "half": "check",
+        "by": "expected document",
+        "cases": len(expected),
+        "of": 6,
+    }
