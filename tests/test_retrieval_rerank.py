@@ -275,3 +275,32 @@ def test_cli_split_runs_one_half_records_it_and_refuses_a_bad_half(
         "cases": len(expected),
         "of": 6,
     }
+
+
+def test_cli_tune_retrieval_fits_and_resets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("SVAR_HOME", str(home))
+    monkeypatch.setenv("SVAR_EMBEDDER", "hash")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", "knowledge", str(_kb(tmp_path / "kb"))]).exit_code == 0
+    res = runner.invoke(app, ["knowledge", "tune-retrieval"])
+    assert res.exit_code == 2 and "--cases" in res.output
+    cases = tmp_path / "cases.jsonl"
+    lines = [
+        {"id": f"{d}{i}", "message": {"channel": "chat", "text": t}, "expected": {"kb_ids": [d]}}
+        for i, (d, t) in enumerate(
+            [("gavekort", "Gjelder gavekort lenge?"), ("faktura", "Frist på faktura?")]
+        )
+    ]
+    write(cases, "\n".join(json.dumps(x) for x in lines))
+    res = runner.invoke(app, ["knowledge", "tune-retrieval", "--cases", str(cases), "--json"])
+    assert res.exit_code == 0, res.output
+    assert set(json.loads(res.output)["weights"]) == set(FEATURES)
+    res = runner.invoke(app, ["knowledge", "tune-retrieval", "--reset"])
+    assert res.exit_code == 0 and "Dropped" in res.output
