@@ -432,13 +432,13 @@ def conversation_vector(
     budget = window
     weights = []
     kept: list[str] = []
-    for text in [message, *turns]:
+    for i, text in enumerate([message, *turns]):
         if budget <= 0:
             break
         n = min(count_tokens(text[: window * 16]), budget)  # a long turn is cut before it is counted
         budget -= n
         weights.append(float(max(n, 1)))
-        if text is not message:
+        if i:  # by position: a turn equal to the message (even the same string object) is still a turn
             kept.append(text)
     rows = [np.asarray(message_vector, dtype=np.float32)]
     if kept:

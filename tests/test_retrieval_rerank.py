@@ -304,3 +304,13 @@ def test_cli_tune_retrieval_fits_and_resets(tmp_path: Path, monkeypatch: pytest.
     assert set(json.loads(res.output)["weights"]) == set(FEATURES)
     res = runner.invoke(app, ["knowledge", "tune-retrieval", "--reset"])
     assert res.exit_code == 0 and "Dropped" in res.output
+
+
+def test_conversation_vector_counts_a_turn_that_is_the_message_itself() -> None:
+    from knowledge.embedders import HashEmbedder
+    from knowledge.search import conversation_vector
+
+    emb = HashEmbedder()
+    message = "Hvor lenge gjelder gavekortet?"
+    vector = conversation_vector(emb, message, emb.embed_query(message), [message, "Jeg har et gavekort."])
+    assert vector.shape == (emb.dim,) and abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
