@@ -18,10 +18,14 @@ message alone at half weight; see the README for every suite.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from assistant.types import Passage, Turn
 from knowledge.language import detect_language
 from knowledge.search import KnowledgeSearcher, SearchHit, SearchQuery
+
+if TYPE_CHECKING:
+    from assistant.rerank_llm import LLMReranker
 
 DENSE_WINDOW_TOKENS = 400
 # In a conversation the latest message is often elliptic ("ok yes"): alone, it counts half as much as the
@@ -57,10 +61,15 @@ def retrieve(
     language: str | None = None,
     k: int = 10,
     turns: int = 10,
+    reranker: LLMReranker | None = None,
 ) -> list[Passage]:
-    """The best ``k`` knowledge passages (one per document) for the message in its conversation."""
+    """The best ``k`` knowledge passages (one per document) for the message in its conversation, reordered
+    by the chat model when a listwise ``reranker`` is given (``SVAR_RERANK=llm``)."""
     hits = searcher.search(workspace, build_query(message, history, language=language, turns=turns), k=k)
-    return [to_passage(h) for h in hits]
+    passages = [to_passage(h) for h in hits]
+    if reranker is not None:
+        passages = reranker.rerank(message, history, passages)
+    return passages
 
 
 def to_passage(hit: SearchHit) -> Passage:

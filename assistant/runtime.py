@@ -93,9 +93,12 @@ def build_runtime(
             emb,
             chunk_tokens=settings.chunk_tokens,
             chunk_overlap=settings.chunk_overlap,
+            sentence_vectors=settings.sentence_vectors,
             limits=settings.limits(),
             screen=partial(_screen, configured_domains=settings.link_domains()),
         ),
-        searcher=KnowledgeSearcher(sessions, chroma, emb),
+        searcher=KnowledgeSearcher(
+            sessions, chroma, emb, mode=settings.retrieval_mode, rerank=settings.rerank != "off"
+        ),
         owns_embedder=embedder is None,
     )

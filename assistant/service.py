@@ -41,6 +41,7 @@ from assistant.guards.repeat_ask.meaning import embedder_similarity
 from assistant.intent import PatternClassifier, topic_pattern
 from assistant.language import LanguageDecision, decide_language, flag_unsupported
 from assistant.links import LinkAllowlists, allowed_passages
+from assistant.rerank_llm import LLMReranker
 from assistant.retrieval import retrieve
 from assistant.runtime import Runtime
 from assistant.settings import Settings
@@ -117,8 +118,10 @@ class Assistant:
         config: AssistantConfig | None = None,
         styles: ChannelStyles | None = None,
         guards: GuardPipeline | None = None,
+        reranker: LLMReranker | None = None,
     ) -> None:
         self.runtime = runtime
+        self.reranker = reranker  # the optional listwise rerank by the chat model (SVAR_RERANK=llm)
         self.drafter = drafter
         self.config = config or AssistantConfig()
         self.styles = styles or ChannelStyles()
@@ -134,6 +137,8 @@ class Assistant:
             "drafter": self.drafter.name,
             "prompt_version": self.drafter.prompt_version,
             "guards": self.guards.names,
+            "rerank": self.runtime.settings.rerank,
+            "rerank_prompt": self.reranker.prompt_version if self.reranker else None,
         }
 
     def suggest(
@@ -258,6 +263,7 @@ class Assistant:
             language=language,
             k=self.config.retrieval_k,
             turns=self.config.history_turns,
+            reranker=self.reranker,
         )
         passages = self._sections_for(workspace, passages, intent.type)
         links = self.links.domains(workspace, self.runtime.settings.link_domains())
@@ -625,4 +631,21 @@ def build_assistant(
         drafter or build_drafter(runtime.settings),
         config=AssistantConfig.from_settings(runtime.settings),
         styles=styles,
+        reranker=build_reranker(runtime.settings),
     )
+
+
+def build_reranker(settings: Settings) -> LLMReranker | None:
+    """The listwise LLM reranker when ``SVAR_RERANK=llm``, else None.
+
+    Raises:
+        ConfigError: ``SVAR_RERANK=llm`` without a chat model (``SVAR_LLM_MODEL``) or its key.
+    """
+    if settings.rerank != "llm":
+        return None
+    from assistant.llm import build_chat_model
+    from knowledge.errors import ConfigError
+
+    if not settings.llm_model:
+        raise ConfigError("SVAR_RERANK=llm needs a chat model: set SVAR_LLM_MODEL (or SVAR_RERANK=offline)")
+    return LLMReranker(build_chat_model(settings))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_path
 from pydantic import AliasChoices, Field
@@ -59,6 +60,18 @@ class Settings(BaseSettings):
     # Retrieval
     retrieval_k: int = Field(default=10, ge=1, le=100)
     history_turns: int = Field(default=10, ge=0, le=50, description="Recent turns used to build the query.")
+    retrieval_mode: Literal["hybrid", "dense"] = Field(
+        default="hybrid",
+        description="'hybrid' (dense + BM25, fused, reranked) or 'dense' (the plain e5 baseline, for evals).",
+    )
+    sentence_vectors: bool = Field(
+        default=False,
+        description="Embed every sentence at ingest for late interaction in the reranker (more ingest work).",
+    )
+    rerank: Literal["offline", "llm", "off"] = Field(
+        default="offline",
+        description="'offline' (local reranking), 'llm' (also a listwise rerank by the chat model), 'off'.",
+    )
 
     # LLM (OpenAI-compatible). OPENAI_API_KEY / OPENAI_BASE_URL are honoured too.
     llm_model: str | None = Field(default=None, description="Chat model; unset = offline drafter.")

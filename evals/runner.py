@@ -55,7 +55,7 @@ from evals.metrics import (
     situation_scores,
     usage_cost,
 )
-from evals.suite import EvalCase, Suite, Threshold
+from evals.suite import EvalCase, Half, Suite, Threshold, split_cases
 from knowledge.embedders import Embedder, build_embedder
 from knowledge.history import HistoryImporter
 from knowledge.language import detect_language
@@ -106,6 +106,7 @@ def run_suite(
     limit: int | None = None,
     options: RunOptions | None = None,
     jobs: int = 1,
+    split: Half | None = None,
 ) -> dict[str, Any]:
     """Run every case of ``suite`` and return the ``results.json`` document.
 
@@ -117,6 +118,7 @@ def run_suite(
         progress: where progress goes (one step a case).
         limit: run only the first ``limit`` cases.
         options: the judge, the prices and the semantic similarity (defaults: offline, free, on).
+        split: run one half of the cases (``tune`` or ``check``, :func:`evals.suite.split_cases`).
         jobs: cases run at once (threads, as the API serves concurrent requests). Cases with history
             ``events`` always run one at a time in their order, since they write to the workspace.
 
@@ -126,7 +128,8 @@ def run_suite(
     """
     progress = progress or NoProgress()
     options = options or RunOptions()
-    cases = suite.cases[:limit] if limit else suite.cases
+    cases = split_cases(suite.cases, split) if split else suite.cases
+    cases = cases[:limit] if limit else cases
     embedder = build_embedder(settings)
     with tempfile.TemporaryDirectory(prefix="svar-eval-") as tmp:
         run_settings = settings.model_copy(
@@ -163,6 +166,11 @@ def run_suite(
     run_config["run_seconds"] = round(run_s, 2)
     run_config["assistant"] = assistant.describe() if assistant is not None else config.as_dict()
     run_config["fields"] = len(suite.fields) if suite.fields is not None else 0
+    run_config["split"] = (
+        {"half": split, "by": "expected document", "cases": len(per_case), "of": len(suite.cases)}
+        if split
+        else None
+    )
     run_config["groundedness_by"] = options.judge.name if options.judge else OFFLINE_GROUNDEDNESS
     if options.judge is not None:
         run_config["judge_prompt_version"] = options.judge.prompt_version
@@ -701,6 +709,8 @@ def _config(settings: Settings, retrieval_only: bool, ingest_s: float) -> dict[s
         "chunk_overlap": settings.chunk_overlap,
         "history_turns": settings.history_turns,
         "llm_model": settings.llm_model,
+        "retrieval_mode": settings.retrieval_mode,
+        "rerank": settings.rerank,
         "ingest_seconds": round(ingest_s, 2),
         "python": platform.python_version(),
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),

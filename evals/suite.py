@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError
@@ -181,3 +183,53 @@ def load_cases(path: Path, taken: set[str] | None = None) -> tuple[list[EvalCase
         ids.add(case.id)
         cases.append(case)
     return cases, warnings
+
+
+Half = Literal["tune", "check"]
+HALVES: tuple[Half, ...] = ("tune", "check")
+
+
+def split_cases(cases: Sequence[EvalCase], half: Half) -> list[EvalCase]:
+    """The cases of one half of a suite, split by document so that no answer is in both halves.
+
+    Cases that share an expected document are grouped (transitively: a case expecting documents A and B
+    joins A's group and B's); a group goes to the ``tune`` or the ``check`` half by the SHA-256 of its
+    smallest document id, so the split is deterministic, the same on every machine and for every suite
+    that holds those documents (the mixed suite splits like its three parts). A case without expected
+    documents goes by the hash of its own id. Choose methods and weights on ``tune``; report ``check``.
+
+    Args:
+        cases: the suite's cases.
+        half: ``"tune"`` or ``"check"``.
+
+    Returns:
+        The cases of that half, in their original order.
+
+    Raises:
+        InputError: ``half`` is neither.
+    """
+    if half not in HALVES:
+        raise InputError(f"split must be 'tune' or 'check', not {half!r}")
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for case in cases:
+        ids = sorted(set(case.expected.kb_ids or ()))
+        for other in ids[1:]:
+            a, b = find(ids[0]), find(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)  # the root of a group is its smallest id
+    out = []
+    for case in cases:
+        expected = case.expected.kb_ids
+        key = "doc:" + find(min(expected)) if expected else "case:" + case.id
+        digest = hashlib.sha256(key.encode("utf-8")).digest()
+        if HALVES[digest[0] & 1] == half:
+            out.append(case)
+    return out

@@ -30,6 +30,7 @@ from knowledge.embedders import Embedder
 from knowledge.limits import Limits
 from knowledge.loaders import load_path
 from knowledge.progress import NoProgress, Progress
+from knowledge.rerank import pack_vectors, sentence_units
 from knowledge.vectorstore import VectorIndex
 from knowledge.workspaces import (
     bump_kb_version,
@@ -85,6 +86,7 @@ class KnowledgeIndexer:
         *,
         chunk_tokens: int = 256,
         chunk_overlap: int = 32,
+        sentence_vectors: bool = False,
         limits: Limits | None = None,
         screen: Callable[[Sequence[Document]], list[Rejection]] | None = None,
     ) -> None:
@@ -94,6 +96,8 @@ class KnowledgeIndexer:
         self.embedder = embedder
         self.chunk_tokens = chunk_tokens
         self.chunk_overlap = chunk_overlap
+        # embed each chunk's sentences too, for late interaction in the reranker (knowledge.rerank)
+        self.sentence_vectors = sentence_vectors
         self.limits = limits or Limits()
 
     def ingest(self, path: str | Path, workspace: str, progress: Progress | None = None) -> IngestReport:
@@ -204,6 +208,7 @@ class KnowledgeIndexer:
         calls_before = getattr(self.embedder, "calls", 0)
         vectors = self.embedder.embed_documents([c.embed_text for c in all_chunks], progress.advance)
         progress.finish()
+        sentences = self._sentence_vectors([(c.embed_text, c.text) for c in all_chunks], progress)
         report.chunks_embedded = getattr(self.embedder, "calls", 0) - calls_before
         metas: list[dict[str, str | int | float | bool]] = []
         for doc, _, chunks in chunked:
@@ -213,7 +218,9 @@ class KnowledgeIndexer:
         progress.advance(len(all_chunks))
         progress.finish()
         report.chunks_written = len(all_chunks)
+        packed = iter(sentences)
         for doc, row, chunks in chunked:
+            vectors_of = {c.id: next(packed) for c in chunks}
             if row is None:
                 row = KBDocument(workspace_id=ws.id, doc_id=doc.id)
                 session.add(row)
@@ -225,8 +232,27 @@ class KnowledgeIndexer:
                 row.chunks.clear()
                 session.flush()
                 report.updated.append(doc.id)
-            _fill(row, doc, source, chunks, ws.id)
+            _fill(row, doc, source, chunks, ws.id, vectors_of)
         session.flush()
+
+    def _sentence_vectors(self, chunks: Sequence[tuple[str, str]], progress: Progress) -> list[bytes]:
+        """Each chunk's sentence-unit vectors, packed (see :mod:`knowledge.rerank`); ``chunks`` are
+        (embed_text, text). Embedded through the cache, so an unchanged sentence is never embedded twice."""
+        if not self.sentence_vectors:
+            return [b"" for _ in chunks]
+        units = [sentence_units(embed_text, text) for embed_text, text in chunks]
+        texts = [u.text for us in units for u in us]
+        if not texts:
+            return [b"" for _ in chunks]
+        progress.start("Embedding sentences", len(texts))
+        vectors = self.embedder.embed_documents(texts, progress.advance)
+        progress.finish()
+        out = []
+        start = 0
+        for us in units:
+            out.append(pack_vectors(vectors[start : start + len(us)]))
+            start += len(us)
+        return out
 
     def reindex(self, workspace: str, progress: Progress | None = None) -> int:
         """Rebuild the workspace's knowledge collection from the relational store; returns chunks indexed."""
@@ -244,6 +270,9 @@ class KnowledgeIndexer:
             progress.start("Embedding chunks", len(rows))
             vectors = self.embedder.embed_documents([r[0].embed_text for r in rows], progress.advance)
             progress.finish()
+            sentences = self._sentence_vectors([(r[0].embed_text, r[0].text) for r in rows], progress)
+            for r, blob in zip(rows, sentences, strict=True):
+                r[0].sentence_vectors = blob
             index.upsert(
                 [r[0].chunk_id for r in rows],
                 vectors,
@@ -255,7 +284,12 @@ class KnowledgeIndexer:
 
 
 def _fill(
-    row: KBDocument, doc: Document, source: KBSource, chunks: Sequence[Chunk], workspace_id: int
+    row: KBDocument,
+    doc: Document,
+    source: KBSource,
+    chunks: Sequence[Chunk],
+    workspace_id: int,
+    sentence_vectors: dict[str, bytes],
 ) -> None:
     row.source_id = source.id
     row.title = doc.title
@@ -277,6 +311,7 @@ def _fill(
             heading=c.heading,
             tokens=c.tokens,
             content_hash=c.content_hash,
+            sentence_vectors=sentence_vectors.get(c.id) or None,
         )
         for c in chunks
     ]

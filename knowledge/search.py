@@ -31,7 +31,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.db.models import KBChunk, KBDocument, Workspace
 from knowledge.embedders import Embedder, Vectors, message_embed_text
-from knowledge.lexical import LexicalIndex
+from knowledge.fusion import FEATURES, FusionModel, load_model
+from knowledge.lexical import LexicalIndex, content_terms
+from knowledge.rerank import (
+    DocUnits,
+    Matrix,
+    idf_table,
+    query_terms,
+    rerank_features,
+    sentence_units,
+    unpack_vectors,
+    zscore_columns,
+)
 from knowledge.tokens import count_tokens
 from knowledge.vectorstore import Scope, VectorIndex
 from knowledge.workspaces import get_workspace, vector_index
@@ -84,6 +95,50 @@ class _Corpus:
     first_chunk: dict[str, str]
     chunk_text: dict[str, str]
     docs: dict[str, tuple[str, str | None, str | None]]  # doc id → title, url, language
+    doc_chunks: dict[str, list[tuple[str, str, bytes | None]]] = field(default_factory=dict)
+    doc_terms: dict[str, frozenset[str]] = field(default_factory=dict)
+    idf: dict[str, float] = field(default_factory=dict)
+    default_idf: float = 1.0
+    dim: int = 0
+    _units: dict[str, DocUnits] = field(default_factory=dict)
+
+    def units(self, doc_id: str) -> DocUnits:
+        """The document's sentence units (vectors decoded once, then kept)."""
+        found = self._units.get(doc_id)
+        if found is not None:
+            return found
+        vectors: list[Matrix] = []
+        question: list[bool] = []
+        asked: list[str] = []
+        language = self.docs[doc_id][2] if doc_id in self.docs else None
+        for embed_text, text, blob in self.doc_chunks.get(doc_id, []):
+            units = sentence_units(embed_text, text)
+            asked.extend(u.text for u in units if u.question)
+            matrix = unpack_vectors(blob, self.dim)
+            if matrix is None or len(matrix) != len(units):
+                continue  # not embedded (an index from before sentence vectors): no late interaction
+            vectors.append(matrix)
+            question.extend(u.question for u in units)
+        found = DocUnits(
+            vectors=np.vstack(vectors) if vectors else None,
+            question=np.array(question, dtype=bool),
+            terms=self.doc_terms.get(doc_id, frozenset()),
+            question_terms=frozenset(content_terms("\n".join(dict.fromkeys(asked)), language)),
+        )
+        self._units[doc_id] = found
+        return found
+
+
+@dataclass
+class Candidates:
+    """A query's fused candidates, best fused first, and (when reranking) their feature rows."""
+
+    corpus: _Corpus
+    model: FusionModel | None
+    doc_ids: list[str]
+    totals: dict[str, float]
+    per_signal: dict[str, dict[str, tuple[float, str, int]]]
+    features: Matrix | None = None
 
 
 class KnowledgeSearcher:
@@ -98,31 +153,47 @@ class KnowledgeSearcher:
         candidates: int = 50,
         rrf_k: int = 60,
         fusion: str = "zscore",
+        mode: str = "hybrid",
+        rerank: bool = True,
+        rerank_depth: int = 30,
     ) -> None:
         self.sessions = sessions
         self.chroma = chroma
         self.embedder = embedder
-        self.candidates = candidates
+        self.candidates_k = candidates  # chunks each signal returns
+        self.rerank = rerank
+        self.rerank_depth = rerank_depth  # fused candidates the reranker sees
         self.rrf_k = rrf_k
         if fusion not in {"zscore", "minmax", "rrf"}:
             raise ValueError(f"fusion must be 'zscore', 'minmax' or 'rrf', not {fusion!r}")
         self.fusion = fusion
+        if mode not in {"hybrid", "dense"}:
+            raise ValueError(f"mode must be 'hybrid' or 'dense', not {mode!r}")
+        self.mode = mode  # "dense": the plain e5 baseline (dense signals only, no BM25, no reranking)
         self._corpora: dict[str, _Corpus] = {}
         self._indexes: dict[str, VectorIndex] = {}
         self._lock = threading.Lock()
 
     def search(self, workspace: str, query: SearchQuery, k: int = 10) -> list[SearchHit]:
         """The ``k`` best documents for ``query`` in ``workspace``, best first."""
-        corpus, index = self._load(workspace)
+        return self.rank(self.candidates(workspace, query), k)
+
+    def candidates(self, workspace: str, query: SearchQuery) -> Candidates:
+        """The top fused candidates of ``query`` with their feature rows (see :mod:`knowledge.fusion`).
+
+        With reranking off (or in ``dense`` mode) the feature rows are not computed and ``rank`` orders by
+        the fused score alone.
+        """
+        corpus, index, model = self._load(workspace)
         if not corpus.chunk_doc:
-            return []
+            return Candidates(corpus=corpus, model=model, doc_ids=[], totals={}, per_signal={})
         rankings: dict[str, list[tuple[str, float]]] = {}
         weights: dict[str, float] = {}
-        if query.lexical.strip():
-            rankings["lexical"] = corpus.lexical.search(query.lexical, query.language, self.candidates)
+        if query.lexical.strip() and self.mode == "hybrid":
+            rankings["lexical"] = corpus.lexical.search(query.lexical, query.language, self.candidates_k)
             weights["lexical"] = query.lexical_weight
             if query.document_weight:
-                found = corpus.documents.search(query.lexical, query.language, self.candidates)
+                found = corpus.documents.search(query.lexical, query.language, self.candidates_k)
                 rankings["documents"] = [(corpus.first_chunk[d[4:]], score) for d, score in found]
                 weights["documents"] = query.document_weight
         scope = Scope(workspace=workspace)
@@ -132,26 +203,80 @@ class KnowledgeSearcher:
                 continue
             vector = self.embedder.embed_query(text)
             vectors.append(vector)
-            hits = index.query(vector, self.candidates, scope)
+            hits = index.query(vector, self.candidates_k, scope)
             rankings[f"dense{i}"] = [(h.id, h.score) for h in hits]
             weights[f"dense{i}"] = query.dense_weights[i] if i < len(query.dense_weights) else 1.0
+        conv: Vectors | None = None
         turns = [t for t in query.conversation if t.strip()]
         if turns and query.dense and query.dense[0].strip():
-            vector = conversation_vector(
+            conv = conversation_vector(
                 self.embedder, query.dense[0], vectors[0], turns, query.conversation_window
             )
-            hits = index.query(vector, self.candidates, scope)
+            hits = index.query(conv, self.candidates_k, scope)
             rankings["conversation"] = [(h.id, h.score) for h in hits]
             weights["conversation"] = query.conversation_weight
-        return self._fuse(corpus, rankings, weights, k)
+        per_signal, normalized, totals = self._fuse(corpus, rankings, weights)
+        ordered = sorted(totals, key=lambda d: (-totals[d], d))
+        cands = Candidates(corpus=corpus, model=model, doc_ids=ordered, totals=totals, per_signal=per_signal)
+        if self.rerank and self.mode == "hybrid" and len(ordered) > 1:
+            cands.doc_ids = ordered[: self.rerank_depth]
+            cands.features = self._features(
+                corpus, cands.doc_ids, normalized, totals, vectors[0] if vectors else None, conv, query
+            )
+        return cands
+
+    def rank(self, cands: Candidates, k: int, model: FusionModel | None = None) -> list[SearchHit]:
+        """The ``k`` best of ``cands``: reranked by ``model`` (the workspace's, else the defaults) over the
+        candidates' features when they were computed, else by the fused score."""
+        ranked_ids = list(cands.doc_ids)
+        scores = {d: cands.totals[d] for d in ranked_ids}
+        if cands.features is not None and len(ranked_ids) > 1:
+            model = model or cands.model or FusionModel()
+            final = model.score(cands.features)
+            scores = {d: float(final[i]) for i, d in enumerate(ranked_ids)}
+            order = sorted(range(len(ranked_ids)), key=lambda i: (-final[i], i))
+            ranked_ids = [ranked_ids[i] for i in order]
+        return self._hits(cands.corpus, cands.per_signal, ranked_ids[:k], scores)
+
+    def _features(
+        self,
+        corpus: _Corpus,
+        doc_ids: list[str],
+        normalized: dict[str, dict[str, float]],
+        totals: dict[str, float],
+        message_vector: Vectors | None,
+        conv: Vectors | None,
+        query: SearchQuery,
+    ) -> Matrix:
+        """The candidates' feature rows in ``FEATURES`` order, each column z-scored over the candidates."""
+        n = len(doc_ids)
+        raw = np.full((n, len(FEATURES)), np.nan, dtype=np.float32)
+        raw[:, 0] = [totals[d] for d in doc_ids]
+        for j, name in enumerate(("lexical", "documents", "dense0", "conversation"), start=1):
+            signal = normalized.get(name)
+            if signal:
+                floor = min(signal.values())
+                raw[:, j] = [signal.get(d, floor) for d in doc_ids]
+        units = [corpus.units(d) for d in doc_ids]
+        terms = query_terms(query.lexical, query.language)
+        raw[:, 5:] = rerank_features(
+            units,
+            None if message_vector is None else np.asarray(message_vector, dtype=np.float32),
+            None if conv is None else np.asarray(conv, dtype=np.float32),
+            terms,
+            corpus.idf,
+            corpus.default_idf,
+        )
+        return zscore_columns(raw)
 
     def _fuse(
         self,
         corpus: _Corpus,
         rankings: dict[str, list[tuple[str, float]]],
         weights: dict[str, float],
-        k: int,
-    ) -> list[SearchHit]:
+    ) -> tuple[dict[str, dict[str, tuple[float, str, int]]], dict[str, dict[str, float]], dict[str, float]]:
+        """Per signal: each document's (score, best chunk, rank); each signal's normalized scores; the fused
+        total of every document found by any signal."""
         per_signal: dict[str, dict[str, tuple[float, str, int]]] = {}  # signal → doc → (score, chunk, rank)
         for name, ranking in rankings.items():
             docs: dict[str, tuple[float, str, int]] = {}
@@ -164,15 +289,25 @@ class KnowledgeSearcher:
         for docs in per_signal.values():
             for doc_id in docs:
                 totals.setdefault(doc_id, 0.0)
+        normalized_all: dict[str, dict[str, float]] = {}
         for name, docs in per_signal.items():
             if not docs:
                 continue
             normalized = self._normalize(docs)
+            normalized_all[name] = normalized
             # a document a signal did not find ranks below everything it found
             floor = 0.0 if self.fusion == "rrf" else min(normalized.values())
             for doc_id in totals:
                 totals[doc_id] += weights[name] * normalized.get(doc_id, floor)
-        ranked_ids = sorted(totals, key=lambda d: (-totals[d], d))[:k]
+        return per_signal, normalized_all, totals
+
+    def _hits(
+        self,
+        corpus: _Corpus,
+        per_signal: dict[str, dict[str, tuple[float, str, int]]],
+        ranked_ids: list[str],
+        scores: dict[str, float],
+    ) -> list[SearchHit]:
         hits = []
         for rank, doc_id in enumerate(ranked_ids, start=1):
             title, url, lang = corpus.docs[doc_id]
@@ -192,7 +327,7 @@ class KnowledgeSearcher:
                     text=corpus.chunk_text[best[1]],
                     url=url,
                     language=lang,
-                    score=totals[doc_id],
+                    score=scores[doc_id],
                     rank=rank,
                     dense_score=max(v[0] for v in dense) if dense else None,
                     lexical_score=lexical[0] if lexical else None,
@@ -213,10 +348,11 @@ class KnowledgeSearcher:
         sd = (sum((x - mean) ** 2 for x in values) / len(values)) ** 0.5
         return {d: (v[0] - mean) / sd if sd > 0 else 0.0 for d, v in docs.items()}
 
-    def _load(self, workspace: str) -> tuple[_Corpus, VectorIndex]:
+    def _load(self, workspace: str) -> tuple[_Corpus, VectorIndex, FusionModel | None]:
         with self._lock, self.sessions.begin() as session:
             ws = get_workspace(session, workspace)
             assert ws is not None
+            model = load_model(session, ws) if self.rerank else None
             corpus = self._corpora.get(workspace)
             if corpus is None or corpus.version != ws.kb_version:
                 corpus = self._build(session, ws)
@@ -226,7 +362,7 @@ class KnowledgeSearcher:
             if index is None:
                 index = vector_index(session, self.chroma, ws, "knowledge", self.embedder.identity)
                 self._indexes[workspace] = index
-            return corpus, index
+            return corpus, index, model
 
     def _build(self, session: Session, ws: Workspace) -> _Corpus:
         rows = session.execute(
@@ -238,6 +374,7 @@ class KnowledgeSearcher:
                 KBDocument.title,
                 KBDocument.url,
                 KBDocument.language,
+                KBChunk.sentence_vectors,
             )
             .join(KBDocument, KBChunk.document_id == KBDocument.id)
             .where(KBChunk.workspace_id == ws.id)
@@ -253,8 +390,14 @@ class KnowledgeSearcher:
             [f"doc:{d[0]}" for d in docs], [f"{d[1]}\n{d[2]}" for d in docs], [d[3] for d in docs]
         )
         first_chunk: dict[str, str] = {}
+        doc_chunks: dict[str, list[tuple[str, str, bytes | None]]] = {}
         for r in rows:
             first_chunk.setdefault(r[3], r[0])
+            doc_chunks.setdefault(r[3], []).append((r[2], r[1], r[7]))
+        doc_terms = (
+            {d[0]: frozenset(content_terms(f"{d[1]}\n{d[2]}", d[3])) for d in docs} if self.rerank else {}
+        )
+        idf, default_idf = idf_table(list(doc_terms.values()))
         return _Corpus(
             version=ws.kb_version,
             lexical=lexical,
@@ -263,6 +406,11 @@ class KnowledgeSearcher:
             chunk_doc={r[0]: r[3] for r in rows},
             chunk_text={r[0]: r[1] for r in rows},
             docs={r[3]: (r[4], r[5], r[6]) for r in rows},
+            doc_chunks=doc_chunks,
+            doc_terms=doc_terms,
+            idf=idf,
+            default_idf=default_idf,
+            dim=self.embedder.dim,
         )
 
 

@@ -88,6 +88,14 @@ def run(
     currency: Annotated[
         str, typer.Option("--currency", envvar="SVAR_LLM_PRICE_CURRENCY", help="The prices' currency.")
     ] = "USD",
+    split: Annotated[
+        str | None,
+        typer.Option(
+            "--split",
+            metavar="tune|check",
+            help="Run one half of the cases, split by expected document (tune on one, report the other).",
+        ),
+    ] = None,
 ) -> None:
     """Run a suite; write results.json and report.html; exit 1 if a threshold fails.
 
@@ -95,8 +103,11 @@ def run(
     """
     from evals.metrics import Prices
     from evals.runner import RunOptions, run_suite, write_results
-    from evals.suite import load_suite
+    from evals.suite import HALVES, load_suite
+    from knowledge.errors import InputError
 
+    if split is not None and split not in HALVES:
+        raise InputError(f"--split must be 'tune' or 'check', not {split!r}")
     suite = load_suite(suite_dir)
     settings = settings_for()
     options = RunOptions(
@@ -111,6 +122,7 @@ def run(
         limit=limit,
         options=options,
         jobs=jobs,
+        split=split,  # type: ignore[arg-type]
     )
     path = write_results(results, out_dir or Path("results") / suite.name)
     _print_metrics(suite.name, results["metrics"])

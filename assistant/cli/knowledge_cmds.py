@@ -151,3 +151,81 @@ def reindex(workspace: WorkspaceOpt = None) -> None:
     out().print(
         f"Re-indexed {n} knowledge chunks and {m} history messages in workspace {esc(settings.workspace)}."
     )
+
+
+@handle_errors
+def tune_retrieval(
+    cases: Annotated[
+        Path | None,
+        typer.Option(
+            "--cases",
+            metavar="FILE",
+            help="Labelled cases: a cases.jsonl or a suite folder; their kb_ids are the labels.",
+        ),
+    ] = None,
+    workspace: WorkspaceOpt = None,
+    split: Annotated[
+        str | None,
+        typer.Option(
+            "--split", metavar="tune|check", help="Fit on one half of the cases only (by document)."
+        ),
+    ] = None,
+    l2: Annotated[
+        float, typer.Option("--l2", min=0.0, help="Pull towards the default weights (more: fewer labels).")
+    ] = 1.0,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Drop the fitted weights: back to the defaults.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fit the workspace's retrieval fusion on labelled cases and store it with the workspace.
+
+    Its searches use the fitted weights from then on (docs/retrieval.md).
+    """
+    from evals.suite import HALVES, load_cases, load_suite, split_cases
+    from evals.tune import fit_workspace
+    from knowledge.errors import InputError
+    from knowledge.fusion import delete_model
+    from knowledge.workspaces import require_workspace as require_ws
+
+    settings = settings_for(workspace)
+    if reset:
+        with runtime(settings) as rt, rt.sessions.begin() as session:
+            dropped = delete_model(session, require_ws(session, settings.workspace))
+        out().print(
+            "Dropped the fitted weights." if dropped else "No fitted weights: the defaults are in use."
+        )
+        return
+    if cases is None:
+        raise InputError("give --cases FILE (a cases.jsonl or a suite folder) or --reset")
+    if split is not None and split not in HALVES:
+        raise InputError(f"--split must be 'tune' or 'check', not {split!r}")
+    if cases.is_dir():
+        loaded = load_suite(cases).cases
+    elif cases.is_file():
+        loaded = load_cases(cases)[0]
+    else:
+        raise InputError("no such file or folder", source=str(cases))
+    if split is not None:
+        loaded = split_cases(loaded, split)  # type: ignore[arg-type]
+    with runtime(settings) as rt:
+        require_workspace(rt.sessions, settings.workspace)
+        if settings.rerank == "off" or settings.retrieval_mode != "hybrid":
+            raise InputError("tune-retrieval needs reranking on (SVAR_RERANK and SVAR_RETRIEVAL_MODE unset)")
+        model, figures = fit_workspace(
+            rt.searcher,
+            settings.workspace,
+            loaded,
+            l2=l2,
+            history_turns=settings.history_turns,
+            progress=RichProgress(),
+        )
+    if as_json:
+        out().print_json(json.dumps({"weights": model.weights, "meta": model.meta, "figures": figures}))
+        return
+    out().print(
+        f"Fitted on {model.meta['queries']} labelled queries; "
+        f"stored with workspace {esc(settings.workspace)}."
+    )
+    for name, f in figures.items():
+        out().print(f"  {name:8s} hit@1 {f['hit_at_1']:.3f}  hit@5 {f['hit_at_5']:.3f}  (on these cases)")

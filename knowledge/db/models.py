@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -92,7 +92,21 @@ class KBChunk(Base):
     heading: Mapped[str] = mapped_column(Text, default="")
     tokens: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # the chunk's sentence units' vectors (knowledge.rerank.sentence_units), float16, for late interaction
+    sentence_vectors: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     document: Mapped[KBDocument] = relationship(back_populates="chunks")
+
+
+class RetrievalModel(Base):
+    """A workspace's fitted fusion weights (knowledge.fusion), used by its searches when present."""
+
+    __tablename__ = "retrieval_models"
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    weights: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    fitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class WorkspaceField(Base):
