@@ -83,6 +83,15 @@ class SuggestResult(BaseModel):
     latency_ms: float = 0.0
 
 
+@dataclass(frozen=True)
+class WorkspaceConfig:
+    """A workspace's own configuration that a request reads: its language, fields and reply macros."""
+
+    language: str | None
+    fields: FieldSet
+    macros: dict[str, Any]
+
+
 @dataclass
 class CustomerContext:
     """What we know about the customer for one request."""
@@ -244,13 +253,12 @@ class Assistant:
             raise InputError("max_suggestions must be 1, 2 or 3")
         ctx = self._customer_context(workspace, customer, history, now)
         latest = Turn(role="customer", text=message, channel=channel)
-        ctx.language = self._language(message, ctx, workspace)
+        config = self._workspace_config(workspace)
+        ctx.language = self._language(message, ctx, config.language)
         language = ctx.language.code
         # The conversation is read once, here, for the drafter and every guard (one text layer).
         turns = [*ctx.history, latest]
-        analysis = analyse_turns(
-            turns, products=ctx.products, fields=self._fields(workspace), language=language
-        )
+        analysis = analyse_turns(turns, products=ctx.products, fields=config.fields, language=language)
         # Stored turns' facts come with the customer's card (extracted at import); given turns are read here.
         first = 0 if history is not None else len(ctx.history)
         facts = _dedupe([*ctx.facts, *analysis_facts(analysis, turns, first)])
@@ -282,7 +290,7 @@ class Assistant:
             situation=ctx.situation,
             request_type=intent.type,
             complaint=intent.complaint,
-            macros=self._macros(workspace),
+            macros=config.macros,
             analysis=analysis,
         )
         return request, ctx
@@ -374,19 +382,22 @@ class Assistant:
             ctx.products = _product_names(ctx.card)
         return ctx
 
-    def _language(self, message: str, ctx: CustomerContext, workspace: str) -> LanguageDecision:
+    def _language(self, message: str, ctx: CustomerContext, default: str | None) -> LanguageDecision:
         """The customer's language (see :func:`assistant.language.decide_language`); the workspace's own
-        language (``svar workspace set --language``) decides after the customer's messages and profile."""
+        language ``default`` (``svar workspace set --language``) decides after the customer's messages and
+        profile."""
         earlier = " ".join(t.text for t in ctx.history if t.role == "customer")
-        with self.runtime.sessions() as session:
-            ws = get_workspace(session, workspace, create=False)
-            default = workspace_locale(session, ws.id).language if ws is not None else None
         return decide_language(message, earlier, ctx.card.language if ctx.card else None, default)
 
-    def _fields(self, workspace: str) -> FieldSet:
-        """The workspace's own fields, read from the store."""
+    def _workspace_config(self, workspace: str) -> WorkspaceConfig:
+        """The workspace's own language, fields and reply macros, read from the store in one session."""
         with self.runtime.sessions() as session:
-            return workspace_fields(session, workspace)
+            ws = get_workspace(session, workspace, create=False)
+            return WorkspaceConfig(
+                language=workspace_locale(session, ws.id).language if ws is not None else None,
+                fields=workspace_fields(session, workspace),
+                macros=workspace_macros(session, workspace),
+            )
 
     def _sections_for(self, workspace: str, passages: list[Passage], request_type: str) -> list[Passage]:
         """The top passages, each as the section of its document that is about the request type.
@@ -413,11 +424,6 @@ class Assistant:
                     out[i] = p.model_copy(update={"text": fit.text, "chunk_id": fit.chunk_id})
         return out
 
-    def _macros(self, workspace: str) -> dict[str, Any]:
-        """The workspace's own reply macros and policy (``svar macros import``), read from the store."""
-        with self.runtime.sessions() as session:
-            return workspace_macros(session, workspace)
-
     def _guard_context(self, request: DraftRequest, ctx: CustomerContext, workspace: str) -> GuardContext:
         """What every guard reads for one request: the request's one analysis of the conversation."""
         analysis = request.analysis
@@ -425,7 +431,7 @@ class Assistant:
             analysis = analyse_turns(
                 [*request.history, request.message],
                 products=ctx.products,
-                fields=self._fields(workspace),
+                fields=self._workspace_config(workspace).fields,
                 language=request.language,
             )
         return GuardContext(

@@ -211,7 +211,7 @@ def test_suite_fields_are_loaded_and_imported_into_the_suite_workspace(
 
     def spy(self: Assistant, *args: object, **kwargs: object) -> object:
         out = original(self, *args, **kwargs)  # type: ignore[arg-type]
-        seen.append(self._fields("eval"))
+        seen.append(self._workspace_config("eval").fields)
         return out
 
     monkeypatch.setattr(Assistant, "_guard", spy)
