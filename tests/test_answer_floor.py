@@ -17,7 +17,8 @@ from assistant.answer_floor import DEFAULT_ANSWER_FLOOR, answer_support, below_f
 from assistant.config import AssistantConfig
 from assistant.settings import Settings
 from assistant.types import Citation, Passage, Suggestion
-from tests.api_support import api_settings, key, load_demo
+from knowledge.db.api_models import SuggestionLog
+from tests.api_support import api_settings, key, load_demo, runtime_of
 
 WS = "acme"
 SUITE = Path(__file__).resolve().parents[1] / "evals" / "suites" / "widget-abstain"
@@ -101,6 +102,9 @@ def _visitor(client: TestClient) -> dict[str, str]:
 def test_the_same_question_is_answered_without_the_floor(off: TestClient) -> None:
     out = off.post("/v1/widget/messages", json={"text": QUESTION}, headers=_visitor(off)).json()
     assert out["abstain"] is False and out["citations"], out
+    with runtime_of(off).sessions() as s:  # the log keeps the sources, for svar eval export-feedback
+        logged = s.get(SuggestionLog, out["id"])
+        assert logged is not None and logged.cited == [c["id"] for c in out["citations"]]
 
 
 def test_an_unsupported_widget_answer_abstains_offers_a_person_and_hands_over(strict: TestClient) -> None:

@@ -55,6 +55,8 @@ class SuggestionLog(Base):
     kind: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     abstain: Mapped[bool] = mapped_column(Boolean, default=False)
+    # ids of the knowledge documents the suggestion cited, in order; None: logged before they were kept
+    cited: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
