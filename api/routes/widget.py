@@ -273,7 +273,10 @@ def handoff(
     row = _session(rt, principal)
     goal = _goal(goals)
     started = row.handed_off_at or utcnow()
-    due = answer_due(started, goal)
+    with rt.sessions() as session:
+        hours = tenant_settings(session, principal.workspace_id).opening_hours
+    opens = hours.next_opening(started) if hours else None
+    due = answer_due(opens or started, goal)
     customer, conversation, events = handoff_events(row, body.reason, body.name, due=due)
     with lock:
         report = append_events(rt, principal.workspace, events)
@@ -290,4 +293,5 @@ def handoff(
         summary=note,
         due_at=due,
         answer_minutes=_minutes(goal),
+        opens_at=opens,
     )

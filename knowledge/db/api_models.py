@@ -39,6 +39,8 @@ class WorkspaceSettings(Base):
     token_budget_daily: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str | None] = mapped_column(String(10))  # nb, nn, sv, da or en
     country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166 alpha-2: NO, SE, DK, ...
+    # when people answer ({"timezone", "mon": "08:00-20:00", ...}: assistant.opening_hours); None: always
+    opening_hours: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class SuggestionLog(Base):
