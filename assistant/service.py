@@ -133,7 +133,7 @@ class Assistant:
         self.runtime = runtime
         self.reranker = reranker  # the optional listwise rerank by the chat model (SVAR_RERANK=llm)
         self.drafter = drafter
-        self.config = config or AssistantConfig()
+        self.config = config or AssistantConfig.from_settings(runtime.settings)
         self.styles = styles or ChannelStyles()
         self.guards = guards or default_pipeline()
         self.links = LinkAllowlists(runtime.sessions)
