@@ -119,7 +119,9 @@ def fit_workspace(
             "documents of this workspace"
         )
     model = fit(usable, l2=l2)
-    model = FusionModel(weights=model.weights, source="fitted", meta={**model.meta, "cases": len(labelled)})
+    model = FusionModel(
+        weights=model.weights, source="fitted", meta={**model.meta, "cases": len(labelled)}
+    )
     with searcher.sessions.begin() as session:
         save_model(session, require_workspace(session, workspace), model)
     return model, {"default": evaluate(labelled, FusionModel()), "fitted": evaluate(labelled, model)}
