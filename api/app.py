@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.config import ApiLimits, DeskSettings
+from api.config import ApiLimits, DeskSettings, load_desk_settings
 from api.deps import reject_unknown_query
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit, RateLimiter
@@ -103,6 +103,7 @@ def create_app(
     settings: Settings,
     *,
     limits: ApiLimits | None = None,
+    answer_times: DeskSettings | None = None,
     assistant_factory: Callable[[Runtime], Assistant] = build_assistant,
 ) -> FastAPI:
     """Build the API for ``settings``.
@@ -110,12 +111,18 @@ def create_app(
     Args:
         settings: Svar's settings (data directory, stores, models).
         limits: request sizes and rate limits (default: from ``SVAR_API_*``).
+        answer_times: the answer-time goals per channel, read by the desk and the widget (default: from
+            ``SVAR_DESK_*``).
         assistant_factory: builds the assistant on the runtime; the CLI's builder unless a test swaps it.
 
     Returns:
         The app; its lifespan opens the stores and closes them at shutdown.
+
+    Raises:
+        ConfigError: a ``SVAR_DESK_*`` answer-time goal is invalid.
     """
     limits = limits or ApiLimits()
+    answer_times = answer_times or load_desk_settings()
     metrics = Metrics()
 
     @asynccontextmanager
@@ -150,7 +157,7 @@ def create_app(
         ],
     )
     app.state.limits = limits
-    app.state.desk_settings = DeskSettings()
+    app.state.desk_settings = answer_times
     app.state.metrics = metrics
     app.state.rate_limiters = {
         "key": RateLimiter(limits.widget_per_key_per_minute),

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from knowledge.errors import ConfigError
 
 
 class ApiLimits(BaseSettings):
@@ -27,7 +29,10 @@ class ApiLimits(BaseSettings):
 
 
 class DeskSettings(BaseSettings):
-    """The agent desk's answer-time goals per channel. Every field can be set as ``SVAR_DESK_<FIELD>``."""
+    """The answer-time goals per channel: the one source of truth for how long a customer may wait for a
+    person. The desk's time left and the widget's "a person answers within N minutes" (its handoff's due
+    time) both read them. Every field can be set as ``SVAR_DESK_<FIELD>``; a bad value is an error that
+    names the variable (:func:`load_desk_settings`)."""
 
     model_config = SettingsConfigDict(env_prefix="SVAR_DESK_", extra="ignore")
 
@@ -49,9 +54,12 @@ class DeskSettings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}; use an IANA name like Europe/Oslo") from None
         return value
 
-    def due(self, channel: str, since: datetime) -> datetime:
-        """When an answer to a customer who has waited since ``since`` on ``channel`` is due."""
-        minutes = {
+    def minutes(self, channel: str) -> int | None:
+        """The goal of ``channel`` in minutes; ``None`` for "the same day" (e-mail, unless set).
+
+        Unknown channels get the e-mail goal.
+        """
+        return {
             "facebook": self.social_minutes,
             "instagram": self.social_minutes,
             "x": self.social_minutes,
@@ -60,8 +68,31 @@ class DeskSettings(BaseSettings):
             "sms": self.sms_minutes,
             "phone": self.phone_minutes,
         }.get(channel, self.email_minutes)
-        if minutes is not None:
-            return since + timedelta(minutes=minutes)
+
+    def goal(self, channel: str) -> timedelta | None:
+        """The goal of ``channel`` as a duration; ``None`` for "the same day"."""
+        minutes = self.minutes(channel)
+        return None if minutes is None else timedelta(minutes=minutes)
+
+    def due(self, channel: str, since: datetime) -> datetime:
+        """When an answer to a customer who has waited since ``since`` on ``channel`` is due."""
+        goal = self.goal(channel)
+        if goal is not None:
+            return since + goal
         local = since.astimezone(ZoneInfo(self.timezone))
         end_of_day = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=local.tzinfo)
         return end_of_day.astimezone(UTC)
+
+
+def load_desk_settings() -> DeskSettings:
+    """The answer-time goals from the environment.
+
+    Raises:
+        ConfigError: a ``SVAR_DESK_*`` value is invalid (the message names the variable and what to set).
+    """
+    try:
+        return DeskSettings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = f"SVAR_DESK_{str(first['loc'][0]).upper()}" if first["loc"] else "SVAR_DESK_*"
+        raise ConfigError(f"invalid setting {name}: {first['msg']}") from None

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.config import ApiLimits
+from api.config import ApiLimits, DeskSettings
 from api.errors import ApiError
 from api.metrics import Metrics
 from assistant.jobs import JobRunner
@@ -41,6 +41,10 @@ def get_limits(request: Request) -> ApiLimits:
     return request.app.state.limits  # type: ignore[no-any-return]
 
 
+def get_desk_settings(request: Request) -> DeskSettings:
+    return request.app.state.desk_settings  # type: ignore[no-any-return]
+
+
 def get_metrics(request: Request) -> Metrics:
     return request.app.state.metrics  # type: ignore[no-any-return]
 
@@ -56,6 +60,7 @@ def get_ingest_lock(request: Request) -> threading.Lock:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 LimitsDep = Annotated[ApiLimits, Depends(get_limits)]
+DeskDep = Annotated[DeskSettings, Depends(get_desk_settings)]  # the answer-time goals per channel
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 JobsDep = Annotated[JobRunner, Depends(get_jobs)]
 IngestLockDep = Annotated[threading.Lock, Depends(get_ingest_lock)]

@@ -384,6 +384,9 @@ class WorkspaceOut(BaseModel):
     token_budget_daily: int | None
     tokens_used_today: int
     has_widget_secret: bool
+    opening_hours: dict[str, Any] | None = Field(
+        description="When people answer, per weekday in the workspace's time zone; null: always."
+    )
 
 
 class WorkspaceSettingsIn(BaseModel):
@@ -397,6 +400,12 @@ class WorkspaceSettingsIn(BaseModel):
     cors_origins: list[str] | None = Field(default=None, max_length=100)
     token_budget_daily: int | None = Field(default=None, ge=0, description="Tokens a day; null leaves it.")
     clear_budget: bool = Field(default=False, description="Remove the budget.")
+    opening_hours: dict[str, Any] | None = Field(
+        default=None,
+        description='{"timezone": "Europe/Oslo", "mon": "08:00-20:00", ..., "sun": null}; null leaves them.',
+        examples=[{"timezone": "Europe/Oslo", "mon": "08:00-16:00", "sat": "10:00-14:00", "sun": None}],
+    )
+    clear_opening_hours: bool = Field(default=False, description="Remove the opening hours (always open).")
 
 
 class WidgetSecretOut(BaseModel):
@@ -530,8 +539,14 @@ class HandoffOut(BaseModel):
     conversation_id: str
     customer_id: str
     summary: str
-    due_at: UtcDatetime = Field(description="When a person should have answered (the channel's goal).")
+    due_at: UtcDatetime = Field(
+        description="When a person should have answered: now plus the channel's goal, or, outside the "
+        "workspace's opening hours, the next opening plus the goal."
+    )
     answer_minutes: int = Field(description="The widget channel's answer-time goal in minutes.")
+    opens_at: UtcDatetime | None = Field(
+        default=None, description="Outside the opening hours: when people are there again; null while open."
+    )
 
 
 # ---- OpenAI-compatible -------------------------------------------------------------------------------

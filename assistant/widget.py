@@ -144,7 +144,7 @@ def answer_due(handed_off_at: datetime, goal: timedelta) -> datetime:
 
     Args:
         handed_off_at: the session's first handover (now, for one happening now).
-        goal: the widget channel's answer-time goal (:meth:`assistant.channels.ResponseTime.goal`).
+        goal: the widget channel's answer-time goal (the API's ``DeskSettings.goal``).
 
     Returns:
         The due time (UTC).

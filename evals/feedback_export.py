@@ -1,18 +1,22 @@
-"""Agents' edited and sent suggestions become eval cases, so a suite grows from real use.
+"""Agents' edited, sent and inserted suggestions become eval cases, so a suite grows from real use.
 
-For every logged suggestion of the workspace that an agent **edited** (the text they sent is the gold reply)
-or **sent** unchanged (the suggestion is the gold reply), one case::
+For every logged suggestion of the workspace that an agent **edited** (the text they sent is the gold
+reply), **sent** unchanged, or **inserted** into their reply and did not dismiss afterwards (the suggestion is
+the gold reply), one case::
 
     {"id": "fb-<suggestion id>", "history": [earlier turns], "message": {"channel", "text"},
-     "customer": {"language"}, "expected": {"reference": "...", "language": "..."},
+     "customer": {"language"}, "expected": {"reference": "...", "language": "...", "kb_ids": [...]},
      "feedback": {"suggestion": "...", "action": "edited", "at": "..."}}
+
+``kb_ids`` are the knowledge documents the suggestion cited (stored with each logged suggestion): the agent
+kept the reply built on them, so retrieval is measured against them. A suggestion that cited nothing (a
+holding reply, one from the customer's own history), or one logged before the store kept its sources, gets
+no ``kb_ids``. A suggestion that was only dismissed is not exported.
 
 The conversation comes from what the store keeps: for a widget answer, the session's transcript (the
 customer turn the answer replied to, and the turns before it); for a suggestion about a stored customer, that
 customer's messages up to the moment the suggestion was made (the last customer message is the one answered).
-A suggestion with neither (an API call with an inline history) is skipped and counted. The store does not
-keep which sources a suggestion cited, so exported cases carry no ``kb_ids``: add them by hand to measure
-retrieval on these cases.
+A suggestion with neither (an API call with an inline history) is skipped and counted.
 
 Cases are appended to ``cases.jsonl`` of the suite folder; a case whose id, or whose message and gold reply,
 is already there is not added again. A suite folder without ``suite.yaml`` gets a minimal one.
@@ -38,7 +42,8 @@ from knowledge.workspaces import require_workspace
 
 __all__ = ["ExportReport", "export_feedback", "feedback_cases"]
 
-EXPORTED_ACTIONS = ("edited", "sent")
+EXPORTED_ACTIONS = ("inserted", "edited", "sent")  # an agent kept the suggestion (dismissed: not kept)
+READ_ACTIONS = (*EXPORTED_ACTIONS, "dismissed")
 MAX_TURNS = 20  # earlier turns kept with a case
 
 
@@ -65,8 +70,9 @@ def _aware(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-def _gold(log: SuggestionLog, feedback: Sequence[Feedback]) -> tuple[str, str, datetime] | None:
-    """The text the agent sent (the last edit, or the suggestion as it was) and how: action and time."""
+def _gold(log: SuggestionLog, feedback: Sequence[Feedback]) -> tuple[str, str, datetime] | str:
+    """The text the agent kept (the last edit, or the suggestion as it was) and how: action and time; or
+    why there is none. ``feedback`` is in the order it was given."""
     edits = [f for f in feedback if f.action == "edited" and (f.final_text or "").strip()]
     if edits:
         last = edits[-1]
@@ -75,7 +81,19 @@ def _gold(log: SuggestionLog, feedback: Sequence[Feedback]) -> tuple[str, str, d
     if sent:
         text = (sent[-1].final_text or "").strip() or log.text.strip()
         return text, "sent", sent[-1].created_at
-    return None
+    inserted = [i for i, f in enumerate(feedback) if f.action == "inserted"]
+    dismissed = [i for i, f in enumerate(feedback) if f.action == "dismissed"]
+    if inserted and not (dismissed and dismissed[-1] > inserted[-1]):
+        return log.text.strip(), "inserted", feedback[inserted[-1]].created_at
+    if inserted:
+        return "dismissed after it was inserted"
+    return "edited with no final text"
+
+
+def _expected_docs(log: SuggestionLog) -> dict[str, list[str]]:
+    """``{"kb_ids": [...]}``: the documents the suggestion cited, when the store kept any."""
+    cited = [str(c) for c in (log.cited or []) if str(c).strip()]
+    return {"kb_ids": cited} if cited else {}
 
 
 def _widget_turns(session: Session, log: SuggestionLog) -> list[dict[str, Any]] | None:
@@ -122,7 +140,8 @@ def _customer_turns(
 def feedback_cases(
     sessions: sessionmaker[Session], workspace: str, report: ExportReport | None = None
 ) -> list[dict[str, Any]]:
-    """The eval cases of a workspace's edited and sent suggestions, oldest first (format: module docstring).
+    """The eval cases of a workspace's edited, sent and inserted suggestions, oldest first (format: module
+    docstring), each with the documents it cited as ``kb_ids``.
 
     Args:
         sessions: the store's session factory.
@@ -138,7 +157,7 @@ def feedback_cases(
         rows = session.execute(
             select(Feedback, SuggestionLog)
             .join(SuggestionLog, Feedback.suggestion_id == SuggestionLog.id)
-            .where(Feedback.workspace_id == ws.id, Feedback.action.in_(EXPORTED_ACTIONS))
+            .where(Feedback.workspace_id == ws.id, Feedback.action.in_(READ_ACTIONS))
             .order_by(Feedback.created_at, Feedback.id)
         ).all()
         grouped: dict[str, tuple[SuggestionLog, list[Feedback]]] = {}
@@ -146,9 +165,11 @@ def feedback_cases(
             grouped.setdefault(log.id, (log, []))[1].append(fb)
         cases = []
         for log, feedback in grouped.values():
+            if not any(f.action in EXPORTED_ACTIONS for f in feedback):
+                continue  # only dismissed: nothing an agent kept
             gold = _gold(log, feedback)
-            if gold is None:
-                report.skip("edited with no final text")
+            if isinstance(gold, str):
+                report.skip(gold)
                 continue
             turns = (
                 _widget_turns(session, log) if log.session_id else _customer_turns(sessions, workspace, log)
@@ -164,7 +185,7 @@ def feedback_cases(
                 "history": history,
                 "message": {"channel": channel, "text": message["text"]},
                 "customer": {"language": log.language},
-                "expected": {"reference": text, "language": log.language},
+                "expected": {"reference": text, "language": log.language, **_expected_docs(log)},
                 "feedback": {"suggestion": log.id, "action": action, "at": _aware(at).isoformat()},
             }
             if not history:

@@ -365,7 +365,8 @@ def _usage() -> Iterator[dict[str, int]]:
 def suggest_case(
     assistant: Assistant, case: EvalCase, shared: _Case | None = None
 ) -> tuple[dict[str, Any], list[Passage]]:
-    """The case through the same ``suggest`` path the API and CLI use, scored; and the passages it retrieved.
+    """The case through the same ``suggest`` path the API and CLI use (``answer``, the widget's, for a case on
+    the widget channel), scored; and the passages it retrieved.
 
     Returns:
         The per-case record: the first suggestion's text, citations and flags, and every measure the case's
@@ -373,11 +374,14 @@ def suggest_case(
     """
     options = shared.options if shared else RunOptions(semantic=False)
     customer = case.customer.id if case.events and case.customer else None
+    channel = _channel(case)
+    # a widget case is answered as the widget answers it: self-service mode (one answer or an abstention)
+    run = assistant.answer if channel == "widget" else assistant.suggest
     with _usage() as tokens:
-        res = assistant.suggest(
+        res = run(
             workspace=EVAL_WORKSPACE,
             message=case.message.text,
-            channel=_channel(case),
+            channel=channel,
             customer=customer,
             history=None if customer else case.history,
             now=case.now,

@@ -1,4 +1,5 @@
-"""`svar eval export-feedback`: edited and sent suggestions in a real store become eval cases, once."""
+"""`svar eval export-feedback`: edited, sent and inserted suggestions in a real store become eval cases, once,
+expecting the documents they cited; the migration that keeps those sources."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from assistant.cli import app
 from assistant.feedback import log_suggestions, record_feedback
 from assistant.runtime import Runtime, build_runtime
 from assistant.settings import Settings
-from assistant.types import Suggestion
+from assistant.types import Citation, Suggestion
 from assistant.widget import append_turns, start_session
-from evals.feedback_export import export_feedback
+from evals.feedback_export import ExportReport, export_feedback, feedback_cases
 from evals.suite import load_suite
+from knowledge.db.api_models import SuggestionLog
 from knowledge.errors import InputError
 from knowledge.history import HistoryImporter
 from knowledge.workspaces import get_workspace
@@ -154,3 +156,83 @@ def test_cli_export_feedback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert "add your knowledge" in res.output
     res = runner.invoke(app, ["eval", "export-feedback", "-w", "nobody", "--out", str(tmp_path / "s")])
     assert res.exit_code == 2
+
+
+def _cited(text: str, *docs: str) -> Suggestion:
+    return Suggestion(
+        text=text, language="nb", channel="email", citations=[Citation(id=d, title=d) for d in docs]
+    )
+
+
+def test_cases_expect_the_documents_the_kept_suggestion_cited(rt: Runtime, tmp_path: Path) -> None:
+    ids = _store(rt, tmp_path)
+    with rt.sessions.begin() as session:
+        ws = get_workspace(session, WS, create=False)
+        assert ws is not None
+        kept = {}
+        for action in ("sent", "edited", "inserted", "dismissed", "inserted-then-dismissed"):
+            [kept[action]] = log_suggestions(
+                session,
+                ws.id,
+                [_cited(f"Svar {action}.", "nb-ruter", "nb-ruter", "nb-garanti")],
+                mode="suggest",
+                customer="kari",
+            )
+        record_feedback(session, ws.id, kept["sent"], "sent")
+        record_feedback(session, ws.id, kept["edited"], "edited", final_text="Bedre svar.")
+        record_feedback(session, ws.id, kept["inserted"], "inserted")
+        record_feedback(session, ws.id, kept["dismissed"], "dismissed")
+        record_feedback(session, ws.id, kept["inserted-then-dismissed"], "inserted")
+        record_feedback(session, ws.id, kept["inserted-then-dismissed"], "dismissed")
+        stored = session.get(SuggestionLog, kept["sent"])
+        assert stored is not None and stored.cited == ["nb-ruter", "nb-garanti"], "each source once, in order"
+    report = ExportReport()
+    cases = {c["id"]: c for c in feedback_cases(rt.sessions, WS, report)}
+    for action in ("sent", "edited", "inserted"):
+        case = cases[f"fb-{kept[action]}"]
+        assert case["expected"]["kb_ids"] == ["nb-ruter", "nb-garanti"], action
+        assert case["feedback"]["action"] == action
+    assert cases[f"fb-{kept['inserted']}"]["expected"]["reference"] == "Svar inserted."
+    assert f"fb-{kept['dismissed']}" not in cases
+    assert f"fb-{kept['inserted-then-dismissed']}" not in cases
+    assert report.skipped["dismissed after it was inserted"] == 1
+    assert "kb_ids" not in cases[f"fb-{ids['edited']}"]["expected"], "it cited nothing"
+    suite = tmp_path / "kb"
+    export_feedback(rt.sessions, WS, suite)
+    write(suite / "suite.yaml", "name: kb\ncases: cases.jsonl\n")
+    loaded = {c.id: c for c in load_suite(suite).cases}
+    assert loaded[f"fb-{kept['sent']}"].expected.kb_ids == ["nb-ruter", "nb-garanti"]
+
+
+def test_migration_0009_keeps_old_suggestions_without_sources(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from knowledge.db import create_db_engine
+    from knowledge.db.engine import _MIGRATIONS
+
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0008_retrieval")
+        conn.execute(
+            text("INSERT INTO workspaces (name, created_at, kb_version) VALUES ('w', '2026-01-01', 0)")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO suggestion_logs (id, workspace_id, mode, channel, language, kind, text, "
+                "abstain, created_at) "
+                "VALUES ('sug_old', 1, 'suggest', 'email', 'nb', 'full', 'Hei', 0, '2026-01-01')"
+            )
+        )
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        assert conn.execute(text("SELECT cited FROM suggestion_logs")).scalar_one() is None
+        conn.execute(text("UPDATE suggestion_logs SET cited = '[\"a\"]'"))
+        command.downgrade(cfg, "0008_retrieval")
+        assert conn.execute(text("SELECT text FROM suggestion_logs")).scalar_one() == "Hei"
+    engine.dispose()

@@ -112,7 +112,10 @@ def test_check_draft_uses_the_language_the_service_decides(rt: Runtime) -> None:
 
 def test_config_comes_from_settings(settings: Settings, rt: Runtime) -> None:
     custom = settings.model_copy(update={"retrieval_k": 7, "history_turns": 3})
-    assert AssistantConfig.from_settings(custom) == AssistantConfig(retrieval_k=7, history_turns=3)
+    # the hash embedder has no calibrated answer floor (assistant.answer_floor): off
+    assert AssistantConfig.from_settings(custom) == AssistantConfig(
+        retrieval_k=7, history_turns=3, answer_floor=0.0
+    )
     assert AssistantConfig() == AssistantConfig.from_settings(Settings(home=settings.home))
     assert build_assistant(rt).config == AssistantConfig.from_settings(rt.settings)
 

@@ -99,6 +99,7 @@ def test_the_texts_cover_five_languages_with_the_same_keys() -> None:
         assert set(table) == keys, lang
         assert all(isinstance(v, str) and v.strip() for v in table.values()), lang
         assert "{minutes}" in table["handed_over"] and "{time}" in table["handed_over"], lang
+        assert "{when}" in table["handed_over_closed"], lang
     assert len({texts[lang]["human"] for lang in texts}) == 5, "each language has its own words"
 
 

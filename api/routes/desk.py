@@ -13,7 +13,7 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from api import calls
 from api.config import DeskSettings
-from api.deps import AgentDep, AssistantDep, IngestLockDep, LimitsDep, MetricsDep, RuntimeDep
+from api.deps import AgentDep, AssistantDep, DeskDep, IngestLockDep, LimitsDep, MetricsDep, RuntimeDep
 from api.errors import ApiError
 from api.schemas import ROUTE_ERRORS, SuggestionOut, errors, suggestion_out
 from assistant.desk import DeskConversation, Waiting, desk_conversation, suggestion_time, waiting_queue
@@ -62,11 +62,6 @@ def static_files() -> StaticFiles:
 def desk_page() -> HTMLResponse:
     """The agent desk (the page; its data comes from /v1/desk with the agent key)."""
     return HTMLResponse((WEB / "desk.html").read_text(encoding="utf-8"), headers=PAGE_HEADERS)
-
-
-def _desk_settings(request: Request) -> DeskSettings:
-    settings = getattr(request.app.state, "desk_settings", None)
-    return settings if isinstance(settings, DeskSettings) else DeskSettings()
 
 
 # ---- schemas -----------------------------------------------------------------------------------------
@@ -186,22 +181,21 @@ def _goals(desk: DeskSettings) -> list[GoalOut]:
 
 
 @router.get("/inbox", response_model=InboxOut)
-def inbox(request: Request, principal: AgentDep, rt: RuntimeDep) -> InboxOut:
+def inbox(desk: DeskDep, principal: AgentDep, rt: RuntimeDep) -> InboxOut:
     """The open conversations that wait for an answer, on every channel, most urgent first."""
-    desk = _desk_settings(request)
     now = utcnow()
     queue = waiting_queue(rt.sessions, principal.workspace, desk.due)
     return InboxOut(now=now, waiting=[_waiting_out(w, now) for w in queue], goals=_goals(desk))
 
 
-def _conversation(request: Request, rt: RuntimeDep, workspace: str, conversation: str) -> DeskConversation:
-    return desk_conversation(rt.sessions, workspace, conversation, _desk_settings(request).due)
+def _conversation(desk: DeskSettings, rt: RuntimeDep, workspace: str, conversation: str) -> DeskConversation:
+    return desk_conversation(rt.sessions, workspace, conversation, desk.due)
 
 
 @router.get("/conversations/{conversation}", response_model=ConversationOut, responses=errors(404))
-def conversation(conversation: str, request: Request, principal: AgentDep, rt: RuntimeDep) -> ConversationOut:
+def conversation(conversation: str, desk: DeskDep, principal: AgentDep, rt: RuntimeDep) -> ConversationOut:
     """One conversation: the customer's timeline on every channel, the context card and the situation."""
-    conv = _conversation(request, rt, principal.workspace, conversation)
+    conv = _conversation(desk, rt, principal.workspace, conversation)
     now = utcnow()
     card = customer_card(rt.sessions, principal.workspace, conv.customer)
     timeline = customer_timeline(rt.sessions, principal.workspace, conv.customer, limit=TIMELINE_MESSAGES)
@@ -238,14 +232,14 @@ def _desk_suggestion(s: Suggestion, sid: str) -> DeskSuggestionOut:
 )
 async def suggestions(
     conversation: str,
-    request: Request,
+    desk: DeskDep,
     principal: AgentDep,
     rt: RuntimeDep,
     assistant: AssistantDep,
     metrics: MetricsDep,
 ) -> DeskSuggestionsOut:
     """1-3 suggested replies to the customer's latest message, as of when it arrived."""
-    conv = await run_in_threadpool(_conversation, request, rt, principal.workspace, conversation)
+    conv = await run_in_threadpool(_conversation, desk, rt, principal.workspace, conversation)
     w = conv.waiting
     if w is None or w.answer_to is None:
         raise ApiError(
@@ -280,7 +274,7 @@ async def suggestions(
 def reply(
     conversation: str,
     body: ReplyIn,
-    request: Request,
+    desk: DeskDep,
     principal: AgentDep,
     rt: RuntimeDep,
     limits: LimitsDep,
@@ -291,7 +285,7 @@ def reply(
     started from a suggestion)."""
     if len(body.text) > limits.max_message_chars:
         raise ApiError(400, f"the reply is longer than {limits.max_message_chars} characters; shorten it")
-    conv = _conversation(request, rt, principal.workspace, conversation)
+    conv = _conversation(desk, rt, principal.workspace, conversation)
     if body.suggestion_id is not None:
         with rt.sessions() as session:
             known = session.scalar(
@@ -320,7 +314,7 @@ def reply(
             session.flush()
             feedback_id = row.id
         metrics.feedback.labels("sent").inc()
-    after = _conversation(request, rt, principal.workspace, conversation)
+    after = _conversation(desk, rt, principal.workspace, conversation)
     return ReplyOut(
         conversation=conv.conversation,
         message=MessageOut(

@@ -13,8 +13,10 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from api import calls
+from api.config import DeskSettings
 from api.deps import (
     AssistantDep,
+    DeskDep,
     IngestLockDep,
     LimitedSessionDep,
     LimitedWidgetKeyDep,
@@ -68,7 +70,7 @@ router = APIRouter(prefix="/v1/widget", tags=["widget"], responses=WIDGET_ERRORS
     "/sessions", response_model=WidgetSessionOut, status_code=status.HTTP_201_CREATED, responses=errors(400)
 )
 def create_session(
-    body: WidgetSessionIn, principal: LimitedWidgetKeyDep, rt: RuntimeDep, assistant: AssistantDep
+    body: WidgetSessionIn, principal: LimitedWidgetKeyDep, rt: RuntimeDep, goals: DeskDep
 ) -> WidgetSessionOut:
     """Start a widget session with the workspace's widget key: anonymous, or a verified customer."""
     links = workspace_link_domains(rt.sessions, principal.workspace, rt.settings.link_domains())
@@ -83,13 +85,14 @@ def create_session(
             token=token,
             expires_at=row.expires_at,
             verified=customer is not None,
-            answer_minutes=_minutes(_goal(assistant)),
+            answer_minutes=_minutes(_goal(goals)),
             link_domains=list(links),
         )
 
 
-def _goal(assistant: Assistant) -> timedelta:
-    return assistant.styles.response_time("widget").goal()
+def _goal(goals: DeskSettings) -> timedelta:
+    """The widget's answer-time goal: the one per channel the desk counts its time left by."""
+    return goals.goal("widget") or timedelta(minutes=goals.chat_minutes)
 
 
 def _minutes(goal: timedelta) -> int:
@@ -263,14 +266,17 @@ def handoff(
     body: HandoffIn,
     principal: LimitedSessionDep,
     rt: RuntimeDep,
-    assistant: AssistantDep,
+    goals: DeskDep,
     lock: IngestLockDep,
 ) -> HandoffOut:
     """Ask for a person: the agents get an open conversation with the transcript, a summary and a due time."""
     row = _session(rt, principal)
-    goal = _goal(assistant)
+    goal = _goal(goals)
     started = row.handed_off_at or utcnow()
-    due = answer_due(started, goal)
+    with rt.sessions() as session:
+        hours = tenant_settings(session, principal.workspace_id).opening_hours
+    opens = hours.next_opening(started) if hours else None
+    due = answer_due(opens or started, goal)
     customer, conversation, events = handoff_events(row, body.reason, body.name, due=due)
     with lock:
         report = append_events(rt, principal.workspace, events)
@@ -287,4 +293,5 @@ def handoff(
         summary=note,
         due_at=due,
         answer_minutes=_minutes(goal),
+        opens_at=opens,
     )

@@ -35,6 +35,7 @@ def _out(rt: RuntimeDep, workspace: str, workspace_id: int) -> WorkspaceOut:
         token_budget_daily=ts.token_budget_daily,
         tokens_used_today=used,
         has_widget_secret=bool(ts.widget_secret),
+        opening_hours=ts.opening_hours.as_dict() if ts.opening_hours else None,
     )
 
 
@@ -46,7 +47,7 @@ def show(principal: AdminDep, rt: RuntimeDep) -> WorkspaceOut:
 
 @router.put("/workspace/settings", response_model=WorkspaceOut)
 def update(body: WorkspaceSettingsIn, principal: AdminDep, rt: RuntimeDep) -> WorkspaceOut:
-    """Set allowed browser origins (CORS) and the daily token budget."""
+    """Set allowed browser origins (CORS), the daily token budget and the opening hours."""
     with rt.sessions.begin() as session:
         update_tenant_settings(
             session,
@@ -54,6 +55,8 @@ def update(body: WorkspaceSettingsIn, principal: AdminDep, rt: RuntimeDep) -> Wo
             cors_origins=body.cors_origins,
             token_budget_daily=body.token_budget_daily,
             clear_budget=body.clear_budget,
+            opening_hours=body.opening_hours,
+            clear_opening_hours=body.clear_opening_hours,
         )
     return _out(rt, principal.workspace, principal.workspace_id)
 

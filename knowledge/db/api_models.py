@@ -39,6 +39,8 @@ class WorkspaceSettings(Base):
     token_budget_daily: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str | None] = mapped_column(String(10))  # nb, nn, sv, da or en
     country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166 alpha-2: NO, SE, DK, ...
+    # when people answer ({"timezone", "mon": "08:00-20:00", ...}: assistant.opening_hours); None: always
+    opening_hours: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class SuggestionLog(Base):
@@ -55,6 +57,8 @@ class SuggestionLog(Base):
     kind: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     abstain: Mapped[bool] = mapped_column(Boolean, default=False)
+    # ids of the knowledge documents the suggestion cited, in order; None: logged before they were kept
+    cited: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -328,3 +328,35 @@ def test_a_signed_identity_makes_the_handoff_speak_for_that_customer(live_app: L
         assert conv is not None and conv.channel == "widget" and conv.status == "open"
         customer = s.get(Customer, conv.customer_id)
         assert customer is not None and customer.external_id == "cus_signed_7"
+
+
+def test_outside_the_opening_hours_the_handoff_says_when_a_person_answers(
+    live_app: LiveApp, page: Any
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from assistant.opening_hours import DAYS
+    from assistant.tenancy import update_tenant_settings
+    from knowledge.workspaces import get_workspace
+
+    later = DAYS[(datetime.now(UTC) + timedelta(days=2)).weekday()]  # open only the day after tomorrow
+    rt = _runtime(live_app)
+    with rt.sessions.begin() as s:
+        ws = get_workspace(s, "demo", create=False)
+        assert ws is not None
+        update_tenant_settings(s, ws.id, opening_hours={"timezone": "UTC", later: "09:00-17:00"})
+    try:
+        _open_shop(page, live_app, "?lang=en")
+        page.get_by_role("button", name="Open customer service chat").click()
+        page.get_by_role("button", name="Talk to a person").click()
+        notice = page.locator(f"{WIDGET} .notice-handoff")
+        notice.wait_for()
+        text = notice.inner_text()
+        assert "closed right now" in text and "within about" not in text
+        weekday = (datetime.now(UTC) + timedelta(days=2)).strftime("%A")
+        assert weekday in text, "it names the day a person answers"
+    finally:
+        with rt.sessions.begin() as s:
+            ws = get_workspace(s, "demo", create=False)
+            assert ws is not None
+            update_tenant_settings(s, ws.id, clear_opening_hours=True)

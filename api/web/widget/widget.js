@@ -531,11 +531,15 @@
       .then(function (out) {
         self.handedOver = true;
         pending.parentNode.removeChild(pending);
-        var time = new Intl.DateTimeFormat(self.lang, { hour: "2-digit", minute: "2-digit" })
-          .format(new Date(out.due_at));
-        var n = self.notice(
-          t.handed_over.replace("{minutes}", String(out.answer_minutes)).replace("{time}", time), "handoff"
-        );
+        var due = new Date(out.due_at);
+        var time = new Intl.DateTimeFormat(self.lang, { hour: "2-digit", minute: "2-digit" }).format(due);
+        // outside the opening hours: say when (the weekday and time of the next opening plus the goal)
+        var text = out.opens_at
+          ? t.handed_over_closed.replace("{when}", new Intl.DateTimeFormat(self.lang, {
+            weekday: "long", hour: "2-digit", minute: "2-digit"
+          }).format(due))
+          : t.handed_over.replace("{minutes}", String(out.answer_minutes)).replace("{time}", time);
+        var n = self.notice(text, "handoff");
         self.live.textContent = n.textContent;
         self.human.disabled = false;
         self.poll();
