@@ -314,3 +314,56 @@ def test_conversation_vector_counts_a_turn_that_is_the_message_itself() -> None:
     message = "Hvor lenge gjelder gavekortet?"
     vector = conversation_vector(emb, message, emb.embed_query(message), [message, "Jeg har et gavekort."])
     assert vector.shape == (emb.dim,) and abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
+
+
+def test_stages_names_the_cases_the_reranker_won_and_lost() -> None:
+    from evals.tune import Labelled, stages
+
+    # features: fused, then the rest zero except "unique" (index of FEATURES)
+    u = FEATURES.index("unique")
+
+    def rows(fused: list[float], unique: list[float]) -> np.ndarray:
+        x = np.zeros((len(fused), len(FEATURES)), dtype=np.float32)
+        x[:, 0], x[:, u] = fused, unique
+        return x
+
+    items = [
+        Labelled("won", ("a", "b"), LabelledQuery(rows([1.0, 0.9], [0.0, 5.0]), (1,))),  # unique lifts b
+        Labelled("lost", ("a", "b"), LabelledQuery(rows([1.0, 0.9], [0.0, 5.0]), (0,))),
+        Labelled("kept", ("a", "b"), LabelledQuery(rows([1.0, 0.0], [0.0, 0.0]), (0,))),
+        Labelled("absent", ("a", "b"), LabelledQuery(rows([1.0, 0.0], [0.0, 0.0]), ())),
+    ]
+    report = stages(items, FusionModel(weights={"fused": 1.0, "unique": 1.0}))
+    assert report["won"] == ["won"] and report["lost"] == ["lost"] and report["not_found"] == ["absent"]
+    assert report["fused"]["hit_at_1"] == 0.5 and report["reranked"]["hit_at_1"] == 0.5
+    same = stages(items, FusionModel(weights={"fused": 1.0}))
+    assert same["won"] == same["lost"] == []
+
+
+def test_cli_tune_retrieval_dry_run_stores_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    monkeypatch.setenv("SVAR_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SVAR_EMBEDDER", "hash")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", "knowledge", str(_kb(tmp_path / "kb"))]).exit_code == 0
+    cases = tmp_path / "cases.jsonl"
+    lines = [
+        {"id": f"{d}{i}", "message": {"channel": "chat", "text": t}, "expected": {"kb_ids": [d]}}
+        for i, (d, t) in enumerate(
+            [("gavekort", "Gjelder gavekort lenge?"), ("faktura", "Frist på faktura?")]
+        )
+    ]
+    write(cases, "\n".join(json.dumps(x) for x in lines))
+    res = runner.invoke(app, ["knowledge", "tune-retrieval", "--cases", str(cases), "--dry-run", "--json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.output)
+    assert report["fused"]["cases"] == 2 and set(report) >= {"won", "lost", "not_found", "reranked"}
+    res = runner.invoke(app, ["knowledge", "tune-retrieval", "--cases", str(cases), "--dry-run"])
+    assert res.exit_code == 0 and "lost at rank 1" in res.output
+    res = runner.invoke(app, ["knowledge", "tune-retrieval", "--reset"])
+    assert "No fitted weights" in res.output  # the dry run stored nothing

@@ -176,6 +176,14 @@ def tune_retrieval(
     reset: Annotated[
         bool, typer.Option("--reset", help="Drop the fitted weights: back to the defaults.")
     ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Fit nothing, store nothing: the fused order against the workspace's reranked order on the "
+            "cases, and the cases the reranker won and lost at rank 1.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Fit the workspace's retrieval fusion on labelled cases and store it with the workspace.
@@ -183,7 +191,7 @@ def tune_retrieval(
     Its searches use the fitted weights from then on (docs/retrieval.md).
     """
     from evals.suite import HALVES, load_cases, load_suite, split_cases
-    from evals.tune import fit_workspace
+    from evals.tune import collect, fit_workspace, stages
     from knowledge.errors import InputError
     from knowledge.fusion import delete_model
     from knowledge.workspaces import require_workspace as require_ws
@@ -212,6 +220,30 @@ def tune_retrieval(
         require_workspace(rt.sessions, settings.workspace)
         if settings.rerank == "off" or settings.retrieval_mode != "hybrid":
             raise InputError("tune-retrieval needs reranking on (SVAR_RERANK and SVAR_RETRIEVAL_MODE unset)")
+        if dry_run:
+            labelled = collect(
+                rt.searcher,
+                settings.workspace,
+                loaded,
+                history_turns=settings.history_turns,
+                progress=RichProgress(),
+            )
+            report = stages(labelled, rt.searcher.model(settings.workspace))
+            if as_json:
+                out().print_json(json.dumps(report))
+                return
+            for name in ("fused", "reranked"):
+                f = report[name]
+                out().print(
+                    f"  {name:8s} hit@1 {f['hit_at_1']:.3f}  hit@5 {f['hit_at_5']:.3f}  ({f['cases']} cases)"
+                )
+            for name in ("won", "lost", "not_found"):
+                ids = report[name]
+                shown = ", ".join(esc(i) for i in ids[:20]) + (" …" if len(ids) > 20 else "")
+                out().print(
+                    f"  {name.replace('_', ' ')} at rank 1: {len(ids)}" + (f" ({shown})" if ids else "")
+                )
+            return
         model, figures = fit_workspace(
             rt.searcher,
             settings.workspace,
