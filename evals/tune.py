@@ -138,6 +138,38 @@ def stages(labelled: Sequence[Labelled], model: FusionModel | None = None) -> di
     }
 
 
+def held_out(
+    labelled: Sequence[Labelled],
+    tune_ids: set[str],
+    *,
+    l2s: Sequence[float] = (1.0, 10.0, 100.0),
+) -> dict[str, dict[str, float]]:
+    """Fit on the tune cases, score on the others: what fitted weights do on questions they never saw.
+
+    Args:
+        labelled: every case's labelled query (:func:`collect`).
+        tune_ids: the ids of the cases to fit on (:func:`evals.suite.split_cases` ``"tune"``).
+        l2s: the strengths of the pull towards the defaults to try.
+
+    Returns:
+        Metrics (as :func:`evaluate`) on the held-out cases for the fused order alone, the defaults, and the
+        weights fitted with each ``l2`` (``"fitted l2=..."``).
+
+    Raises:
+        InputError: no tune case has a right document among its candidates, or there is no held-out case.
+    """
+    from knowledge.errors import InputError
+
+    tune = [x.query for x in labelled if x.case_id in tune_ids and x.query.positives]
+    check = [x for x in labelled if x.case_id not in tune_ids]
+    if not tune or not check:
+        raise InputError("held-out figures need labelled cases in both halves (tune and check)")
+    out = {"fused": evaluate(check, FUSED_ONLY), "default": evaluate(check, FusionModel())}
+    for l2 in l2s:
+        out[f"fitted l2={l2:g}"] = evaluate(check, fit(tune, l2=l2))
+    return out
+
+
 def fit_workspace(
     searcher: KnowledgeSearcher,
     workspace: str,

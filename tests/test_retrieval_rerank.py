@@ -365,5 +365,47 @@ def test_cli_tune_retrieval_dry_run_stores_nothing(tmp_path: Path, monkeypatch: 
     assert report["fused"]["cases"] == 2 and set(report) >= {"won", "lost", "not_found", "reranked"}
     res = runner.invoke(app, ["knowledge", "tune-retrieval", "--cases", str(cases), "--dry-run"])
     assert res.exit_code == 0 and "lost at rank 1" in res.output
+    res = runner.invoke(
+        app, ["knowledge", "tune-retrieval", "--cases", str(cases), "--held-out", "--dry-run"]
+    )
+    assert res.exit_code == 2 and "--held-out" in res.output
+    both = [
+        {"id": f"{d}{i}", "message": {"channel": "chat", "text": t}, "expected": {"kb_ids": [d]}}
+        for d, ts in {
+            "gavekort": ["Gjelder gavekort lenge?", "Gavekort på nett?"],
+            "faktura": ["Frist på faktura?", "Betalingsfrist faktura?"],
+            "levering": ["Hvor lang er leveringstiden?", "Sender dere med Bring?"],
+            "kort": ["Når belastes kortet?", "Trekkes pengene fra kortet?"],
+        }.items()
+        for i, t in enumerate(ts)
+    ]
+    write(cases, "\n".join(json.dumps(x) for x in both))
+    res = runner.invoke(app, ["knowledge", "tune-retrieval", "--cases", str(cases), "--held-out", "--json"])
+    assert res.exit_code == 0, res.output
+    figures = json.loads(res.output)
+    tune = split_cases([EvalCase.model_validate(c) for c in both], "tune")
+    assert 0 < len(tune) < len(both)
+    assert figures["default"]["cases"] == len(both) - len(tune)  # scored on the check half only
+    assert {"fused", "fitted l2=1", "fitted l2=10", "fitted l2=100"} <= set(figures)
     res = runner.invoke(app, ["knowledge", "tune-retrieval", "--reset"])
-    assert "No fitted weights" in res.output  # the dry run stored nothing
+    assert "No fitted weights" in res.output  # neither the dry run nor --held-out stored anything
+
+
+def test_held_out_fits_on_tune_and_scores_only_the_other_cases() -> None:
+    from evals.tune import Labelled, held_out
+    from knowledge.errors import InputError
+
+    u = FEATURES.index("unique")
+
+    def item(case_id: str, right: int) -> Labelled:
+        x = np.zeros((2, len(FEATURES)), dtype=np.float32)
+        x[:, 0] = [1.0, 0.9]  # the fused order puts candidate 0 first
+        x[right, u] = 3.0  # "unique" marks the right one
+        return Labelled(case_id, ("a", "b"), LabelledQuery(x, (right,)))
+
+    labelled = [item(f"t{i}", 1) for i in range(6)] + [item("c1", 1), item("c2", 1)]
+    figures = held_out(labelled, {f"t{i}" for i in range(6)}, l2s=(0.01,))
+    assert figures["fused"]["cases"] == 2 and figures["fused"]["hit_at_1"] == 0.0
+    assert figures["fitted l2=0.01"]["hit_at_1"] == 1.0  # learned on tune, holds on the two held-out cases
+    with pytest.raises(InputError, match="both halves"):
+        held_out(labelled, set())
