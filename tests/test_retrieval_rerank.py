@@ -409,3 +409,35 @@ def test_held_out_fits_on_tune_and_scores_only_the_other_cases() -> None:
     assert figures["fitted l2=0.01"]["hit_at_1"] == 1.0  # learned on tune, holds on the two held-out cases
     with pytest.raises(InputError, match="both halves"):
         held_out(labelled, set())
+
+
+def test_fit_defaults_pools_the_tune_halves_and_scores_both(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from evals.fit_defaults import collect_suite, fit_pooled
+
+    monkeypatch.setenv("SVAR_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SVAR_EMBEDDER", "hash")
+    root = _kb(tmp_path / "suite" / "kb").parent
+    cases = [
+        {"id": f"{d}{i}", "message": {"channel": "chat", "text": t}, "expected": {"kb_ids": [d]}}
+        for d, ts in {
+            "gavekort": ["Gjelder gavekort lenge?", "Gavekort på nett?"],
+            "faktura": ["Frist på faktura?", "Betalingsfrist faktura?"],
+            "levering": ["Hvor lang er leveringstiden?", "Sender dere med Bring?"],
+            "kort": ["Når belastes kortet?", "Trekkes pengene fra kortet?"],
+        }.items()
+        for i, t in enumerate(ts)
+    ]
+    write(root / "cases.jsonl", "\n".join(json.dumps(c) for c in cases))
+    write(root / "suite.yaml", "name: tiny\nknowledge: [kb]\ncases: cases.jsonl\n")
+    labelled, tune = collect_suite(root, Settings())
+    assert len(labelled) == len(cases) and 0 < len(tune) < len(cases)
+    rows = fit_pooled({"tiny": (labelled, tune)}, l2s=(1.0, 100.0))
+    assert [r["l2"] for r in rows] == [None, 1.0, 100.0]
+    assert rows[0]["weights"] == FusionModel().weights  # the first row is the defaults
+    halves = rows[1]["suites"]["tiny"]
+    assert halves["tune"]["cases"] == len(tune) and halves["check"]["cases"] == len(cases) - len(tune)
+    assert rows[1]["weights"] != rows[2]["weights"]  # the pull towards the defaults matters
