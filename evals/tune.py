@@ -5,12 +5,15 @@ searcher and keeps the candidates' feature rows and which candidates are right; 
 :func:`knowledge.fusion.fit` on them and stores the model with the workspace (``svar knowledge
 tune-retrieval``). :func:`evaluate` scores any weights on labelled queries (hit@1, hit@5 over the candidates),
 which is how held-out figures are reported: fit on the tune half, evaluate on the check half.
+:func:`stages` says which stage put a right document first or took it away: the fused order alone against the
+reranked order, with the cases the reranker won and lost at rank 1.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -91,6 +94,82 @@ def evaluate(labelled: Sequence[Labelled], model: FusionModel) -> dict[str, floa
     }
 
 
+FUSED_ONLY = FusionModel(weights={"fused": 1.0}, source="fused")  # the order before reranking
+
+
+def _first_right(item: Labelled, model: FusionModel) -> bool:
+    scores = model.score(item.query.features)
+    best = min(range(len(scores)), key=lambda i: (-scores[i], i))
+    return best in item.query.positives
+
+
+def stages(labelled: Sequence[Labelled], model: FusionModel | None = None) -> dict[str, Any]:
+    """The fused order alone against ``model``'s reranked order on the same candidates.
+
+    This is how a drop is traced to a stage: a case the reranker *lost* had its right document first in the
+    fused order and not after reranking; a case it *won* the other way round. A case whose right document
+    is not among the candidates was lost before either stage (the signals did not find it).
+
+    Args:
+        labelled: the labelled queries (:func:`collect`).
+        model: the reranking weights (the defaults when None).
+
+    Returns:
+        ``{"fused": metrics, "reranked": metrics, "won": [case ids], "lost": [case ids],
+        "not_found": [case ids]}`` (metrics as :func:`evaluate` gives them).
+    """
+    model = model or FusionModel()
+    won, lost, not_found = [], [], []
+    for item in labelled:
+        if not item.query.positives:
+            not_found.append(item.case_id)
+            continue
+        before, after = _first_right(item, FUSED_ONLY), _first_right(item, model)
+        if after and not before:
+            won.append(item.case_id)
+        elif before and not after:
+            lost.append(item.case_id)
+    return {
+        "fused": evaluate(labelled, FUSED_ONLY),
+        "reranked": evaluate(labelled, model),
+        "won": won,
+        "lost": lost,
+        "not_found": not_found,
+    }
+
+
+def held_out(
+    labelled: Sequence[Labelled],
+    tune_ids: set[str],
+    *,
+    l2s: Sequence[float] = (1.0, 10.0, 100.0),
+) -> dict[str, dict[str, float]]:
+    """Fit on the tune cases, score on the others: what fitted weights do on questions they never saw.
+
+    Args:
+        labelled: every case's labelled query (:func:`collect`).
+        tune_ids: the ids of the cases to fit on (:func:`evals.suite.split_cases` ``"tune"``).
+        l2s: the strengths of the pull towards the defaults to try.
+
+    Returns:
+        Metrics (as :func:`evaluate`) on the held-out cases for the fused order alone, the defaults, and the
+        weights fitted with each ``l2`` (``"fitted l2=..."``).
+
+    Raises:
+        InputError: no tune case has a right document among its candidates, or there is no held-out case.
+    """
+    from knowledge.errors import InputError
+
+    tune = [x.query for x in labelled if x.case_id in tune_ids and x.query.positives]
+    check = [x for x in labelled if x.case_id not in tune_ids]
+    if not tune or not check:
+        raise InputError("held-out figures need labelled cases in both halves (tune and check)")
+    out = {"fused": evaluate(check, FUSED_ONLY), "default": evaluate(check, FusionModel())}
+    for l2 in l2s:
+        out[f"fitted l2={l2:g}"] = evaluate(check, fit(tune, l2=l2))
+    return out
+
+
 def fit_workspace(
     searcher: KnowledgeSearcher,
     workspace: str,
@@ -103,8 +182,9 @@ def fit_workspace(
     """Fit the workspace's fusion weights on ``cases`` and store them with the workspace.
 
     Returns:
-        The stored model, and hit@1/hit@5 on these cases with the defaults and with the fitted weights
-        (figures on the cases it was fitted on: hold some back to know what it does on new questions).
+        The stored model, and hit@1/hit@5 on these cases in the fused order alone (before reranking), with
+        the default weights and with the fitted weights (figures on the cases it was fitted on: hold some
+        back to know what it does on new questions).
 
     Raises:
         InputError: the workspace does not exist, or no case has an expected document among its candidates.
@@ -119,12 +199,14 @@ def fit_workspace(
             "documents of this workspace"
         )
     model = fit(usable, l2=l2)
-    model = FusionModel(
-        weights=model.weights, source="fitted", meta={**model.meta, "cases": len(labelled)}
-    )
+    model = FusionModel(weights=model.weights, source="fitted", meta={**model.meta, "cases": len(labelled)})
     with searcher.sessions.begin() as session:
         save_model(session, require_workspace(session, workspace), model)
-    return model, {"default": evaluate(labelled, FusionModel()), "fitted": evaluate(labelled, model)}
+    return model, {
+        "fused": evaluate(labelled, FUSED_ONLY),
+        "default": evaluate(labelled, FusionModel()),
+        "fitted": evaluate(labelled, model),
+    }
 
 
 def stack(labelled: Sequence[Labelled]) -> np.ndarray:  # pragma: no cover - a debugging aid

@@ -5,8 +5,8 @@ candidates of that query (``FEATURES``: the hand-weighted fused score, each retr
 features of :mod:`knowledge.rerank`). A candidate's final score is the dot product of its row with the
 weights.
 
-``DEFAULT_WEIGHTS`` are what a workspace without labels uses. They were chosen on the **tune** halves of the
-public suites only (``svar eval run SUITE --split tune``) and are reported on the check halves (README,
+``DEFAULT_WEIGHTS`` are what a workspace without labels uses. They were fitted on the **tune** halves of the
+public suites only (:mod:`evals.fit_defaults`) and are reported on the check halves (README,
 docs/retrieval.md).
 
 :func:`fit` learns weights from labelled queries (the candidates' features and which one is right): a
@@ -32,20 +32,23 @@ from knowledge.rerank import RERANK_FEATURES
 
 FEATURES: tuple[str, ...] = ("fused", "lexical", "documents", "dense", "conversation", *RERANK_FEATURES)
 
-# Chosen on the tune halves of swefaq-sv and norquad-nb (the best mean tune hit@1 of a grid over unique,
-# cover, documents and dense; docs/retrieval.md has the grid, and the check-half figures).
+# One fit (:func:`fit`) on the tune halves of swefaq-sv, norquad-nb and doc2dial-en together, with the L2 (3)
+# that gave the best mean tune hit@1 of 1, 3, 10, 30 and 100, rounded to two decimals (``python -m
+# evals.fit_defaults``; docs/retrieval.md has the tune and check figures). ``unique`` up and ``cover`` down
+# together: the query words a candidate shares with few of the other candidates count, the words every
+# candidate has do not. The late-interaction features stay 0: sentence vectors are off by default.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "fused": 1.0,
-    "lexical": 0.0,
-    "documents": 0.2,
-    "dense": 0.2,
-    "conversation": 0.0,
+    "fused": 1.06,
+    "lexical": 0.52,
+    "documents": 0.45,
+    "dense": 0.32,
+    "conversation": -0.07,
     "maxsim": 0.0,
     "maxsim_conv": 0.0,
     "question": 0.0,
-    "cover": 0.2,
-    "unique": 0.2,
-    "question_terms": 0.0,
+    "cover": -0.7,
+    "unique": 0.74,
+    "question_terms": -0.04,
 }
 
 Matrix = npt.NDArray[np.float32]

@@ -225,6 +225,13 @@ class KnowledgeSearcher:
             )
         return cands
 
+    def model(self, workspace: str) -> FusionModel:
+        """The weights ``workspace``'s searches rerank with: its fitted model, else the defaults."""
+        with self.sessions.begin() as session:
+            ws = get_workspace(session, workspace)
+            found = load_model(session, ws) if ws is not None else None
+        return found or FusionModel()
+
     def rank(self, cands: Candidates, k: int, model: FusionModel | None = None) -> list[SearchHit]:
         """The ``k`` best of ``cands``: reranked by ``model`` (the workspace's, else the defaults) over the
         candidates' features when they were computed, else by the fused score."""

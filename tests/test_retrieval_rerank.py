@@ -314,3 +314,130 @@ def test_conversation_vector_counts_a_turn_that_is_the_message_itself() -> None:
     message = "Hvor lenge gjelder gavekortet?"
     vector = conversation_vector(emb, message, emb.embed_query(message), [message, "Jeg har et gavekort."])
     assert vector.shape == (emb.dim,) and abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
+
+
+def test_stages_names_the_cases_the_reranker_won_and_lost() -> None:
+    from evals.tune import Labelled, stages
+
+    # features: fused, then the rest zero except "unique" (index of FEATURES)
+    u = FEATURES.index("unique")
+
+    def rows(fused: list[float], unique: list[float]) -> np.ndarray:
+        x = np.zeros((len(fused), len(FEATURES)), dtype=np.float32)
+        x[:, 0], x[:, u] = fused, unique
+        return x
+
+    items = [
+        Labelled("won", ("a", "b"), LabelledQuery(rows([1.0, 0.9], [0.0, 5.0]), (1,))),  # unique lifts b
+        Labelled("lost", ("a", "b"), LabelledQuery(rows([1.0, 0.9], [0.0, 5.0]), (0,))),
+        Labelled("kept", ("a", "b"), LabelledQuery(rows([1.0, 0.0], [0.0, 0.0]), (0,))),
+        Labelled("absent", ("a", "b"), LabelledQuery(rows([1.0, 0.0], [0.0, 0.0]), ())),
+    ]
+    report = stages(items, FusionModel(weights={"fused": 1.0, "unique": 1.0}))
+    assert report["won"] == ["won"] and report["lost"] == ["lost"] and report["not_found"] == ["absent"]
+    assert report["fused"]["hit_at_1"] == 0.5 and report["reranked"]["hit_at_1"] == 0.5
+    same = stages(items, FusionModel(weights={"fused": 1.0}))
+    assert same["won"] == same["lost"] == []
+
+
+def test_cli_tune_retrieval_dry_run_stores_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    monkeypatch.setenv("SVAR_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SVAR_EMBEDDER", "hash")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", "knowledge", str(_kb(tmp_path / "kb"))]).exit_code == 0
+    cases = tmp_path / "cases.jsonl"
+    lines = [
+        {"id": f"{d}{i}", "message": {"channel": "chat", "text": t}, "expected": {"kb_ids": [d]}}
+        for i, (d, t) in enumerate(
+            [("gavekort", "Gjelder gavekort lenge?"), ("faktura", "Frist på faktura?")]
+        )
+    ]
+    write(cases, "\n".join(json.dumps(x) for x in lines))
+    res = runner.invoke(app, ["knowledge", "tune-retrieval", "--cases", str(cases), "--dry-run", "--json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.output)
+    assert report["fused"]["cases"] == 2 and set(report) >= {"won", "lost", "not_found", "reranked"}
+    res = runner.invoke(app, ["knowledge", "tune-retrieval", "--cases", str(cases), "--dry-run"])
+    assert res.exit_code == 0 and "lost at rank 1" in res.output
+    res = runner.invoke(
+        app, ["knowledge", "tune-retrieval", "--cases", str(cases), "--held-out", "--dry-run"]
+    )
+    assert res.exit_code == 2 and "--held-out" in res.output
+    both = [
+        {"id": f"{d}{i}", "message": {"channel": "chat", "text": t}, "expected": {"kb_ids": [d]}}
+        for d, ts in {
+            "gavekort": ["Gjelder gavekort lenge?", "Gavekort på nett?"],
+            "faktura": ["Frist på faktura?", "Betalingsfrist faktura?"],
+            "levering": ["Hvor lang er leveringstiden?", "Sender dere med Bring?"],
+            "kort": ["Når belastes kortet?", "Trekkes pengene fra kortet?"],
+        }.items()
+        for i, t in enumerate(ts)
+    ]
+    write(cases, "\n".join(json.dumps(x) for x in both))
+    res = runner.invoke(app, ["knowledge", "tune-retrieval", "--cases", str(cases), "--held-out", "--json"])
+    assert res.exit_code == 0, res.output
+    figures = json.loads(res.output)
+    tune = split_cases([EvalCase.model_validate(c) for c in both], "tune")
+    assert 0 < len(tune) < len(both)
+    assert figures["default"]["cases"] == len(both) - len(tune)  # scored on the check half only
+    assert {"fused", "fitted l2=1", "fitted l2=10", "fitted l2=100"} <= set(figures)
+    res = runner.invoke(app, ["knowledge", "tune-retrieval", "--reset"])
+    assert "No fitted weights" in res.output  # neither the dry run nor --held-out stored anything
+
+
+def test_held_out_fits_on_tune_and_scores_only_the_other_cases() -> None:
+    from evals.tune import Labelled, held_out
+    from knowledge.errors import InputError
+
+    u = FEATURES.index("unique")
+
+    def item(case_id: str, right: int) -> Labelled:
+        x = np.zeros((2, len(FEATURES)), dtype=np.float32)
+        x[:, 0] = [1.0, 0.9]  # the fused order puts candidate 0 first
+        x[right, u] = 3.0  # "unique" marks the right one
+        return Labelled(case_id, ("a", "b"), LabelledQuery(x, (right,)))
+
+    labelled = [item(f"t{i}", 1) for i in range(6)] + [item("c1", 1), item("c2", 1)]
+    figures = held_out(labelled, {f"t{i}" for i in range(6)}, l2s=(0.01,))
+    assert figures["fused"]["cases"] == 2 and figures["fused"]["hit_at_1"] == 0.0
+    assert figures["fitted l2=0.01"]["hit_at_1"] == 1.0  # learned on tune, holds on the two held-out cases
+    with pytest.raises(InputError, match="both halves"):
+        held_out(labelled, set())
+
+
+def test_fit_defaults_pools_the_tune_halves_and_scores_both(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from evals.fit_defaults import collect_suite, fit_pooled
+
+    monkeypatch.setenv("SVAR_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SVAR_EMBEDDER", "hash")
+    root = _kb(tmp_path / "suite" / "kb").parent
+    cases = [
+        {"id": f"{d}{i}", "message": {"channel": "chat", "text": t}, "expected": {"kb_ids": [d]}}
+        for d, ts in {
+            "gavekort": ["Gjelder gavekort lenge?", "Gavekort på nett?"],
+            "faktura": ["Frist på faktura?", "Betalingsfrist faktura?"],
+            "levering": ["Hvor lang er leveringstiden?", "Sender dere med Bring?"],
+            "kort": ["Når belastes kortet?", "Trekkes pengene fra kortet?"],
+        }.items()
+        for i, t in enumerate(ts)
+    ]
+    write(root / "cases.jsonl", "\n".join(json.dumps(c) for c in cases))
+    write(root / "suite.yaml", "name: tiny\nknowledge: [kb]\ncases: cases.jsonl\n")
+    labelled, tune = collect_suite(root, Settings())
+    assert len(labelled) == len(cases) and 0 < len(tune) < len(cases)
+    rows = fit_pooled({"tiny": (labelled, tune)}, l2s=(1.0, 100.0))
+    assert [r["l2"] for r in rows] == [None, 1.0, 100.0]
+    assert rows[0]["weights"] == FusionModel().weights  # the first row is the defaults
+    halves = rows[1]["suites"]["tiny"]
+    assert halves["tune"]["cases"] == len(tune) and halves["check"]["cases"] == len(cases) - len(tune)
+    assert rows[1]["weights"] != rows[2]["weights"]  # the pull towards the defaults matters

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -176,6 +176,22 @@ def tune_retrieval(
     reset: Annotated[
         bool, typer.Option("--reset", help="Drop the fitted weights: back to the defaults.")
     ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Fit nothing, store nothing: the fused order against the workspace's reranked order on the "
+            "cases, and the cases the reranker won and lost at rank 1.",
+        ),
+    ] = False,
+    held: Annotated[
+        bool,
+        typer.Option(
+            "--held-out",
+            help="Store nothing: fit on the tune half of the cases and report the check half (fused order, "
+            "defaults, fitted at l2 1, 10 and 100).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Fit the workspace's retrieval fusion on labelled cases and store it with the workspace.
@@ -183,7 +199,7 @@ def tune_retrieval(
     Its searches use the fitted weights from then on (docs/retrieval.md).
     """
     from evals.suite import HALVES, load_cases, load_suite, split_cases
-    from evals.tune import fit_workspace
+    from evals.tune import collect, fit_workspace, held_out, stages
     from knowledge.errors import InputError
     from knowledge.fusion import delete_model
     from knowledge.workspaces import require_workspace as require_ws
@@ -200,6 +216,8 @@ def tune_retrieval(
         raise InputError("give --cases FILE (a cases.jsonl or a suite folder) or --reset")
     if split is not None and split not in HALVES:
         raise InputError(f"--split must be 'tune' or 'check', not {split!r}")
+    if held and (split is not None or dry_run):
+        raise InputError("--held-out splits the cases itself: give it without --split and --dry-run")
     if cases.is_dir():
         loaded = load_suite(cases).cases
     elif cases.is_file():
@@ -212,6 +230,20 @@ def tune_retrieval(
         require_workspace(rt.sessions, settings.workspace)
         if settings.rerank == "off" or settings.retrieval_mode != "hybrid":
             raise InputError("tune-retrieval needs reranking on (SVAR_RERANK and SVAR_RETRIEVAL_MODE unset)")
+        if held or dry_run:
+            labelled = collect(
+                rt.searcher,
+                settings.workspace,
+                loaded,
+                history_turns=settings.history_turns,
+                progress=RichProgress(),
+            )
+            if held:
+                report: dict[str, Any] = held_out(labelled, {c.id for c in split_cases(loaded, "tune")})
+            else:
+                report = stages(labelled, rt.searcher.model(settings.workspace))
+            _print_tune_report(report, held=held, as_json=as_json)
+            return
         model, figures = fit_workspace(
             rt.searcher,
             settings.workspace,
@@ -229,3 +261,22 @@ def tune_retrieval(
     )
     for name, f in figures.items():
         out().print(f"  {name:8s} hit@1 {f['hit_at_1']:.3f}  hit@5 {f['hit_at_5']:.3f}  (on these cases)")
+
+
+def _print_tune_report(report: dict[str, Any], *, held: bool, as_json: bool) -> None:
+    """Print what ``tune-retrieval --held-out`` or ``--dry-run`` measured."""
+    if as_json:
+        out().print_json(json.dumps(report))
+        return
+    if held:
+        out().print("On the check half (fitted on the tune half; nothing stored):")
+    for name, f in report.items():
+        if isinstance(f, dict):
+            out().print(
+                f"  {name:15s} hit@1 {f['hit_at_1']:.3f}  hit@5 {f['hit_at_5']:.3f}  ({f['cases']} cases)"
+            )
+    for name in ("won", "lost", "not_found"):
+        if name in report:
+            ids = report[name]
+            shown = ", ".join(esc(i) for i in ids[:20]) + (" …" if len(ids) > 20 else "")
+            out().print(f"  {name.replace('_', ' ')} at rank 1: {len(ids)}" + (f" ({shown})" if ids else ""))
