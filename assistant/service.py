@@ -48,7 +48,7 @@ from assistant.settings import Settings
 from assistant.types import CHANNELS, DraftRequest, GuardFinding, KnownFact, Passage, Suggestion, Turn
 from knowledge.errors import InputError
 from knowledge.fields import FieldSet
-from knowledge.history import CustomerCard, customer_card, customer_timeline
+from knowledge.history import CustomerCard, customer_context
 from knowledge.history.situation import Situation, build_situation
 from knowledge.locale import workspace_locale
 from knowledge.sections import document_sections
@@ -361,8 +361,7 @@ class Assistant:
         ctx = CustomerContext(history=list(history or []))
         if customer:
             sessions = self.runtime.sessions
-            ctx.card = customer_card(sessions, workspace, customer)
-            timeline = customer_timeline(
+            ctx.card, timeline = customer_context(
                 sessions, workspace, customer, limit=max(SITUATION_MESSAGES, self.config.timeline_turns)
             )
             ctx.situation = build_situation(ctx.card, timeline, now)

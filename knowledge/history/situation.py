@@ -284,7 +284,10 @@ def _promises(
     confirmations = [
         m
         for m in timeline
-        if m.role == "customer" and m.at <= now and _CONFIRMED.search(m.text) and not _STILL_NOT.search(m.text)
+        if m.role == "customer"
+        and m.at <= now
+        and _CONFIRMED.search(m.text)
+        and not _STILL_NOT.search(m.text)
     ]
     ours = [m for m in timeline if m.role in ("agent", "note", "bot") and m.id not in sources]
     out: list[Promise] = []
