@@ -286,24 +286,35 @@ def _conversations(session: Session, c: Customer, card: CustomerCard, recent: in
 
 
 def _facts(session: Session, c: Customer, card: CustomerCard) -> None:
-    rows = session.execute(
-        select(Fact, Message.text)
+    rows = session.execute(  # columns, not ORM objects: a long history has hundreds of facts
+        select(
+            Fact.kind,
+            Fact.value,
+            Fact.normalized,
+            Fact.source,
+            Fact.channel,
+            Fact.at,
+            Fact.confidence,
+            Fact.span_start,
+            Fact.span_end,
+            Message.text,
+        )
         .outerjoin(Message, Fact.message_id == Message.id)
         .where(Fact.customer_id == c.id)
         .order_by(Fact.kind, Fact.at.desc().nulls_last(), Fact.id)
     )
-    for fact, text in rows:
+    for kind, value, normalized, source, channel, at, confidence, start, end, text in rows:
         out = FactOut(
-            kind=fact.kind,
-            value=fact.value,
-            normalized=fact.normalized,
-            source=fact.source,
-            channel=fact.channel,
-            at=fact.at,
-            confidence=fact.confidence,
-            excerpt=_excerpt(text, fact.span_start, fact.span_end) if text is not None else None,
+            kind=kind,
+            value=value,
+            normalized=normalized,
+            source=source,
+            channel=channel,
+            at=at,
+            confidence=confidence,
+            excerpt=_excerpt(text, start, end) if text is not None else None,
         )
-        {"tried": card.tried, "promise": card.promised}.get(fact.kind, card.facts).append(out)
+        {"tried": card.tried, "promise": card.promised}.get(kind, card.facts).append(out)
 
 
 def customer_timeline(
@@ -319,13 +330,23 @@ def customer_timeline(
 
 
 def _timeline(session: Session, c: Customer, limit: int | None) -> list[MessageOut]:
-    query = (
-        select(Message, Conversation.external_id)
+    query = (  # columns, not ORM objects: the timeline of a long history is hundreds of messages
+        select(
+            Message.external_id,
+            Conversation.external_id,
+            Message.role,
+            Message.channel,
+            Message.text,
+            Message.at,
+        )
         .join(Conversation, Message.conversation_id == Conversation.id)
         .where(Message.customer_id == c.id)
         .order_by(Message.at.desc(), Message.id.desc())
     )
     if limit is not None:
         query = query.limit(limit)
-    rows = [_message_out(m, conv) for m, conv in session.execute(query)]
+    rows = [
+        MessageOut(id=id_, conversation_id=conv, role=role, channel=channel, text=text, at=at)
+        for id_, conv, role, channel, text, at in session.execute(query)
+    ]
     return rows[::-1]
