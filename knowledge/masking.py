@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from knowledge.facts import ExtractedFact, extract_facts, luhn_valid, mask_national_ids
+from knowledge import facts as _facts
+from knowledge.facts import ExtractedFact, luhn_valid, mask_national_ids
 from knowledge.facts._ids import fodselsnummer_valid, personnummer_valid
 from knowledge.facts._memo import memoized
 
@@ -310,5 +311,5 @@ def masked_facts(
     Returns:
         The facts, every value masked.
     """
-    found = extract_facts(text, language=language, role=role, products=tuple(products))
+    found = _facts.extract_facts(text, language=language, role=role, products=tuple(products))
     return mask_message_facts(text, text, found)[1]
