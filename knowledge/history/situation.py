@@ -428,7 +428,11 @@ def build_situation(
         The situation (see the module docstring).
     """
     now = _utc(now) if now is not None else datetime.now(UTC)
-    timeline = [m.model_copy(update={"at": _utc(m.at)}) for m in timeline if _utc(m.at) <= now]
+    timeline = [  # (messages from the store are in UTC already: used as they are, not copied)
+        m if m.at.tzinfo is UTC else m.model_copy(update={"at": _utc(m.at)})
+        for m in timeline
+        if _utc(m.at) <= now
+    ]
     orders = [order_state(o, now) for o in card.orders if o.placed_at is None or _utc(o.placed_at) <= now]
     orders.sort(key=lambda o: o.updated_at or o.placed_at or now, reverse=True)
     if orders:
