@@ -27,6 +27,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -49,7 +50,7 @@ from assistant.settings import Settings
 from assistant.types import CHANNELS, DraftRequest, GuardFinding, KnownFact, Passage, Suggestion, Turn
 from knowledge.errors import InputError
 from knowledge.fields import FieldSet
-from knowledge.history import CustomerCard, customer_card, customer_timeline
+from knowledge.history import CustomerCard, customer_context
 from knowledge.history.situation import Situation, build_situation
 from knowledge.locale import workspace_locale
 from knowledge.sections import document_sections
@@ -364,8 +365,7 @@ class Assistant:
         ctx = CustomerContext(history=list(history or []))
         if customer:
             sessions = self.runtime.sessions
-            ctx.card = customer_card(sessions, workspace, customer)
-            timeline = customer_timeline(
+            ctx.card, timeline = customer_context(
                 sessions, workspace, customer, limit=max(SITUATION_MESSAGES, self.config.timeline_turns)
             )
             ctx.situation = build_situation(ctx.card, timeline, now)
@@ -525,15 +525,28 @@ def _without_injections(
     out: list[Passage] = []
     found: list[GuardFinding] = []
     for p in passages:
-        planted = check_injection(p.text, allowed_domains=links or None)
+        redacted, planted = _planted(p.text, tuple(links))
         if planted:
-            p = p.model_copy(update={"text": redact_injection(p.text, allowed_domains=links or None)})
+            p = p.model_copy(update={"text": redacted})
             found.extend(
                 f.model_copy(update={"fixed": True, "message": f"knowledge {p.doc_id!r}: {f.message}"})
                 for f in planted
             )
         out.append(p)
     return out, found
+
+
+@lru_cache(maxsize=2048)
+def _planted(text: str, links: tuple[str, ...]) -> tuple[str, tuple[GuardFinding, ...]]:
+    """A passage's text with planted instructions removed, and what was found (none: the text as it is).
+
+    Kept per passage text and allowlist: the same knowledge passages come back request after request, and a
+    changed passage or allowlist is another key. The findings are copied before use, never changed.
+    """
+    planted = check_injection(text, allowed_domains=links or None)
+    if not planted:
+        return text, ()
+    return redact_injection(text, allowed_domains=links or None), tuple(planted)
 
 
 def _with_findings(suggestion: Suggestion, findings: Sequence[GuardFinding]) -> Suggestion:

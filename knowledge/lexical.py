@@ -87,7 +87,10 @@ class LexicalIndex:
 
     def search(self, query: str, language: str | None, k: int) -> list[tuple[str, float]]:
         """The ``k`` best (id, score) pairs with a positive score, best first."""
-        tokens = tokenize(query, language)
+        return self.search_tokens(tokenize(query, language), k)
+
+    def search_tokens(self, tokens: Sequence[str], k: int) -> list[tuple[str, float]]:
+        """:meth:`search` for a query already tokenized (:func:`tokenize`): one query, several indexes."""
         if not tokens or not self.ids or self._empty:
             return []
         scores = np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)

@@ -29,13 +29,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from knowledge import facts as _facts
 from knowledge.facts import ExtractedFact, luhn_valid, mask_national_ids
 from knowledge.facts._ids import fodselsnummer_valid, personnummer_valid
+from knowledge.facts._memo import memoized
 
 __all__ = [
     "SensitiveSpan",
@@ -46,6 +48,7 @@ __all__ = [
     "mask_identifier",
     "mask_json",
     "mask_message_facts",
+    "masked_facts",
     "mask_sensitive",
     "mask_value",
     "sensitive_facts",
@@ -289,3 +292,24 @@ def mask_message_facts(
             )
         )
     return masked, [*out, *sensitive_facts(original)]
+
+
+@memoized
+def masked_facts(
+    text: str, *, language: str | None = None, role: str = "customer", products: Iterable[str] = ()
+) -> list[ExtractedFact]:
+    """The facts of a message as :func:`knowledge.facts.extract_facts` reads them, masked as
+    :func:`mask_message_facts` masks them, kept per text (a stored message is read on every request about
+    its customer; what it states does not change).
+
+    Args:
+        text: the message.
+        language: its language, when known.
+        role: its writer's role (the rules differ by role).
+        products: product names to recognise.
+
+    Returns:
+        The facts, every value masked.
+    """
+    found = _facts.extract_facts(text, language=language, role=role, products=tuple(products))
+    return mask_message_facts(text, text, found)[1]

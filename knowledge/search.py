@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from knowledge.db.models import KBChunk, KBDocument, Workspace
 from knowledge.embedders import Embedder, Vectors, message_embed_text
 from knowledge.fusion import FEATURES, FusionModel, load_model
-from knowledge.lexical import LexicalIndex, content_terms
+from knowledge.lexical import LexicalIndex, content_terms, tokenize
 from knowledge.rerank import (
     DocUnits,
     Matrix,
@@ -190,10 +190,11 @@ class KnowledgeSearcher:
         rankings: dict[str, list[tuple[str, float]]] = {}
         weights: dict[str, float] = {}
         if query.lexical.strip() and self.mode == "hybrid":
-            rankings["lexical"] = corpus.lexical.search(query.lexical, query.language, self.candidates_k)
+            tokens = tokenize(query.lexical, query.language)  # once, for chunks and whole documents
+            rankings["lexical"] = corpus.lexical.search_tokens(tokens, self.candidates_k)
             weights["lexical"] = query.lexical_weight
             if query.document_weight:
-                found = corpus.documents.search(query.lexical, query.language, self.candidates_k)
+                found = corpus.documents.search_tokens(tokens, self.candidates_k)
                 rankings["documents"] = [(corpus.first_chunk[d[4:]], score) for d, score in found]
                 weights["documents"] = query.document_weight
         scope = Scope(workspace=workspace)

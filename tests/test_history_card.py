@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.errors import InputError
-from knowledge.history import customer_card
+from knowledge.history import customer_card, customer_context, customer_timeline
 from tests.history_support import BACKENDS, Stores, event, open_stores, say
 
 
@@ -113,3 +113,30 @@ def test_card_of_nobody_is_an_input_error(kari: Stores) -> None:
         customer_card(kari.sessions, kari.workspace, "nobody")
     with pytest.raises(InputError, match="no customer"):
         customer_card(kari.sessions, "no-such-workspace", "crm-17")
+
+
+def test_each_conversation_shows_its_own_last_message(kari: Stores) -> None:
+    """The last message of every conversation is read in one query: each must still be its own, newest."""
+    card = customer_card(kari.sessions, kari.workspace, "crm-17")
+    last = {c.id: c.last_message for c in [*card.open_conversations, *card.recent_conversations]}
+    assert {k: (m.id, m.conversation_id) if m else None for k, m in last.items()} == {
+        "fb-1": ("fb-1-m2", "fb-1"),
+        "chat-1": ("chat-1-m1", "chat-1"),
+        "mail-1": ("mail-1-m1", "mail-1"),
+    }
+    kari.ingest(
+        [say("crm-17", "mail-1", "email", "Fortsatt ikke løst.", "2026-02-13T09:00:00+01:00", id="mail-1-m2")]
+    )
+    card = customer_card(kari.sessions, kari.workspace, "crm-17")
+    mail = next(c for c in [*card.open_conversations, *card.recent_conversations] if c.id == "mail-1")
+    assert mail.last_message is not None and mail.last_message.id == "mail-1-m2"
+    assert mail.messages == 2
+
+
+def test_card_and_timeline_in_one_session_are_what_each_gives(kari: Stores) -> None:
+    card, timeline = customer_context(kari.sessions, kari.workspace, "kari.h", limit=3)
+    assert card == customer_card(kari.sessions, kari.workspace, "kari.h")
+    assert timeline == customer_timeline(kari.sessions, kari.workspace, "kari.h", limit=3)
+    assert [m.id for m in timeline] == ["fb-1-m1", "fb-1-m2", "chat-1-m1"]
+    with pytest.raises(InputError, match="no customer 'nobody'"):
+        customer_context(kari.sessions, kari.workspace, "nobody")

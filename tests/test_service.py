@@ -222,7 +222,9 @@ def test_a_request_reads_each_turn_once_and_hands_the_analysis_to_drafter_and_gu
     demo_rt: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import knowledge.facts
+    import knowledge.masking
 
+    knowledge.masking.masked_facts.cache_clear()  # type: ignore[attr-defined]  # facts kept per text
     calls: list[tuple[str, str]] = []
     real = knowledge.facts.extract_facts
 

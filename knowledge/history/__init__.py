@@ -3,7 +3,8 @@
 - :class:`HistoryImporter` imports a JSONL file of history events (``svar ingest history``), idempotently.
 - :func:`find_customer` / :func:`resolve_customer` — one customer per e-mail, phone or social handle.
 - :func:`search_history` — one customer's messages nearest to a query (customer scope required).
-- :func:`customer_card` / :func:`customer_timeline` — the context card and the cross-channel timeline.
+- :func:`customer_card` / :func:`customer_timeline` — the context card and the cross-channel timeline
+  (:func:`customer_context`: both in one session).
 - :func:`erase_customer` — rows, vectors and caches, verified down to the bytes of the embedded stores.
 - :func:`reindex_history` — rebuild the history collection from the relational store.
 """
@@ -16,6 +17,7 @@ from knowledge.history.card import (
     MessageOut,
     OrderOut,
     customer_card,
+    customer_context,
     customer_timeline,
     lookup_customer,
 )
@@ -39,6 +41,7 @@ __all__ = [
     "MessageOut",
     "OrderOut",
     "customer_card",
+    "customer_context",
     "customer_timeline",
     "erase_customer",
     "find_customer",

@@ -154,37 +154,68 @@ def customer_card(
         InputError: no such customer, or the reference matches several.
     """
     with sessions() as session:
+        return _card(session, lookup_customer(session, workspace, customer_ref), recent)
+
+
+def customer_context(
+    sessions: sessionmaker[Session],
+    workspace: str,
+    customer_ref: str,
+    *,
+    recent: int = 10,
+    limit: int | None = None,
+) -> tuple[CustomerCard, list[MessageOut]]:
+    """The card and the timeline of one customer, read in one session with one lookup (a request's path).
+
+    Args:
+        sessions: session factory of the relational store.
+        workspace: workspace name.
+        customer_ref: as for :func:`customer_card`.
+        recent: how many closed conversations the card includes.
+        limit: the timeline's last ``limit`` messages (all when None).
+
+    Returns:
+        What :func:`customer_card` and :func:`customer_timeline` return.
+
+    Raises:
+        InputError: no such customer, or the reference matches several.
+    """
+    with sessions() as session:
         c = lookup_customer(session, workspace, customer_ref)
-        identities = session.scalars(
-            select(Identity).where(Identity.customer_id == c.id).order_by(Identity.kind, Identity.value)
+        return _card(session, c, recent), _timeline(session, c, limit)
+
+
+def _card(session: Session, c: Customer, recent: int) -> CustomerCard:
+    identities = session.scalars(
+        select(Identity).where(Identity.customer_id == c.id).order_by(Identity.kind, Identity.value)
+    )
+    card = CustomerCard(
+        id=str(c.id),
+        external_id=c.external_id,
+        name=c.name,
+        language=c.language,
+        identities=[IdentityOut(kind=i.kind, value=i.value, display=i.display) for i in identities],
+    )
+    _conversations(session, c, card, recent)
+    card.appointments = _appointments(c)
+    orders = session.scalars(
+        select(Order)
+        .where(Order.customer_id == c.id)
+        .order_by(Order.placed_at.desc().nulls_last(), Order.external_id)
+    )
+    card.orders = [
+        OrderOut(
+            id=o.external_id,
+            status=o.status,
+            items=list(o.items or []),
+            placed_at=o.placed_at,
+            updated_at=o.updated_at,
+            meta=dict(o.meta or {}),
         )
-        card = CustomerCard(
-            id=str(c.id),
-            external_id=c.external_id,
-            name=c.name,
-            language=c.language,
-            identities=[IdentityOut(kind=i.kind, value=i.value, display=i.display) for i in identities],
-        )
-        _conversations(session, c, card, recent)
-        card.appointments = _appointments(c)
-        orders = session.scalars(
-            select(Order)
-            .where(Order.customer_id == c.id)
-            .order_by(Order.placed_at.desc().nulls_last(), Order.external_id)
-        )
-        card.orders = [
-            OrderOut(
-                id=o.external_id,
-                status=o.status,
-                items=list(o.items or []),
-                placed_at=o.placed_at,
-                updated_at=o.updated_at,
-                meta=dict(o.meta or {}),
-            )
-            for o in orders
-        ]
-        _facts(session, c, card)
-        return card
+        for o in orders
+    ]
+    _facts(session, c, card)
+    return card
 
 
 def _appointments(c: Customer) -> list[AppointmentOut]:
@@ -214,12 +245,25 @@ def _conversations(session: Session, c: Customer, card: CustomerCard, recent: in
             .group_by(Message.conversation_id)
         )
     }
+    # Each conversation's last message, all in one query (not one query per conversation).
+    newest = (
+        select(
+            Message.id,
+            func.row_number()
+            .over(partition_by=Message.conversation_id, order_by=(Message.at.desc(), Message.id.desc()))
+            .label("n"),
+        )
+        .where(Message.conversation_id.in_([conv.id for conv in convs]))
+        .subquery()
+    )
+    lasts = {
+        m.conversation_id: m
+        for m in session.scalars(
+            select(Message).join(newest, Message.id == newest.c.id).where(newest.c.n == 1)
+        )
+    }
     for conv in convs:
-        last = session.scalars(
-            select(Message)
-            .where(Message.conversation_id == conv.id)
-            .order_by(Message.at.desc(), Message.id.desc())
-        ).first()
+        last = lasts.get(conv.id)
         out = ConversationOut(
             id=conv.external_id,
             channel=conv.channel,
@@ -242,24 +286,35 @@ def _conversations(session: Session, c: Customer, card: CustomerCard, recent: in
 
 
 def _facts(session: Session, c: Customer, card: CustomerCard) -> None:
-    rows = session.execute(
-        select(Fact, Message.text)
+    rows = session.execute(  # columns, not ORM objects: a long history has hundreds of facts
+        select(
+            Fact.kind,
+            Fact.value,
+            Fact.normalized,
+            Fact.source,
+            Fact.channel,
+            Fact.at,
+            Fact.confidence,
+            Fact.span_start,
+            Fact.span_end,
+            Message.text,
+        )
         .outerjoin(Message, Fact.message_id == Message.id)
         .where(Fact.customer_id == c.id)
         .order_by(Fact.kind, Fact.at.desc().nulls_last(), Fact.id)
     )
-    for fact, text in rows:
+    for kind, value, normalized, source, channel, at, confidence, start, end, text in rows:
         out = FactOut(
-            kind=fact.kind,
-            value=fact.value,
-            normalized=fact.normalized,
-            source=fact.source,
-            channel=fact.channel,
-            at=fact.at,
-            confidence=fact.confidence,
-            excerpt=_excerpt(text, fact.span_start, fact.span_end) if text is not None else None,
+            kind=kind,
+            value=value,
+            normalized=normalized,
+            source=source,
+            channel=channel,
+            at=at,
+            confidence=confidence,
+            excerpt=_excerpt(text, start, end) if text is not None else None,
         )
-        {"tried": card.tried, "promise": card.promised}.get(fact.kind, card.facts).append(out)
+        {"tried": card.tried, "promise": card.promised}.get(kind, card.facts).append(out)
 
 
 def customer_timeline(
@@ -271,14 +326,27 @@ def customer_timeline(
         InputError: no such customer, or the reference matches several.
     """
     with sessions() as session:
-        c = lookup_customer(session, workspace, customer_ref)
-        query = (
-            select(Message, Conversation.external_id)
-            .join(Conversation, Message.conversation_id == Conversation.id)
-            .where(Message.customer_id == c.id)
-            .order_by(Message.at.desc(), Message.id.desc())
+        return _timeline(session, lookup_customer(session, workspace, customer_ref), limit)
+
+
+def _timeline(session: Session, c: Customer, limit: int | None) -> list[MessageOut]:
+    query = (  # columns, not ORM objects: the timeline of a long history is hundreds of messages
+        select(
+            Message.external_id,
+            Conversation.external_id,
+            Message.role,
+            Message.channel,
+            Message.text,
+            Message.at,
         )
-        if limit is not None:
-            query = query.limit(limit)
-        rows = [_message_out(m, conv) for m, conv in session.execute(query)]
+        .join(Conversation, Message.conversation_id == Conversation.id)
+        .where(Message.customer_id == c.id)
+        .order_by(Message.at.desc(), Message.id.desc())
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = [
+        MessageOut(id=id_, conversation_id=conv, role=role, channel=channel, text=text, at=at)
+        for id_, conv, role, channel, text, at in session.execute(query)
+    ]
     return rows[::-1]

@@ -280,6 +280,16 @@ def _promises(
 ) -> list[Promise]:
     by_id = {m.id: m for m in timeline}
     sources = {f.source for f in promised if f.source}
+    # Each message is read once, not once per promise: the customer's confirmations, and our own messages.
+    confirmations = [
+        m
+        for m in timeline
+        if m.role == "customer"
+        and m.at <= now
+        and _CONFIRMED.search(m.text)
+        and not _STILL_NOT.search(m.text)
+    ]
+    ours = [m for m in timeline if m.role in ("agent", "note", "bot") and m.id not in sources]
     out: list[Promise] = []
     seen: set[str] = set()
     for fact in sorted(promised, key=lambda f: _utc(f.at) if f.at else now):
@@ -294,26 +304,15 @@ def _promises(
         due = promise_due(fact.value, made_at)
         promise = Promise(text=fact.value, made_at=made_at, due=due, channel=fact.channel, source=fact.source)
         confirmed = [  # the customer says it happened ("the invoice is gone now 👍", "den kom i dag")
-            m
-            for m in timeline
-            if m.role == "customer"
-            and made_at is not None
-            and made_at < m.at <= now
-            and _CONFIRMED.search(m.text)
-            and not _STILL_NOT.search(m.text)
+            m for m in confirmations if made_at is not None and made_at < m.at
         ]
         if due is None:
             promise.state = "kept" if confirmed else "open"
         elif now <= due:
             promise.state = "kept" if confirmed else "pending"
         else:
-            later = [
-                m
-                for m in timeline
-                if m.role in ("agent", "note", "bot")
-                and m.id not in sources  # another promise does not keep this one
-                and made_at is not None
-                and made_at < m.at <= min(due + timedelta(days=1), now)
+            later = [  # (``ours`` leaves out another promise's message: it does not keep this one)
+                m for m in ours if made_at is not None and made_at < m.at <= min(due + timedelta(days=1), now)
             ]
             acted = [  # an order placed for the promise (within the hour before it, or after) keeps it
                 t
@@ -429,7 +428,11 @@ def build_situation(
         The situation (see the module docstring).
     """
     now = _utc(now) if now is not None else datetime.now(UTC)
-    timeline = [m.model_copy(update={"at": _utc(m.at)}) for m in timeline if _utc(m.at) <= now]
+    timeline = [  # (messages from the store are in UTC already: used as they are, not copied)
+        m if m.at.tzinfo is UTC else m.model_copy(update={"at": _utc(m.at)})
+        for m in timeline
+        if _utc(m.at) <= now
+    ]
     orders = [order_state(o, now) for o in card.orders if o.placed_at is None or _utc(o.placed_at) <= now]
     orders.sort(key=lambda o: o.updated_at or o.placed_at or now, reverse=True)
     if orders:

@@ -113,15 +113,15 @@ class ConversationAnalysis:
         Payment cards, IBANs and national ids are masked (:func:`knowledge.masking.mask_message_facts`): a
         fact never carries one in clear, whoever reads it (a drafter, an LLM prompt, a guard).
         """
-        from knowledge.facts import extract_facts
-        from knowledge.masking import mask_message_facts
+        from knowledge.masking import masked_facts
 
         key = (text, role)
         found = self._facts.get(key)
         if found is None:
             self.scans += 1
-            raw = extract_facts(text, language=self.language, role=role, products=self.products)
-            found = self._facts[key] = mask_message_facts(text, text, raw)[1]
+            found = self._facts[key] = masked_facts(
+                text, language=self.language, role=role, products=self.products
+            )
         return found
 
     def located_facts(self, roles: Iterable[str] | None = None) -> list[LocatedFact]:

@@ -536,6 +536,15 @@ def sentence_steps(
     sentence: str, previous: str, index: int, role: str, *, known_done: bool = False
 ) -> list[Step]:
     """The steps a sentence reports as taken ("Jeg har restartet ruteren og byttet kabel": two)."""
+    return [replace(s, index=index) for s in _sentence_steps(sentence, previous, role, known_done)]
+
+
+@lru_cache(maxsize=8192)
+def _sentence_steps(sentence: str, previous: str, role: str, known_done: bool) -> tuple[Step, ...]:
+    """:func:`sentence_steps` at turn index 0, kept per sentence: a stored turn's sentences are read on
+    every request about its customer, and what they report does not change (a pure function of its
+    arguments and the packaged lexicons)."""
+    index = 0
     spans = slots_family_spans(sentence)
     units: list[tuple[set[str], list[str], bool | None]] = []
     verbs: dict[int, str] = {}
@@ -590,7 +599,7 @@ def sentence_steps(
         if _PRONOUN.search(texts[-1] if len(texts) == 1 else texts[0]) and previous:
             objects |= slots_action_objects(previous)
         steps.append(Step(frozenset(families), objects, text.strip(), index, verbs.get(number, "")))
-    return steps
+    return tuple(steps)
 
 
 def _proposal_steps(text: str, index: int, *, perfect_only: bool) -> list[Step]:

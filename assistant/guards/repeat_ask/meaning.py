@@ -125,6 +125,13 @@ def actions(text: str, *, proposal: bool) -> list[Action]:
         One action per clause that starts with a verb; a clause with only a pronoun for its object takes
         the objects of the whole text.
     """
+    return list(_actions(text, proposal))
+
+
+@lru_cache(maxsize=8192)
+def _actions(text: str, proposal: bool) -> tuple[Action, ...]:
+    """:func:`actions`, kept per text: a reported step is compared with every proposal of every request
+    about its customer, and its actions do not change (a pure function of the text and the lexicons)."""
     particles = _particles()
     out: list[Action] = []
     lead = _PROPOSAL_LEAD if proposal else _SUBJECT_LEAD
@@ -153,7 +160,7 @@ def actions(text: str, *, proposal: bool) -> list[Action]:
         if not objects:
             objects = frozenset(o for o in whole if not same_verb(o, verb))
         out.append(Action(verb, particle, objects, rest[found[0].start() : phrase_end].lower()))
-    return out
+    return tuple(out)
 
 
 def same_action(proposed: Action, reported: Action, similar: Similarity | None = None) -> bool:
