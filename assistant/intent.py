@@ -130,6 +130,32 @@ class PatternClassifier:
             return Intent("complaint", 0.75, self.name, True)
         return Intent("other", 0.0, self.name)
 
+    def classify_follow_up(self, text: str, language: str, earlier: Sequence[str]) -> Intent:
+        """The request type of ``text``, or of the matter it follows up.
+
+        A follow-up often names no topic ("still black, what now?", "det virker stadig ikke"): when
+        ``text`` has no recognised request type (``other``, or only a complaint), the newest of the
+        ``earlier`` customer messages that has one gives it (method ``follow_up``); the complaint flag
+        stays the message's own.
+
+        Args:
+            text: the customer's new message.
+            language: its language.
+            earlier: the customer's recent earlier messages, oldest first (the caller bounds how many
+                and how old).
+
+        Returns:
+            The message's own intent when it has a request type, else the follow-up's.
+        """
+        own = self.classify(text, language)
+        if own.type != "other":
+            return own
+        for previous in reversed(earlier):
+            before = self.classify(previous, language)
+            if before.type not in ("other", "complaint"):
+                return Intent(before.type, before.score * 0.8, "follow_up", own.complaint)
+        return own
+
     @staticmethod
     def _counts(text: str, language: str) -> dict[str, int]:
         data = load_intent_data(language)

@@ -61,6 +61,8 @@ log = logging.getLogger("svar.service")
 
 Mode = Literal["suggest", "answer"]
 SITUATION_MESSAGES = 500  # the situation reads at most this many of the customer's latest messages
+FOLLOW_UP_TURNS = 3  # a message that names no topic follows up one of the customer's last this many messages
+FOLLOW_UP_DAYS = 14  # ... written at most this many days before it
 SECTION_PASSAGES = 2  # the passages a draft quotes from (the offline drafter uses at most two)
 
 
@@ -262,7 +264,7 @@ class Assistant:
         # Stored turns' facts come with the customer's card (extracted at import); given turns are read here.
         first = 0 if history is not None else len(ctx.history)
         facts = _dedupe([*ctx.facts, *analysis_facts(analysis, turns, first)])
-        intent = PatternClassifier().classify(message, language)
+        intent = PatternClassifier().classify_follow_up(message, language, _recent_asks(ctx))
         passages = retrieve(
             self.runtime.searcher,
             workspace,
@@ -655,3 +657,22 @@ def build_reranker(settings: Settings) -> LLMReranker | None:
     if not settings.llm_model:
         raise ConfigError("SVAR_RERANK=llm needs a chat model: set SVAR_LLM_MODEL (or SVAR_RERANK=offline)")
     return LLMReranker(build_chat_model(settings))
+
+
+def _recent_asks(ctx: CustomerContext) -> list[str]:
+    """The customer's last few messages before this one (oldest first) that a follow-up may continue:
+    at most :data:`FOLLOW_UP_TURNS`, none older than :data:`FOLLOW_UP_DAYS` before the situation's now."""
+    now = ctx.situation.now if ctx.situation is not None else None
+    out = []
+    for turn in ctx.history:
+        if turn.role != "customer":
+            continue
+        if now is not None and turn.at:
+            try:
+                at = datetime.fromisoformat(turn.at)
+            except ValueError:
+                continue
+            if at.tzinfo is None or (now - at).days > FOLLOW_UP_DAYS:
+                continue
+        out.append(turn.text)
+    return out[-FOLLOW_UP_TURNS:]
