@@ -28,6 +28,7 @@ from assistant.types import Passage
 
 __all__ = [
     "PRIORITY",
+    "answer_pattern",
     "prefer_topic",
     "topic_pattern",
     "REQUEST_TYPES",
@@ -222,6 +223,26 @@ def _topics() -> dict[str, re.Pattern[str]]:
             raise ValueError(f"intents/topics.yaml: unknown request type {kind!r}")
         out[kind] = re.compile(str(pattern), re.IGNORECASE)
     return out
+
+
+@lru_cache(maxsize=1)
+def _answers() -> dict[str, re.Pattern[str]]:
+    raw = (
+        yaml.safe_load(resources.files("prompts").joinpath("intents", "answers.yaml").read_text("utf-8"))
+        or {}
+    )
+    out = {}
+    for kind, pattern in raw.items():
+        if kind not in REQUEST_TYPES:
+            raise ValueError(f"intents/answers.yaml: unknown request type {kind!r}")
+        out[kind] = re.compile(str(pattern), re.IGNORECASE)
+    return out
+
+
+def answer_pattern(request_type: str) -> re.Pattern[str] | None:
+    """What an answer to ``request_type`` looks like in a passage (``prompts/intents/answers.yaml``: a
+    duration for delivery time); None for a type without a shape."""
+    return _answers().get(request_type)
 
 
 def topic_pattern(request_type: str) -> re.Pattern[str] | None:

@@ -38,7 +38,7 @@ from assistant.guards.grounding import groundedness, split_units
 from assistant.guards.injection import check_injection, redact_injection
 from assistant.guards.pipeline import GuardContext, GuardedDraft, GuardPipeline, default_pipeline
 from assistant.guards.repeat_ask.meaning import embedder_similarity
-from assistant.intent import PatternClassifier, topic_pattern
+from assistant.intent import PatternClassifier, answer_pattern, topic_pattern
 from assistant.language import LanguageDecision, decide_language, flag_unsupported
 from assistant.links import LinkAllowlists, allowed_passages
 from assistant.rerank_llm import LLMReranker
@@ -413,15 +413,19 @@ class Assistant:
         topic = topic_pattern(request_type)
         if topic is None or not passages:
             return passages
+        answer = answer_pattern(request_type)
         out = list(passages)
         with self.runtime.sessions() as session:
             for i, p in enumerate(out[:SECTION_PASSAGES]):
-                if topic.search(p.text):
+                if topic.search(p.text) and (answer is None or answer.search(p.text)):
                     continue
                 sections = document_sections(session, workspace, p.doc_id)
-                scored = [(_section_fit(topic, x.heading, x.text), -n, x) for n, x in enumerate(sections)]
+                scored = [
+                    (_section_fit(topic, x.heading, x.text, answer), -n, x) for n, x in enumerate(sections)
+                ]
+                now = max((s for s, _, x in scored if x.chunk_id == p.chunk_id), default=0)
                 best = max(scored, key=lambda t: (t[0], t[1]), default=None)
-                fit = best[2] if best is not None and best[0] > 0 else None
+                fit = best[2] if best is not None and best[0] > now else None
                 if fit is not None and fit.chunk_id != p.chunk_id:
                     out[i] = p.model_copy(update={"text": fit.text, "chunk_id": fit.chunk_id})
         return out
@@ -493,11 +497,15 @@ class Assistant:
         )
 
 
-def _section_fit(topic: re.Pattern[str], heading: str, text: str) -> int:
-    """How clearly a section is about a topic: its own sub-heading names it (2), its text does (1)."""
+def _section_fit(
+    topic: re.Pattern[str], heading: str, text: str, answer: re.Pattern[str] | None = None
+) -> int:
+    """How clearly a section is about a topic: its own sub-heading names it (2), its text does (1), and its
+    text holds the kind of answer the request type wants (2, ``prompts/intents/answers.yaml``)."""
     parts = [h.strip() for h in heading.split("›")]
     own = parts[-1] if len(parts) > 1 else ""  # a top-level heading is the document's title
-    return (2 if own and topic.search(own) else 0) + (1 if topic.search(text) else 0)
+    shaped = 2 if answer is not None and answer.search(text) else 0
+    return (2 if own and topic.search(own) else 0) + (1 if topic.search(text) else 0) + shaped
 
 
 def _without_injections(

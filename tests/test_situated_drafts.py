@@ -272,7 +272,9 @@ def test_a_cancelled_invoice_order_gets_no_refund_times_from_the_knowledge() -> 
     card = CustomerCard(
         id="1",
         external_id="c",
-        orders=[_order("920002", "cancelled", "Sofa", 6999, "2026-03-01T10:00:00+01:00", payment="Svea faktura")],
+        orders=[
+            _order("920002", "cancelled", "Sofa", 6999, "2026-03-01T10:00:00+01:00", payment="Svea faktura")
+        ],
     )
     situation = build_situation(card, [], _at("2026-03-09T10:00:00+01:00"))
     c = compose(_request("Hvornår får jeg mine penge tilbage?", "da", "email", situation), load_macros("da"))
@@ -290,7 +292,12 @@ def test_an_overdue_refund_is_apologised_for_without_promising_its_missed_date_a
                 "Bord",
                 7990,
                 "2026-04-01T10:00:00+02:00",
-                refund={"amount": 7990, "currency": "SEK", "status": "initiated", "expected_by": "2026-05-12"},
+                refund={
+                    "amount": 7990,
+                    "currency": "SEK",
+                    "status": "initiated",
+                    "expected_by": "2026-05-12",
+                },
             )
         ],
     )
@@ -318,6 +325,8 @@ def test_a_delivered_parcel_the_customer_says_is_not_here_is_traced_with_the_car
     )
     situation = build_situation(card, [], _at("2026-05-13T10:00:00+02:00"))
     text = " ".join(
-        compose(_request("Var är min stol? Den har inte kommit.", "sv", "email", situation), load_macros("sv")).lines
+        compose(
+            _request("Var är min stol? Den har inte kommit.", "sv", "email", situation), load_macros("sv")
+        ).lines
     )
     assert "DB Schenker" in text

@@ -95,3 +95,21 @@ def test_a_draft_quotes_the_section_of_the_document_about_the_request_type(
     monkeypatch.setattr(service, "SECTION_PASSAGES", 0)  # retrieval alone found the cancelling section
     plain, _ = assistant._request("suggest", "shop", message, "chat", None, None, 1)
     assert plain.passages[0].doc_id == "returns" and "We refund within 14 days" not in plain.passages[0].text
+
+
+def test_a_delivery_time_question_quotes_the_section_with_a_duration(rt: Runtime, tmp_path: Path) -> None:
+    from knowledge.progress import NoProgress
+
+    write(
+        tmp_path / "kb" / "delivery.md",
+        "---\nid: delivery\ntitle: Delivery\nlanguage: en\n---\n\n# Delivery\n\n"
+        "Parcels are handed to the carrier on the day you order. In-stock items take 5-10 working days.\n\n"
+        "## Tracking and price\n\nHome delivery costs NOK 799 per order, and you get a tracking link.\n",
+    )
+    rt.indexer.ingest(tmp_path / "kb", "shop", NoProgress())
+    assistant = Assistant(rt, OfflineDrafter(threshold=0.0))
+    request, _ = assistant._request(
+        "suggest", "shop", "How long does home delivery take per order?", "chat", None, None, 1
+    )
+    assert request.request_type == "delivery_time"
+    assert "5-10 working days" in request.passages[0].text
