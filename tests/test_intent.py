@@ -120,3 +120,15 @@ def test_a_follow_up_that_names_no_topic_continues_the_customers_earlier_request
     assert c.classify_follow_up("Hva gjør jeg nå?", "nb", ["Hei!"]).type == "other"
     # a complaint stays a complaint, the earlier request does not replace it
     assert c.classify_follow_up("Dere lovet å ringe, men ingen ringte.", "nb", earlier).type == "complaint"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("sv", "När kommer ni och bär in soffan?"),
+        ("nb", "Når kommer dere for å sette opp hylla?"),
+        ("en", "When are you coming to fit the blinds?"),
+    ],
+)
+def test_when_are_you_coming_is_an_appointment_not_a_parcel(language: str, text: str) -> None:
+    assert PatternClassifier().classify(text, language).type == "appointment"
