@@ -310,8 +310,20 @@ def retrieval_confidence(
     total = sum(WEIGHTS[k] for k in signals)
     value = sum(WEIGHTS[k] * v for k, v in signals.items()) / total
     if len(ranked) >= FUSION_MIN_PASSAGES:
-        value = fusion_confidence(top.score, ranked[1].score)
+        value = fusion_confidence(top.score, _rival(ranked).score)
     return RetrievalConfidence(round(_clip(value), 4), round(overlap, 4), dense, fused, margin, top.doc_id)
+
+
+def _rival(ranked: Sequence[Passage]) -> Passage:
+    """The passage the top one's lead is measured against: the next one in the top one's language when
+    there is one (a help center's same article in another language is a translation, not a rival answer),
+    else the second."""
+    top = ranked[0]
+    if top.language is not None:
+        same = next((p for p in ranked[1:] if p.language == top.language), None)
+        if same is not None:
+            return same
+    return ranked[1]
 
 
 def fusion_confidence(top_score: float, second_score: float) -> float:
