@@ -63,6 +63,8 @@ Mode = Literal["suggest", "answer"]
 SITUATION_MESSAGES = 500  # the situation reads at most this many of the customer's latest messages
 FOLLOW_UP_TURNS = 3  # a message that names no topic follows up one of the customer's last this many messages
 FOLLOW_UP_DAYS = 14  # ... written at most this many days before it
+_OVERLAP_UNITS = 8  # a chunk repeats at most this many units (paragraphs or sentences) of the one before
+DOCUMENT_CHARS = 8000  # a question of no request type quotes from its top documents whole up to this length
 SECTION_PASSAGES = 2  # the passages a draft quotes from (the offline drafter uses at most two)
 
 
@@ -411,8 +413,10 @@ class Assistant:
         order are kept, so retrieval measures do not change; only what a draft quotes does.
         """
         topic = topic_pattern(request_type)
-        if topic is None or not passages:
+        if not passages:
             return passages
+        if topic is None:
+            return self._whole_documents(workspace, passages) if request_type == "other" else passages
         answer = answer_pattern(request_type)
         out = list(passages)
         with self.runtime.sessions() as session:
@@ -428,6 +432,25 @@ class Assistant:
                 fit = best[2] if best is not None and best[0] > now else None
                 if fit is not None and fit.chunk_id != p.chunk_id:
                     out[i] = p.model_copy(update={"text": fit.text, "chunk_id": fit.chunk_id})
+        return out
+
+    def _whole_documents(self, workspace: str, passages: list[Passage]) -> list[Passage]:
+        """The top passages, each with its whole document's text (up to :data:`DOCUMENT_CHARS`), for a
+        question of no customer-service request type ("who led the empire?"): its answer may sit in another
+        section of the document retrieval found than the one whose words matched best. Documents and their
+        order are kept."""
+        out = list(passages)
+        with self.runtime.sessions() as session:
+            for i, p in enumerate(out[:SECTION_PASSAGES]):
+                sections = document_sections(session, workspace, p.doc_id)
+                if len(sections) < 2 or all(x.chunk_id != p.chunk_id for x in sections):
+                    continue
+                units: list[str] = []
+                for x in sections:  # consecutive chunks repeat the units they overlap by: keep each once
+                    units += [u for u in x.text.split("\n\n") if u not in units[-_OVERLAP_UNITS:]]
+                text = "\n\n".join(units)
+                if len(text) <= DOCUMENT_CHARS:
+                    out[i] = p.model_copy(update={"text": text})
         return out
 
     def _guard_context(self, request: DraftRequest, ctx: CustomerContext, workspace: str) -> GuardContext:
