@@ -28,6 +28,7 @@ from assistant.types import Passage
 
 __all__ = [
     "PRIORITY",
+    "answer_pattern",
     "prefer_topic",
     "topic_pattern",
     "REQUEST_TYPES",
@@ -130,6 +131,32 @@ class PatternClassifier:
             return Intent("complaint", 0.75, self.name, True)
         return Intent("other", 0.0, self.name)
 
+    def classify_follow_up(self, text: str, language: str, earlier: Sequence[str]) -> Intent:
+        """The request type of ``text``, or of the matter it follows up.
+
+        A follow-up often names no topic ("still black, what now?", "det virker stadig ikke"): when
+        ``text`` has no recognised request type (``other``, or only a complaint), the newest of the
+        ``earlier`` customer messages that has one gives it (method ``follow_up``); the complaint flag
+        stays the message's own.
+
+        Args:
+            text: the customer's new message.
+            language: its language.
+            earlier: the customer's recent earlier messages, oldest first (the caller bounds how many
+                and how old).
+
+        Returns:
+            The message's own intent when it has a request type, else the follow-up's.
+        """
+        own = self.classify(text, language)
+        if own.type != "other":
+            return own
+        for previous in reversed(earlier):
+            before = self.classify(previous, language)
+            if before.type not in ("other", "complaint"):
+                return Intent(before.type, before.score * 0.8, "follow_up", own.complaint)
+        return own
+
     @staticmethod
     def _counts(text: str, language: str) -> dict[str, int]:
         data = load_intent_data(language)
@@ -196,6 +223,26 @@ def _topics() -> dict[str, re.Pattern[str]]:
             raise ValueError(f"intents/topics.yaml: unknown request type {kind!r}")
         out[kind] = re.compile(str(pattern), re.IGNORECASE)
     return out
+
+
+@lru_cache(maxsize=1)
+def _answers() -> dict[str, re.Pattern[str]]:
+    raw = (
+        yaml.safe_load(resources.files("prompts").joinpath("intents", "answers.yaml").read_text("utf-8"))
+        or {}
+    )
+    out = {}
+    for kind, pattern in raw.items():
+        if kind not in REQUEST_TYPES:
+            raise ValueError(f"intents/answers.yaml: unknown request type {kind!r}")
+        out[kind] = re.compile(str(pattern), re.IGNORECASE)
+    return out
+
+
+def answer_pattern(request_type: str) -> re.Pattern[str] | None:
+    """What an answer to ``request_type`` looks like in a passage (``prompts/intents/answers.yaml``: a
+    duration for delivery time); None for a type without a shape."""
+    return _answers().get(request_type)
 
 
 def topic_pattern(request_type: str) -> re.Pattern[str] | None:

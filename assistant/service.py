@@ -40,7 +40,7 @@ from assistant.guards.grounding import groundedness, split_units
 from assistant.guards.injection import check_injection, redact_injection
 from assistant.guards.pipeline import GuardContext, GuardedDraft, GuardPipeline, default_pipeline
 from assistant.guards.repeat_ask.meaning import embedder_similarity
-from assistant.intent import PatternClassifier, topic_pattern
+from assistant.intent import PatternClassifier, answer_pattern, topic_pattern
 from assistant.language import LanguageDecision, decide_language, flag_unsupported
 from assistant.links import LinkAllowlists, allowed_passages
 from assistant.rerank_llm import LLMReranker
@@ -63,6 +63,10 @@ log = logging.getLogger("svar.service")
 
 Mode = Literal["suggest", "answer"]
 SITUATION_MESSAGES = 500  # the situation reads at most this many of the customer's latest messages
+FOLLOW_UP_TURNS = 3  # a message that names no topic follows up one of the customer's last this many messages
+FOLLOW_UP_DAYS = 14  # ... written at most this many days before it
+_OVERLAP_UNITS = 8  # a chunk repeats at most this many units (paragraphs or sentences) of the one before
+DOCUMENT_CHARS = 8000  # a question of no request type quotes from its top documents whole up to this length
 SECTION_PASSAGES = 2  # the passages a draft quotes from (the offline drafter uses at most two)
 
 
@@ -264,7 +268,7 @@ class Assistant:
         # Stored turns' facts come with the customer's card (extracted at import); given turns are read here.
         first = 0 if history is not None else len(ctx.history)
         facts = _dedupe([*ctx.facts, *analysis_facts(analysis, turns, first)])
-        intent = PatternClassifier().classify(message, language)
+        intent = PatternClassifier().classify_follow_up(message, language, _recent_asks(ctx))
         passages = retrieve(
             self.runtime.searcher,
             workspace,
@@ -412,19 +416,44 @@ class Assistant:
         order are kept, so retrieval measures do not change; only what a draft quotes does.
         """
         topic = topic_pattern(request_type)
-        if topic is None or not passages:
+        if not passages:
             return passages
+        if topic is None:
+            return self._whole_documents(workspace, passages) if request_type == "other" else passages
+        answer = answer_pattern(request_type)
         out = list(passages)
         with self.runtime.sessions() as session:
             for i, p in enumerate(out[:SECTION_PASSAGES]):
-                if topic.search(p.text):
+                if topic.search(p.text) and (answer is None or answer.search(p.text)):
                     continue
                 sections = document_sections(session, workspace, p.doc_id)
-                scored = [(_section_fit(topic, x.heading, x.text), -n, x) for n, x in enumerate(sections)]
+                scored = [
+                    (_section_fit(topic, x.heading, x.text, answer), -n, x) for n, x in enumerate(sections)
+                ]
+                now = max((s for s, _, x in scored if x.chunk_id == p.chunk_id), default=0)
                 best = max(scored, key=lambda t: (t[0], t[1]), default=None)
-                fit = best[2] if best is not None and best[0] > 0 else None
+                fit = best[2] if best is not None and best[0] > now else None
                 if fit is not None and fit.chunk_id != p.chunk_id:
                     out[i] = p.model_copy(update={"text": fit.text, "chunk_id": fit.chunk_id})
+        return out
+
+    def _whole_documents(self, workspace: str, passages: list[Passage]) -> list[Passage]:
+        """The top passages, each with its whole document's text (up to :data:`DOCUMENT_CHARS`), for a
+        question of no customer-service request type ("who led the empire?"): its answer may sit in another
+        section of the document retrieval found than the one whose words matched best. Documents and their
+        order are kept."""
+        out = list(passages)
+        with self.runtime.sessions() as session:
+            for i, p in enumerate(out[:SECTION_PASSAGES]):
+                sections = document_sections(session, workspace, p.doc_id)
+                if len(sections) < 2 or all(x.chunk_id != p.chunk_id for x in sections):
+                    continue
+                units: list[str] = []
+                for x in sections:  # consecutive chunks repeat the units they overlap by: keep each once
+                    units += [u for u in x.text.split("\n\n") if u not in units[-_OVERLAP_UNITS:]]
+                text = "\n\n".join(units)
+                if len(text) <= DOCUMENT_CHARS:
+                    out[i] = p.model_copy(update={"text": text})
         return out
 
     def _guard_context(self, request: DraftRequest, ctx: CustomerContext, workspace: str) -> GuardContext:
@@ -507,11 +536,15 @@ class Assistant:
         )
 
 
-def _section_fit(topic: re.Pattern[str], heading: str, text: str) -> int:
-    """How clearly a section is about a topic: its own sub-heading names it (2), its text does (1)."""
+def _section_fit(
+    topic: re.Pattern[str], heading: str, text: str, answer: re.Pattern[str] | None = None
+) -> int:
+    """How clearly a section is about a topic: its own sub-heading names it (2), its text does (1), and its
+    text holds the kind of answer the request type wants (2, ``prompts/intents/answers.yaml``)."""
     parts = [h.strip() for h in heading.split("›")]
     own = parts[-1] if len(parts) > 1 else ""  # a top-level heading is the document's title
-    return (2 if own and topic.search(own) else 0) + (1 if topic.search(text) else 0)
+    shaped = 2 if answer is not None and answer.search(text) else 0
+    return (2 if own and topic.search(own) else 0) + (1 if topic.search(text) else 0) + shaped
 
 
 def _without_injections(
@@ -684,3 +717,22 @@ def build_reranker(settings: Settings) -> LLMReranker | None:
     if not settings.llm_model:
         raise ConfigError("SVAR_RERANK=llm needs a chat model: set SVAR_LLM_MODEL (or SVAR_RERANK=offline)")
     return LLMReranker(build_chat_model(settings))
+
+
+def _recent_asks(ctx: CustomerContext) -> list[str]:
+    """The customer's last few messages before this one (oldest first) that a follow-up may continue:
+    at most :data:`FOLLOW_UP_TURNS`, none older than :data:`FOLLOW_UP_DAYS` before the situation's now."""
+    now = ctx.situation.now if ctx.situation is not None else None
+    out = []
+    for turn in ctx.history:
+        if turn.role != "customer":
+            continue
+        if now is not None and turn.at:
+            try:
+                at = datetime.fromisoformat(turn.at)
+            except ValueError:
+                continue
+            if at.tzinfo is None or (now - at).days > FOLLOW_UP_DAYS:
+                continue
+        out.append(turn.text)
+    return out[-FOLLOW_UP_TURNS:]

@@ -259,3 +259,26 @@ def test_console_script_runs_help(tmp_path: Path) -> None:
     env = {**os.environ, "SVAR_HOME": str(tmp_path)}
     done = subprocess.run([str(script)], capture_output=True, text=True, env=env, check=False)
     assert done.returncode == 0 and "svar demo" in done.stdout
+
+
+def test_the_context_card_lists_order_and_case_facts_before_dates_and_drops_relative_ones() -> None:
+    from assistant.cli.suggest_cmds import card_facts
+    from assistant.types import KnownFact
+
+    facts = [
+        KnownFact(kind="count", value="fire dagar", source="history"),
+        KnownFact(kind="date", value="i dag", source="history"),
+        KnownFact(kind="date", value="fredag", source="history"),
+        KnownFact(kind="amount", value="0 kr", source="history"),
+        KnownFact(kind="date", value="3 April", source="history"),
+        KnownFact(kind="address", value="Storgata 12", source="history"),
+        KnownFact(kind="case_number", value="SAK-1", source="history"),
+        KnownFact(kind="order_number", value="48230115", source="history"),
+    ]
+    shown = [(f.kind, f.value) for f in card_facts(facts)]
+    assert shown == [
+        ("order_number", "48230115"),
+        ("case_number", "SAK-1"),
+        ("address", "Storgata 12"),
+        ("date", "3 April"),
+    ]

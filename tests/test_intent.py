@@ -78,3 +78,57 @@ def test_prefer_topic_puts_a_passage_of_the_request_type_first() -> None:
     assert [p.rank for p in prefer_topic([guide, returns], "return_exchange")] == [1, 2]
     assert prefer_topic([guide, returns], "other") == [guide, returns]  # no topic: order kept
     assert prefer_topic([returns, guide], "return_exchange") == [returns, guide]  # the top one fits
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # a question about a thing the customer owns, with no shipping word: the product is any noun
+        ("nb", "Når kommer kommoden min?", "where_is_order"),
+        ("nn", "Kvar er hagestolane mine?", "where_is_order"),
+        ("sv", "Var är mina gardiner?", "where_is_order"),
+        ("da", "Hvornår kommer min reol?", "where_is_order"),
+        ("en", "Where is my rug?", "where_is_order"),
+        ("en", "Has my kettle shipped yet?", "where_is_order"),
+        # a device that does not work, named by what it does, not by a product word
+        ("nb", "Maskinen starter fortsatt ikke", "troubleshooting"),
+        ("sv", "Skärmen visar felkod F12", "troubleshooting"),
+        ("da", "Printeren virker stadig ikke", "troubleshooting"),
+        ("en", "The kettle won't turn on", "troubleshooting"),
+        # a question about when something is assembled or serviced is about the appointment
+        ("sv", "När kommer ni och monterar hyllan?", "appointment"),
+        ("nb", "Når skal jeg levere bilen på verkstedet?", "appointment"),
+    ],
+)
+def test_pattern_classifier_reads_questions_without_product_words(
+    language: str, text: str, expected: str
+) -> None:
+    assert PatternClassifier().classify(text, language).type == expected
+
+
+def test_a_complaint_about_a_missed_call_is_not_troubleshooting() -> None:
+    assert PatternClassifier().classify("Jeg har fortsatt ikke hørt noe. Skuffet.", "nb").type == "complaint"
+
+
+def test_a_follow_up_that_names_no_topic_continues_the_customers_earlier_request() -> None:
+    c = PatternClassifier()
+    earlier = ["Hei, jeg har en annen sak.", "Vaskemaskinen virker ikke, jeg har prøvd å slå den av og på."]
+    follow = c.classify_follow_up("Hva gjør jeg nå?", "nb", earlier)
+    assert follow.type == "troubleshooting" and follow.method == "follow_up"
+    # a message with its own request type keeps it; with no earlier request it stays "other"
+    assert c.classify_follow_up("Hvor er pakken min?", "nb", earlier).type == "where_is_order"
+    assert c.classify_follow_up("Hva gjør jeg nå?", "nb", ["Hei!"]).type == "other"
+    # a complaint stays a complaint, the earlier request does not replace it
+    assert c.classify_follow_up("Dere lovet å ringe, men ingen ringte.", "nb", earlier).type == "complaint"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("sv", "När kommer ni och bär in soffan?"),
+        ("nb", "Når kommer dere for å sette opp hylla?"),
+        ("en", "When are you coming to fit the blinds?"),
+    ],
+)
+def test_when_are_you_coming_is_an_appointment_not_a_parcel(language: str, text: str) -> None:
+    assert PatternClassifier().classify(text, language).type == "appointment"

@@ -496,3 +496,42 @@ def test_the_sentence_with_the_kind_of_answer_the_question_word_asks_for_scores_
     plain = _candidates(words, [p], "nb", set())
     asked = _candidates(words, [p], "nb", set(), question=question)
     assert asked[1].score > asked[0].score and asked[1].score > plain[1].score
+
+
+def test_a_how_long_question_prefers_the_sentence_with_a_duration_to_one_with_a_price() -> None:
+    from assistant.drafting.offline import _candidates
+    from assistant.guards.grounding import content_words
+
+    question = "How long does delivery take?"
+    text = "Delivery of a sofa costs NOK 799 per order. Delivery of a sofa takes 5–10 working days."
+    p = Passage(doc_id="a", chunk_id="a:0", title="", text=text, language="en", score=1.0, rank=1)
+    price, duration = _candidates(content_words(question, "en"), [p], "en", set(), question=question)
+    assert duration.score > price.score
+
+
+def test_the_same_article_in_another_language_is_not_a_rival_for_confidence() -> None:
+    from assistant.drafting.offline import retrieval_confidence
+
+    def p(doc: str, lang: str, score: float, rank: int) -> Passage:
+        text = "Hold ned-knappen inne i 10 sekunder."
+        return Passage(
+            doc_id=doc, chunk_id=f"{doc}:0", title=doc, text=text, language=lang, score=score, rank=rank
+        )
+
+    translated = [
+        p("nn-a", "nn", 1.0, 1),
+        p("nb-a", "nb", 0.95, 2),
+        p("da-a", "da", 0.9, 3),
+        p("nn-b", "nn", 0.2, 4),
+    ]
+    rivals = [
+        p("nn-a", "nn", 1.0, 1),
+        p("nn-c", "nn", 0.95, 2),
+        p("da-a", "da", 0.9, 3),
+        p("nn-b", "nn", 0.2, 4),
+    ]
+    message = "Skrivebordet rører seg ikkje"
+    assert (
+        retrieval_confidence(message, translated, "nn").value
+        > retrieval_confidence(message, rivals, "nn").value
+    )

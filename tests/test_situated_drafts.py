@@ -266,3 +266,67 @@ def test_bad_workspace_macros_are_refused_with_what_to_fix(data: Any, message: s
     with pytest.raises(InputError) as err:
         parse_macros(data, source="macros.yaml")
     assert message in str(err.value) and "macros.yaml" in str(err.value)
+
+
+def test_a_cancelled_invoice_order_gets_no_refund_times_from_the_knowledge() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order("920002", "cancelled", "Sofa", 6999, "2026-03-01T10:00:00+01:00", payment="Svea faktura")
+        ],
+    )
+    situation = build_situation(card, [], _at("2026-03-09T10:00:00+01:00"))
+    c = compose(_request("Hvornår får jeg mine penge tilbage?", "da", "email", situation), load_macros("da"))
+    assert "920002" in c.lines[0] and not c.needs_knowledge
+
+
+def test_an_overdue_refund_is_apologised_for_without_promising_its_missed_date_again() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order(
+                "920003",
+                "returned",
+                "Bord",
+                7990,
+                "2026-04-01T10:00:00+02:00",
+                refund={
+                    "amount": 7990,
+                    "currency": "SEK",
+                    "status": "initiated",
+                    "expected_by": "2026-05-12",
+                },
+            )
+        ],
+    )
+    situation = build_situation(card, [], _at("2026-05-14T10:00:00+02:00"))
+    text = " ".join(compose(_request("Var är pengarna?", "sv", "email", situation), load_macros("sv")).lines)
+    assert "920003" in text and "7 990 kr" in text
+    assert text.count("12 maj") == 1  # in the apology, not as a new promise
+
+
+def test_a_delivered_parcel_the_customer_says_is_not_here_is_traced_with_the_carrier() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order(
+                "920004",
+                "delivered",
+                "Stol",
+                2990,
+                "2026-05-02T10:00:00+02:00",
+                carrier="DB Schenker",
+                delivered_at="2026-05-11T14:00:00+02:00",
+            )
+        ],
+    )
+    situation = build_situation(card, [], _at("2026-05-13T10:00:00+02:00"))
+    text = " ".join(
+        compose(
+            _request("Var är min stol? Den har inte kommit.", "sv", "email", situation), load_macros("sv")
+        ).lines
+    )
+    assert "DB Schenker" in text

@@ -95,3 +95,47 @@ def test_a_draft_quotes_the_section_of_the_document_about_the_request_type(
     monkeypatch.setattr(service, "SECTION_PASSAGES", 0)  # retrieval alone found the cancelling section
     plain, _ = assistant._request("suggest", "shop", message, "chat", None, None, 1)
     assert plain.passages[0].doc_id == "returns" and "We refund within 14 days" not in plain.passages[0].text
+
+
+def test_a_delivery_time_question_quotes_the_section_with_a_duration(rt: Runtime, tmp_path: Path) -> None:
+    from knowledge.progress import NoProgress
+
+    write(
+        tmp_path / "kb" / "delivery.md",
+        "---\nid: delivery\ntitle: Delivery\nlanguage: en\n---\n\n# Delivery\n\n"
+        "Parcels are handed to the carrier on the day you order. In-stock items take 5-10 working days.\n\n"
+        "## Tracking and price\n\nHome delivery costs NOK 799 per order, and you get a tracking link.\n",
+    )
+    rt.indexer.ingest(tmp_path / "kb", "shop", NoProgress())
+    assistant = Assistant(rt, OfflineDrafter(threshold=0.0))
+    request, _ = assistant._request(
+        "suggest", "shop", "How long does home delivery take per order?", "chat", None, None, 1
+    )
+    assert request.request_type == "delivery_time"
+    assert "5-10 working days" in request.passages[0].text
+
+
+def test_a_question_of_no_request_type_quotes_from_the_whole_document_once(
+    rt: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.service as service
+    from knowledge.progress import NoProgress
+
+    filler = " ".join(f"Setning nummer {n} handler om været i fjellet og ingenting annet." for n in range(40))
+    write(
+        tmp_path / "kb" / "fort.md",
+        "---\nid: fort\ntitle: Fjellfestningen\nlanguage: nb\n---\n\n# Fjellfestningen\n\n"
+        "Fjellfestningen ble bygget av kystartilleriet i 1942.\n\n"
+        f"## Været\n\n{filler}\n\n## Kanonene\n\nKanontårnet på fjellfestningen har tre kanoner.\n",
+    )
+    rt.indexer.ingest(tmp_path / "kb", "wiki", NoProgress())
+    assistant = Assistant(rt, OfflineDrafter(threshold=0.0))
+    question = "Hvor mange kanoner har kanontårnet på fjellfestningen?"
+    request, _ = assistant._request("suggest", "wiki", question, "chat", None, None, 1)
+    top = request.passages[0]
+    assert request.request_type == "other" and top.doc_id == "fort"
+    assert "bygget av kystartilleriet" in top.text and "tre kanoner" in top.text
+    assert top.text.count("Setning nummer 20 ") == 1  # chunks' overlap is not repeated
+    monkeypatch.setattr(service, "DOCUMENT_CHARS", 10)  # too long to read whole: the retrieved chunk
+    plain, _ = assistant._request("suggest", "wiki", question, "chat", None, None, 1)
+    assert "bygget av kystartilleriet" not in plain.passages[0].text

@@ -24,10 +24,12 @@ from assistant.cli.history_cmds import parse_now
 from assistant.demo import DEMO_MESSAGES, DEMO_WORKSPACE
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from assistant.runtime import Runtime
     from assistant.service import SuggestResult
     from assistant.settings import Settings
-    from assistant.types import Suggestion
+    from assistant.types import KnownFact, Suggestion
 
 DEMO_QUESTIONS = [(m.customer, m.channel, m.text) for m in DEMO_MESSAGES]
 #: What to try after the demo (the README lists the same commands).
@@ -148,6 +150,36 @@ def _footer(s: Suggestion) -> str:
     return " · ".join(parts)
 
 
+#: The kinds of fact an agent looks for first on the card, in this order; other kinds follow.
+_CARD_ORDER = (
+    "order_number",
+    "order_status",
+    "tracking_number",
+    "case_number",
+    "product",
+    "name",
+    "address",
+    "email",
+    "phone",
+)
+_LOW_VALUE = ("date", "count", "amount", "time", "duration")
+
+
+def card_facts(facts: Sequence[KnownFact]) -> list[KnownFact]:
+    """The known facts as the context card lists them: order, case, product and contact facts first; a date,
+    count or amount read from free text last, and none without a digit ("i dag", "fredag": relative to a
+    message the card does not show) or that is zero."""
+    kept = [
+        f
+        for f in facts
+        if not (
+            f.kind in _LOW_VALUE and (not any(ch.isdigit() for ch in f.value) or not f.value.strip("0 ,.kr"))
+        )
+    ]
+    rank = {kind: n for n, kind in enumerate(_CARD_ORDER)}
+    return sorted(kept, key=lambda f: (f.kind in _LOW_VALUE, rank.get(f.kind, len(rank))))
+
+
 def print_result(result: SuggestResult) -> None:
     """Suggestions as panels (markdown rendered where the channel renders it), each with its sources,
     confidence and any abstain reason on a line of its own, so nothing is cut."""
@@ -163,9 +195,10 @@ def print_result(result: SuggestResult) -> None:
         f"[dim]channel[/] {esc(result.channel)}  [dim]drafter[/] {esc(result.drafter)}  "
         f"[dim]{result.latency_ms:.0f} ms[/]"
     )
-    if result.known_facts:
-        known = "; ".join(f"{f.kind}: {f.value}" for f in result.known_facts[:8])
-        extra = f" (+{len(result.known_facts) - 8} more)" if len(result.known_facts) > 8 else ""
+    facts = card_facts(result.known_facts)
+    if facts:
+        known = "; ".join(f"{f.kind}: {f.value}" for f in facts[:8])
+        extra = f" (+{len(facts) - 8} more)" if len(facts) > 8 else ""
         console.print(f"[dim]already known:[/] {esc(known)}{extra}")
     if result.request_type:
         console.print(f"[dim]request type:[/] {esc(result.request_type)}")

@@ -138,6 +138,16 @@ _ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"(?<=\w\s)[A-ZÆØÅÄÖÉ][a-zæøåäöé]+(?:\s+[A-ZÆØÅÄÖÉ][a-zæøåäöé]+)+"),
     ),
 )
+#: "How long ..." asks for a duration: a sentence with a number of days, weeks or hours gets this on top of
+#: the number bonus (a delivery-time question is answered by "5-10 working days", not by the shipping price).
+DURATION_BONUS = 0.1
+_HOW_LONG = re.compile(r"(?:^|[.!?,:;]\s)\W*(?:hvor|hur|kor|how)\s+(?:lang|lång|long)\b", _I)
+_DURATION = re.compile(
+    r"\d\s*(?:[–-]\s*\d+\s*)?(?:\w+\s+)?(?:(?:virke|vyrke|ar|hver|bank|arbeids|arbets|working\s+)?(?:dag|dage|dagar|dager|"
+    r"dagen|dagene|days?)|uk\w*|veke\w*|veck\w*|uge\w*|weeks?|tim(?:e|er|ar|mar|me)|hours?|minutt\w*|minut\w*"
+    r"|minutes?|måned\w*|månad\w*|months?)\b",
+    _I,
+)
 #: A sentence that opens with a pronoun or a connective leans on the one before it ("Han ble ...",
 #: "Det skjedde ...", "But ..."): it is quoted with that one.
 _DEPENDENT = re.compile(
@@ -300,8 +310,20 @@ def retrieval_confidence(
     total = sum(WEIGHTS[k] for k in signals)
     value = sum(WEIGHTS[k] * v for k, v in signals.items()) / total
     if len(ranked) >= FUSION_MIN_PASSAGES:
-        value = fusion_confidence(top.score, ranked[1].score)
+        value = fusion_confidence(top.score, _rival(ranked).score)
     return RetrievalConfidence(round(_clip(value), 4), round(overlap, 4), dense, fused, margin, top.doc_id)
+
+
+def _rival(ranked: Sequence[Passage]) -> Passage:
+    """The passage the top one's lead is measured against: the next one in the top one's language when
+    there is one (a help center's same article in another language is a translation, not a rival answer),
+    else the second."""
+    top = ranked[0]
+    if top.language is not None:
+        same = next((p for p in ranked[1:] if p.language == top.language), None)
+        if same is not None:
+            return same
+    return ranked[1]
 
 
 def fusion_confidence(top_score: float, second_score: float) -> float:
@@ -466,6 +488,7 @@ def _candidates(
     idf = [math.log(1 + n / (1 + sum(word_covered(s, g, u[3]) for u in units))) for s, g in message_words]
     total = sum(idf) or 1.0
     wanted = next((answer for asks, answer in _ANSWER_TYPES if asks.search(question)), None)
+    how_long = bool(_HOW_LONG.search(question))
     result: list[_Candidate] = []
     for unit, passage, order, body, heading in units:
         score = 0.0
@@ -476,6 +499,8 @@ def _candidates(
                 score += 0.5 * weight
         score = score / total + 0.03 / (1 + unit.index)
         bonus = ANSWER_TYPE_BONUS if wanted is not None and wanted.search(unit.text) else 0.0
+        if how_long and _DURATION.search(unit.text):
+            bonus += DURATION_BONUS
         if len(unit.text.split()) < 3:
             score *= 0.5
         score *= 1.0 if order == 0 else 0.85

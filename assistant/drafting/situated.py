@@ -60,7 +60,9 @@ _LANGS = ("nb", "nn", "sv", "da", "en")
 _ADDRESS_CUE = re.compile(r"adress\w*|adresse\w*|address\w*|flytt\w*|moved|move\b", re.IGNORECASE)
 _NOT_RECEIVED = re.compile(
     r"ikke fått|ikkje fått|inte fått|ikke fået|not (?:received|got)|haven't (?:received|got)|ingen har sett"
-    r"|finner ikke|finn ikkje|hittar inte|kan ikke finde|can't find",
+    r"|finner ikke|finn ikkje|hittar inte|kan ikke finde|can't find"
+    r"|ikke (?:kommet|her)\b|ikkje (?:kome|komme|her)\b|inte (?:kommit|här)\b|ikke (?:kommet|nået) frem"
+    r"|not (?:here|arrived)|hasn't (?:arrived|come)|has not (?:arrived|come)",
     re.IGNORECASE,
 )
 _PAREN = re.compile(r"\s*\([^)]*\)")
@@ -418,13 +420,10 @@ def _refund(w: _Writer, c: Composition, order: OrderState | None) -> None:
         elif status == "failed":
             said = c.add(w.m.fill("refund.failed", amount=amount, order=refund.order_id), item)
         else:
+            # an overdue refund is apologised for below: its missed date is not promised again
+            expected = None if refund.overdue else w.date(refund.expected_by)
             said = c.add(
-                w.m.fill(
-                    "refund.initiated",
-                    amount=amount,
-                    order=refund.order_id,
-                    expected=w.date(refund.expected_by),
-                )
+                w.m.fill("refund.initiated", amount=amount, order=refund.order_id, expected=expected)
                 or w.m.fill("refund.initiated_plain", amount=amount, order=refund.order_id),
                 item,
             )
@@ -438,6 +437,8 @@ def _refund(w: _Writer, c: Composition, order: OrderState | None) -> None:
         if status == "cancelled" and _INVOICE.search(order.payment or ""):
             # paid by invoice and cancelled: the invoice goes, nothing was paid, so nothing is refunded
             if c.add(w.m.fill("refund.invoice_cancelled", order=order.id), f"order:{order.id}"):
+                # nothing is refunded: the knowledge's refund times would contradict it
+                c.needs_knowledge = False
                 return
         _order_status(w, c, order)
         return
