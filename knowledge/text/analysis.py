@@ -121,6 +121,8 @@ class ConversationAnalysis:
         if found is None:
             self.scans += 1
             raw = extract_facts(text, language=self.language, role=role, products=self.products)
+            if role in ("customer", "note"):
+                raw = [*raw, *self.lexicon.facts(text)]  # the workspace's own fields, by their values
             found = self._facts[key] = mask_message_facts(text, text, raw)[1]
         return found
 

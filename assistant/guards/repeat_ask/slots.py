@@ -47,6 +47,14 @@ _DET = (
     r"|any certain|some particular)"
 )
 
+# "Hvor" before a word of degree asks how much, not where ("hvor mange skjorter", "hvor lenge", "hvor
+# langt"); "kvar" is also "each" in nynorsk ("kvar veke").
+_DEGREE = (
+    r"(?!\s+(?:mange|mye|meget|mykje|lenge|længe|langt|ofte|tit|stor|store|stort|gammel|gamle|gammelt|"
+    r"sent|tidlig|tidligt|dyr|dyrt|fort|hurtig|hurtigt|høy|høyt|høj|højt|lang|lange|tung|tungt|bred|bredt|"
+    r"veke|dag|gong|time|måned|månad|år))"
+)
+
 _EN: tuple[Cue, ...] = (
     _cue("payment_card", r"\b(?:credit\s+|debit\s+|payment\s+|bank\s+)?card\s*(?:number|no\.?|details)\b"),
     _cue("iban", r"\biban\b|\bbank\s+account\s+(?:number|details)\b"),
@@ -253,7 +261,7 @@ _NORDIC: tuple[Cue, ...] = (
     ),
     _cue(
         "place",
-        r"\bhvor\b|\bkvar\b|\b(?:hvilken|hvilket|kva|vilken|vilket|hvilke)\s+(?:by|sted|stad|plass|plats"
+        rf"\bhvor\b{_DEGREE}|\bkvar\b{_DEGREE}|\b(?:hvilken|hvilket|kva|vilken|vilket|hvilke)\s+(?:by|sted|stad|plass|plats"
         r"|område|ort|land|kommune|kommun)\w*|\bbyen\b|(?<!\bi )\bstaden\b|(?<!\bi )\bstedet\b|\bområdet\b"
         r"|\bplassering\w*"
         r"|\blokasjon\w*|\bplacering\w*|\borten\b|\bhvorfra\b|\bkvarfrå\b|\bvarifrån\b|\bhvorhen\b"

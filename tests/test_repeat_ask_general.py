@@ -1,0 +1,82 @@
+"""General repeat-ask rules added after the memory-holdout suite (issue 7, third round): asks by the label
+the customer wrote a code under, "hvor mange" as a question of degree, and "which day suits you?" as an ask
+for a time to come. Each test would fail if its rule broke."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.guards import check_repeat_asks, find_asks
+from assistant.guards.repeat_ask.labels import ask_labels, labelled_values
+from assistant.types import Turn
+
+
+def _c(text: str) -> Turn:
+    return Turn(role="customer", text=text, channel="chat")
+
+
+def _a(text: str) -> Turn:
+    return Turn(role="agent", text=text, channel="chat")
+
+
+@pytest.mark.parametrize(
+    ("given", "draft", "language"),
+    [
+        (
+            "Hej, mitt kundnummer är 88-1204, jag vill säga upp avtalet.",
+            "Skicka gärna ditt kundnummer.",
+            "sv",
+        ),
+        ("Hi, my patient ID is PT-55120 and I need a new time.", "Could you tell me your patient ID?", "en"),
+        ("Skjermen viser feilkode 31 hele tiden.", "Hvilken feilkode står det på skjermen?", "nb"),
+        ("Vi har booking KLX-4410 til to personer.", "Må jeg bede om dit bookingnummer?", "da"),
+    ],
+)
+def test_an_ask_naming_the_label_the_customer_wrote_a_code_under_repeats(
+    given: str, draft: str, language: str
+) -> None:
+    report = check_repeat_asks(draft, history=[_c(given)], language=language)
+    assert report.flagged, report
+
+
+@pytest.mark.parametrize(
+    ("given", "draft", "language"),
+    [
+        ("Mitt kundnummer är 88-1204.", "Vilket ordernummer gäller det?", "sv"),
+        ("My patient ID is PT-55120.", "Could you tell me your insurance number?", "en"),
+        ("Vi har booking KLX-4410.", "Har du bookingnummeret for den anden rejse også?", "da"),
+        ("Vi har booking KLX-4410.", "Er det booking KLX-4410 det gælder?", "da"),
+    ],
+)
+def test_another_label_another_one_or_a_confirmation_is_no_repeat(
+    given: str, draft: str, language: str
+) -> None:
+    assert not check_repeat_asks(draft, history=[_c(given)], language=language).flagged
+
+
+def test_labels_come_from_the_word_before_a_code_and_from_compounds_with_an_id_word() -> None:
+    values = labelled_values(
+        [_c("mitt elevnummer är 55102"), _c("My student ID is SP-40917."), _a("ordre 123456")]
+    )
+    assert [(v.stem, v.value) for v in values] == [("elev", "55102"), ("student", "SP-40917")]
+    assert ask_labels("Skicka ditt elevnummeret, tack") == {"elev"}
+    assert ask_labels("Are you a student?") == set()
+
+
+def test_hvor_mange_asks_how_many_not_where() -> None:
+    (ask,) = find_asks("Hvor mange skjorter var der i posen?", "da")
+    assert not any(s in ("place", "address") for s in ask.slots)
+    (where,) = find_asks("Hvor bor du?", "nb")
+    assert "address" in where.slots or "place" in where.slots
+
+
+def test_which_day_suits_is_not_answered_by_the_day_something_happened() -> None:
+    history = [_c("Vaskemaskinen ble levert i går, men den lekker."), _a("Så leit! Vi sender en tekniker.")]
+    assert not check_repeat_asks("Hvilken dag passer det for deg?", history=history, language="nb").flagged
+
+
+def test_which_day_suits_repeats_after_the_customer_offered_a_day() -> None:
+    history = [_c("Kan dere komme og hente sofaen? Torsdag passer best for meg.")]
+    assert check_repeat_asks("Hvilken dag passer det for deg?", history=history, language="nb").flagged
+    answered = [_c("Kan dere hente sofaen?"), _a("Ja! Hvilken dag passer?"), _c("torsdag")]
+    assert check_repeat_asks("Hvilken dag passer det for deg?", history=answered, language="nb").flagged
