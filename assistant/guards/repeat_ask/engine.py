@@ -181,6 +181,11 @@ def check_repeat_asks(
                 break
         if found is None and TRIED not in ask.slots:
             found = _by_label(ask, turns, lang)
+        if found is None and TRIED not in ask.slots and _TRY_ASK.search(ask.text):
+            # "Have you tried using the spare card from reception?": a step, whatever else it names
+            steps = tried_steps(turns, facts, analysis=analysis) if steps is None else steps
+            same = repeats_by_meaning(ask.text, _reported(steps, analysis), similar)
+            found = Evidence(TRIED, same[0], same[1]) if same is not None else None
         if found is not None:
             ask = replace(ask, answered_by=found.value)
             repeated.append(ask)
@@ -226,6 +231,13 @@ def _offered(evidence: Evidence, turns: Sequence[Turn]) -> bool:
     at = turn.text.lower().find(evidence.value.lower())
     around = turn.text[max(0, at - 80) : at + len(evidence.value) + 40] if at >= 0 else ""
     return any(_OFFER.search(part) for part in re.split(r"[.!?\n]", around))
+
+
+_TRY_ASK = re.compile(
+    r"\b(?:have you tried|did you try|have you already tried|har du (?:allerede |alt |allereie )?prøv\w*"
+    r"|har du testa?\w*|har du (?:redan )?(?:provat|testat|försökt))\b",
+    _I,
+)
 
 
 def _by_label(ask: Ask, turns: Sequence[Turn], language: str | None) -> Evidence | None:

@@ -47,6 +47,14 @@ _DET = (
     r"|any certain|some particular)"
 )
 
+# "Når" and "when" with a subject right after them start a clause of time inside another question ("Vill du
+# ha ett sms när det är framme?", "Shall we text you when it arrives?"), not a question for a date: a
+# direct question puts its verb first ("Når passer det?", "When will you be home?").
+_CLAUSE_SUBJECT = (
+    r"(?!\s+(?:det|den|du|vi|me|eg|jeg|jag|han|hun|ho|hon|de|dei|dere|dykk|ni|it|you|we|they|he|she|i)\s"
+    r"+(?!du\b|dere\b|ni\b|you\b)[^\W\d_]+(?:\s|[?.!,]|$))"
+)
+
 # "Hvor" before a word of degree asks how much, not where ("hvor mange skjorter", "hvor lenge", "hvor
 # langt"); "kvar" is also "each" in nynorsk ("kvar veke").
 _DEGREE = (
@@ -130,7 +138,8 @@ _EN: tuple[Cue, ...] = (
     ),
     _cue(
         "date",
-        rf"\bwhen\b|\b{_DET}\s+(?:\w+\s+)?(?:dates?|day)\b|\bfrom when\b|\bhow soon\b|\bdates?\b"
+        rf"\bwhen\b{_CLAUSE_SUBJECT}|\b{_DET}\s+(?:\w+\s+)?(?:dates?|day)\b|\bfrom when\b|\bhow soon\b"
+        r"|\bdates?\b"
         r"|^day\b|\bday\?",
     ),
     _cue(
@@ -256,8 +265,9 @@ _NORDIC: tuple[Cue, ...] = (
     ),
     _cue(
         "date",
-        r"\bdato\w*|\bdatum\w*|\bnår\b|\bnär\b|\bhvornår\b|\b(?:hvilken|vilken|kva|hvilke|hvilket) dag\w*"
-        r"|\bdag(?:en)?\b|\bfrå når\b|\bfra når\b|\bfrån när\b",
+        rf"\bdato\w*|\bdatum\w*|\b(?:når|när|hvornår)\b{_CLAUSE_SUBJECT}"
+        r"|\b(?:hvilken|vilken|kva|hvilke|hvilket) dag\w*"
+        r"|(?<!\bpå )\bdag(?:en)?\b|\bfrå når\b|\bfra når\b|\bfrån när\b",
     ),
     _cue(
         "place",
