@@ -80,3 +80,44 @@ def test_which_day_suits_repeats_after_the_customer_offered_a_day() -> None:
     assert check_repeat_asks("Hvilken dag passer det for deg?", history=history, language="nb").flagged
     answered = [_c("Kan dere hente sofaen?"), _a("Ja! Hvilken dag passer?"), _c("torsdag")]
     assert check_repeat_asks("Hvilken dag passer det for deg?", history=answered, language="nb").flagged
+
+
+@pytest.mark.parametrize(
+    ("ask", "language"),
+    [
+        ("Vill du att vi skickar ett sms när det är framme?", "sv"),
+        ("Shall we text you when it arrives?", "en"),
+        ("Kva tid på dagen passar – føremiddag eller ettermiddag?", "nn"),
+    ],
+)
+def test_a_when_clause_inside_a_question_and_time_of_day_ask_for_no_date(ask: str, language: str) -> None:
+    (found,) = find_asks(ask, language)
+    assert "date" not in found.slots
+
+
+@pytest.mark.parametrize(
+    ("ask", "language"),
+    [("När kommer du hem?", "sv"), ("When will you be home?", "en"), ("Når passer det?", "nb")],
+)
+def test_a_direct_when_question_still_asks_for_a_date(ask: str, language: str) -> None:
+    (found,) = find_asks(ask, language)
+    assert "date" in found.slots
+
+
+def test_a_step_in_a_make_sure_frame_repeats_a_step_taken() -> None:
+    history = [_c("Vi har vannet treet hver kveld og satt det i skyggen.")]
+    draft = "Sørg for å vanne treet godt hver kveld, så blir det bedre."
+    assert check_repeat_asks(draft, history=history, language="nb").flagged
+
+
+def test_a_step_reported_in_a_tried_to_frame_is_a_step() -> None:
+    history = [_c("Har prøvd å lade klokka over natta, men den er fortsatt død.")]
+    assert check_repeat_asks("Har du prøvd å lade klokka over natta?", history=history, language="nb").flagged
+
+
+def test_tried_a_thing_is_using_it() -> None:
+    history = [_c("Already tried the spare keycard at reception, it doesn't work either.")]
+    draft = "Have you tried using the spare keycard from reception?"
+    assert check_repeat_asks(draft, history=history, language="en").flagged
+    other = "Have you tried using the side entrance instead?"
+    assert not check_repeat_asks(other, history=history, language="en").flagged
