@@ -121,3 +121,8 @@ def test_tried_a_thing_is_using_it() -> None:
     assert check_repeat_asks(draft, history=history, language="en").flagged
     other = "Have you tried using the side entrance instead?"
     assert not check_repeat_asks(other, history=history, language="en").flagged
+
+
+def test_which_day_suits_rule_leaves_other_preferences_alone() -> None:
+    history = [_c("Two bus tickets to Mexico City.")]
+    assert check_repeat_asks("Where would you like to go?", history=history, language="en").flagged

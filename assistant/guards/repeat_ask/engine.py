@@ -173,7 +173,7 @@ def check_repeat_asks(
                     )
                     and in_scope(e, now, topics)
                     and (wanted != "new" or _given_as_new(e, turns))
-                    and (not suits or _offered(e, turns))
+                    and (not suits or family(slot) not in _WHEN or _offered(e, turns))
                 ),
                 None,
             )
@@ -206,6 +206,7 @@ _SUITS = re.compile(
     r"|foretræk\w*)\b",
     _I,
 )
+_WHEN = frozenset({"date", "time"})
 _OFFER = re.compile(
     r"\b(?:pass\w*|suit\w*|works?|helst|heller|prefer\w*|foretrekk\w*|föredrar|foretræk\w*|kan|kunne|can"
     r"|could|ledig\w*|available|free|gjerne|gärna|gerne|fungerer|funkar|funker|høver|isteden|istedet|i staden"
