@@ -8,7 +8,8 @@ The assistant is built by :func:`assistant.service.build_assistant` from the set
 and the API build it (its description is written under ``config.assistant``). A case with a given ``draft``
 goes through :meth:`Assistant.check_draft`: the same guard pipeline, with the same request (facts, decided
 language, passages) that ``suggest`` builds. The suite's ``fields.yaml`` is imported into the suite's
-workspace first, as ``svar fields import`` would.
+workspace first, as ``svar fields import`` would, and a suite of one language (``language: nb``, not
+``multi``) sets it as the workspace's language, as ``svar workspace set --language`` would.
 
 ``per_case`` keeps what re-scoring needs without the code: the extracted facts (kind and value), the asks
 found and flagged, the decided language, the retrieved ids, and the suggestions' texts and citations, with
@@ -58,9 +59,11 @@ from evals.metrics import (
 from evals.suite import EvalCase, Half, Suite, Threshold, split_cases
 from knowledge.embedders import Embedder, build_embedder
 from knowledge.history import HistoryImporter
-from knowledge.language import detect_language
+from knowledge.language import SUPPORTED, detect_language
+from knowledge.locale import set_workspace_locale
 from knowledge.progress import NoProgress, Progress
 from knowledge.workspace_fields import import_fields
+from knowledge.workspaces import get_workspace
 
 if TYPE_CHECKING:
     from evals.judge import LLMJudge
@@ -151,6 +154,13 @@ def run_suite(
             if suite.fields is not None:
                 with runtime.sessions.begin() as session:
                     import_fields(session, EVAL_WORKSPACE, suite.fields)
+            if shared.suite_language in SUPPORTED:
+                # A one-language suite is that language's help desk: its workspace language is set, as
+                # `svar workspace set --language` would (it decides only where a message says too little).
+                with runtime.sessions.begin() as session:
+                    ws = get_workspace(session, EVAL_WORKSPACE)
+                    assert ws is not None  # created when missing
+                    set_workspace_locale(session, ws.id, language=shared.suite_language)
             for path in suite.knowledge:
                 runtime.indexer.ingest(path, EVAL_WORKSPACE, progress)
             ingest_s = time.perf_counter() - started

@@ -304,3 +304,27 @@ def test_a_case_with_events_needs_a_customer_id(tmp_path: Path) -> None:
     write(root / "cases.jsonl", json.dumps(case))
     with pytest.raises(InputError, match="needs customer.id"):
         load_suite(root)
+
+
+@pytest.mark.parametrize(("language", "expected"), [("nb", "nb"), ("multi", None)])
+def test_a_one_language_suite_sets_the_workspace_language(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str, expected: str | None
+) -> None:
+    root = _suite(tmp_path / language)
+    (root / "suite.yaml").write_text(
+        (root / "suite.yaml").read_text().replace("language: nb", f"language: {language}")
+    )
+    write(root / "cases.jsonl", json.dumps(CASES[0], ensure_ascii=False))
+    seen: list[str | None] = []
+    from assistant.service import Assistant
+
+    original = Assistant._workspace_config
+
+    def spy(self: Assistant, workspace: str) -> object:
+        config = original(self, workspace)
+        seen.append(config.language)
+        return config
+
+    monkeypatch.setattr(Assistant, "_workspace_config", spy)
+    run_suite(load_suite(root), settings)
+    assert seen and set(seen) == {expected}

@@ -58,6 +58,13 @@ _NORDIC_ADDRESS_RE = re.compile(
     rf"(?:,?\s*(?i:\d{{1,2}}\.\s?(?:tv|th|mf|sal)\.?|(?:lgh|leil\.?|leilighet|lägenhet|lejl\.?)\s*\w+))?"
     rf"{_POSTCODE_CITY}(?!\w)"
 )
+# A street written without a street word is an address only with its postcode and city after it
+# ("Nedre Tveit 14, 5700 Voss", "Åboulevarden 21, 8000 Aarhus C").
+_POSTCODED_ADDRESS_RE = re.compile(
+    rf"(?<![\w-])(?P<street>(?:[{_UP}][^\W\d_]*[ \t]+){{0,2}}[{_UP}][^\W\d_]+)[ \t]+"
+    rf"(?P<no>\d{{1,4}}[A-Za-z]?)(?![\w])(?:[ \t]*,)?[ \t]+(?P<post>\d{{4}}|\d{{3}}[ \t]\d{{2}})[ \t]+"
+    rf"(?P<city>{_CITY}(?:[ \t]+{_CITY})?(?:[ \t]+[{_UP}]{{1,2}}(?![\w]))?)(?!\w)"
+)
 _EN_STREET_TYPES = (
     "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr", "way",
     "court", "ct", "place", "pl", "terrace", "square", "sq", "parkway", "pkwy", "highway", "hwy", "circle",
@@ -93,6 +100,12 @@ def find_addresses(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
         start = m.start() + street.rfind(" ".join(lead))
         conf = 0.9 if m.group("post") else 0.7
         yield fact("address", text, start, m.end(), squash(text[start : m.end()]), conf)
+    for m in _POSTCODED_ADDRESS_RE.finditer(text):
+        lead = _strip_leading_common(m.group("street").split(), _ADDRESS_LABELS)
+        if not lead:
+            continue
+        start = m.start() + m.group("street").rfind(" ".join(lead))
+        yield fact("address", text, start, m.end(), squash(text[start : m.end()]), 0.85)
     for m in _EN_ADDRESS_RE.finditer(text):
         conf = 0.9 if (m.group("zip") or m.group("city")) else 0.75
         yield fact("address", text, m.start(), m.end(), squash(m.group(0)), conf)
@@ -160,12 +173,25 @@ _GREETING_INTRO_RE = re.compile(
     _I,
 )
 _SIGNATURE_RE = re.compile(
-    r"(?:^|\n|[.!]\s+)\s*(?:mvh\.?|med\s+vennlig\s+hilsen|vennlig\s+hilsen|hilsen|helsing|venleg\s+helsing|"
+    r"(?:^|\n|[.!]\s+)\s*(?:(?:med|with)\s+)?(?:mvh\.?|med\s+vennlig\s+hilsen|vennlig\s+hilsen|hilsen|helsing|venleg\s+helsing|"
     r"med\s+venleg\s+helsing|med\s+venlig\s+hilsen|venlig\s+hilsen|hilsner|med\s+vänlig\s+hälsning|"
     r"vänliga\s+hälsningar|vänlig\s+hälsning|hälsningar|mvh|kind\s+regards|best\s+regards|regards|"
     r"best\s+wishes|sincerely|cheers)[,.!]?[ \t]*\n?[ \t]*",
     _I,
 )
+# A sign-off with a slash ("/Sara Holm", "/ Anders") on a line of its own.
+_SLASH_SIGN_RE = re.compile(r"(?:^|\n)[ \t]*/[ \t]*(?=[^\W\d_])")
+# Agents' notes name the customer after a word for customer or caller ("Kunde Arne Vik", "Customer: Eva
+# Berg") or after the note's heading ("Call: Daniel Okafor,", "Samtal 3/3: Eva Berg,", "Opkald: Lars Dahl,").
+_NOTE_INTRO_RE = re.compile(
+    r"(?:(?<![\w])(?:kunde|kunden|kund|kunden|customer|caller|client|klient|innringer|uppringare)\s*:?[ \t]+"
+    r"|^[^\n:]{1,30}:[ \t]+)",
+    _I,
+)
+_NOTE_NAME_END = re.compile(
+    r"\s*(?:$|[,.:;!(\n]|(?:ringte|ringde|ringet|ringede|ringde|called|rang|phoned|ringer|ringjer)\b)", _I
+)
+_SIGN_CONTACT = re.compile(r",[ \t]*\S[^\n]*[\d@]")  # "Camilla Friis, 30 22 71 55" on the name's line
 _NAME_END = re.compile(r"\s*(?:$|[,.!\n]|(?:from|here|fra|från|frå|her|här|og|and|och)\b)", _I)
 _PERSON_RE = re.compile(rf"{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{0,3}}")  # a name never spans lines
 _LOWER_NAME_RE = re.compile(r"[^\W\d_]{2,}(?:\s+[^\W\d_]{2,})?")
@@ -229,7 +255,7 @@ def find_names(text: str, ctx: Context) -> Iterator[ExtractedFact]:
         city = m.group("city")
         yield fact("place", text, m.start("city"), m.end("city"), city.title(), 0.7)
     if ctx.role in {"customer", "note"}:
-        yield from _people(text)
+        yield from _people(text, ctx.role)
 
 
 def _person(text: str, start: int, end: int, ctx: Context) -> ExtractedFact | None:
@@ -275,8 +301,12 @@ def _is_service(name: str) -> bool:
     return any(n in CARRIERS or n in PAYMENT_BRANDS for n in (low, head))
 
 
-def _people(text: str) -> Iterator[ExtractedFact]:
-    for pattern, lower_ok in ((_INTRO_RE, True), (_GREETING_INTRO_RE, False), (_SIGNATURE_RE, False)):
+def _people(text: str, role: str = "customer") -> Iterator[ExtractedFact]:
+    patterns = [(_INTRO_RE, True), (_GREETING_INTRO_RE, False), (_SIGNATURE_RE, False)]
+    patterns.append((_SLASH_SIGN_RE, False))
+    if role == "note":
+        patterns.append((_NOTE_INTRO_RE, False))
+    for pattern, lower_ok in patterns:
         for m in pattern.finditer(text):
             name = _PERSON_RE.match(text, m.end())
             if name is None and lower_ok:
@@ -287,8 +317,15 @@ def _people(text: str) -> Iterator[ExtractedFact]:
             words = text[start:end].split()
             if not words or any(w.lower().strip(".,") in _NOT_NAME_WORDS for w in words):
                 continue
-            if pattern is _SIGNATURE_RE and text[end:].strip(" \t\r").split("\n")[0].strip():
-                continue  # a signature name ends its line
+            rest = text[end:].strip(" \t\r").split("\n")[0].strip()
+            if pattern in (_SIGNATURE_RE, _SLASH_SIGN_RE) and rest and not _SIGN_CONTACT.match(rest):
+                continue  # a signature name ends its line, or a contact detail follows it
+            if pattern is _NOTE_INTRO_RE and (
+                len(words) < 2
+                or not _NOTE_NAME_END.match(text, end)
+                or _NOTE_INTRO_RE.fullmatch(words[0] + " ")
+            ):
+                continue  # a first and a last name, then the note goes on: "Kunde Arne Vik, ..."
             if pattern is _GREETING_INTRO_RE and not _NAME_END.match(text, end):
                 continue  # "Hi, I'm Anna from ..." but not "I am Disabled Veteran"
             value = text[start:end]

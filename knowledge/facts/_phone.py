@@ -23,6 +23,7 @@ _KEYWORD_RE = re.compile(
     r"sms|text|whatsapp|cell|ringe|ringa|kontakt\w*|contact|nås|nåes|treffes|träffas)\b[^\d\n]{0,25}$",
     re.IGNORECASE,
 )
+_MORE_DIGITS = re.compile(r"[ \t]?\d")
 _SEPARATED = re.compile(r"\d[\s().-]+\d")
 
 
@@ -53,8 +54,8 @@ def find_phones(text: str, ctx: Context) -> Iterator[ExtractedFact]:
     for rank, region in enumerate(regions):
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
             start, end = match.start, match.end
-            if taken.overlaps(start, end):
-                continue
+            if taken.overlaps(start, end) or _MORE_DIGITS.match(text, end):
+                continue  # "07700" of "07700 900 412": a part of a longer number
             raw = match.raw_string
             international = raw.lstrip("(").startswith(("+", "00"))
             keyword = _KEYWORD_RE.search(text[max(0, start - 40) : start]) is not None
@@ -67,3 +68,21 @@ def find_phones(text: str, ctx: Context) -> Iterator[ExtractedFact]:
             e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
             taken.append((start, end))
             yield fact("phone", text, start, end, e164, conf)
+    # A number the metadata does not (yet) know as assigned, but shaped like one of the region's and
+    # written as a phone number: after "+" or a word like "mobile". Number plans change faster than
+    # libraries, and fictional ranges (Ofcom's 07700 900xxx) are real customers' test numbers too.
+    possible = (
+        match for region in regions
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE)
+    )  # fmt: skip
+    for match in possible:
+        start, end = match.start, match.end
+        if taken.overlaps(start, end) or len(re.sub(r"\D", "", match.raw_string)) < 8:
+            continue
+        international = match.raw_string.lstrip("(").startswith(("+", "00"))
+        keyword = _KEYWORD_RE.search(text[max(0, start - 40) : start]) is not None
+        if not (international or keyword):
+            continue
+        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        taken.append((start, end))
+        yield fact("phone", text, start, end, e164, 0.7)

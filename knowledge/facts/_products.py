@@ -33,7 +33,8 @@ from knowledge.facts._lexicon import (
 from knowledge.text.numbers import all_number_words
 
 _BRAND_TOKEN = rf"(?:[{UP}][^\W\d_]*(?:[-&+][^\W\d_]+)*|[a-z]{{1,2}}[{UP}][^\W\d_]*)"
-_MODEL_TOKEN = r"(?:[A-Za-z]*-?\d[\w-]*|[A-Z]{2,4}(?![\w-]))"
+# A model: letters (in hyphenated groups: "X-T5") and digits, maybe a decimal ("Primo 5.0"), or an acronym.
+_MODEL_TOKEN = r"(?:[A-Za-z]*(?:-[A-Za-z]+)*-?\d[\w-]*(?:[.,]\d{1,2}(?![\d.,]\d))?|[A-Z]{2,4}(?![\w-]))"
 _MODEL_TAIL = (
     r"(?:Pro|Max|Plus|Mini|Ultra|Lite|Air|SE|FE|XL|Edge|Neo|Series|Gen\s?\d"
     r"|\d{1,4}\s?(?:GB|TB)(?!\w)|\d{1,4}[A-Za-z]*|[A-Z]{1,3}\d+\w*"
@@ -94,10 +95,47 @@ def find_products(text: str, ctx: Context) -> Iterator[ExtractedFact]:
         yield fact("product", text, m.start(), end, squash(text[m.start() : end]), 0.6)
     for m in _SCREEN_RE.finditer(text):
         yield fact("product", text, m.start(), m.end(), squash(m.group(0)), 0.6)
+    yield from _named_after_noun(text)
 
 
-def _branded(text: str, m: re.Match[str]) -> ExtractedFact | None:
-    """A product from a brand-and-model match, or None when the words are no product."""
+# A name in brackets right after a noun ("et epletre (Aroma, 2 meter)", "køkken (model Vesterhavet, hvid
+# mat)", "takfärg (Alcro Bestå, kulör ...)") or in quotes after one ("boka «Fjellet og fjorden»"): the
+# noun says what kind of thing it is, the name which one.
+_BRACKETED_NAME_RE = re.compile(
+    rf"(?<![\w-])(?P<noun>[^\W\d_A-Z{UP}][^\W\d_]*)[ \t]+\([ \t]*"
+    rf"(?:(?i:model|modell|modellen|modellen|type|typ|sort|sorten|variety|brand|merke|märke|mærke)[ \t:]+)?"
+    rf"(?P<name>[{UP}][^\W\d_]+(?:[ \t]+[{UP}][^\W\d_]+){{0,2}}(?:[ \t]+{_MODEL_TOKEN})?)[ \t]*[,)]"
+)
+_QUOTED_NAME_RE = re.compile(
+    rf"(?<![\w-])(?P<noun>[^\W\d_A-Z{UP}][^\W\d_]*)[ \t]+[«“\"](?P<name>[{UP}][^»”\"\n]{{1,50}}?)[»”\"]"
+)
+_SAYING = frozenset(
+    {
+        "seier", "sier", "sa", "sagt", "säger", "sade", "siger", "sagde", "says", "said", "står", "stod",
+        "viser", "visar", "syner", "shows", "showed", "skriver", "skriv", "skrev", "writes", "wrote",
+        "heter", "heiter", "hedder", "called", "named", "kalt", "kallad", "kaldet", "meldingen", "meldinga",
+        "message", "beskjed", "beskjeden", "teksten", "text", "knappen", "button", "knap", "menyen", "menu",
+    }
+)  # fmt: skip
+
+
+def _named_after_noun(text: str) -> Iterator[ExtractedFact]:
+    for pattern in (_BRACKETED_NAME_RE, _QUOTED_NAME_RE):
+        for m in pattern.finditer(text):
+            noun = m.group("noun").lower()
+            name = m.group("name").strip()
+            first = name.split()[0].lower().strip(".,")
+            if noun in _SAYING or noun in PRODUCT_VERBS or noun in _STOP or len(noun) < 3:
+                continue
+            if first in _STOP or first in NOT_NAMES or first in MONTHS or first in WEEKDAYS:
+                continue
+            if name.lower() in NORDIC_CITIES or _LABEL_END.search(first):
+                continue
+            yield fact("product", text, m.start("name"), m.start("name") + len(name), squash(name), 0.55)
+
+
+def _brand_words(text: str, m: re.Match[str]) -> tuple[list[str], int] | None:
+    """The brand's words without leading labels, function words and verbs, and where they start."""
     brand_start = m.start("brand")
     words = m.group("brand").split()
     offsets = [brand_start + w.start() for w in re.finditer(r"\S+", m.group("brand"))]
@@ -106,12 +144,24 @@ def _branded(text: str, m: re.Match[str]) -> ExtractedFact | None:
         i += 1
     if i == len(words):
         return None
-    words, start = words[i:], offsets[i]
+    words = words[i:]
     lowered = [w.lower() for w in words]
     if any(w in NOT_PRODUCT_HEADS or w in MONTHS or w in WEEKDAYS or _LABEL_END.search(w) for w in lowered):
         return None
+    return words, offsets[i]
+
+
+def _branded(text: str, m: re.Match[str]) -> ExtractedFact | None:
+    """A product from a brand-and-model match, or None when the words are no product."""
+    brand = _brand_words(text, m)
+    if brand is None:
+        return None
+    words, start = brand
+    lowered = [w.lower() for w in words]
     model = m.group("model")
-    if _LOWER_RUN.search(model) or _ID_SHAPE.fullmatch(model) or _ORDINAL.fullmatch(model):
+    if _long_numeric_model(text, start, m.end("model"), model, words):
+        return fact("product", text, start, m.end("model"), squash(text[start : m.end("model")]), 0.6)
+    if _no_model(model):
         return None  # "1900-tallet" is a word, "R-48301556-1" an id, "11th" an ordinal
     known = any(w in PRODUCT_BRANDS for w in lowered) or any(
         w[:1].islower() and any(c.isupper() for c in w) for w in words
@@ -138,12 +188,31 @@ def _branded(text: str, m: re.Match[str]) -> ExtractedFact | None:
             return None  # a year or an id, not a model
         if _UNIT_AFTER.match(text, m.end("model")):
             return None
-        several = len(words) > 1 and all(w[:1].isupper() and not w.isupper() for w in words)
+        several = _several_names(words)
         state = _STATE_VERB_AFTER.match(text, end) is not None  # "Vista 50 kom i går med ripe"
         if not (several or state or _in_product_context(text, start, end, strong=False)):
             return None
         conf = 0.6
     return fact("product", text, start, end, squash(text[start:end]), conf)
+
+
+def _no_model(model: str) -> bool:
+    return bool(_LOWER_RUN.search(model) or _ID_SHAPE.fullmatch(model) or _ORDINAL.fullmatch(model))
+
+
+def _several_names(words: list[str]) -> bool:
+    return len(words) > 1 and all(w[:1].isupper() and not w.isupper() for w in words)
+
+
+def _long_numeric_model(text: str, start: int, end: int, model: str, words: list[str]) -> bool:
+    """A five- or six-digit model after several capitalised words where a product is spoken of ("en Lego
+    Technic 42143"); elsewhere such a number is an id."""
+    return (
+        _several_names(words)
+        and model.isdigit()
+        and len(model) in (5, 6)
+        and _in_product_context(text, start, end, strong=True)
+    )
 
 
 def _not_brand_word(text: str, word: str, offset: int, *, lone: bool) -> bool:
@@ -181,8 +250,8 @@ def _in_product_context(text: str, start: int, end: int, *, strong: bool) -> boo
     after it. ``strong`` wants more than a bare article.
     """
     before = text[max(0, start - 40) : start]
-    if re.search(r"\(\s*$", before):
-        return True
+    if re.search(r"\([^()\n.!?]*$", before):
+        return True  # inside brackets: "(progressive glass, innfatning Lindberg 9704)"
     after = re.match(r"[ \t]*([\w:'-]+)", text[end : end + 30])
     if after and after.group(1).lower() in PRODUCT_NOUNS:
         return True

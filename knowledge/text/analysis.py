@@ -113,15 +113,22 @@ class ConversationAnalysis:
         Payment cards, IBANs and national ids are masked (:func:`knowledge.masking.mask_message_facts`): a
         fact never carries one in clear, whoever reads it (a drafter, an LLM prompt, a guard).
         """
-        from knowledge.masking import masked_facts
+        from knowledge.facts import extract_facts
+        from knowledge.masking import mask_message_facts, masked_facts
 
         key = (text, role)
         found = self._facts.get(key)
         if found is None:
             self.scans += 1
-            found = self._facts[key] = masked_facts(
-                text, language=self.language, role=role, products=self.products
-            )
+            if role in ("customer", "note") and self.lexicon:
+                # the workspace's own fields, by their values (not kept per text: they depend on the fields)
+                raw = extract_facts(text, language=self.language, role=role, products=self.products)
+                raw = [*raw, *self.lexicon.facts(text)]
+                found = self._facts[key] = mask_message_facts(text, text, raw)[1]
+            else:
+                found = self._facts[key] = masked_facts(
+                    text, language=self.language, role=role, products=self.products
+                )
         return found
 
     def located_facts(self, roles: Iterable[str] | None = None) -> list[LocatedFact]:

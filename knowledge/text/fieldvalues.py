@@ -7,6 +7,10 @@ the company's domain in the code:
 * a text that contains one of a field's possible values ("gold", "Premium Economy") gives a value span
   of the field's kind (the field's name). Values that say nothing on their own are skipped: numbers (a
   count is read by the built-in detectors), one-letter values and yes/no flags;
+* a field's ask words are also the labels customers write before its value: after one of them (and a
+  colon, "is", "er", "är" or "=" at most), a code-shaped value, letters and digits in up to four groups
+  with at least one digit ("reg.nr EL 48213", "regnummer är KLM 42B", "membership number CW-66120"),
+  is the field's value;
 * an ask is about a field when it uses one of the field's ask words, or when its content words (stemmed)
   cover a word of the field's name and one more of its name or description ("What type of car?" asks for
   a field "type" described as "Category to which rental car belongs").
@@ -17,11 +21,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from knowledge.fields import FieldSet, FieldSpec
 from knowledge.text.lexicons import words as function_words
 from knowledge.text.tokens import stems
 from knowledge.text.values import Value
+
+if TYPE_CHECKING:
+    from knowledge.facts import ExtractedFact
 
 __all__ = ["FieldLexicon", "FieldMatch"]
 
@@ -34,6 +42,13 @@ class FieldMatch:
 
     name: str
     score: int
+
+
+# After a label: a colon, a copula or "=" at most, then letters and digits in up to four groups, one with a
+# digit, none a lower-case word ("EL 48213", "KLM 42B", "CW-66120", "KP 44 109").
+_LABEL_GAP = r"(?:\s*[:=#]\s*|\s+(?:is|er|är|e|was|var|blir)\s+|\s+)"
+_CODE_GROUP = r"[A-ZÆØÅÄÖ0-9][A-ZÆØÅÄÖ0-9]*"
+_CODE_VALUE = re.compile(rf"(?P<value>{_CODE_GROUP}(?:[ -]{_CODE_GROUP}){{0,3}})(?![\w-])")
 
 
 @dataclass(frozen=True)
@@ -115,14 +130,27 @@ class FieldLexicon:
         taken = taken or []
         out: list[Value] = []
         for f in self._fields:
-            if f.pattern is None:
-                continue
-            for m in f.pattern.finditer(text):
-                s, e = m.span()
-                if any(ts <= s and e <= te and (ts, te) != (s, e) for ts, te in taken):
-                    continue
-                out.append(Value(f.name, m.group(0), s, e))
+            if f.pattern is not None:
+                for m in f.pattern.finditer(text):
+                    s, e = m.span()
+                    if any(ts <= s and e <= te and (ts, te) != (s, e) for ts, te in taken):
+                        continue
+                    out.append(Value(f.name, m.group(0), s, e))
+            out.extend(_labelled(f, text))
         return out
+
+    def facts(self, text: str) -> list[ExtractedFact]:
+        """The field values of ``text`` (possible values and labelled values) as facts of the field's kind.
+
+        Args:
+            text: a message or note.
+
+        Returns:
+            One fact per value found, with its span; the field's name is its kind.
+        """
+        from knowledge.facts import ExtractedFact
+
+        return [ExtractedFact(v.slot, v.text, v.text, v.start, v.end, 0.8) for v in self.values(text)]
 
     def asks(self, text: str, language: str | None = None) -> list[FieldMatch]:
         """The fields an ask is about, best first.
@@ -148,3 +176,20 @@ class FieldLexicon:
             elif words <= f.name_stems:  # "Which account?" asks for "account_type"
                 out.append(FieldMatch(f.name, 1))
         return sorted(out, key=lambda m: -m.score)
+
+
+def _labelled(field: _Field, text: str) -> list[Value]:
+    """The code-shaped values written right after one of the field's ask words (its labels)."""
+    if field.ask is None:
+        return []
+    out: list[Value] = []
+    for label in field.ask.finditer(text):
+        gap = re.compile(_LABEL_GAP, re.IGNORECASE).match(text, label.end())
+        if gap is None:
+            continue
+        m = _CODE_VALUE.match(text, gap.end())
+        if m is None or not any(c.isdigit() for c in m.group("value")):
+            continue
+        value = m.group("value").rstrip(" -")
+        out.append(Value(field.name, value, m.start("value"), m.start("value") + len(value)))
+    return out

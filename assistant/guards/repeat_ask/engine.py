@@ -34,6 +34,7 @@ from assistant.guards.repeat_ask.evidence import (
     topics_of,
     tried_steps,
 )
+from assistant.guards.repeat_ask.labels import labelled_values, repeated_label
 from assistant.guards.repeat_ask.meaning import Similarity, repeats_by_meaning
 from assistant.guards.repeat_ask.slots import TRIED, action_families, family, proposed_slots, qualifier
 from assistant.types import GuardFinding, KnownFact, Turn
@@ -144,6 +145,7 @@ def check_repeat_asks(
         ask = replace(ask, slots=ask_kinds(ask, analysis, lang))
         proposed = _proposed(draft, ask)
         now = ask_topic(ask, topics)
+        suits = _SUITS.search(ask.text) is not None
         found: Evidence | None = None
         for slot in ask.slots:
             if slot == TRIED:
@@ -171,11 +173,19 @@ def check_repeat_asks(
                     )
                     and in_scope(e, now, topics)
                     and (wanted != "new" or _given_as_new(e, turns))
+                    and (not suits or family(slot) not in _WHEN or _offered(e, turns))
                 ),
                 None,
             )
             if found is not None:
                 break
+        if found is None and TRIED not in ask.slots:
+            found = _by_label(ask, turns, lang)
+        if found is None and TRIED not in ask.slots and _TRY_ASK.search(ask.text):
+            # "Have you tried using the spare card from reception?": a step, whatever else it names
+            steps = tried_steps(turns, facts, analysis=analysis) if steps is None else steps
+            same = repeats_by_meaning(ask.text, _reported(steps, analysis), similar)
+            found = Evidence(TRIED, same[0], same[1]) if same is not None else None
         if found is not None:
             ask = replace(ask, answered_by=found.value)
             repeated.append(ask)
@@ -186,6 +196,58 @@ def check_repeat_asks(
         result = sorted([*result, *imperative], key=lambda a: a.start)
         repeated = sorted([*repeated, *imperative], key=lambda a: a.start)
     return RepeatAskReport(tuple(result), tuple(repeated))
+
+
+# "Which day suits you?": an ask for a time to come, answered only by a day or time the customer offered,
+# not by the dates of what happened ("i går", "28/2").
+_SUITS = re.compile(
+    r"\b(?:pass\w*|suit\w*|convenient|works? (?:best )?for you|work best|fits? you|fungerer|funkar"
+    r"|funker|høver|høvar|ønsker du|önskar du|ønsker De|would you like|prefer\w*|foretrekk\w*|föredrar"
+    r"|foretræk\w*)\b",
+    _I,
+)
+_WHEN = frozenset({"date", "time"})
+_OFFER = re.compile(
+    r"\b(?:pass\w*|suit\w*|works?|helst|heller|prefer\w*|foretrekk\w*|föredrar|foretræk\w*|kan|kunne|can"
+    r"|could|ledig\w*|available|free|gjerne|gärna|gerne|fungerer|funkar|funker|høver|isteden|istedet|i staden"
+    r"|istället|i stället|instead|går det|would|ønsker|önskar|want)\b",
+    _I,
+)
+
+
+def _offered(evidence: Evidence, turns: Sequence[Turn]) -> bool:
+    """Whether a date or time was offered by the customer as one that suits (or given in answer to an
+    agent's question), rather than told as when something happened."""
+    if evidence.index < 0 or evidence.index >= len(turns):
+        return False
+    turn = turns[evidence.index]
+    if turn.role != "customer":
+        return False
+    if (
+        evidence.index > 0
+        and turns[evidence.index - 1].role in ("agent", "bot")
+        and "?" in turns[evidence.index - 1].text
+    ):
+        return True
+    at = turn.text.lower().find(evidence.value.lower())
+    around = turn.text[max(0, at - 80) : at + len(evidence.value) + 40] if at >= 0 else ""
+    return any(_OFFER.search(part) for part in re.split(r"[.!?\n]", around))
+
+
+_TRY_ASK = re.compile(
+    r"\b(?:have you tried|did you try|have you already tried|har du (?:allerede |alt |allereie )?prøv\w*"
+    r"|har du testa?\w*|har du (?:redan )?(?:provat|testat|försökt))\b",
+    _I,
+)
+
+
+def _by_label(ask: Ask, turns: Sequence[Turn], language: str | None) -> Evidence | None:
+    """Evidence that the ask names a label the customer gave a code under ("ditt elevnummer" after
+    "mitt elevnummer är 55102"); an ask for another one ("the other booking number") never repeats."""
+    if any(qualifier(ask.text, slot, language) == "other" for slot in (*ask.slots, "order_number")):
+        return None
+    value = repeated_label(ask.text, labelled_values(turns))
+    return Evidence("reference", value.value, value.index) if value is not None else None
 
 
 def _imperative_asks(

@@ -60,10 +60,22 @@ _CLAUSE = re.compile(
     r"og etterpå|og bagefter)\s+",
     _I,
 )
+_TRY = r"prøv\w*|prov\w*|pröva\w*|testa\w*|forsøk\w*|forsøg\w*|försök\w*|freist\w*|try|tried|trying"
+# A reported step may come in a "tried to" frame too ("Har prøvd å bruke dem", "I tried to reset it").
 _SUBJECT_LEAD = re.compile(
     r"^\W*(?:(?:(?-i:I)|i|jeg|eg|jag|vi|we|me|they|de|dei|han|hun|ho|hon|he|she)(?:\s+|(?=['’])))?"
-    r"(?:(?:['’]ve|['’]d|have|has|had|har|hadde|hade|havde|hev)\s+)?",
+    r"(?:(?:['’]ve|['’]d|have|has|had|har|hadde|hade|havde|hev)\s+)?"
+    r"(?:(?:already|allerede|alt|allereie|redan|også|òg|också|also)\s+)?"
+    rf"(?:(?:{_TRY})\s+(?:å|att|at|to)\s+)?",
     _I,
+)
+_TRY_WORD = re.compile(_TRY, _I)
+# Verbs of using a thing (and a reported "tried <thing>", read as one): any two are the same action.
+_USE = re.compile(r"use|using|used|uses|bruk\w*|nytt\w*|använd\w*|brug\w*|anvend\w*", _I)
+# "Make sure to", "sørg for å", "se till att", "husk å": a frame around the step proposed.
+_MAKE_SURE = (
+    r"make\s+sure\s+(?:to|you)|remember\s+to|sørg\w*\s+for\s+(?:å|at)|syt\s+for\s+å|se\s+till\s+att"
+    r"|husk\s+(?:å|at)|hugs\s+å|kom\s+ihåg\s+att|sørg\s+for"
 )
 _POLITE = (
     r"please|kindly|just|then|now|first|also|gjerne|gärna|gerne|bare|berre|bara|blot|så|først|först|fyrst|"
@@ -71,9 +83,9 @@ _POLITE = (
     r"will|kan|kunne|kunde|vil|ville|skulle|should|may|might|må|bør|burde|have|has|har|hev|maybe|perhaps|"
     r"kanskje|kanske|måske|evt|eventuelt|eventuellt"
 )
-_TRY = r"prøv\w*|prov\w*|pröva\w*|testa\w*|forsøk\w*|forsøg\w*|försök\w*|freist\w*|try|tried|trying"
 _PROPOSAL_LEAD = re.compile(
-    rf"^\W*(?:(?:{_POLITE})\s+|(?:{_TRY})\s+(?:(?:å|att|at|to|og)\s+)|(?:try|tried|trying)\s+)*", _I
+    rf"^\W*(?:(?:{_POLITE})\s+|(?:{_MAKE_SURE})\s+|(?:{_TRY})\s+(?:(?:å|att|at|to|og)\s+)|(?:try|tried|trying)\s+)*",
+    _I,
 )
 _ADVERBS = frozenset(
     "already also even just again allerede alt allereie redan også òg också nettopp nettop precis both "
@@ -146,11 +158,14 @@ def _actions(text: str, proposal: bool) -> tuple[Action, ...]:
         found = [m for m in _WORD.finditer(rest)]
         while found and found[0].group(0).lower() in _ADVERBS:
             found.pop(0)
-        if not found or _not_a_verb(found[0].group(0)):
+        tried_thing = bool(found) and not proposal and _TRY_WORD.fullmatch(found[0].group(0)) is not None
+        if not found or (_not_a_verb(found[0].group(0)) and not tried_thing):
             continue
         if _NEGATION.search(clause[: len(clause) - len(rest)] + rest[: found[0].start()]):
             continue  # "har ikke skyllet filteret"
         verb = found[0].group(0).lower()
+        if tried_thing:
+            verb = "use"  # "tried the spare card": used it
         particle = ""
         phrase_end = found[0].end()
         if len(found) > 1 and found[1].group(0).lower() in particles:
@@ -171,6 +186,8 @@ def same_action(proposed: Action, reported: Action, similar: Similarity | None =
         return False
     if same_verb(proposed.verb, reported.verb):
         return True
+    if _USE.fullmatch(proposed.verb) and _USE.fullmatch(reported.verb):
+        return True  # "have you tried using the spare card?" after "tried the spare card"
     return similar is not None and similar(proposed.phrase, reported.phrase) >= VERB_SIMILARITY
 
 

@@ -47,6 +47,22 @@ _DET = (
     r"|any certain|some particular)"
 )
 
+# "Når" and "when" with a subject right after them start a clause of time inside another question ("Vill du
+# ha ett sms när det är framme?", "Shall we text you when it arrives?"), not a question for a date: a
+# direct question puts its verb first ("Når passer det?", "When will you be home?").
+_CLAUSE_SUBJECT = (
+    r"(?!\s+(?:det|den|du|vi|me|eg|jeg|jag|han|hun|ho|hon|de|dei|dere|dykk|ni|it|you|we|they|he|she|i)\s"
+    r"+(?!du\b|dere\b|ni\b|you\b)[^\W\d_]+(?:\s|[?.!,]|$))"
+)
+
+# "Hvor" before a word of degree asks how much, not where ("hvor mange skjorter", "hvor lenge", "hvor
+# langt"); "kvar" is also "each" in nynorsk ("kvar veke").
+_DEGREE = (
+    r"(?!\s+(?:mange|mye|meget|mykje|lenge|længe|langt|ofte|tit|stor|store|stort|gammel|gamle|gammelt|"
+    r"sent|tidlig|tidligt|dyr|dyrt|fort|hurtig|hurtigt|høy|høyt|høj|højt|lang|lange|tung|tungt|bred|bredt|"
+    r"veke|dag|gong|time|måned|månad|år))"
+)
+
 _EN: tuple[Cue, ...] = (
     _cue("payment_card", r"\b(?:credit\s+|debit\s+|payment\s+|bank\s+)?card\s*(?:number|no\.?|details)\b"),
     _cue("iban", r"\biban\b|\bbank\s+account\s+(?:number|details)\b"),
@@ -122,7 +138,8 @@ _EN: tuple[Cue, ...] = (
     ),
     _cue(
         "date",
-        rf"\bwhen\b|\b{_DET}\s+(?:\w+\s+)?(?:dates?|day)\b|\bfrom when\b|\bhow soon\b|\bdates?\b"
+        rf"\bwhen\b{_CLAUSE_SUBJECT}|\b{_DET}\s+(?:\w+\s+)?(?:dates?|day)\b|\bfrom when\b|\bhow soon\b"
+        r"|\bdates?\b"
         r"|^day\b|\bday\?",
     ),
     _cue(
@@ -248,12 +265,13 @@ _NORDIC: tuple[Cue, ...] = (
     ),
     _cue(
         "date",
-        r"\bdato\w*|\bdatum\w*|\bnår\b|\bnär\b|\bhvornår\b|\b(?:hvilken|vilken|kva|hvilke|hvilket) dag\w*"
-        r"|\bdag(?:en)?\b|\bfrå når\b|\bfra når\b|\bfrån när\b",
+        rf"\bdato\w*|\bdatum\w*|\b(?:når|när|hvornår)\b{_CLAUSE_SUBJECT}"
+        r"|\b(?:hvilken|vilken|kva|hvilke|hvilket) dag\w*"
+        r"|(?<!\bpå )\bdag(?:en)?\b|\bfrå når\b|\bfra når\b|\bfrån när\b",
     ),
     _cue(
         "place",
-        r"\bhvor\b|\bkvar\b|\b(?:hvilken|hvilket|kva|vilken|vilket|hvilke)\s+(?:by|sted|stad|plass|plats"
+        rf"\bhvor\b{_DEGREE}|\bkvar\b{_DEGREE}|\b(?:hvilken|hvilket|kva|vilken|vilket|hvilke)\s+(?:by|sted|stad|plass|plats"
         r"|område|ort|land|kommune|kommun)\w*|\bbyen\b|(?<!\bi )\bstaden\b|(?<!\bi )\bstedet\b|\bområdet\b"
         r"|\bplassering\w*"
         r"|\blokasjon\w*|\bplacering\w*|\borten\b|\bhvorfra\b|\bkvarfrå\b|\bvarifrån\b|\bhvorhen\b"
