@@ -132,3 +132,27 @@ def test_a_follow_up_that_names_no_topic_continues_the_customers_earlier_request
 )
 def test_when_are_you_coming_is_an_appointment_not_a_parcel(language: str, text: str) -> None:
     assert PatternClassifier().classify(text, language).type == "appointment"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # "what should I do to ..." asks how to do something of its own type
+        ("nb", "Hva skal jeg gjøre for å returnere jakken?", "return_exchange"),
+        # giving or handing something back is a return
+        ("sv", "Kan jag lämna tillbaka jackan?", "return_exchange"),
+        ("da", "Må jeg aflevere jakken tilbage i butikken?", "return_exchange"),
+        ("nn", "Kan eg sende jakka attende?", "return_exchange"),
+        ("en", "Can I bring the jacket back to the shop?", "return_exchange"),
+        # a complaint without a promise word
+        ("en", "Nobody has told me anything. This is not good enough.", "complaint"),
+        ("nb", "Ingen har sagt noe til meg, og det er ikke godt nok.", "complaint"),
+        ("nn", "Ingen har svart meg. Det er ikkje godt nok.", "complaint"),
+        ("sv", "Ingen har hört av sig och det är inte bra nog.", "complaint"),
+        ("da", "Ingen har kontaktet mig, det er ikke godt nok.", "complaint"),
+    ],
+)
+def test_handing_back_is_a_return_and_plain_complaints_are_complaints(
+    language: str, text: str, expected: str
+) -> None:
+    assert PatternClassifier().classify(text, language).type == expected

@@ -330,3 +330,66 @@ def test_a_delivered_parcel_the_customer_says_is_not_here_is_traced_with_the_car
         ).lines
     )
     assert "DB Schenker" in text
+
+
+def test_a_return_question_about_an_order_already_returned_states_the_refund_not_the_rules() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order(
+                "900300",
+                "returned",
+                "Regnjakke",
+                599,
+                "2026-05-01T10:00:00+02:00",
+                currency="DKK",
+                refund={
+                    "amount": 599,
+                    "currency": "DKK",
+                    "status": "paid",
+                    "at": "2026-05-26T10:00:00+02:00",
+                },
+            )
+        ],
+    )
+    situation = build_situation(card, [], _at("2026-05-28T10:00:00+02:00"))
+    request = _request("Har I fået jakken retur?", "da", "sms", situation)
+    assert request.request_type == "return_exchange"
+    composed = compose(request, load_macros("da"))
+    text = " ".join(composed.lines)
+    assert "900300" in text and "599" in text and "26. maj" in text
+    assert "returret" not in text and not composed.needs_knowledge
+
+
+def test_a_complaint_is_acknowledged_and_names_the_recent_order_it_is_most_likely_about() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order(
+                "900400",
+                "delivered",
+                "Sykkel",
+                8990,
+                "2026-05-20T10:00:00+02:00",
+                delivered_at="2026-05-23T10:00:00+02:00",
+            ),
+            _order("900399", "delivered", "Lykt", 299, "2026-01-02T10:00:00+01:00"),
+        ],
+    )
+    now = _at("2026-06-03T10:00:00+02:00")
+    request = _request(
+        "Still nothing, and this is not good enough.", "en", "email", build_situation(card, [], now)
+    )
+    assert request.request_type == "complaint"
+    lines = compose(request, load_macros("en")).lines
+    assert (
+        lines[0] == "I'm sorry about this."
+        and "900400" in " ".join(lines)
+        and "900399" not in " ".join(lines)
+    )
+    # an order older than the recent window is not assumed to be the matter
+    old = build_situation(card, [], _at("2026-09-03T10:00:00+02:00"))
+    lines = compose(_request("This is not good enough.", "en", "email", old), load_macros("en")).lines
+    assert "900400" not in " ".join(lines) and lines[0] == "I'm sorry about this."

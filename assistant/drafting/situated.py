@@ -17,7 +17,10 @@ situation items they used, and whether the knowledge base must still answer the 
 - **appointment**: the booked time, date and place;
 - **troubleshooting**: when the customer has already tried things, thanks for that and the next step (a
   warranty replacement) instead of the steps again;
-- complaint or an unrecognised question: the status of the customer's one open order, if they have one;
+- **return or exchange** of an order already returned: that the return arrived and the refund's state;
+- complaint or an unrecognised question: the status of the customer's one open order, if they have one (a
+  complaint with no open order: the newest order placed or delivered in the last 45 days); a complaint is
+  acknowledged first ("I'm sorry about this."), unless an overdue promise's apology already does it;
 - any type: an overdue promise (or refund) is apologised for, followed by what happens next and when the
   customer hears back; a promise not yet due is repeated.
 
@@ -449,8 +452,23 @@ def _refund(w: _Writer, c: Composition, order: OrderState | None) -> None:
         c.needs_knowledge = False
 
 
+#: How long after it was placed or delivered an order is still "recent" for a complaint that names none.
+_RECENT = timedelta(days=45)
+
+
+def _recent(order: OrderState, now: datetime) -> bool:
+    when = order.delivered_at or order.placed_at
+    return when is not None and now - when <= _RECENT
+
+
 def _return(w: _Writer, c: Composition, order: OrderState | None) -> None:
     if order is None:
+        return
+    if (order.status or "").lower() == "returned" or order.refund is not None:
+        # the return has already happened: say it arrived and where the money is, not the return rules
+        c.add(w.m.fill("order.returned", order=order.id), f"order:{order.id}")
+        _refund(w, c, order)
+        c.needs_knowledge = False
         return
     days = int(w.m.policy.get("return_days") or 0)
     start = order.delivered_at or (
@@ -658,12 +676,18 @@ def compose(request: DraftRequest, macros: Macros, styles: ChannelStyles | None 
     elif kind == "troubleshooting":
         _troubleshooting(w, c, order)
     elif kind in ("complaint", "other"):
-        # no recognised question: the customer's one open order is most likely what they write about
-        open_orders = [o for o in situation.orders if o.open]
-        if len(open_orders) == 1 and _order_status(w, c, open_orders[0]):
+        # no recognised question: the customer's one open order is most likely what they write about; a
+        # complaint with no open order is most likely about the newest recent one
+        candidates = [o for o in situation.orders if o.open]
+        if not candidates and kind == "complaint":
+            candidates = [o for o in situation.orders if _recent(o, situation.now)][:1]
+        if len(candidates) == 1 and _order_status(w, c, candidates[0]):
             c.needs_knowledge = False  # a knowledge quote would answer a question we did not recognise
     _company_reply(w, c, kind, order)
     _promises(w, c, styles or ChannelStyles())
+    sorry = w.m.get("complaint.sorry")
+    if kind == "complaint" and not c.apology and sorry and sorry not in c.lines:
+        c.lines.insert(0, sorry)  # a complaint is acknowledged first (an overdue promise's apology does it)
     c.lines = [line for line in c.lines if line]
     if c.apology and kind in ("complaint", "other"):
         c.needs_knowledge = False
