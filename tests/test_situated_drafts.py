@@ -393,3 +393,26 @@ def test_a_complaint_is_acknowledged_and_names_the_recent_order_it_is_most_likel
     old = build_situation(card, [], _at("2026-09-03T10:00:00+02:00"))
     lines = compose(_request("This is not good enough.", "en", "email", old), load_macros("en")).lines
     assert "900400" not in " ".join(lines) and lines[0] == "I'm sorry about this."
+
+
+def test_a_collected_parcel_is_not_given_its_tracking_number_again() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order(
+                "900500",
+                "collected",
+                "Router (erstatning)",
+                0,
+                "2026-03-02T10:00:00+01:00",
+                delivered_at="2026-03-05T15:00:00+01:00",
+                tracking="00370000900500",
+            )
+        ],
+    )
+    situation = build_situation(card, [], _at("2026-03-06T10:00:00+01:00"))
+    text = " ".join(
+        compose(_request("Hvornår kommer min pakke?", "da", "instagram", situation), load_macros("da")).lines
+    )
+    assert "900500" in text and "hentet" in text and "00370000900500" not in text

@@ -386,7 +386,9 @@ def _order_status(w: _Writer, c: Composition, order: OrderState) -> bool:
         said = c.add(w.m.fill("order.returned", order=order.id), item)
     else:
         said = False
-    if said and order.tracking and status not in ("shipped", "in_transit", "dispatched", "sent", "cancelled"):
+    # a tracking number helps while the parcel travels or waits, not once the customer has collected it
+    done = ("shipped", "in_transit", "dispatched", "sent", "cancelled", "collected", "picked_up")
+    if said and order.tracking and status not in done:
         c.add(w.m.fill("order.tracking", tracking=order.tracking), item)
     if said and order.replacement and order.replacement_for:
         c.add(w.m.fill("order.replacement", original=order.replacement_for), item)
