@@ -416,3 +416,32 @@ def test_a_collected_parcel_is_not_given_its_tracking_number_again() -> None:
         compose(_request("Hvornår kommer min pakke?", "da", "instagram", situation), load_macros("da")).lines
     )
     assert "900500" in text and "hentet" in text and "00370000900500" not in text
+
+
+def test_a_return_question_about_a_cancelled_refunded_order_does_not_claim_a_return_arrived() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order(
+                "900600",
+                "cancelled",
+                "Regnjakke",
+                599,
+                "2026-05-01T10:00:00+02:00",
+                currency="DKK",
+                refund={
+                    "amount": 599,
+                    "currency": "DKK",
+                    "status": "paid",
+                    "at": "2026-05-03T10:00:00+02:00",
+                },
+            )
+        ],
+    )
+    situation = build_situation(card, [], _at("2026-05-10T10:00:00+02:00"))
+    request = _request("Kan jeg returnere jakken?", "da", "sms", situation)
+    assert request.request_type == "return_exchange"
+    text = " ".join(compose(request, load_macros("da")).lines)
+    returned = load_macros("da").fill("order.returned", order="900600")
+    assert returned and returned not in text and "599" in text and "900600" in text

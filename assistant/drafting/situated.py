@@ -466,16 +466,17 @@ def _recent(order: OrderState, now: datetime) -> bool:
 def _return(w: _Writer, c: Composition, order: OrderState | None) -> None:
     if order is None:
         return
-    if (order.status or "").lower() == "returned" or order.refund is not None:
-        # the return has already happened: say it arrived and where the money is, not the return rules
-        c.add(w.m.fill("order.returned", order=order.id), f"order:{order.id}")
+    status = (order.status or "").lower()
+    if status == "returned" or order.refund is not None:
+        # the return (or a refund) has already happened: say so and where the money is, not the return
+        # rules; "we received your return" only for an order that was returned (a cancelled one was not)
+        if status == "returned":
+            c.add(w.m.fill("order.returned", order=order.id), f"order:{order.id}")
         _refund(w, c, order)
         c.needs_knowledge = False
         return
     days = int(w.m.policy.get("return_days") or 0)
-    start = order.delivered_at or (
-        order.placed_at if (order.status or "").lower() in ("delivered", "collected") else None
-    )
+    start = order.delivered_at or (order.placed_at if status in ("delivered", "collected") else None)
     if not days or start is None:
         return
     deadline = start.astimezone(w.zone).date() + timedelta(days=days)
