@@ -9,8 +9,12 @@ the gold reply), one case::
      "feedback": {"suggestion": "...", "action": "edited", "at": "..."}}
 
 ``kb_ids`` are the knowledge documents the suggestion cited (stored with each logged suggestion): the agent
-kept the reply built on them, so retrieval is measured against them. A suggestion that cited nothing (a
-holding reply, one from the customer's own history), or one logged before the store kept its sources, gets
+kept the reply built on them, so retrieval is measured against them. An agent who **replaced** the source
+(edited the reply into another document's answer) says which document was right instead: when the edited
+text draws on one document (at least ``REPLACED_MIN_SHARE`` of its content words, IDF-weighted:
+:func:`evals.tune.drawn_on`) clearly more than on any cited one (by ``REPLACED_MARGIN``), ``kb_ids`` is that
+document and ``feedback.replaced`` lists the sources the suggestion had cited. A suggestion that cited nothing
+(a holding reply, one from the customer's own history), or one logged before the store kept its sources, gets
 no ``kb_ids``. A suggestion that was only dismissed is not exported.
 
 The conversation comes from what the store keeps: for a widget answer, the session's transcript (the
@@ -36,6 +40,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.types import CHANNELS
 from knowledge.db.api_models import Feedback, SuggestionLog, WidgetSession
+from knowledge.db.models import KBDocument
 from knowledge.errors import InputError
 from knowledge.progress import NoProgress, Progress
 from knowledge.workspaces import require_workspace
@@ -45,6 +50,8 @@ __all__ = ["ExportReport", "export_feedback", "feedback_cases"]
 EXPORTED_ACTIONS = ("inserted", "edited", "sent")  # an agent kept the suggestion (dismissed: not kept)
 READ_ACTIONS = (*EXPORTED_ACTIONS, "dismissed")
 MAX_TURNS = 20  # earlier turns kept with a case
+REPLACED_MIN_SHARE = 0.5  # an edited reply draws on a document: this share of its content words is in it
+REPLACED_MARGIN = 0.2  # ... and on it clearly more than on every document the suggestion cited
 
 
 @dataclass
@@ -90,10 +97,35 @@ def _gold(log: SuggestionLog, feedback: Sequence[Feedback]) -> tuple[str, str, d
     return "edited with no final text"
 
 
-def _expected_docs(log: SuggestionLog) -> dict[str, list[str]]:
-    """``{"kb_ids": [...]}``: the documents the suggestion cited, when the store kept any."""
-    cited = [str(c) for c in (log.cited or []) if str(c).strip()]
-    return {"kb_ids": cited} if cited else {}
+def _cited(log: SuggestionLog) -> list[str]:
+    """The documents the suggestion cited, when the store kept any."""
+    return [str(c) for c in (log.cited or []) if str(c).strip()]
+
+
+def _replacement(
+    text: str, cited: list[str], documents: dict[str, tuple[str, str | None]], language: str | None
+) -> str | None:
+    """The document an edited reply draws on instead of the cited ones, or None (it kept their source)."""
+    from evals.tune import drawn_on
+
+    shares = drawn_on(text, documents, language)
+    if not shares:
+        return None
+    best, share = shares[0]
+    on_cited = max((x for d, x in shares if d in cited), default=0.0)
+    if best in cited or share < REPLACED_MIN_SHARE or share - on_cited < REPLACED_MARGIN:
+        return None
+    return best
+
+
+def _documents(session: Session, workspace_id: int) -> dict[str, tuple[str, str | None]]:
+    """The workspace's knowledge documents: id → (title and text, language)."""
+    rows = session.execute(
+        select(KBDocument.doc_id, KBDocument.title, KBDocument.text, KBDocument.language).where(
+            KBDocument.workspace_id == workspace_id
+        )
+    ).all()
+    return {r[0]: (f"{r[1]}\n{r[2]}", r[3]) for r in rows}
 
 
 def _widget_turns(session: Session, log: SuggestionLog) -> list[dict[str, Any]] | None:
@@ -164,6 +196,7 @@ def feedback_cases(
         for fb, log in rows:
             grouped.setdefault(log.id, (log, []))[1].append(fb)
         cases = []
+        documents: dict[str, tuple[str, str | None]] | None = None  # read once, when an edit needs them
         for log, feedback in grouped.values():
             if not any(f.action in EXPORTED_ACTIONS for f in feedback):
                 continue  # only dismissed: nothing an agent kept
@@ -180,14 +213,27 @@ def feedback_cases(
             text, action, at = gold
             *history, message = turns[-(MAX_TURNS + 1) :]
             channel = log.channel if log.channel in CHANNELS else message["channel"]
+            cited = _cited(log)
+            replacement = None
+            if action == "edited" and cited:
+                if documents is None:
+                    documents = _documents(session, ws.id)
+                replacement = _replacement(text, cited, documents, log.language)
+            docs = [replacement] if replacement else cited
             case: dict[str, Any] = {
                 "id": f"fb-{log.id}",
                 "history": history,
                 "message": {"channel": channel, "text": message["text"]},
                 "customer": {"language": log.language},
-                "expected": {"reference": text, "language": log.language, **_expected_docs(log)},
+                "expected": {
+                    "reference": text,
+                    "language": log.language,
+                    **({"kb_ids": docs} if docs else {}),
+                },
                 "feedback": {"suggestion": log.id, "action": action, "at": _aware(at).isoformat()},
             }
+            if replacement:
+                case["feedback"]["replaced"] = cited
             if not history:
                 del case["history"]
             cases.append(case)

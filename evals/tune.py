@@ -7,11 +7,17 @@ tune-retrieval``). :func:`evaluate` scores any weights on labelled queries (hit@
 which is how held-out figures are reported: fit on the tune half, evaluate on the check half.
 :func:`stages` says which stage put a right document first or took it away: the fused order alone against the
 reranked order, with the cases the reranker won and lost at rank 1.
+
+Agents' feedback gives labels too (``svar eval export-feedback``): a kept suggestion's cited sources are
+right. An agent who *replaced* the source (edited the reply into another document's answer) tells which
+document was right instead: :func:`drawn_on` finds the documents a sent text draws on, so the export can
+label the case with the document the agent used rather than the one the suggestion cited.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +26,9 @@ import numpy as np
 from assistant.retrieval import build_query
 from evals.suite import EvalCase
 from knowledge.fusion import FusionModel, LabelledQuery, fit, save_model
+from knowledge.lexical import content_terms
 from knowledge.progress import NoProgress, Progress
+from knowledge.rerank import idf_table
 from knowledge.search import KnowledgeSearcher
 from knowledge.workspaces import require_workspace
 
@@ -92,6 +100,32 @@ def evaluate(labelled: Sequence[Labelled], model: FusionModel) -> dict[str, floa
         "mrr_at_10": round(mrr / n, 4),
         "cases": n,
     }
+
+
+def drawn_on(
+    text: str, documents: Mapping[str, tuple[str, str | None]], language: str | None = None
+) -> list[tuple[str, float]]:
+    """The documents ``text`` draws on: each document's share of ``text``'s content words (stemmed, each
+    weighted by its IDF over ``documents``), best first; documents sharing none are left out.
+
+    Args:
+        text: a reply an agent sent.
+        documents: the workspace's documents, id → (title and text, language).
+        language: the reply's language (detected when None).
+
+    Returns:
+        ``(doc id, share)`` pairs, share in 0..1, highest first (ties by id).
+    """
+    words = set(content_terms(text, language))
+    if not words or not documents:
+        return []
+    ids = sorted(documents)
+    terms = [frozenset(content_terms(documents[d][0], documents[d][1])) for d in ids]
+    idf, unseen = idf_table(terms)
+    weight = {w: idf.get(w, unseen) for w in words}
+    total = sum(weight.values())
+    shares = [(d, sum(weight[w] for w in words & t) / total) for d, t in zip(ids, terms, strict=True)]
+    return sorted(((d, round(x, 4)) for d, x in shares if x > 0), key=lambda p: (-p[1], p[0]))
 
 
 FUSED_ONLY = FusionModel(weights={"fused": 1.0}, source="fused")  # the order before reranking
@@ -170,21 +204,82 @@ def held_out(
     return out
 
 
+CV_L2S = (1.0, 10.0, 100.0)  # the pull towards the defaults a cross-validated fit chooses from
+CV_FOLDS = 5
+
+
+def _fold(item: Labelled, folds: int) -> int:
+    """The fold of a labelled query: by its first right document, so that no answer is in two folds."""
+    key = min((item.doc_ids[i] for i in item.query.positives), default=item.case_id)
+    return int(hashlib.sha256(key.encode("utf-8")).hexdigest(), 16) % folds
+
+
+def cross_validate(
+    labelled: Sequence[Labelled], *, l2s: Sequence[float] = CV_L2S, folds: int = CV_FOLDS
+) -> dict[str, Any]:
+    """Whether fitting helps on questions the fit did not see: k-fold cross-validation over the labels.
+
+    The labelled queries are split into ``folds`` folds by their right document (no answer in two folds);
+    for each ``l2`` every fold is scored (hit@1) by weights fitted on the other folds, and the defaults are
+    scored on the same queries. A fit is chosen only when it ranks more held-out questions first than the
+    defaults do (ties go to the defaults, then to the larger ``l2``): with few or self-confirming labels
+    (kept suggestions whose source was already first) a fit only moves weights away from defaults that
+    were chosen on thousands of questions.
+
+    Args:
+        labelled: the labelled queries (:func:`collect`).
+        l2s: the strengths to try.
+        folds: the number of folds.
+
+    Returns:
+        ``{"queries", "folds", "default": right at rank 1, "fitted": {"l2=...": right at rank 1},
+        "l2": the chosen strength or None (keep the defaults)}``.
+    """
+    usable = [x for x in labelled if x.query.positives]
+    by_fold: dict[int, list[Labelled]] = {}
+    for item in usable:
+        by_fold.setdefault(_fold(item, folds), []).append(item)
+    out: dict[str, Any] = {"queries": len(usable), "folds": len(by_fold), "fitted": {}, "l2": None}
+    out["default"] = sum(_first_right(x, FusionModel()) for x in usable)
+    if len(by_fold) < 2:
+        return out
+    best = out["default"]
+    for l2 in sorted(l2s, reverse=True):
+        right = 0
+        for f, held in by_fold.items():
+            train = [x.query for g, items in by_fold.items() if g != f for x in items]
+            model = fit(train, l2=l2)
+            right += sum(_first_right(x, model) for x in held)
+        out["fitted"][f"l2={l2:g}"] = right
+        if right > best:
+            best, out["l2"] = right, l2
+    return out
+
+
 def fit_workspace(
     searcher: KnowledgeSearcher,
     workspace: str,
     cases: Sequence[EvalCase],
     *,
-    l2: float = 1.0,
+    l2: float | None = None,
     history_turns: int = 10,
     progress: Progress | None = None,
-) -> tuple[FusionModel, dict[str, dict[str, float]]]:
+) -> tuple[FusionModel | None, dict[str, Any]]:
     """Fit the workspace's fusion weights on ``cases`` and store them with the workspace.
 
+    Args:
+        searcher: the workspace's searcher.
+        workspace: the workspace.
+        cases: labelled cases (``expected.kb_ids``).
+        l2: the pull towards the defaults. None: chosen by :func:`cross_validate`, and nothing is stored
+            (the defaults stay, or an earlier fit) unless a fit beats the defaults on held-out folds.
+        history_turns: turns of the conversation in the query.
+        progress: a progress reporter.
+
     Returns:
-        The stored model, and hit@1/hit@5 on these cases in the fused order alone (before reranking), with
-        the default weights and with the fitted weights (figures on the cases it was fitted on: hold some
-        back to know what it does on new questions).
+        The stored model (None when nothing was stored), and hit@1/hit@5 on these cases in the fused order
+        alone (before reranking), with the default weights and with the fitted weights (figures on the cases
+        it was fitted on), plus ``"cross_validation"`` when ``l2`` was chosen.
 
     Raises:
         InputError: the workspace does not exist, or no case has an expected document among its candidates.
@@ -198,15 +293,22 @@ def fit_workspace(
             "no case has an expected document among the top candidates: check that the cases' kb_ids are "
             "documents of this workspace"
         )
+    figures: dict[str, Any] = {
+        "fused": evaluate(labelled, FUSED_ONLY),
+        "default": evaluate(labelled, FusionModel()),
+    }
+    if l2 is None:
+        cv = cross_validate(labelled)
+        figures["cross_validation"] = cv
+        if cv["l2"] is None:
+            return None, figures
+        l2 = float(cv["l2"])
     model = fit(usable, l2=l2)
     model = FusionModel(weights=model.weights, source="fitted", meta={**model.meta, "cases": len(labelled)})
     with searcher.sessions.begin() as session:
         save_model(session, require_workspace(session, workspace), model)
-    return model, {
-        "fused": evaluate(labelled, FUSED_ONLY),
-        "default": evaluate(labelled, FusionModel()),
-        "fitted": evaluate(labelled, model),
-    }
+    figures["fitted"] = evaluate(labelled, model)
+    return model, figures
 
 
 def stack(labelled: Sequence[Labelled]) -> np.ndarray:  # pragma: no cover - a debugging aid

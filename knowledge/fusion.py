@@ -86,11 +86,17 @@ def fit(
     l2: float = 1.0,
     prior: FusionModel | None = None,
     iterations: int = 25,
+    scale_to: FusionModel | None = None,
 ) -> FusionModel:
     """Fit fusion weights on labelled queries (listwise softmax, L2 towards ``prior``).
 
     The loss of a query is minus the log of the probability mass the softmax of the scores gives its right
     candidates. Queries without a right candidate among the candidates teach nothing and are skipped.
+
+    The fitted weights are then scaled (a positive factor: the order does not change) so that the scores
+    spread over a query's candidates as much as ``scale_to``'s do on the same queries: the offline drafter's
+    confidence and its abstain threshold (:mod:`assistant.drafting.offline`) read the score's size, and were
+    calibrated on the default weights, so a workspace's fit must not make it abstain more or less by scale.
 
     Args:
         queries: the labelled queries.
@@ -98,9 +104,11 @@ def fit(
             added to the summed loss, so it matters less as labels grow).
         prior: the weights to start from and shrink towards (the defaults when None).
         iterations: Newton steps at most.
+        scale_to: the model whose score spread the fit keeps (the defaults when None).
 
     Returns:
-        The fitted model; ``meta`` has the number of queries used and the loss before and after.
+        The fitted model; ``meta`` has the number of queries used, the loss before and after (before the
+        scaling) and the scale factor.
     """
     prior = prior or FusionModel()
     w0 = prior.vector().astype(np.float64)
@@ -145,11 +153,25 @@ def fit(
         if float(np.abs(t * step).max()) < 1e-6:
             break
     after = loss_grad_hess(w)[0]
+    scale = _spread(used, (scale_to or FusionModel()).vector()) / max(_spread(used, w), 1e-9) if used else 1.0
+    scale = scale if 0.0 < scale < 1e3 else 1.0
     return FusionModel(
-        weights={f: round(float(v), 5) for f, v in zip(FEATURES, w, strict=True)},
+        weights={f: round(float(v) * scale, 5) for f, v in zip(FEATURES, w, strict=True)},
         source="fitted",
-        meta={"queries": len(used), "l2": l2, "loss_before": round(before, 4), "loss_after": round(after, 4)},
+        meta={
+            "queries": len(used),
+            "l2": l2,
+            "loss_before": round(before, 4),
+            "loss_after": round(after, 4),
+            "scale": round(scale, 4),
+        },
     )
+
+
+def _spread(queries: Sequence[LabelledQuery], weights: Any) -> float:
+    """The mean standard deviation of the scores over each query's candidates."""
+    w = np.asarray(weights, dtype=np.float64)
+    return float(np.mean([np.std(q.features.astype(np.float64) @ w) for q in queries]))
 
 
 def load_model(session: Session, workspace: Workspace) -> FusionModel | None:

@@ -225,7 +225,7 @@ def test_tune_retrieval_fits_stores_and_is_used(mem_rt: Runtime, tmp_path: Path)
         for d, ts in texts.items()
         for i, t in enumerate(ts)
     ]
-    model, figures = fit_workspace(mem_rt.searcher, "default", cases)
+    model, figures = fit_workspace(mem_rt.searcher, "default", cases, l2=1.0)
     assert model.source == "fitted" and figures["fitted"]["cases"] == len(cases)
     with mem_rt.sessions() as s:
         ws = get_workspace(s, "default")
@@ -299,7 +299,7 @@ def test_cli_tune_retrieval_fits_and_resets(tmp_path: Path, monkeypatch: pytest.
         )
     ]
     write(cases, "\n".join(json.dumps(x) for x in lines))
-    res = runner.invoke(app, ["knowledge", "tune-retrieval", "--cases", str(cases), "--json"])
+    res = runner.invoke(app, ["knowledge", "tune-retrieval", "--cases", str(cases), "--l2", "1", "--json"])
     assert res.exit_code == 0, res.output
     assert set(json.loads(res.output)["weights"]) == set(FEATURES)
     res = runner.invoke(app, ["knowledge", "tune-retrieval", "--reset"])

@@ -171,8 +171,14 @@ def tune_retrieval(
         ),
     ] = None,
     l2: Annotated[
-        float, typer.Option("--l2", min=0.0, help="Pull towards the default weights (more: fewer labels).")
-    ] = 1.0,
+        float | None,
+        typer.Option(
+            "--l2",
+            min=0.0,
+            help="Pull towards the default weights (more: fewer labels). Without it the strength is chosen "
+            "by cross-validation and a fit is stored only if it beats the defaults on held-out folds.",
+        ),
+    ] = None,
     reset: Annotated[
         bool, typer.Option("--reset", help="Drop the fitted weights: back to the defaults.")
     ] = False,
@@ -252,13 +258,34 @@ def tune_retrieval(
             history_turns=settings.history_turns,
             progress=RichProgress(),
         )
+    _print_fit(model, figures, settings.workspace, as_json=as_json)
+
+
+def _print_fit(model: Any, figures: dict[str, Any], workspace: str, *, as_json: bool) -> None:
+    """Print what ``tune-retrieval`` fitted (or why it stored nothing)."""
+    cv = figures.pop("cross_validation", None)
     if as_json:
-        out().print_json(json.dumps({"weights": model.weights, "meta": model.meta, "figures": figures}))
+        body = {"stored": model is not None, "figures": figures, "cross_validation": cv}
+        if model is not None:
+            body |= {"weights": model.weights, "meta": model.meta}
+        out().print_json(json.dumps(body))
         return
-    out().print(
-        f"Fitted on {model.meta['queries']} labelled queries; "
-        f"stored with workspace {esc(settings.workspace)}."
-    )
+    if cv is not None:
+        fitted = ", ".join(f"{k} {v}" for k, v in cv["fitted"].items()) or "too few folds to fit"
+        out().print(
+            f"Cross-validation ({cv['folds']} folds, {cv['queries']} labelled queries), right at rank 1 on "
+            f"held-out folds: defaults {cv['default']}; {fitted}."
+        )
+    if model is None:
+        out().print(
+            "No fit beat the default weights on held-out folds: nothing stored (give --l2 to store a fit "
+            "anyway)."
+        )
+    else:
+        out().print(
+            f"Fitted on {model.meta['queries']} labelled queries (l2 {model.meta['l2']:g}); "
+            f"stored with workspace {esc(workspace)}."
+        )
     for name, f in figures.items():
         out().print(f"  {name:8s} hit@1 {f['hit_at_1']:.3f}  hit@5 {f['hit_at_5']:.3f}  (on these cases)")
 
