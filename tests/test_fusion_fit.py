@@ -60,3 +60,39 @@ def test_drawn_on_finds_the_document_a_reply_was_written_from() -> None:
     assert all(x < shares[0][1] - 0.2 for _, x in shares[1:])
     assert all(d != "retur" for d, _ in shares), "a document sharing no word is left out"
     assert drawn_on("", docs, "nb") == [] and drawn_on("fem år", {}, "nb") == []
+
+
+def test_the_loop_simulation_labels_kept_and_replaced_sources_as_the_export_does() -> None:
+    from evals.feedback_loop import simulate
+    from evals.suite import EvalCase
+
+    docs = {
+        "gavekort": ("Gavekort\nEt gavekort gjelder i tre år fra kjøpsdatoen.", "nb"),
+        "garanti": ("Reklamasjon\nReklamasjonsfristen er fem år på varer som skal vare lenge.", "nb"),
+    }
+    first = np.zeros((2, len(FEATURES)), dtype=np.float32)
+    first[0, 0] = 1.0  # the defaults rank the first candidate first
+    ids = ("gavekort", "garanti")
+    labelled = [
+        Labelled("kept", ids, LabelledQuery(first, (0,))),
+        Labelled("wrong", ids, LabelledQuery(first, (1,))),
+        Labelled("free", ids, LabelledQuery(first, (1,))),
+    ]
+
+    def case(cid: str, right: str, reference: str) -> EvalCase:
+        return EvalCase.model_validate(
+            {
+                "id": cid,
+                "message": {"channel": "email", "text": "?"},
+                "expected": {"kb_ids": [right], "reference": reference, "language": "nb"},
+            }
+        )
+
+    cases = {
+        "kept": case("kept", "gavekort", "Et gavekort gjelder i tre år."),
+        "wrong": case("wrong", "garanti", "Reklamasjonsfristen er fem år på varer som skal vare lenge."),
+        "free": case("free", "garanti", "Vi ringer deg i morgen."),
+    }
+    out, counts = simulate(labelled, cases, docs)
+    assert counts == {"kept": 1, "replaced": 1, "edited_untraced": 1, "right": 2}
+    assert [x.query.positives for x in out] == [(0,), (1,), (0,)], "an untraced edit keeps the cited label"
