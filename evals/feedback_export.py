@@ -13,9 +13,12 @@ kept the reply built on them, so retrieval is measured against them. An agent wh
 (edited the reply into another document's answer) says which document was right instead: when the edited
 text draws on one document (at least ``REPLACED_MIN_SHARE`` of its content words, IDF-weighted:
 :func:`evals.tune.drawn_on`) clearly more than on any cited one (by ``REPLACED_MARGIN``), ``kb_ids`` is that
-document and ``feedback.replaced`` lists the sources the suggestion had cited. A suggestion that cited nothing
-(a holding reply, one from the customer's own history), or one logged before the store kept its sources, gets
-no ``kb_ids``. A suggestion that was only dismissed is not exported.
+document and ``feedback.replaced`` lists the sources the suggestion had cited; it must also lead every other
+document by ``REPLACED_LEAD`` (sibling pages that share the reply's words equally cannot tell which one the
+agent used: on the tune halves of the public suites, 20 of 21 edits traced with that lead were right, 3 of 14
+without it). A suggestion that cited nothing (a holding reply, one from the customer's own history), or one
+logged before the store kept its sources, gets no ``kb_ids``. A suggestion that was only dismissed is not
+exported.
 
 The conversation comes from what the store keeps: for a widget answer, the session's transcript (the
 customer turn the answer replied to, and the turns before it); for a suggestion about a stored customer, that
@@ -52,6 +55,7 @@ READ_ACTIONS = (*EXPORTED_ACTIONS, "dismissed")
 MAX_TURNS = 20  # earlier turns kept with a case
 REPLACED_MIN_SHARE = 0.5  # an edited reply draws on a document: this share of its content words is in it
 REPLACED_MARGIN = 0.2  # ... and on it clearly more than on every document the suggestion cited
+REPLACED_LEAD = 0.1  # ... and more than on any other document (a tie cannot tell which page was used)
 
 
 @dataclass
@@ -113,9 +117,10 @@ def _replacement(
         return None
     best, share = shares[0]
     on_cited = max((x for d, x in shares if d in cited), default=0.0)
+    runner_up = shares[1][1] if len(shares) > 1 else 0.0
     if best in cited or share < REPLACED_MIN_SHARE or share - on_cited < REPLACED_MARGIN:
         return None
-    return best
+    return best if share - runner_up >= REPLACED_LEAD else None
 
 
 def _documents(session: Session, workspace_id: int) -> dict[str, tuple[str, str | None]]:

@@ -96,3 +96,20 @@ def test_the_loop_simulation_labels_kept_and_replaced_sources_as_the_export_does
     out, counts = simulate(labelled, cases, docs)
     assert counts == {"kept": 1, "replaced": 1, "edited_untraced": 1, "right": 2}
     assert [x.query.positives for x in out] == [(0,), (1,), (0,)], "an untraced edit keeps the cited label"
+
+
+def test_a_replaced_source_is_traced_only_when_one_document_clearly_leads() -> None:
+    from evals.feedback_export import _replacement
+
+    docs = {
+        "gavekort": ("Gavekort\nEt gavekort gjelder i tre år fra kjøpsdatoen.", "nb"),
+        "garanti": ("Reklamasjon\nReklamasjonsfristen er fem år på varer som skal vare lenge.", "nb"),
+        "garanti-kopi": ("Reklamasjon\nReklamasjonsfristen er fem år på varer som skal vare lenge.", "nb"),
+        "retur": ("Retur\nDu har 30 dagers åpent kjøp og gratis retur.", "nb"),
+    }
+    reply = "Reklamasjonsfristen er fem år på varer som skal vare lenge."
+    assert _replacement(reply, ["gavekort"], docs, "nb") is None, "two pages tie: which one is unknown"
+    del docs["garanti-kopi"]
+    assert _replacement(reply, ["gavekort"], docs, "nb") == "garanti"
+    assert _replacement(reply, ["garanti"], docs, "nb") is None, "the cited source was kept"
+    assert _replacement("Et gavekort gjelder i tre år.", ["gavekort"], docs, "nb") is None
