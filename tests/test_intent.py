@@ -7,6 +7,7 @@ import pytest
 from assistant.intent import (
     REQUEST_TYPES,
     EmbeddingClassifier,
+    IntentClassifier,
     PatternClassifier,
     load_intent_data,
     prefer_topic,
@@ -65,6 +66,31 @@ def test_embedding_classifier_takes_the_type_of_the_nearest_example() -> None:
     clf = EmbeddingClassifier(_Letters())
     assert clf.classify("Hvor er pakken min?", "nb").type == "where_is_order"
     assert EmbeddingClassifier(_Letters(), min_similarity=1.01).classify("x", "nb").type == "other"
+
+
+def test_embedding_classifier_k_nearest_vote() -> None:
+    one = EmbeddingClassifier(_Letters(), k=1).classify("Hvor er pakken min?", "nb")
+    three = EmbeddingClassifier(_Letters(), k=3).classify("Hvor er pakken min?", "nb")
+    assert one.type == three.type == "where_is_order" and one.method == "embeddings"
+
+
+def test_combined_classifier_uses_examples_where_patterns_find_nothing() -> None:
+    text = "Noe nytt om leveringen?"  # a colloquial turn without a pattern's words
+    assert PatternClassifier().classify(text, "nb").type == "other"
+    combined = IntentClassifier(_Letters(), min_similarity=0.0)
+    near = combined.classify(text, "nb")
+    assert (near.type, near.method) == ("where_is_order", "embeddings")
+    # a pattern match is kept as it is
+    assert combined.classify("Når får jeg pengene tilbake?", "nb").method == "patterns"
+    # without an embedder, or below the floor, only the patterns speak
+    assert IntentClassifier(None).classify(text, "nb").type == "other"
+    assert IntentClassifier(_Letters(), min_similarity=1.01).classify(text, "nb").type == "other"
+
+
+def test_combined_classifier_follow_up_takes_the_earlier_matter() -> None:
+    combined = IntentClassifier(_Letters(), min_similarity=1.01)  # the examples never decide here
+    got = combined.classify_follow_up("Hva nå?", "nb", ["Ruteren blinker oransje"])
+    assert (got.type, got.method) == ("troubleshooting", "follow_up")
 
 
 def _passage(doc: str, title: str, rank: int) -> Passage:
