@@ -29,10 +29,12 @@ import numpy as np
 import yaml
 
 from assistant.types import Passage
+from knowledge.history.situation import Situation
 
 __all__ = [
     "PRIORITY",
     "answer_pattern",
+    "fit_to_situation",
     "prefer_topic",
     "topic_pattern",
     "REQUEST_TYPES",
@@ -276,6 +278,25 @@ class IntentClassifier:
                 score = near.score if method is None else near.score * 0.8
                 return Intent(near.type, score, method or near.method, own.complaint)
         return own
+
+
+def fit_to_situation(intent: Intent, situation: Situation | None) -> Intent:
+    """The request type read against what the customer has with us.
+
+    "Is it done yet?" / "where is it?" from a customer who has no order but an appointment (a repair, a
+    service, an installation) asks about the appointment.
+
+    Args:
+        intent: the message's intent.
+        situation: the customer's situation, if known.
+
+    Returns:
+        ``intent``, or an ``appointment`` intent (method ``situation``).
+    """
+    if situation is not None and intent.type == "where_is_order":
+        if not situation.orders and situation.appointments:
+            return Intent("appointment", intent.score, "situation", intent.complaint)
+    return intent
 
 
 @lru_cache(maxsize=1)

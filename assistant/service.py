@@ -40,7 +40,7 @@ from assistant.guards.grounding import groundedness, split_units
 from assistant.guards.injection import check_injection, redact_injection
 from assistant.guards.pipeline import GuardContext, GuardedDraft, GuardPipeline, default_pipeline
 from assistant.guards.repeat_ask.meaning import embedder_similarity
-from assistant.intent import IntentClassifier, answer_pattern, topic_pattern
+from assistant.intent import IntentClassifier, answer_pattern, fit_to_situation, topic_pattern
 from assistant.language import LanguageDecision, decide_language, flag_unsupported
 from assistant.links import LinkAllowlists, allowed_passages
 from assistant.rerank_llm import LLMReranker
@@ -271,6 +271,7 @@ class Assistant:
         first = 0 if history is not None else len(ctx.history)
         facts = _dedupe([*ctx.facts, *analysis_facts(analysis, turns, first)])
         intent = self._intents.classify_follow_up(message, language, _recent_asks(ctx))
+        intent = fit_to_situation(intent, ctx.situation)
         passages = retrieve(
             self.runtime.searcher,
             workspace,

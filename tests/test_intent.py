@@ -7,8 +7,10 @@ import pytest
 from assistant.intent import (
     REQUEST_TYPES,
     EmbeddingClassifier,
+    Intent,
     IntentClassifier,
     PatternClassifier,
+    fit_to_situation,
     load_intent_data,
     prefer_topic,
 )
@@ -182,3 +184,20 @@ def test_handing_back_is_a_return_and_plain_complaints_are_complaints(
     language: str, text: str, expected: str
 ) -> None:
     assert PatternClassifier().classify(text, language).type == expected
+
+
+def test_a_where_question_from_a_customer_with_only_an_appointment_is_about_the_appointment() -> None:
+    from datetime import UTC, datetime
+
+    from knowledge.history.situation import AppointmentState, OrderState, Situation
+
+    now = datetime(2026, 5, 30, tzinfo=UTC)
+    visit = AppointmentState(id="S-1", at=now, status="done")
+    where = Intent("where_is_order", 0.8, "embeddings")
+    got = fit_to_situation(where, Situation(now=now, appointments=[visit]))
+    assert (got.type, got.method) == ("appointment", "situation")
+    with_order = Situation(now=now, appointments=[visit], orders=[OrderState(id="1", status="shipped")])
+    assert fit_to_situation(where, with_order) is where
+    assert fit_to_situation(where, None) is where
+    refund = Intent("refund", 0.8, "patterns")
+    assert fit_to_situation(refund, Situation(now=now, appointments=[visit])) is refund

@@ -14,7 +14,8 @@ situation items they used, and whether the knowledge base must still answer the 
   policy), plus the knowledge base's how-to;
 - **cancel or change**: what the order's status allows, and the delivery address on the order;
 - **invoice**: the order's amount, or that a cancelled order is not to be paid;
-- **appointment**: the booked time, date and place;
+- **appointment**: the booked time, date and place; with none ahead, that the one of the last two weeks
+  was held;
 - **troubleshooting**: when the customer has already tried things, thanks for that and the next step (a
   warranty replacement) instead of the steps again;
 - **return or exchange** of an order already returned: that the return arrived and the refund's state;
@@ -528,19 +529,31 @@ def _invoice(w: _Writer, c: Composition, order: OrderState | None) -> None:
 
 def _appointment(w: _Writer, c: Composition) -> None:
     upcoming = [a for a in w.s.appointments if a.upcoming]
-    if not upcoming:
+    # none ahead: the one just held ("is my bike done yet?"), unless it was cancelled
+    recent = [
+        a
+        for a in w.s.appointments
+        if not a.upcoming
+        and a.at <= w.s.now
+        and w.s.now - a.at <= timedelta(days=_RECENT_APPOINTMENT_DAYS)
+        and (a.status or "").casefold() not in _NOT_HELD
+    ]
+    if not upcoming and not recent:
         return
-    a = upcoming[0]
+    a = upcoming[0] if upcoming else max(recent, key=lambda x: x.at)
     subject = (a.subject or "").strip()
     subject = subject[:1].lower() + subject[1:] if subject and not subject[:2].isupper() else subject
     place = w.m.fill("appointment.place_part", place=a.place) if a.place else ""
+    key = "appointment.upcoming" if upcoming else "appointment.done"
     said = c.add(
-        w.m.fill(
-            "appointment.upcoming", subject=subject, date=w.date(a.at), time=w.time(a.at), place_part=place
-        ),
+        w.m.fill(key, subject=subject, date=w.date(a.at), time=w.time(a.at), place_part=place),
         f"appointment:{a.id}",
     )
     c.needs_knowledge = not said
+
+
+_RECENT_APPOINTMENT_DAYS = 14
+_NOT_HELD = {"cancelled", "canceled", "no_show", "no-show", "missed", "booked"}
 
 
 def _troubleshooting(w: _Writer, c: Composition, order: OrderState | None) -> None:

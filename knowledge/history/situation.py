@@ -44,6 +44,14 @@ _WITHIN_DAYS = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[^.!?\n]*\?")
+# "this week" / "next week" in the five languages: due at the end of that week's Sunday.
+_THIS_WEEK = re.compile(
+    r"\b(?:this\s+week|denne\s+uk[ae]n?|denne\s+veka|(?:i\s+)?denna\s+vecka|den\s+här\s+veckan|(?:i\s+)?denne\s+uge)\b",
+    re.IGNORECASE,
+)
+_NEXT_WEEK = re.compile(
+    r"\b(?:next\s+week|neste\s+uke|neste\s+veke|nästa\s+vecka|næste\s+uge)\b", re.IGNORECASE
+)
 
 
 class RefundState(BaseModel):
@@ -238,7 +246,9 @@ def promise_due(text: str, made_at: datetime | None) -> datetime | None:
     """When a promise runs out, from its own words, relative to when it was made.
 
     A date ("12. mars", "9 March") is due at the end of that day; a weekday ("torsdag", "by Monday") the end
-    of its next occurrence after the promise; "within 24 hours" / "innen 3 virkedager" that long after it.
+    of its next occurrence after the promise; "this week" / "next week" (each language) the end of that
+    week's Sunday (at the weekend "this week" is the coming one); "within 24 hours" / "innen 3 virkedager"
+    that long after it.
     None when the words name no time, or no time of making is known for a relative one.
     """
     facts = extract_facts(text, role="agent")
@@ -265,6 +275,11 @@ def promise_due(text: str, made_at: datetime | None) -> datetime | None:
             return datetime.combine(made_at.date() + timedelta(days=1), time(23, 59), tzinfo=UTC)
         if value.lower() == "today":
             return datetime.combine(made_at.date(), time(23, 59), tzinfo=UTC)
+    for pattern, weeks in ((_THIS_WEEK, 0), (_NEXT_WEEK, 1)):
+        if pattern.search(text):
+            weeks += 1 if weeks == 0 and made_at.weekday() >= 5 else 0  # said at the weekend: the coming week
+            sunday = made_at.date() + timedelta(days=6 - made_at.weekday() + 7 * weeks)
+            return datetime.combine(sunday, time(23, 59), tzinfo=UTC)
     if m := _WITHIN_HOURS.search(text):
         return made_at + timedelta(hours=int(m.group(1)))
     if m := _WITHIN_DAYS.search(text):
