@@ -29,6 +29,10 @@ from assistant.types import Passage
         ("da", "Hvornår kommer montøren?", "appointment"),
         ("en", "How long does delivery to Tromsø take?", "delivery_time"),
         ("en", "Do you sell gift cards?", "other"),
+        ("nb", "Har dere mottatt stolen tilbake nå?", "return_exchange"),
+        ("en", "did the lamp I sent back reach you?", "return_exchange"),
+        ("da", "Jeg har ikke fået pengene tilbage endnu", "refund"),
+        ("sv", "Jag beställde fel färg, kan ni ändra?", "cancel_change"),
     ],
 )
 def test_pattern_classifier(language: str, text: str, expected: str) -> None:
