@@ -13,7 +13,7 @@ situation items they used, and whether the knowledge base must still answer the 
 - **return or exchange**: the return deadline computed from the delivery date (``return_days`` of the
   policy), plus the knowledge base's how-to;
 - **cancel or change**: what the order's status allows, and the delivery address on the order;
-- **invoice**: the order's amount, or that a cancelled order is not to be paid;
+- **invoice**: the order's amount and when the invoice is due, or that a cancelled order is not to be paid;
 - **appointment**: the booked time, date and place; with none ahead, that the one of the last two weeks
   was held;
 - **troubleshooting**: when the customer has already tried things, thanks for that and the next step (a
@@ -525,6 +525,8 @@ def _invoice(w: _Writer, c: Composition, order: OrderState | None) -> None:
     else:
         total = order.total if order.total is not None else None
         c.add(w.m.fill("invoice.order", order=order.id, amount=w.amount(total, order.currency)), item)
+        if order.invoice_due is not None:
+            c.add(w.m.fill("invoice.due", due=w.date(order.invoice_due)), item)
 
 
 def _appointment(w: _Writer, c: Composition) -> None:

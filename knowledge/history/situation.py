@@ -82,6 +82,7 @@ class OrderState(BaseModel):
     payment: str | None = None
     replacement_for: str | None = None
     replacement: bool = False  # a replacement (or advance exchange) of another order, free of charge
+    invoice_due: date | None = None  # when its invoice must be paid (the order's field, or our message)
     refund: RefundState | None = None
 
     @property
@@ -213,6 +214,7 @@ def order_state(order: OrderOut, now: datetime) -> OrderState:
         currency=_text(meta.get("currency")),
         payment=_text(meta.get("payment")),
         replacement_for=replacement_for,
+        invoice_due=_date(meta.get("invoice_due") or meta.get("due_date") or meta.get("payment_due")),
         replacement=replacement_for is not None
         or (total == 0 and any(p == 0 for p in _prices(order.items)) and bool(order.items)),
     )
@@ -452,6 +454,7 @@ def build_situation(
     orders.sort(key=lambda o: o.updated_at or o.placed_at or now, reverse=True)
     if orders:
         _mark_collected(orders[:1], timeline)
+        _invoice_dues(orders, timeline)
     appointments = [
         AppointmentState(
             **{**a.model_dump(), "at": _utc(a.at)},
@@ -487,6 +490,33 @@ def build_situation(
     )
 
 
+# Our message about when an invoice is to be paid: "Fakturaen ... forfaller 15. mai", "ska betalas senast den
+# 15 maj", "the invoice is due on 15 May".
+_INVOICE_DUE = re.compile(
+    r"\b(?:faktura\w*|invoice\w*|rekning\w*|regning\w*|räkning\w*)\b.{0,120}"
+    r"\b(?:forfall\w*|forfell\w*|forfald\w*|förfall\w*|due|betal\w*\s+(?:senest|senast|seinast|innen|innan|inden|by))\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _invoice_dues(orders: Sequence[OrderState], timeline: Sequence[MessageOut]) -> None:
+    """An order without its own invoice due date takes the date our newest message gives for its invoice:
+    the message names the order, or the customer has one order."""
+    for m in reversed(timeline):
+        if m.role not in ("agent", "note", "bot") or not _INVOICE_DUE.search(m.text):
+            continue
+        named = [o for o in orders if o.id in m.text]
+        target = named[0] if named else (orders[0] if len(orders) == 1 else None)
+        if target is None or target.invoice_due is not None:
+            continue
+        facts = extract_facts(m.text, role=m.role)
+        if not any(f.kind == "date" for f in facts):
+            continue
+        due = promise_due(m.text, m.at)
+        if due is not None:
+            target.invoice_due = due.date()
+
+
 def _stamp(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
@@ -511,6 +541,8 @@ def describe_situation(situation: Situation) -> list[str]:
             parts.append(" ".join(x for x in (o.carrier, o.tracking) if x))
         if o.eta:
             parts.append(f"ETA {o.eta.isoformat()}")
+        if o.invoice_due:
+            parts.append(f"invoice due {o.invoice_due.isoformat()}")
         if o.delivered_at:
             parts.append(f"delivered {_stamp(o.delivered_at)}")
         if o.pickup_point:
