@@ -9,11 +9,10 @@ example phrases per request type and language):
 - :class:`EmbeddingClassifier` embeds the example phrases once and gives the type of the most similar one
   (the multilingual embedder the knowledge index uses); below ``min_similarity`` it says ``other``.
 - :class:`IntentClassifier` (the service's): the patterns, and where they find nothing the nearest labelled
-  example. Measured on the request types of the situation suites (tuned on nordic-situation,
-  situation-holdout and situation-holdout-2; checked on lead-situation and lead-situation-2), patterns
-  alone are precise on the phrasings they were written for (0.993 / 0.600) and the examples alone
-  generalise better (0.835 / 0.733); the combination is best on the check split (0.986 / 0.867); see
-  ``docs/situation.md``.
+  example. Measured by ``uv run python -m evals.bench_intent`` (tuned on nordic-situation,
+  situation-holdout and situation-holdout-2 / checked on lead-situation and lead-situation-2 / held out on
+  situation-holdout-3): patterns alone 0.993 / 0.667 / 0.850, examples alone 0.835 / 0.733 / 0.825, the
+  combination 0.993 / 0.900 / 0.900; see ``docs/situation.md``.
 """
 
 from __future__ import annotations
