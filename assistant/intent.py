@@ -1,6 +1,6 @@
 """What a customer's message asks: its request type, offline, in nb, nn, sv, da and en.
 
-Two classifiers over the same labelled data (``prompts/intents/<lang>.yaml``: regular expressions and
+Three classifiers over the same labelled data (``prompts/intents/<lang>.yaml``: regular expressions and
 example phrases per request type and language):
 
 - :class:`PatternClassifier` counts each type's patterns that match the message (in the message's
