@@ -40,7 +40,7 @@ from assistant.guards.grounding import groundedness, split_units
 from assistant.guards.injection import check_injection, redact_injection
 from assistant.guards.pipeline import GuardContext, GuardedDraft, GuardPipeline, default_pipeline
 from assistant.guards.repeat_ask.meaning import embedder_similarity
-from assistant.intent import PatternClassifier, answer_pattern, topic_pattern
+from assistant.intent import IntentClassifier, answer_pattern, fit_to_situation, topic_pattern
 from assistant.language import LanguageDecision, decide_language, flag_unsupported
 from assistant.links import LinkAllowlists, allowed_passages
 from assistant.rerank_llm import LLMReranker
@@ -144,6 +144,8 @@ class Assistant:
         self.links = LinkAllowlists(runtime.sessions)
         # "Already tried" by meaning: verb phrases compared by the runtime's embedder (cached vectors).
         self._similar = embedder_similarity(runtime.embedder)
+        # The request type: patterns per language, then the embedder against labelled examples.
+        self._intents = IntentClassifier(runtime.embedder)
 
     def describe(self) -> dict[str, object]:
         """What this assistant is: its configuration, drafter and guards (written into eval results)."""
@@ -268,7 +270,8 @@ class Assistant:
         # Stored turns' facts come with the customer's card (extracted at import); given turns are read here.
         first = 0 if history is not None else len(ctx.history)
         facts = _dedupe([*ctx.facts, *analysis_facts(analysis, turns, first)])
-        intent = PatternClassifier().classify_follow_up(message, language, _recent_asks(ctx))
+        intent = self._intents.classify_follow_up(message, language, _recent_asks(ctx))
+        intent = fit_to_situation(intent, ctx.situation)
         passages = retrieve(
             self.runtime.searcher,
             workspace,

@@ -7,7 +7,10 @@ import pytest
 from assistant.intent import (
     REQUEST_TYPES,
     EmbeddingClassifier,
+    Intent,
+    IntentClassifier,
     PatternClassifier,
+    fit_to_situation,
     load_intent_data,
     prefer_topic,
 )
@@ -26,6 +29,10 @@ from assistant.types import Passage
         ("da", "Hvornår kommer montøren?", "appointment"),
         ("en", "How long does delivery to Tromsø take?", "delivery_time"),
         ("en", "Do you sell gift cards?", "other"),
+        ("nb", "Har dere mottatt stolen tilbake nå?", "return_exchange"),
+        ("en", "did the lamp I sent back reach you?", "return_exchange"),
+        ("da", "Jeg har ikke fået pengene tilbage endnu", "refund"),
+        ("sv", "Jag beställde fel färg, kan ni ändra?", "cancel_change"),
     ],
 )
 def test_pattern_classifier(language: str, text: str, expected: str) -> None:
@@ -65,6 +72,31 @@ def test_embedding_classifier_takes_the_type_of_the_nearest_example() -> None:
     clf = EmbeddingClassifier(_Letters())
     assert clf.classify("Hvor er pakken min?", "nb").type == "where_is_order"
     assert EmbeddingClassifier(_Letters(), min_similarity=1.01).classify("x", "nb").type == "other"
+
+
+def test_embedding_classifier_k_nearest_vote() -> None:
+    one = EmbeddingClassifier(_Letters(), k=1).classify("Hvor er pakken min?", "nb")
+    three = EmbeddingClassifier(_Letters(), k=3).classify("Hvor er pakken min?", "nb")
+    assert one.type == three.type == "where_is_order" and one.method == "embeddings"
+
+
+def test_combined_classifier_uses_examples_where_patterns_find_nothing() -> None:
+    text = "Noe nytt om leveringen?"  # a colloquial turn without a pattern's words
+    assert PatternClassifier().classify(text, "nb").type == "other"
+    combined = IntentClassifier(_Letters(), min_similarity=0.0)
+    near = combined.classify(text, "nb")
+    assert (near.type, near.method) == ("where_is_order", "embeddings")
+    # a pattern match is kept as it is
+    assert combined.classify("Når får jeg pengene tilbake?", "nb").method == "patterns"
+    # without an embedder, or below the floor, only the patterns speak
+    assert IntentClassifier(None).classify(text, "nb").type == "other"
+    assert IntentClassifier(_Letters(), min_similarity=1.01).classify(text, "nb").type == "other"
+
+
+def test_combined_classifier_follow_up_takes_the_earlier_matter() -> None:
+    combined = IntentClassifier(_Letters(), min_similarity=1.01)  # the examples never decide here
+    got = combined.classify_follow_up("Hva nå?", "nb", ["Ruteren blinker oransje"])
+    assert (got.type, got.method) == ("troubleshooting", "follow_up")
 
 
 def _passage(doc: str, title: str, rank: int) -> Passage:
@@ -156,3 +188,20 @@ def test_handing_back_is_a_return_and_plain_complaints_are_complaints(
     language: str, text: str, expected: str
 ) -> None:
     assert PatternClassifier().classify(text, language).type == expected
+
+
+def test_a_where_question_from_a_customer_with_only_an_appointment_is_about_the_appointment() -> None:
+    from datetime import UTC, datetime
+
+    from knowledge.history.situation import AppointmentState, OrderState, Situation
+
+    now = datetime(2026, 5, 30, tzinfo=UTC)
+    visit = AppointmentState(id="S-1", at=now, status="done")
+    where = Intent("where_is_order", 0.8, "embeddings")
+    got = fit_to_situation(where, Situation(now=now, appointments=[visit]))
+    assert (got.type, got.method) == ("appointment", "situation")
+    with_order = Situation(now=now, appointments=[visit], orders=[OrderState(id="1", status="shipped")])
+    assert fit_to_situation(where, with_order) is where
+    assert fit_to_situation(where, None) is where
+    refund = Intent("refund", 0.8, "patterns")
+    assert fit_to_situation(refund, Situation(now=now, appointments=[visit])) is refund

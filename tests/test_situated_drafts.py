@@ -445,3 +445,65 @@ def test_a_return_question_about_a_cancelled_refunded_order_does_not_claim_a_ret
     text = " ".join(compose(request, load_macros("da")).lines)
     returned = load_macros("da").fill("order.returned", order="900600")
     assert returned and returned not in text and "599" in text and "900600" in text
+
+
+def _appointment_situation(status: str, at: str, now: str) -> Situation:
+    from knowledge.history.situation import AppointmentState
+
+    return Situation(
+        now=_at(now),
+        appointments=[
+            AppointmentState(
+                id="S-1", at=_at(at), subject="Annual service", status=status, place="Workshop Majorstuen"
+            )
+        ],
+    )
+
+
+def test_an_appointment_just_held_is_stated_as_completed_and_a_cancelled_one_is_not() -> None:
+    macros = load_macros("en")
+    done = _appointment_situation("done", "2026-05-29T09:00:00+02:00", "2026-05-30T10:00:00+02:00")
+    c = compose(_request("When is my service appointment?", "en", "sms", done), macros)
+    assert c.lines == ["Your annual service on 29 May has been completed at Workshop Majorstuen."]
+    assert c.used == ["appointment:S-1"]
+    cancelled = _appointment_situation("cancelled", "2026-05-29T09:00:00+02:00", "2026-05-30T10:00:00+02:00")
+    assert compose(_request("When is my service appointment?", "en", "sms", cancelled), macros).lines == []
+    old = _appointment_situation("done", "2026-04-01T09:00:00+02:00", "2026-05-30T10:00:00+02:00")
+    assert compose(_request("When is my service appointment?", "en", "sms", old), macros).lines == []
+
+
+def test_an_invoice_question_states_the_due_date_our_message_gave() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order(
+                "7431020",
+                "delivered",
+                "City bike",
+                7990,
+                "2026-04-15T10:00:00+02:00",
+                total=7990,
+                currency="SEK",
+                payment="Walley faktura",
+            )
+        ],
+    )
+    timeline = [
+        MessageOut(
+            id="m1",
+            conversation_id="k1",
+            channel="email",
+            role="agent",
+            at=_at("2026-04-16T09:00:00+02:00"),
+            text="Tack för din beställning! Fakturan W-2209381 på 7 990 kr ska betalas senast den 15 maj.",
+        )
+    ]
+    situation = build_situation(card, timeline, now=_at("2026-05-07T13:00:00+02:00"))
+    assert situation.orders[0].invoice_due is not None
+    assert situation.orders[0].invoice_due.isoformat() == "2026-05-15"
+    c = compose(_request("När ska fakturan betalas?", "sv", "email", situation), load_macros("sv"))
+    assert "Fakturan ska betalas senast den 15 maj." in c.lines
+    # a message about something else gives no due date
+    other = [timeline[0].model_copy(update={"text": "Tack! Vi skickar cykeln den 15 maj."})]
+    assert build_situation(card, other, now=_at("2026-05-07T13:00:00+02:00")).orders[0].invoice_due is None

@@ -159,12 +159,20 @@ def test_a_promise_followed_by_our_next_message_in_time_is_kept(st: Stores) -> N
         ("Vi ringer deg i morgen", "2026-03-06"),
         ("återkommer med besked inom 24 timmar", "2026-03-06"),
         ("Lovede at ringe kunden fredag 13. marts", "2026-03-13"),
+        ("We'll send you a new front wheel free of charge this week.", "2026-03-08"),
+        ("Du får en ny del i løpet av neste uke", "2026-03-15"),
+        ("Vi skickar en ny denna vecka", "2026-03-08"),
     ],
 )
 def test_promise_due_from_its_words(text: str, due: str) -> None:
     made = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)  # a Thursday
     found = promise_due(text, made)
     assert found is not None and found.date().isoformat() == due
+
+
+def test_this_week_said_at_the_weekend_is_the_coming_week() -> None:
+    found = promise_due("Vi sender den i denne uge", datetime(2026, 3, 7, 10, 0, tzinfo=UTC))  # a Saturday
+    assert found is not None and found.date().isoformat() == "2026-03-15"
 
 
 def test_a_promise_without_a_time_has_no_due() -> None:

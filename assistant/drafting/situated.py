@@ -13,8 +13,9 @@ situation items they used, and whether the knowledge base must still answer the 
 - **return or exchange**: the return deadline computed from the delivery date (``return_days`` of the
   policy), plus the knowledge base's how-to;
 - **cancel or change**: what the order's status allows, and the delivery address on the order;
-- **invoice**: the order's amount, or that a cancelled order is not to be paid;
-- **appointment**: the booked time, date and place;
+- **invoice**: the order's amount and when the invoice is due, or that a cancelled order is not to be paid;
+- **appointment**: the booked time, date and place; with none ahead, that the one of the last two weeks
+  was held;
 - **troubleshooting**: when the customer has already tried things, thanks for that and the next step (a
   warranty replacement) instead of the steps again;
 - **return or exchange** of an order already returned: that the return arrived and the refund's state;
@@ -524,23 +525,37 @@ def _invoice(w: _Writer, c: Composition, order: OrderState | None) -> None:
     else:
         total = order.total if order.total is not None else None
         c.add(w.m.fill("invoice.order", order=order.id, amount=w.amount(total, order.currency)), item)
+        if order.invoice_due is not None:
+            c.add(w.m.fill("invoice.due", due=w.date(order.invoice_due)), item)
 
 
 def _appointment(w: _Writer, c: Composition) -> None:
     upcoming = [a for a in w.s.appointments if a.upcoming]
-    if not upcoming:
+    # none ahead: the one just held ("is my bike done yet?"), unless it was cancelled
+    recent = [
+        a
+        for a in w.s.appointments
+        if not a.upcoming
+        and a.at <= w.s.now
+        and w.s.now - a.at <= timedelta(days=_RECENT_APPOINTMENT_DAYS)
+        and (a.status or "").casefold() not in _NOT_HELD
+    ]
+    if not upcoming and not recent:
         return
-    a = upcoming[0]
+    a = upcoming[0] if upcoming else max(recent, key=lambda x: x.at)
     subject = (a.subject or "").strip()
     subject = subject[:1].lower() + subject[1:] if subject and not subject[:2].isupper() else subject
     place = w.m.fill("appointment.place_part", place=a.place) if a.place else ""
+    key = "appointment.upcoming" if upcoming else "appointment.done"
     said = c.add(
-        w.m.fill(
-            "appointment.upcoming", subject=subject, date=w.date(a.at), time=w.time(a.at), place_part=place
-        ),
+        w.m.fill(key, subject=subject, date=w.date(a.at), time=w.time(a.at), place_part=place),
         f"appointment:{a.id}",
     )
     c.needs_knowledge = not said
+
+
+_RECENT_APPOINTMENT_DAYS = 14
+_NOT_HELD = {"cancelled", "canceled", "no_show", "no-show", "missed", "booked"}
 
 
 def _troubleshooting(w: _Writer, c: Composition, order: OrderState | None) -> None:

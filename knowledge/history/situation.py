@@ -44,6 +44,14 @@ _WITHIN_DAYS = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[^.!?\n]*\?")
+# "this week" / "next week" in the five languages: due at the end of that week's Sunday.
+_THIS_WEEK = re.compile(
+    r"\b(?:this\s+week|denne\s+uk[ae]n?|denne\s+veka|(?:i\s+)?denna\s+vecka|den\s+här\s+veckan|(?:i\s+)?denne\s+uge)\b",
+    re.IGNORECASE,
+)
+_NEXT_WEEK = re.compile(
+    r"\b(?:next\s+week|neste\s+uke|neste\s+veke|nästa\s+vecka|næste\s+uge)\b", re.IGNORECASE
+)
 
 
 class RefundState(BaseModel):
@@ -74,6 +82,7 @@ class OrderState(BaseModel):
     payment: str | None = None
     replacement_for: str | None = None
     replacement: bool = False  # a replacement (or advance exchange) of another order, free of charge
+    invoice_due: date | None = None  # when its invoice must be paid (the order's field, or our message)
     refund: RefundState | None = None
 
     @property
@@ -205,6 +214,7 @@ def order_state(order: OrderOut, now: datetime) -> OrderState:
         currency=_text(meta.get("currency")),
         payment=_text(meta.get("payment")),
         replacement_for=replacement_for,
+        invoice_due=_date(meta.get("invoice_due") or meta.get("due_date") or meta.get("payment_due")),
         replacement=replacement_for is not None
         or (total == 0 and any(p == 0 for p in _prices(order.items)) and bool(order.items)),
     )
@@ -238,7 +248,9 @@ def promise_due(text: str, made_at: datetime | None) -> datetime | None:
     """When a promise runs out, from its own words, relative to when it was made.
 
     A date ("12. mars", "9 March") is due at the end of that day; a weekday ("torsdag", "by Monday") the end
-    of its next occurrence after the promise; "within 24 hours" / "innen 3 virkedager" that long after it.
+    of its next occurrence after the promise; "this week" / "next week" (each language) the end of that
+    week's Sunday (at the weekend "this week" is the coming one); "within 24 hours" / "innen 3 virkedager"
+    that long after it.
     None when the words name no time, or no time of making is known for a relative one.
     """
     facts = extract_facts(text, role="agent")
@@ -265,6 +277,11 @@ def promise_due(text: str, made_at: datetime | None) -> datetime | None:
             return datetime.combine(made_at.date() + timedelta(days=1), time(23, 59), tzinfo=UTC)
         if value.lower() == "today":
             return datetime.combine(made_at.date(), time(23, 59), tzinfo=UTC)
+    for pattern, weeks in ((_THIS_WEEK, 0), (_NEXT_WEEK, 1)):
+        if pattern.search(text):
+            weeks += 1 if weeks == 0 and made_at.weekday() >= 5 else 0  # said at the weekend: the coming week
+            sunday = made_at.date() + timedelta(days=6 - made_at.weekday() + 7 * weeks)
+            return datetime.combine(sunday, time(23, 59), tzinfo=UTC)
     if m := _WITHIN_HOURS.search(text):
         return made_at + timedelta(hours=int(m.group(1)))
     if m := _WITHIN_DAYS.search(text):
@@ -437,6 +454,7 @@ def build_situation(
     orders.sort(key=lambda o: o.updated_at or o.placed_at or now, reverse=True)
     if orders:
         _mark_collected(orders[:1], timeline)
+        _invoice_dues(orders, timeline)
     appointments = [
         AppointmentState(
             **{**a.model_dump(), "at": _utc(a.at)},
@@ -472,6 +490,33 @@ def build_situation(
     )
 
 
+# Our message about when an invoice is to be paid: "Fakturaen ... forfaller 15. mai", "ska betalas senast den
+# 15 maj", "the invoice is due on 15 May".
+_INVOICE_DUE = re.compile(
+    r"\b(?:faktura\w*|invoice\w*|rekning\w*|regning\w*|räkning\w*)\b.{0,120}"
+    r"\b(?:forfall\w*|forfell\w*|forfald\w*|förfall\w*|due|betal\w*\s+(?:senest|senast|seinast|innen|innan|inden|by))\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _invoice_dues(orders: Sequence[OrderState], timeline: Sequence[MessageOut]) -> None:
+    """An order without its own invoice due date takes the date our newest message gives for its invoice:
+    the message names the order, or the customer has one order."""
+    for m in reversed(timeline):
+        if m.role not in ("agent", "note", "bot") or not _INVOICE_DUE.search(m.text):
+            continue
+        named = [o for o in orders if o.id in m.text]
+        target = named[0] if named else (orders[0] if len(orders) == 1 else None)
+        if target is None or target.invoice_due is not None:
+            continue
+        facts = extract_facts(m.text, role=m.role)
+        if not any(f.kind == "date" for f in facts):
+            continue
+        due = promise_due(m.text, m.at)
+        if due is not None:
+            target.invoice_due = due.date()
+
+
 def _stamp(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
@@ -496,6 +541,8 @@ def describe_situation(situation: Situation) -> list[str]:
             parts.append(" ".join(x for x in (o.carrier, o.tracking) if x))
         if o.eta:
             parts.append(f"ETA {o.eta.isoformat()}")
+        if o.invoice_due:
+            parts.append(f"invoice due {o.invoice_due.isoformat()}")
         if o.delivered_at:
             parts.append(f"delivered {_stamp(o.delivered_at)}")
         if o.pickup_point:
