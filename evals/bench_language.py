@@ -200,7 +200,7 @@ def run(data: Path, split: Half | None = None) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="folder of suites (default ../shared/data/suites or $SVAR_SUITES)")
-    parser.add_argument("--split", choices=["tune", "check"], help="score one half of each suite (by document)")
+    parser.add_argument("--split", choices=["tune", "check"], help="score one half of each suite")
     parser.add_argument("--show", type=int, default=5, help="misses to print per suite")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     args = parser.parse_args(argv)
