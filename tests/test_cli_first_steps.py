@@ -236,6 +236,8 @@ def test_demo_then_every_next_command_works_as_printed(home: Path) -> None:
     assert demo.exit_code == 0, demo.output
     assert f"Data directory: {home.resolve()}" in demo.stdout
     assert not re.search(r"\{'\w+': ", demo.stdout)  # no raw Python dicts
+    progress = demo.stderr.splitlines()  # not a terminal: one plain line per phase, no blank lines
+    assert progress and "" not in progress and all(re.search(r": \d+/\d+ in ", line) for line in progress)
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for command in DEMO_NEXT:
         assert command in demo.stdout.replace("\n", "")
@@ -250,6 +252,21 @@ def test_demo_then_every_next_command_works_as_printed(home: Path) -> None:
     assert compact.exit_code == full.exit_code == 0
     assert "--all" in compact.stdout
     assert len(compact.stdout.splitlines()) <= 40 < len(full.stdout.splitlines())
+
+
+def test_progress_off_a_terminal_is_one_plain_line_per_phase(capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli._common import RichProgress
+
+    progress = RichProgress()  # pytest's stderr is not a terminal
+    for phase in ("Reading files", "Embedding chunks"):
+        progress.start(phase, 3)
+        progress.advance(2)
+        progress.advance()
+    progress.finish()
+    progress.start("Nothing to do", 0)
+    progress.finish()
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(" in ")[0] for line in lines] == ["Reading files: 3/3", "Embedding chunks: 3/3"]
 
 
 def test_console_script_runs_help(tmp_path: Path) -> None:

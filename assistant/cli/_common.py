@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -194,11 +195,17 @@ def read_text_arg(value: str | None, file: Path | None, what: str = "message") -
 
 
 class RichProgress:
-    """A rich progress bar per phase (on stderr, so --json output stays clean)."""
+    """A rich progress bar per phase (on stderr, so --json output stays clean).
 
-    def __init__(self) -> None:
+    When stderr is not a terminal (piped, redirected to a log), a live bar would leave a blank line per
+    phase; each phase then prints one plain line when it ends instead ("Embedding chunks: 223/223 in 4.1 s").
+    """
+
+    def __init__(self, *, live: bool | None = None) -> None:
+        self._live = sys.stderr.isatty() if live is None else live
         self._progress: Any = None
         self._task: Any = None
+        self._plain: list[Any] | None = None  # [description, done, total, started] without a live bar
 
     def start(self, description: str, total: int) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -206,14 +213,16 @@ class RichProgress:
         self.finish()
         if total <= 0:
             return
+        if not self._live:
+            self._plain = [description, 0, total, time.monotonic()]
+            return
         self._progress = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             console=err(),
-            transient=not sys.stderr.isatty(),
-            disable=False,
+            transient=False,
         )
         self._progress.start()
         self._task = self._progress.add_task(description, total=total)
@@ -221,8 +230,14 @@ class RichProgress:
     def advance(self, n: int = 1) -> None:
         if self._progress is not None:
             self._progress.advance(self._task, n)
+        elif self._plain is not None:
+            self._plain[1] += n
 
     def finish(self) -> None:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+        if self._plain is not None:
+            description, done, total, started = self._plain
+            self._plain = None
+            err().print(f"{esc(description)}: {done}/{total} in {time.monotonic() - started:.1f} s")
