@@ -299,3 +299,29 @@ def test_the_context_card_lists_order_and_case_facts_before_dates_and_drops_rela
         ("address", "Storgata 12"),
         ("date", "3 April"),
     ]
+
+
+@pytest.mark.parametrize("command", ["fields", "macros"])
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (None, "file not found; pass the path of the {what} YAML file"),
+        ("folder", "is a folder; pass the {what} YAML file"),
+        (b"\xff\xfe", "not UTF-8 text (byte 0); save it as UTF-8"),
+        (b"fields: [\n", "not valid YAML at line 2, column 1: "),
+        (b"", "the file is empty; it should hold "),
+    ],
+)
+def test_every_yaml_import_reads_its_file_the_same_way(
+    home: Path, tmp_path: Path, command: str, content: bytes | str | None, problem: str
+) -> None:
+    path = tmp_path / "import.yaml"
+    if content == "folder":
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    res = svar(command, "import", str(path))
+    assert res.exit_code == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {path}: {problem.format(what=command)}"), lines
+    assert not home.exists()  # nothing opened or written

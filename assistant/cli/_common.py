@@ -194,6 +194,51 @@ def read_text_arg(value: str | None, file: Path | None, what: str = "message") -
     return text.strip()
 
 
+def read_yaml_file(path: Path, what: str, expected: str) -> Any:
+    """Read a YAML file for an import command (``svar fields import``, ``svar macros import``).
+
+    Every import reads its file here, so a bad one fails the same way before anything is opened or
+    written: exit 2 and a message that says what to fix (the file is missing or a folder, not UTF-8, not
+    YAML (with the line and column), or empty).
+
+    Args:
+        path: the file the user named.
+        what: what the file holds, for the messages ("fields", "macros").
+        expected: what the file should contain, shown when it is empty ("a 'fields:' list (docs/fields.md)").
+
+    Returns:
+        The parsed document, for the command's own validation.
+
+    Raises:
+        InputError: the file cannot be read as YAML, or holds nothing.
+    """
+    import yaml
+
+    from knowledge.errors import InputError
+
+    source = str(path)
+    if path.is_dir():
+        raise InputError(f"is a folder; pass the {what} YAML file", source=source)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"file not found; pass the path of the {what} YAML file", source=source) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start}); save it as UTF-8", source=source) from None
+    except OSError as exc:
+        raise InputError(f"cannot read it: {exc.strerror or exc}", source=source) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"not valid YAML{where}: {problem}; fix the syntax there", source=source) from None
+    if data is None:
+        raise InputError(f"the file is empty; it should hold {expected}", source=source)
+    return data
+
+
 class RichProgress:
     """A rich progress bar per phase (on stderr, so --json output stays clean).
 
