@@ -243,7 +243,8 @@ class RichProgress:
     """A rich progress bar per phase (on stderr, so --json output stays clean).
 
     When stderr is not a terminal (piped, redirected to a log), a live bar would leave a blank line per
-    phase; each phase then prints one plain line when it ends instead ("Embedding chunks: 223/223 in 4.1 s").
+    phase; each phase then prints one plain line when it starts ("Embedding chunks: 0/223 …") and one when
+    it ends ("Embedding chunks: 223/223 in 4.1 s") instead.
     """
 
     def __init__(self, *, live: bool | None = None) -> None:
@@ -260,6 +261,7 @@ class RichProgress:
             return
         if not self._live:
             self._plain = [description, 0, total, time.monotonic()]
+            err().print(f"{esc(description)}: 0/{total} …")  # a log shows what a long phase is doing
             return
         self._progress = Progress(
             TextColumn("[bold]{task.description}"),
