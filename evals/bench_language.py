@@ -9,11 +9,18 @@ With the suite's language as the workspace default (a Norwegian help desk has "n
 close languages goes to the default; with a wrong default (Danish for the Norwegian suite, ...), the figure
 shows that a default only breaks ties and never overrides what the message says.
 
-A second part checks the honest outcome for languages Svar does not serve: a few sentences per language,
+A second part scores short messages written for this benchmark in ``evals/language/<lang>.txt`` (one a
+line, ``#`` comments): Danish, nynorsk and bokmål questions written before the bokmål/Danish rules changed,
+so that a rule that helps one close language at the cost of another shows.
+
+A third part checks the honest outcome for languages Svar does not serve: a few sentences per language,
 written for this benchmark (``FOREIGN`` below), must be detected as unsupported and answered in the
 workspace default, never in a language picked at random.
 
-Run: ``uv run python -m evals.bench_language [--data DIR] [--show N] [--json]``.
+``--split tune`` or ``--split check`` scores one half of each suite, split by expected document as
+``svar eval run --split`` does (:func:`evals.suite.split_cases`): read misses on ``tune``, report ``check``.
+
+Run: ``uv run python -m evals.bench_language [--data DIR] [--split tune|check] [--show N] [--json]``.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from typing import Any
 import yaml
 
 from assistant.language import decide_language
+from evals.suite import Half, load_suite, split_cases
 from knowledge.language import SUPPORTED, detect_language
 
 # Written for this benchmark: customer-service sentences in languages Svar does not serve.
@@ -72,6 +80,38 @@ WORKSPACE_DEFAULT = "nb"
 CROSS_DEFAULT = {"nb": "da", "nn": "nb", "da": "nb", "sv": "nb", "en": "nb"}
 
 
+WRITTEN = Path(__file__).resolve().parent / "language"
+
+
+def _written() -> dict[str, list[str]]:
+    """The messages of ``evals/language/<lang>.txt`` per language."""
+    out: dict[str, list[str]] = {}
+    for path in sorted(WRITTEN.glob("*.txt")):
+        lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+        out[path.stem] = [line for line in lines if line]
+    return out
+
+
+def _score_written() -> dict[str, Any]:
+    """Each written message decided with no earlier messages and no default, and by the bare detector."""
+    out: dict[str, Any] = {}
+    for code, texts in _written().items():
+        misses = []
+        bare_ok = 0
+        for text in texts:
+            decision = decide_language(text)
+            bare_ok += detect_language(text) == code
+            if decision.code != code:
+                misses.append({"id": "", "decided": decision.code, "reason": decision.reason, "text": text})
+        out[f"written-{code}"] = {
+            "cases": len(texts),
+            "decided_correct": round(1 - len(misses) / len(texts), 4),
+            "detector_correct": round(bare_ok / len(texts), 4),
+            "misses": misses,
+        }
+    return out
+
+
 def _suites_dir(arg: str | None) -> Path:
     if arg:
         return Path(arg)
@@ -86,11 +126,28 @@ def _cases(folder: Path) -> tuple[str | None, list[dict[str, Any]]]:
     return spec.get("language"), [json.loads(line) for line in lines if line.strip()]
 
 
-def run(data: Path) -> dict[str, Any]:
-    """Score every suite under ``data`` and the foreign sentences; returns the figures and the misses."""
+def _half_ids(folder: Path, half: Half) -> set[str]:
+    """The ids of the cases in one half of the suite in ``folder``, split by expected document."""
+    return {case.id for case in split_cases(load_suite(folder).cases, half)}
+
+
+def run(data: Path, split: Half | None = None) -> dict[str, Any]:
+    """Score every suite under ``data`` and the foreign sentences; returns the figures and the misses.
+
+    Args:
+        data: a folder of suites (each with ``suite.yaml`` and ``cases.jsonl``).
+        split: score only this half of each suite (``tune`` or ``check``); ``None`` scores all cases.
+
+    Returns:
+        Per suite the share decided right (with no default, its own, a wrong one) and the misses, and the
+        outcome for the unsupported-language sentences.
+    """
     suites: dict[str, Any] = {}
     for folder in sorted(p for p in data.iterdir() if (p / "cases.jsonl").is_file()):
         suite_language, cases = _cases(folder)
+        if split:
+            keep = _half_ids(folder, split)
+            cases = [case for case in cases if case["id"] in keep]
         decided: Counter[str] = Counter()
         bare_ok = n = own_ok = cross_ok = 0
         misses: list[dict[str, str]] = []
@@ -130,6 +187,7 @@ def run(data: Path) -> dict[str, Any]:
     honest = sum(1 for f in foreign if not f["supported"] and f["code"] == WORKSPACE_DEFAULT)
     return {
         "suites": suites,
+        "written": _score_written(),
         "foreign": {
             "sentences": len(foreign),
             "honest": honest,
@@ -142,6 +200,7 @@ def run(data: Path) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="folder of suites (default ../shared/data/suites or $SVAR_SUITES)")
+    parser.add_argument("--split", choices=["tune", "check"], help="score one half of each suite")
     parser.add_argument("--show", type=int, default=5, help="misses to print per suite")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     args = parser.parse_args(argv)
@@ -149,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     if not data.is_dir():
         print(f"no suites folder at {data}; pass --data DIR", file=sys.stderr)  # noqa: T201
         return 2
-    result = run(data)
+    result = run(data, args.split)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))  # noqa: T201
         return 0
@@ -158,6 +217,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:16} cases={s['cases']:4}  decided={s['decided_correct']:.4f}  "
             f"own-default={s['own_default_correct']:.4f}  wrong-default={s['cross_default_correct']:.4f}  "
             f"detector={s['detector_correct']:.4f}  {s['decided']}"
+        )
+        for miss in s["misses"][: args.show]:
+            print(f"    {miss['decided']} ({miss['reason']}): {miss['text'][:100]!r}")  # noqa: T201
+    for name, s in result["written"].items():
+        print(  # noqa: T201
+            f"{name:16} cases={s['cases']:4}  decided={s['decided_correct']:.4f}  "
+            f"detector={s['detector_correct']:.4f}"
         )
         for miss in s["misses"][: args.show]:
             print(f"    {miss['decided']} ({miss['reason']}): {miss['text'][:100]!r}")  # noqa: T201

@@ -3,8 +3,11 @@
 Lingua (``lingua-language-detector``) ships its models in the wheel, so detection is offline. It is the
 only widely used detector that tells Norwegian bokmål from nynorsk. Its n-gram models mix up bokmål,
 nynorsk and Danish on short messages ("Hvor lang tid tar det?" is Norwegian: Danish says "tager"), so
-marker words correct it (see :func:`detect_language_scores`). The markers are data, one file per
-language: ``knowledge/lexicons/<lang>/markers.txt`` (function words and frequent forms). A word several
+marker words correct it (see :func:`detect_language_scores`). The markers are data, three files per
+language in ``knowledge/lexicons/<lang>/``: ``markers.txt`` (function words and frequent forms bokmål and
+Danish spell differently: "fikk/fik", "mot/mod", "uke/uge"), ``spellings.txt`` (word shapes for the other
+words: "-sjon/-tion", "-het/-heden", "-øy/-øj", final "-kk", "-leg/-lig") and ``openers.txt`` (a question
+opening "Når ...?" is Norwegian: Danish asks "Hvornår ...?"). A word several
 languages write the same way is in each of their lists: it says nothing between them and counts against
 the others ("hvor" is bokmål or Danish, not nynorsk; "me", English and nynorsk for "we", tells neither).
 
@@ -18,7 +21,7 @@ per process.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -28,8 +31,10 @@ if TYPE_CHECKING:
 
 SUPPORTED = ("nb", "nn", "sv", "da", "en")
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+_MARKER_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)  # a hyphened word ("e-post") is one
 _MARKER_WEIGHT = 0.6  # share of the score the marker words decide when a text has any ...
 _MARKER_DENSITY = 0.4  # ... and at least this share of its words are marker words (less: proportionally less)
+_CLOSEST = frozenset({"nb", "da"})  # the pair Lingua confuses most on short texts
 _FOREIGN_MIN_WORDS = 2  # a single word ("kiitos", "ok") is never enough to call a language unsupported
 _SCREEN_MIN_SCORE = 0.5  # the broad (low-accuracy) detector's confidence that makes a language a candidate
 _FOREIGN_MIN_SCORE = 0.8  # the candidate's confidence against ours, in high-accuracy mode, to call it
@@ -90,29 +95,81 @@ def _code(name: str) -> str:
     return _OURS.get(name) or _OTHER_LANGUAGES[name]
 
 
+def _lexicon(name: str) -> dict[str, list[str]]:
+    """The entries of ``knowledge/lexicons/<lang>/<name>`` and the languages that list each."""
+    owners: dict[str, list[str]] = {}
+    root = resources.files("knowledge") / "lexicons"
+    for code in SUPPORTED:
+        text = (root / code / name).read_text(encoding="utf-8")
+        for line in text.splitlines():
+            entry = line.split("#", 1)[0].strip().lower()
+            if entry and code not in owners.setdefault(entry, []):
+                owners[entry].append(code)
+    return owners
+
+
+def _shares(codes: list[str] | set[str]) -> dict[str, float]:
+    return {code: 1 / len(codes) for code in codes}
+
+
 @lru_cache(maxsize=1)
 def markers() -> dict[str, dict[str, float]]:
     """Each marker word and the share of its evidence per language (1.0 when one language owns it).
 
     Read from ``knowledge/lexicons/<lang>/markers.txt`` (one word a line, ``#`` comments).
     """
-    owners: dict[str, list[str]] = {}
-    root = resources.files("knowledge") / "lexicons"
-    for code in SUPPORTED:
-        text = (root / code / "markers.txt").read_text(encoding="utf-8")
-        for line in text.splitlines():
-            word = line.split("#", 1)[0].strip().lower()
-            if word and code not in owners.setdefault(word, []):
-                owners[word].append(code)
-    return {word: {code: 1 / len(codes) for code in codes} for word, codes in owners.items()}
+    return {word: _shares(codes) for word, codes in _lexicon("markers.txt").items()}
+
+
+@dataclass(frozen=True)
+class _Spellings:
+    """Spelling patterns (``spellings.txt``) as one regular expression per language, and question openers."""
+
+    patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    openers: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def _spellings() -> _Spellings:
+    by_code: dict[str, list[str]] = {}
+    for glob, codes in _lexicon("spellings.txt").items():
+        regex = ".*".join(re.escape(part) for part in glob.split("*"))
+        for code in codes:
+            by_code.setdefault(code, []).append(regex)
+    patterns = {code: re.compile("|".join(f"(?:{r})" for r in regexes)) for code, regexes in by_code.items()}
+    openers = {word: _shares(codes) for word, codes in _lexicon("openers.txt").items()}
+    return _Spellings(patterns, openers)
+
+
+def _word_owners(text: str) -> list[tuple[str, dict[str, float]]]:
+    """Each word of ``text`` that tells something about its language, with its share per language.
+
+    A marker word (``markers.txt``) counts as listed; a question's first word listed in ``openers.txt`` counts
+    for those languages only ("Når ...?" is bokmål or nynorsk: Danish asks "Hvornår ...?"); any other word
+    counts for the languages whose spelling patterns (``spellings.txt``) it matches, if any.
+    """
+    table = markers()
+    spellings = _spellings()
+    words = [w.lower() for w in _MARKER_WORD.findall(text) if len(w) > 1]
+    question = text.rstrip().endswith("?")
+    out: list[tuple[str, dict[str, float]]] = []
+    for i, word in enumerate(words):
+        if i == 0 and question and word in spellings.openers:
+            out.append((word, spellings.openers[word]))
+        elif word in table:
+            out.append((word, table[word]))
+        else:
+            codes = {code for code, regex in spellings.patterns.items() if regex.fullmatch(word)}
+            if codes:
+                out.append((word, _shares(codes)))
+    return out
 
 
 def marker_evidence(text: str) -> dict[str, float]:
-    """The marker words of ``text``, summed per language (a shared word split between its languages)."""
-    table = markers()
+    """The marker words and spellings of ``text``, summed per language (a shared one split between them)."""
     hits: dict[str, float] = {}
-    for word in _WORD.findall(text):
-        for code, share in table.get(word.lower(), {}).items():
+    for _, owners in _word_owners(text):
+        for code, share in owners.items():
             hits[code] = hits.get(code, 0.0) + share
     return hits
 
@@ -121,27 +178,28 @@ def detect_language_scores(text: str) -> dict[str, float]:
     """Return a score (0-1, summing to 1) for each supported language; empty when the text has no words.
 
     Lingua's confidences are sharp and, between bokmål, nynorsk and Danish, often wrong on short texts.
-    Marker words correct them in two ways: a word only one language writes this way decides most of the
-    score (its share of such words, weight 0.6); and every marker word, shared or not, counts against the
-    languages that do not write it (a language writing none of a text's marker words keeps half its score).
-    Both count fully when at least 40% of the words are marker words, proportionally less below that.
-    A word bokmål, nynorsk and Danish share thus leaves their order to Lingua and only rules out Swedish and
-    English.
+    Marker words and spellings (:func:`_word_owners`) correct them in two ways: the words that tell bokmål
+    from Danish decide most of the score (each split between the languages that write it, weight 0.6), so
+    "vant" (bokmål) or "nådde" (bokmål, nynorsk) outweigh Lingua's lean; and every marker word, shared or
+    not, counts against the languages that do not write it (a language writing none of a text's marker
+    words keeps half its score). Both count fully when at least 40% of the words are marker words,
+    proportionally less below that. A word bokmål and Danish share ("hvor") thus leaves their order to
+    Lingua and only rules out the languages that do not write it.
     """
     words = [w.lower() for w in _WORD.findall(text)]
     if not words:
         return {}
     values = _detector().compute_language_confidence_values(text[:2000])
     scores = {_code(v.language.name): float(v.value) for v in values}
-    table = markers()
-    found = [table[w] for w in words if w in table]
+    found = [owners for _, owners in _word_owners(text)]
     if not found:
         return scores
-    own: dict[str, int] = {}
+    own: dict[str, float] = {}
     for owners in found:
-        if len(owners) == 1:
-            code = next(iter(owners))
-            own[code] = own.get(code, 0) + 1
+        if len(owners) > 1 and _CLOSEST <= owners.keys():
+            continue  # says nothing between bokmål and Danish: their order stays Lingua's
+        for code, share in owners.items():
+            own[code] = own.get(code, 0.0) + share
     # a text where marker words are rare (a name, "the Beatles", in a Norwegian sentence) trusts them less
     density = min(1.0, len(found) / (_MARKER_DENSITY * len(words)))
     weight = _MARKER_WEIGHT * density

@@ -236,6 +236,8 @@ def test_demo_then_every_next_command_works_as_printed(home: Path) -> None:
     assert demo.exit_code == 0, demo.output
     assert f"Data directory: {home.resolve()}" in demo.stdout
     assert not re.search(r"\{'\w+': ", demo.stdout)  # no raw Python dicts
+    progress = demo.stderr.splitlines()  # not a terminal: a plain line as each phase starts and ends
+    assert progress and all(re.search(r": (0/\d+ …|\d+/\d+ in [\d.]+ s)$", line) for line in progress)
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for command in DEMO_NEXT:
         assert command in demo.stdout.replace("\n", "")
@@ -250,6 +252,26 @@ def test_demo_then_every_next_command_works_as_printed(home: Path) -> None:
     assert compact.exit_code == full.exit_code == 0
     assert "--all" in compact.stdout
     assert len(compact.stdout.splitlines()) <= 40 < len(full.stdout.splitlines())
+
+
+def test_progress_off_a_terminal_is_one_plain_line_per_phase(capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli._common import RichProgress
+
+    progress = RichProgress()  # pytest's stderr is not a terminal
+    for phase in ("Reading files", "Embedding chunks"):
+        progress.start(phase, 3)
+        progress.advance(2)
+        progress.advance()
+    progress.finish()
+    progress.start("Nothing to do", 0)
+    progress.finish()
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(" in ")[0] for line in lines] == [
+        "Reading files: 0/3 …",
+        "Reading files: 3/3",
+        "Embedding chunks: 0/3 …",
+        "Embedding chunks: 3/3",
+    ]
 
 
 def test_console_script_runs_help(tmp_path: Path) -> None:
@@ -282,3 +304,29 @@ def test_the_context_card_lists_order_and_case_facts_before_dates_and_drops_rela
         ("address", "Storgata 12"),
         ("date", "3 April"),
     ]
+
+
+@pytest.mark.parametrize("command", ["fields", "macros"])
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (None, "file not found; pass the path of the {what} YAML file"),
+        ("folder", "is a folder; pass the {what} YAML file"),
+        (b"\xff\xfe", "not UTF-8 text (byte 0); save it as UTF-8"),
+        (b"fields: [\n", "not valid YAML at line 2, column 1: "),
+        (b"", "the file is empty; it should hold "),
+    ],
+)
+def test_every_yaml_import_reads_its_file_the_same_way(
+    home: Path, tmp_path: Path, command: str, content: bytes | str | None, problem: str
+) -> None:
+    path = tmp_path / "import.yaml"
+    if content == "folder":
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    res = svar(command, "import", str(path))
+    assert res.exit_code == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {path}: {problem.format(what=command)}"), lines
+    assert not home.exists()  # nothing opened or written

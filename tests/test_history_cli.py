@@ -102,3 +102,44 @@ def test_a_file_without_any_valid_event_exits_2(env: dict[str, str], tmp_path: P
     assert f"{path}:1:" in result.stderr and f"{path}:2:" in result.stderr
     nothing = run(env, "ingest", "history", str(tmp_path / "missing.jsonl"))
     assert nothing.exit_code == 2 and "no such file" in nothing.stderr
+
+
+def test_a_commitment_the_customer_made_is_not_one_of_our_promises(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    lines = [
+        {"customer": {"id": "c2", "name": "Ola Berg", "language": "en"}},
+        say("c2", "chat-1", "chat", "The screen is cracked.", "2026-02-01T10:00:00Z", id="m1"),
+        say(
+            "c2",
+            "chat-1",
+            "chat",
+            "We will send you a return label within 2 days. The old one you send back within 14 days.",
+            "2026-02-01T10:05:00Z",
+            role="agent",
+            id="m2",
+        ),
+        say(
+            "c2",
+            "phone-1",
+            "phone",
+            "Called about the screen. Customer: I will send the photos tomorrow.",
+            "2026-02-01T11:00:00Z",
+            role="note",
+            id="m3",
+        ),
+        say("c2", "chat-1", "chat", "Here are the photos, thanks!", "2026-02-02T09:00:00Z", id="m4"),
+    ]
+    assert run(env, "ingest", "history", str(write(tmp_path / "h.jsonl", lines))).exit_code == 0
+    card = json.loads(run(env, "customer", "show", "c2", "--json").stdout)
+    assert [p["value"] for p in card["promised"]] == ["We will send you a return label within 2 days"]
+    assert sorted(p["value"] for p in card["customer_commitments"]) == [
+        "I will send the photos tomorrow",
+        "The old one you send back within 14 days",
+    ]
+    for args in ((), ("--all",)):
+        shown = run(env, "customer", "show", "c2", *args)
+        assert shown.exit_code == 0, shown.output
+        assert "return label" in shown.stdout and "The customer said they would" in shown.stdout
+        lines_ = shown.stdout.splitlines()
+        assert not any(("photos" in x or "send back" in x) and "promise" in x.lower() for x in lines_), args

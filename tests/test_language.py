@@ -113,3 +113,37 @@ def test_our_languages_are_not_called_unsupported(text: str) -> None:
     from knowledge.language import unsupported_language
 
     assert unsupported_language(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Hvem fik pakken?", "da"),  # "fik": bokmål writes "fikk"
+        ("Hvor mange gange har I ringet?", "da"),  # "gange": bokmål "ganger"
+        ("Hvem vant kampen i går?", "nb"),
+        ("Kor mange gonger har de ringt?", "nn"),
+    ],
+)
+def test_bokmal_and_danish_spellings_decide_short_questions(text: str, code: str) -> None:
+    assert detect_language(text) == code
+
+
+def test_spelling_patterns_and_question_openers_are_evidence() -> None:
+    from knowledge.language import marker_evidence
+
+    # "-sjon" is Norwegian, "-tion" Danish, Swedish or English: no marker list names either word
+    assert set(marker_evidence("stasjonen")) == {"nb", "nn"}
+    assert set(marker_evidence("stationen")) == {"da", "sv"}
+    # a question opening with "Når" is Norwegian (Danish asks "Hvornår"); elsewhere "når" is shared
+    assert set(marker_evidence("Når kommer den?")) == {"nb", "nn"}
+    assert "da" in marker_evidence("den kommer når den kommer")
+    assert marker_evidence("e-post") == {"nb": 0.5, "nn": 0.5}  # a hyphened word is one word
+
+
+def test_written_short_messages_of_the_close_languages() -> None:
+    from evals.bench_language import _score_written
+
+    scores = _score_written()
+    assert {"written-da", "written-nb", "written-nn"} <= scores.keys()
+    for name, result in scores.items():
+        assert result["cases"] >= 20 and result["decided_correct"] >= 0.95, (name, result["misses"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -193,12 +194,64 @@ def read_text_arg(value: str | None, file: Path | None, what: str = "message") -
     return text.strip()
 
 
-class RichProgress:
-    """A rich progress bar per phase (on stderr, so --json output stays clean)."""
+def read_yaml_file(path: Path, what: str, expected: str) -> Any:
+    """Read a YAML file for an import command (``svar fields import``, ``svar macros import``).
 
-    def __init__(self) -> None:
+    Every import reads its file here, so a bad one fails the same way before anything is opened or
+    written: exit 2 and a message that says what to fix (the file is missing or a folder, not UTF-8, not
+    YAML (with the line and column), or empty).
+
+    Args:
+        path: the file the user named.
+        what: what the file holds, for the messages ("fields", "macros").
+        expected: what the file should contain, shown when it is empty ("a 'fields:' list (docs/fields.md)").
+
+    Returns:
+        The parsed document, for the command's own validation.
+
+    Raises:
+        InputError: the file cannot be read as YAML, or holds nothing.
+    """
+    import yaml
+
+    from knowledge.errors import InputError
+
+    source = str(path)
+    if path.is_dir():
+        raise InputError(f"is a folder; pass the {what} YAML file", source=source)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"file not found; pass the path of the {what} YAML file", source=source) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start}); save it as UTF-8", source=source) from None
+    except OSError as exc:
+        raise InputError(f"cannot read it: {exc.strerror or exc}", source=source) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"not valid YAML{where}: {problem}; fix the syntax there", source=source) from None
+    if data is None:
+        raise InputError(f"the file is empty; it should hold {expected}", source=source)
+    return data
+
+
+class RichProgress:
+    """A rich progress bar per phase (on stderr, so --json output stays clean).
+
+    When stderr is not a terminal (piped, redirected to a log), a live bar would leave a blank line per
+    phase; each phase then prints one plain line when it starts ("Embedding chunks: 0/223 …") and one when
+    it ends ("Embedding chunks: 223/223 in 4.1 s") instead.
+    """
+
+    def __init__(self, *, live: bool | None = None) -> None:
+        self._live = sys.stderr.isatty() if live is None else live
         self._progress: Any = None
         self._task: Any = None
+        self._plain: list[Any] | None = None  # [description, done, total, started] without a live bar
 
     def start(self, description: str, total: int) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -206,14 +259,17 @@ class RichProgress:
         self.finish()
         if total <= 0:
             return
+        if not self._live:
+            self._plain = [description, 0, total, time.monotonic()]
+            err().print(f"{esc(description)}: 0/{total} …")  # a log shows what a long phase is doing
+            return
         self._progress = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             console=err(),
-            transient=not sys.stderr.isatty(),
-            disable=False,
+            transient=False,
         )
         self._progress.start()
         self._task = self._progress.add_task(description, total=total)
@@ -221,8 +277,14 @@ class RichProgress:
     def advance(self, n: int = 1) -> None:
         if self._progress is not None:
             self._progress.advance(self._task, n)
+        elif self._plain is not None:
+            self._plain[1] += n
 
     def finish(self) -> None:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+        if self._plain is not None:
+            description, done, total, started = self._plain
+            self._plain = None
+            err().print(f"{esc(description)}: {done}/{total} in {time.monotonic() - started:.1f} s")

@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli._common import JsonOpt, WorkspaceOpt, esc, group, handle_errors, out, runtime, settings_for
+from assistant.cli._common import (
+    JsonOpt,
+    WorkspaceOpt,
+    esc,
+    group,
+    handle_errors,
+    out,
+    read_yaml_file,
+    runtime,
+    settings_for,
+)
 
 app = group("The fields a workspace tracks (its own vocabulary; docs/fields.md).")
 
@@ -25,10 +35,12 @@ def import_cmd(
     ] = False,
 ) -> None:
     """Import a workspace's fields from YAML; a field of the same name is updated."""
-    from knowledge.fields import load_fields
+    from knowledge.fields import parse_fields
     from knowledge.workspace_fields import import_fields
 
-    fields = load_fields(file)  # a bad file exits 2 before anything is opened or written
+    # a bad file exits 2 before anything is opened or written
+    data = read_yaml_file(file, "fields", "a 'fields:' list (docs/fields.md)")
+    fields = parse_fields(data, source=str(file))
     settings = settings_for(workspace)
     with runtime(settings) as rt, rt.sessions.begin() as session:
         report = import_fields(session, settings.workspace, fields, replace=replace)

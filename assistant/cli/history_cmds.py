@@ -214,10 +214,15 @@ def _fact_table(title: str, facts: list[FactOut], *, excerpts: bool) -> Table:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", expand=True)
-    for col in ("kind", "value", "source", "channel", "at") + (("excerpt",) if excerpts else ()):
+    # known facts are of many kinds (with excerpts); what was tried or promised is one kind, said by the title
+    for col in (
+        (("kind",) if excerpts else ())
+        + ("value", "source", "channel", "at")
+        + (("excerpt",) if excerpts else ())
+    ):
         table.add_column(col, overflow="fold")
     for f in facts:
-        row = [f.kind, f.value, f.source or "", f.channel or "", _when(f.at)]
+        row = ([f.kind] if excerpts else []) + [f.value, f.source or "", f.channel or "", _when(f.at)]
         if excerpts:
             row.append(f.excerpt or "")
         table.add_row(*(esc(cell) for cell in row))
@@ -247,7 +252,8 @@ def print_card(card: CustomerCard, situation: Situation | None = None, *, full: 
         for title, facts, excerpts in (
             ("Known facts", card.facts, True),
             ("Already tried", card.tried, False),
-            ("Promised", card.promised, False),
+            ("Promised (by us)", card.promised, False),
+            ("The customer said they would", card.customer_commitments, False),
         ):
             if facts:
                 out().print(_fact_table(title, facts, excerpts=excerpts))
@@ -257,8 +263,9 @@ def print_card(card: CustomerCard, situation: Situation | None = None, *, full: 
         ("Known", card.facts, ""),
         ("Tried", card.tried, "tried"),
         ("Promised", card.promised, "promise"),
+        ("The customer said they would", card.customer_commitments, "commitment"),
     ):
-        if not facts or (own and situation is not None):  # the situation already lists them
+        if not facts or (own in ("tried", "promise") and situation is not None):  # the situation lists them
             continue
         if own:  # sentences: one line each, cut to the width
             out().print(f"[bold]{title}[/]")

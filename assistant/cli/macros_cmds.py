@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli._common import JsonOpt, WorkspaceOpt, esc, group, handle_errors, out, runtime, settings_for
+from assistant.cli._common import (
+    JsonOpt,
+    WorkspaceOpt,
+    esc,
+    group,
+    handle_errors,
+    out,
+    read_yaml_file,
+    runtime,
+    settings_for,
+)
 
 app = group("A workspace's own reply macros per request type and language (docs/situation.md).")
 
@@ -26,10 +36,12 @@ def import_cmd(
     ] = False,
 ) -> None:
     """Import a workspace's reply macros from YAML; keys are merged over what the workspace has."""
-    from assistant.drafting.situated import load_macros_file
+    from assistant.drafting.situated import parse_macros
     from knowledge.workspace_macros import import_macros
 
-    data = load_macros_file(file)  # a bad file exits 2 before anything is opened or written
+    # a bad file exits 2 before anything is opened or written
+    raw = read_yaml_file(file, "macros", "languages (nb, nn, sv, da, en) and 'policy' (docs/situation.md)")
+    data = parse_macros(raw, source=str(file))
     settings = settings_for(workspace)
     with runtime(settings) as rt, rt.sessions.begin() as session:
         merged = import_macros(session, settings.workspace, data, replace=replace)

@@ -2,10 +2,16 @@
 
 One call, :func:`customer_card`, gives the agent's desk (and the drafter) everything about a customer on
 every channel at once, so that nobody asks for what the customer already told us.
+
+Only promises made by us are ``promised``. A commitment the customer made is kept apart in
+``customer_commitments`` (:func:`customer_commitment`): the customer's own words ("I will send the photos
+tomorrow"), a note quoting them ("Customer: I'll send the photos"), or our words with the customer as the
+subject ("Den gamla skickar du tillbaka inom 14 dagar", "the customer returns it within 14 days").
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -96,6 +102,7 @@ class CustomerCard(BaseModel):
     facts: list[FactOut] = Field(default_factory=list)
     tried: list[FactOut] = Field(default_factory=list)  # what was already tried
     promised: list[FactOut] = Field(default_factory=list)  # what we promised
+    customer_commitments: list[FactOut] = Field(default_factory=list)  # what the customer said they would do
     appointments: list[AppointmentOut] = Field(default_factory=list)  # oldest first
 
 
@@ -285,6 +292,47 @@ def _conversations(session: Session, c: Customer, card: CustomerCard, recent: in
     )
 
 
+# The customer as a promise's speaker or subject, in the five languages.
+_CUSTOMER = r"(?:the\s+)?customer|kunden|kunde|kund|kundin|kunder"
+_YOU = r"du|dere|ni|you|dykk"
+_WE = r"vi|we|me|jeg|eg|jag|i|du|dere|ni|you|dykk"  # a clause opening with a pronoun is not inverted
+_FIRST_PERSON = re.compile(r"^\W*(?:i|i'll|i'm|jeg|eg|jag)\b", re.IGNORECASE)
+_QUOTED = re.compile(  # a note quoting the customer just before the clause: "Customer: ", "Kunden sier: «"
+    rf"\b(?:{_CUSTOMER})\b(?:\s+(?:says|said|sier|sa|seier|säger|sade|siger|sagde))?\s*[:\-–]\s*[\"«“']?\s*$",
+    re.IGNORECASE,
+)
+_ACTS = (
+    r"(?:send\w*|skick\w*|return\w*|levere\w*|lever\w*|aflever\w*|lämna\w*|bring\w*|post\w*|ship\w*"
+    r"|ring\w*|call\w*|betal\w*|pay\w*|svar\w*|reply\w*|fyll\w*|fill\w*)"
+)
+_MODAL = r"(?:will|shall|must|can|skal|ska|vil|må|måste|kan|skall)\s+"
+_CUSTOMER_SUBJECT = re.compile(
+    rf"^\W*(?:(?:{_CUSTOMER}|han|hun|ho|hon|he|she|they)\b"  # "Kunden sender ...", "she will call ..."
+    rf"|(?:{_YOU})\s+(?:{_MODAL})?{_ACTS}\b"  # "you send it back", "du returnerer den"
+    rf"|(?!(?:{_WE})\b)(?:\w+\s+){{1,4}}?(?:{_YOU})\s+(?:{_MODAL})?{_ACTS}\b"  # "the old one you return"
+    rf"|(?!(?:{_WE})\b)(?:\w+\s+){{1,4}}?{_ACTS}\s+(?:du|dere|ni|dykk)\b)",  # "Den gamla skickar du"
+    re.IGNORECASE,
+)
+
+
+def customer_commitment(value: str, role: str | None, before: str = "") -> bool:
+    """Whether a "promise" fact is the customer's own commitment rather than ours.
+
+    Args:
+        value: the promise's clause.
+        role: the role of the message it was read from (customer, agent, bot, note), if known.
+        before: the message text just before the clause (a note's "Customer: " quoting them).
+
+    Returns:
+        True for the customer's words in the first person, a note quoting the customer, or a clause whose
+        subject is the customer ("you send the old one back within 14 days"); False for our promises,
+        including one the customer reports ("you promised to call me").
+    """
+    if role == "customer":
+        return bool(_FIRST_PERSON.search(value))
+    return bool(_QUOTED.search(before[-80:]) or _CUSTOMER_SUBJECT.search(value))
+
+
 def _facts(session: Session, c: Customer, card: CustomerCard) -> None:
     rows = session.execute(  # columns, not ORM objects: a long history has hundreds of facts
         select(
@@ -298,12 +346,13 @@ def _facts(session: Session, c: Customer, card: CustomerCard) -> None:
             Fact.span_start,
             Fact.span_end,
             Message.text,
+            Message.role,
         )
         .outerjoin(Message, Fact.message_id == Message.id)
         .where(Fact.customer_id == c.id)
         .order_by(Fact.kind, Fact.at.desc().nulls_last(), Fact.id)
     )
-    for kind, value, normalized, source, channel, at, confidence, start, end, text in rows:
+    for kind, value, normalized, source, channel, at, confidence, start, end, text, role in rows:
         out = FactOut(
             kind=kind,
             value=value,
@@ -314,7 +363,10 @@ def _facts(session: Session, c: Customer, card: CustomerCard) -> None:
             confidence=confidence,
             excerpt=_excerpt(text, start, end) if text is not None else None,
         )
-        {"tried": card.tried, "promise": card.promised}.get(kind, card.facts).append(out)
+        if kind == "promise" and customer_commitment(value, role, text[: start or 0] if text else ""):
+            card.customer_commitments.append(out)
+        else:
+            {"tried": card.tried, "promise": card.promised}.get(kind, card.facts).append(out)
 
 
 def customer_timeline(
