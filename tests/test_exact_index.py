@@ -120,4 +120,3 @@ def test_a_large_knowledge_base_is_queried_in_chroma(
     searcher = KnowledgeSearcher(rt.sessions, rt.chroma, rt.embedder, exact_max=0)
     assert searcher.search("default", SearchQuery.simple("angrerett"), k=1)[0].doc_id == "retur"
     assert search.EXACT_MAX >= 10_000
-

@@ -5,7 +5,6 @@ threads, never timed)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,7 @@ from assistant.runtime import build_runtime
 from assistant.service import build_assistant
 from assistant.settings import Settings
 from evals.bench import DEMO
-from knowledge.embedders import CachedEmbedder, HashEmbedder, Progress, Vectors
+from knowledge.embedders import CachedEmbedder, HashEmbedder, Vectors
 from knowledge.errors import BackendError
 
 
@@ -34,9 +33,6 @@ class GatedEmbedder(HashEmbedder):
         if text == "broken":
             raise BackendError("the embeddings endpoint failed")
         return super().embed_query(text)
-
-    def embed_documents(self, texts: Sequence[str], progress: Progress | None = None) -> Vectors:
-        return super().embed_documents(texts, progress)
 
 
 def test_a_prefetched_query_is_embedded_once_in_another_thread(tmp_path: Path) -> None:
