@@ -21,6 +21,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Literal
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -94,25 +95,34 @@ class LinkAllowlists:
         self._known: dict[str, tuple[tuple[int, int], tuple[str, ...]]] = {}
         self._lock = threading.Lock()
 
-    def domains(self, workspace: str, configured: Sequence[str] | None) -> tuple[str, ...]:
+    def domains(
+        self,
+        workspace: str,
+        configured: Sequence[str] | None,
+        *,
+        version: tuple[int, int] | None | Literal["read"] = "read",
+    ) -> tuple[str, ...]:
         """The workspace's link allowlist: ``configured`` when given, else learnt from its knowledge.
 
         Args:
             workspace: the workspace's name.
             configured: ``SVAR_ALLOWED_LINK_DOMAINS`` when it is set, else None.
+            version: the workspace's (id, kb_version) when the caller has just read it (None: no such
+                workspace); by default it is read here.
 
         Returns:
             The allowed hosts (none for a workspace that does not exist).
         """
         if configured is not None:
             return tuple(configured)
-        with self.sessions() as session:
-            row = session.execute(
-                select(Workspace.id, Workspace.kb_version).where(Workspace.name == workspace)
-            ).first()
-        if row is None:
+        if version == "read":
+            with self.sessions() as session:
+                row = session.execute(
+                    select(Workspace.id, Workspace.kb_version).where(Workspace.name == workspace)
+                ).first()
+            version = (int(row[0]), int(row[1] or 0)) if row is not None else None
+        if version is None:
             return ()
-        version = (int(row[0]), int(row[1] or 0))
         with self._lock:
             known = self._known.get(workspace)
         if known is not None and known[0] == version:

@@ -23,14 +23,18 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from assistant.answer_floor import below_floor
 from assistant.channels import ChannelStyles, holding_text, is_stock_sentence
@@ -48,12 +52,13 @@ from assistant.retrieval import retrieve
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 from assistant.types import CHANNELS, DraftRequest, GuardFinding, KnownFact, Passage, Suggestion, Turn
+from knowledge.db.models import Workspace
 from knowledge.errors import InputError
 from knowledge.fields import FieldSet
 from knowledge.history import CustomerCard, customer_context
 from knowledge.history.situation import Situation, build_situation
 from knowledge.locale import workspace_locale
-from knowledge.sections import document_sections
+from knowledge.sections import Section, document_sections
 from knowledge.text.analysis import ConversationAnalysis, analyse_turns
 from knowledge.workspace_fields import workspace_fields
 from knowledge.workspace_macros import workspace_macros
@@ -96,6 +101,16 @@ class WorkspaceConfig:
     language: str | None
     fields: FieldSet
     macros: dict[str, Any]
+
+
+@dataclass
+class _Kept:
+    """What the service keeps of one workspace while its version (``kb_version``) stays the same: its
+    configuration, and the sections of the documents it has quoted."""
+
+    version: tuple[int, int] | None  # the workspace's id and kb_version; None: no such workspace
+    config: WorkspaceConfig
+    sections: dict[str, list[Section]] = field(default_factory=dict)
 
 
 @dataclass
@@ -142,6 +157,8 @@ class Assistant:
         self.styles = styles or ChannelStyles()
         self.guards = guards or default_pipeline()
         self.links = LinkAllowlists(runtime.sessions)
+        self._kept: dict[str, _Kept] = {}  # per workspace (see _workspace)
+        self._kept_lock = threading.Lock()
         # "Already tried" by meaning: verb phrases compared by the runtime's embedder (cached vectors).
         self._similar = embedder_similarity(runtime.embedder)
         # The request type: patterns per language, then the embedder against labelled examples.
@@ -259,9 +276,12 @@ class Assistant:
             raise InputError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
         if not 1 <= max_suggestions <= 3:
             raise InputError("max_suggestions must be 1, 2 or 3")
+        # Retrieval embeds the message; that starts now, on another core, while the customer is read.
+        self.runtime.embedder.prefetch_query(message)
         ctx = self._customer_context(workspace, customer, history, now)
         latest = Turn(role="customer", text=message, channel=channel)
-        config = self._workspace_config(workspace)
+        kept = self._workspace(workspace)
+        config = kept.config
         ctx.language = self._language(message, ctx, config.language)
         language = ctx.language.code
         # The conversation is read once, here, for the drafter and every guard (one text layer).
@@ -282,8 +302,8 @@ class Assistant:
             turns=self.config.history_turns,
             reranker=self.reranker,
         )
-        passages = self._sections_for(workspace, passages, intent.type)
-        links = self.links.domains(workspace, self.runtime.settings.link_domains())
+        passages = self._sections_for(workspace, passages, intent.type, kept)
+        links = self.links.domains(workspace, self.runtime.settings.link_domains(), version=kept.version)
         passages, ctx.planted = _without_injections(allowed_passages(passages, links), links)
         ctx.links = tuple(links)
         request = DraftRequest(
@@ -399,6 +419,55 @@ class Assistant:
         earlier = " ".join(t.text for t in ctx.history if t.role == "customer")
         return decide_language(message, earlier, ctx.card.language if ctx.card else None, default)
 
+    def _workspace(self, workspace: str) -> _Kept:
+        """What is kept of ``workspace`` for its current version: one small query when nothing changed.
+
+        Its version changes with its knowledge and its configuration, in whichever process they were
+        changed (:func:`knowledge.workspaces.bump_kb_version`); then the configuration is read again and
+        the kept sections are dropped.
+        """
+        with self.runtime.sessions() as session:
+            row = session.execute(
+                select(Workspace.id, Workspace.kb_version).where(Workspace.name == workspace)
+            ).first()
+        version = (int(row[0]), int(row[1] or 0)) if row is not None else None
+        with self._kept_lock:
+            kept = self._kept.get(workspace)
+        if kept is not None and kept.version == version and version is not None:
+            return kept
+        kept = _Kept(version=version, config=self._workspace_config(workspace))
+        if version is not None:
+            with self._kept_lock:
+                self._kept[workspace] = kept
+        return kept
+
+    def _document_sections(
+        self, session: Callable[[], Session], workspace: str, doc_id: str, kept: _Kept
+    ) -> list[Section]:
+        """The document's sections, kept for the workspace's version (read once per version)."""
+        found = kept.sections.get(doc_id)
+        if found is None:
+            found = document_sections(session(), workspace, doc_id)
+            if kept.version is not None:
+                kept.sections[doc_id] = found
+        return found
+
+    @contextmanager
+    def _lazy_session(self) -> Iterator[Callable[[], Session]]:
+        """A session opened on first use (none when everything needed was kept), closed after."""
+        opened: list[Session] = []
+
+        def get() -> Session:
+            if not opened:
+                opened.append(self.runtime.sessions())
+            return opened[0]
+
+        try:
+            yield get
+        finally:
+            for session in opened:
+                session.close()
+
     def _workspace_config(self, workspace: str) -> WorkspaceConfig:
         """The workspace's own language, fields and reply macros, read from the store in one session."""
         with self.runtime.sessions() as session:
@@ -409,7 +478,9 @@ class Assistant:
                 macros=workspace_macros(session, workspace),
             )
 
-    def _sections_for(self, workspace: str, passages: list[Passage], request_type: str) -> list[Passage]:
+    def _sections_for(
+        self, workspace: str, passages: list[Passage], request_type: str, kept: _Kept | None = None
+    ) -> list[Passage]:
         """The top passages, each as the section of its document that is about the request type.
 
         Retrieval gives each document's best chunk for the message's words; "how long does a refund take
@@ -421,15 +492,16 @@ class Assistant:
         topic = topic_pattern(request_type)
         if not passages:
             return passages
+        kept = kept or self._workspace(workspace)
         if topic is None:
-            return self._whole_documents(workspace, passages) if request_type == "other" else passages
+            return self._whole_documents(workspace, passages, kept) if request_type == "other" else passages
         answer = answer_pattern(request_type)
         out = list(passages)
-        with self.runtime.sessions() as session:
+        with self._lazy_session() as session:
             for i, p in enumerate(out[:SECTION_PASSAGES]):
                 if topic.search(p.text) and (answer is None or answer.search(p.text)):
                     continue
-                sections = document_sections(session, workspace, p.doc_id)
+                sections = self._document_sections(session, workspace, p.doc_id, kept)
                 scored = [
                     (_section_fit(topic, x.heading, x.text, answer), -n, x) for n, x in enumerate(sections)
                 ]
@@ -440,15 +512,15 @@ class Assistant:
                     out[i] = p.model_copy(update={"text": fit.text, "chunk_id": fit.chunk_id})
         return out
 
-    def _whole_documents(self, workspace: str, passages: list[Passage]) -> list[Passage]:
+    def _whole_documents(self, workspace: str, passages: list[Passage], kept: _Kept) -> list[Passage]:
         """The top passages, each with its whole document's text (up to :data:`DOCUMENT_CHARS`), for a
         question of no customer-service request type ("who led the empire?"): its answer may sit in another
         section of the document retrieval found than the one whose words matched best. Documents and their
         order are kept."""
         out = list(passages)
-        with self.runtime.sessions() as session:
+        with self._lazy_session() as session:
             for i, p in enumerate(out[:SECTION_PASSAGES]):
-                sections = document_sections(session, workspace, p.doc_id)
+                sections = self._document_sections(session, workspace, p.doc_id, kept)
                 if len(sections) < 2 or all(x.chunk_id != p.chunk_id for x in sections):
                     continue
                 units: list[str] = []
@@ -466,7 +538,7 @@ class Assistant:
             analysis = analyse_turns(
                 [*request.history, request.message],
                 products=ctx.products,
-                fields=self._workspace_config(workspace).fields,
+                fields=self._workspace(workspace).config.fields,
                 language=request.language,
             )
         return GuardContext(

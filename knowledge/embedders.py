@@ -24,6 +24,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -241,7 +242,13 @@ class CachedEmbedder:
 
     The cache is shared by every workspace in a data directory, so an eval in a fresh workspace does not
     embed again what another run already embedded. ``calls`` counts texts actually sent to the model.
+
+    :meth:`prefetch_query` starts a query's embedding in a background thread (the local model's C engine
+    and an HTTP call both release the GIL), so a request can read the customer's history meanwhile;
+    :meth:`embed_query` of the same text then waits for that result instead of embedding it again.
     """
+
+    PREFETCH_THREADS = 2
 
     SLICE = 128
 
@@ -258,6 +265,8 @@ class CachedEmbedder:
         )
         self.calls = 0
         self._queries: dict[str, Vectors] = {}
+        self._pending: dict[str, Future[Vectors]] = {}
+        self._pool: ThreadPoolExecutor | None = None
 
     @property
     def identity(self) -> str:
@@ -268,7 +277,30 @@ class CachedEmbedder:
         return self.inner.dim
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
         self._conn.close()
+
+    def prefetch_query(self, text: str) -> None:
+        """Start embedding ``text`` as a query in the background, unless its vector is known or on its way.
+
+        A later :meth:`embed_query` of the same text waits for it (and raises what it raised); a prefetch
+        nobody asks for is only kept in the memory of query vectors.
+        """
+        with self._lock:
+            if text in self._queries or text in self._pending:
+                return
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.PREFETCH_THREADS, thread_name_prefix="svar-embed")
+            future = self._pool.submit(self._embed_query, text)
+            self._pending[text] = future
+        future.add_done_callback(lambda _f: self._forget(text, _f))
+
+    def _forget(self, text: str, future: Future[Vectors]) -> None:
+        with self._lock:
+            if self._pending.get(text) is future:
+                del self._pending[text]
 
     def embed_documents(self, texts: Sequence[str], progress: Progress | None = None) -> Vectors:
         model = self.identity
@@ -305,11 +337,18 @@ class CachedEmbedder:
         return np.stack([found[h] for h in hashes]).astype(np.float32)
 
     def embed_query(self, text: str) -> Vectors:
-        """The query vector, from memory, then the on-disk cache (queries are keyed apart from passages:
-        e5 embeds them with another prefix), then the model."""
-        found = self._queries.get(text)
+        """The query vector, from memory (or the prefetch on its way), then the on-disk cache (queries are
+        keyed apart from passages: e5 embeds them with another prefix), then the model."""
+        with self._lock:
+            found = self._queries.get(text)
+            pending = self._pending.get(text)
         if found is not None:
             return found
+        if pending is not None:
+            return pending.result()
+        return self._embed_query(text)
+
+    def _embed_query(self, text: str) -> Vectors:
         model = self.identity + "|query"
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         with self._lock:
@@ -325,9 +364,10 @@ class CachedEmbedder:
                 self._conn.execute(
                     "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)", (model, digest, vector.tobytes())
                 )
-        if len(self._queries) > 4096:
-            self._queries.clear()
-        self._queries[text] = vector
+        with self._lock:
+            if len(self._queries) > 4096:
+                self._queries.clear()
+            self._queries[text] = vector
         return vector
 
 

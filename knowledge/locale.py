@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from knowledge.db.api_models import WorkspaceSettings
 from knowledge.errors import InputError
 from knowledge.language import SUPPORTED, normalize_language
+from knowledge.workspaces import bump_kb_version
 
 __all__ = ["WorkspaceLocale", "set_workspace_locale", "workspace_locale", "validate_country"]
 
@@ -87,11 +88,14 @@ def set_workspace_locale(
     if row is None:
         row = WorkspaceSettings(workspace_id=workspace_id, cors_origins=[], widget_secret=None)
         session.add(row)
+    before = (row.language, row.country)
     if clear:
         row.language = row.country = None
     if code is not None:
         row.language = code
     if region is not None:
         row.country = region
+    if (row.language, row.country) != before:
+        bump_kb_version(session, workspace_id)  # what a process keeps of the configuration is read again
     session.flush()
     return WorkspaceLocale(row.language, row.country)

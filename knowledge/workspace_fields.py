@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from knowledge.db.models import WorkspaceField
 from knowledge.fields import EMPTY_FIELDS, FieldSet, FieldSpec
-from knowledge.workspaces import get_workspace
+from knowledge.workspaces import bump_kb_version, get_workspace
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,8 @@ def import_fields(
                 )
             )
         removed = len(gone)
+    if added or updated or removed:
+        bump_kb_version(session, ws)  # what a process keeps of the configuration is read again
     session.flush()
     return FieldsImport(added=added, updated=updated, removed=removed)
 

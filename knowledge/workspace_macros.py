@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge.db.models import WorkspaceMacros
-from knowledge.workspaces import get_workspace
+from knowledge.workspaces import bump_kb_version, get_workspace
 
 
 def _merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -45,6 +45,8 @@ def import_macros(
         row = WorkspaceMacros(workspace_id=ws.id, data={})
         session.add(row)
     merged = dict(data) if replace else _merge(row.data or {}, data)
+    if merged != (row.data or {}):
+        bump_kb_version(session, ws)  # what a process keeps of the configuration is read again
     row.data = merged
     session.flush()
     return merged

@@ -84,15 +84,21 @@ def create_workspace(session: Session, name: str) -> Workspace:
     return ws
 
 
-def bump_kb_version(session: Session, ws: Workspace) -> None:
-    """Add one to the workspace's knowledge version in the database itself (no lost update)."""
+def bump_kb_version(session: Session, ws: Workspace | int) -> None:
+    """Add one to the workspace's knowledge version in the database itself (no lost update).
+
+    The version changes with the knowledge and with the workspace's own configuration (fields, macros,
+    language): what a process keeps per workspace (the search index, the link allowlist, the service's
+    configuration and sections) is read again when it changes, whichever process changed it.
+    """
     session.execute(
         update(Workspace)
-        .where(Workspace.id == ws.id)
+        .where(Workspace.id == (ws if isinstance(ws, int) else ws.id))
         .values(kb_version=Workspace.kb_version + 1)
         .execution_options(synchronize_session=False)
     )
-    session.expire(ws, ["kb_version"])
+    if not isinstance(ws, int):
+        session.expire(ws, ["kb_version"])
 
 
 def vector_index(session: Session, client: Any, ws: Workspace, kind: str, embedder: str) -> VectorIndex:

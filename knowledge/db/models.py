@@ -28,7 +28,8 @@ class Workspace(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    kb_version: Mapped[int] = mapped_column(Integer, default=0)  # bumped on every knowledge change
+    # bumped on every change of the knowledge or of the workspace's configuration (fields, macros, language)
+    kb_version: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class VectorCollection(Base):
@@ -121,7 +122,6 @@ class WorkspaceField(Base):
     values: Mapped[list[str]] = mapped_column(JSON, default=list)
     ask: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
-
 
 
 class WorkspaceMacros(Base):
