@@ -25,7 +25,7 @@ from knowledge.text.values import Value, extract_values
 if TYPE_CHECKING:
     from knowledge.facts import ExtractedFact
 
-__all__ = ["TurnLike", "LocatedFact", "ConversationAnalysis", "analyse_turns"]
+__all__ = ["TurnLike", "LocatedFact", "ConversationAnalysis", "analyse_turns", "reading_role"]
 
 
 class TurnLike(Protocol):
@@ -134,16 +134,30 @@ class ConversationAnalysis:
     def located_facts(self, roles: Iterable[str] | None = None) -> list[LocatedFact]:
         """Every fact of the turns (of ``roles``; all by default) with the turn it came from."""
         wanted = None if roles is None else frozenset(roles)
+        roles_read = [reading_role(turn) for turn in self.turns]
         return [
-            LocatedFact(f, index, turn.role)
-            for index, turn in enumerate(self.turns)
-            if wanted is None or turn.role in wanted
-            for f in self.facts(turn.text, role=turn.role)
+            LocatedFact(f, index, role)
+            for index, (turn, role) in enumerate(zip(self.turns, roles_read, strict=True))
+            if wanted is None or role in wanted
+            for f in self.facts(turn.text, role=role)
         ]
 
     def known_values(self, kind: str, roles: Iterable[str] = ("customer", "note")) -> list[str]:
         """The values of facts of ``kind`` that turns of ``roles`` state, oldest first."""
         return [lf.fact.value for lf in self.located_facts(roles) if lf.fact.kind == kind]
+
+
+# An agent's turn on the phone channel is what the agent wrote down about a call ("Telefonnotat: Kunden
+# Arild Nesse ringte ..."): it is read as a note (the customer's details, what was tried, what was promised).
+_NOTE_CHANNELS = frozenset({"phone", "note"})
+
+
+def reading_role(turn: TurnLike) -> str:
+    """The rules a turn is read with: its role, or ``note`` for an agent's record of a phone call."""
+    role = turn.role
+    if role == "agent" and getattr(turn, "channel", None) in _NOTE_CHANNELS:
+        return "note"
+    return role
 
 
 _GUESSED = frozenset({"place", "origin", "destination", "name", "product", "model"})

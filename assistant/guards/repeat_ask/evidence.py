@@ -48,7 +48,7 @@ from assistant.guards.repeat_ask.slots import action_objects as slots_action_obj
 from assistant.guards.repeat_ask.slots import family_spans as slots_family_spans
 from assistant.types import KnownFact, Turn
 from knowledge.facts._lexicon import NOT_TRIED_VERBS
-from knowledge.text.analysis import ConversationAnalysis, analyse_turns
+from knowledge.text.analysis import ConversationAnalysis, analyse_turns, reading_role
 from knowledge.text.kinds import answers, is_builtin
 from knowledge.text.lexicons import words
 from knowledge.text.qualified import noun_key
@@ -124,13 +124,14 @@ def _turn_values(turn: Turn, context: str, an: ConversationAnalysis) -> list[Val
     if turn.role == "customer":
         return an.values(turn.text, speaker="customer", context=context)
     values: list[Value] = []
+    role = reading_role(turn)
     for sentence in an.sentences(turn.text):
         if "?" in sentence.text and not re.match(
             r"^(?:to confirm|please confirm|just to confirm)", sentence.text, _I
         ):
             continue
-        for v in an.values(sentence.text, speaker="agent" if turn.role != "note" else "customer"):
-            if turn.role != "note" and v.slot in _PERSONAL and not _SECOND_PERSON.search(sentence.text):
+        for v in an.values(sentence.text, speaker="agent" if role != "note" else "customer"):
+            if role != "note" and v.slot in _PERSONAL and not _SECOND_PERSON.search(sentence.text):
                 if v.slot == "address":  # a venue's address: where the customer is going, not where they live
                     values.append(replace(v, slot="venue"))
                 continue
@@ -640,7 +641,7 @@ def tried_steps(
     for index, turn in enumerate(turns):
         previous = ""
         for sentence in an.sentences(turn.text):
-            steps += sentence_steps(sentence.text, previous, index, turn.role)
+            steps += sentence_steps(sentence.text, previous, index, reading_role(turn))
             previous = sentence.text
         if turn.role != "customer" or index == 0 or turns[index - 1].role not in ("agent", "bot"):
             continue

@@ -150,7 +150,7 @@ _EN: tuple[Cue, ...] = (
         r"|location)\b|\bdestination\b",
     ),
     _cue("size", r"\b(?:which|what)\s+size\b|\bsize\b"),
-    _cue("colour", r"\bcolou?r\b"),
+    _cue("color", r"\bcolou?r\b"),
     _cue("model", r"\b(?:which|what)\s+model\b|\bmodel(?: number| name)?\b"),
     _cue(
         "product",
@@ -278,7 +278,7 @@ _NORDIC: tuple[Cue, ...] = (
         r"|\breisemål\w*|\bdestinasjon\w*|\bresmål\w*|\brejsemål\w*|\bavreisested\w*|\butgangspunkt\w*",
     ),
     _cue("size", r"\bstørrelse\w*|\bstorlek\w*|\bstorleik\w*"),
-    _cue("colour", r"\bfarge\w*|\bfärg\w*|\bfarve\w*"),
+    _cue("color", r"\bfarge\w*|\bfärg\w*|\bfarve\w*"),
     # a compound's head is its last part: "klokkemodell", "printermodellen", "bilmodel" ask for a model
     _cue("model", r"\b\w*modell\w*|\b\w*model(?:len|lens|nummer|navn|let)?\b"),
     _cue(
