@@ -18,7 +18,10 @@ def _found(text: str, role: str = "customer") -> set[tuple[str, str]]:
     [
         ("Our family booked the tour.\n\nBest,\nRachel Owens\n+44 7700 900123", "Rachel Owens"),
         ("Please cancel the plan at the end of the period. Thanks, Dev Patel", "Dev Patel"),
-        ("Kvittot bifogas.\n\nMed vänliga hälsningar\n\nPer-Erik Sjöberg\nInköpsansvarig", "Per-Erik Sjöberg"),
+        (
+            "Kvittot bifogas.\n\nMed vänliga hälsningar\n\nPer-Erik Sjöberg\nInköpsansvarig",
+            "Per-Erik Sjöberg",
+        ),
         ("Det gjelder bestillinga mi.\n\nTusen takk,\nGro Lie", "Gro Lie"),
     ],
 )
@@ -28,15 +31,23 @@ def test_sign_off_names(text: str, name: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Takk!\nJeg lurer på om dere har den på lager", "Thanks. I have tried it twice", "Tack! Var ligger butiken?"],
+    [
+        "Takk!\nJeg lurer på om dere har den på lager",
+        "Thanks. I have tried it twice",
+        "Tack! Var ligger butiken?",
+    ],
 )
 def test_thanks_without_a_name_names_nobody(text: str) -> None:
     assert not [k for k, _ in _found(text) if k == "person"]
 
 
 def test_agent_phone_turn_is_read_as_a_note() -> None:
-    note = Turn(role="agent", channel="phone", text="Telefonnotat: Kunden Arild Nesse ringte. Kunden har "
-                "allerede slått inverteren av og på. Lovet at tekniker ringer innen torsdag.")
+    note = Turn(
+        role="agent",
+        channel="phone",
+        text="Telefonnotat: Kunden Arild Nesse ringte. Kunden har "
+        "allerede slått inverteren av og på. Lovet at tekniker ringer innen torsdag.",
+    )
     chat = Turn(role="agent", channel="chat", text="Kunden Arild Nesse ringte.")
     assert reading_role(note) == "note" and reading_role(chat) == "agent"
     facts = {(lf.fact.kind, lf.fact.value) for lf in analyse_turns([note]).located_facts()}
@@ -66,7 +77,12 @@ def test_labelled_ids(text: str, kind: str, value: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["booking for 2 personer i morgen", "We fly at 10 with SAS", "ref. your e-mail of Monday", "kvittering AB1"],
+    [
+        "booking for 2 personer i morgen",
+        "We fly at 10 with SAS",
+        "ref. your e-mail of Monday",
+        "kvittering AB1",
+    ],
 )
 def test_no_id_without_an_id_shape(text: str) -> None:
     assert not [k for k, _ in _found(text) if k in {"order_number", "reference", "flight_number"}]
