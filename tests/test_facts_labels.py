@@ -86,3 +86,36 @@ def test_labelled_ids(text: str, kind: str, value: str) -> None:
 )
 def test_no_id_without_an_id_shape(text: str) -> None:
     assert not [k for k, _ in _found(text) if k in {"order_number", "reference", "flight_number"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Hei, eg har bestilt Ventoline inhalator (ordre 88-410293)", "Ventoline"),
+        ("Hej! Vi har en BeSafe iZi Flex S och bältet går inte att dra åt", "BeSafe iZi Flex S"),
+        ("Min bil er en Skoda Enyaq fra 2023", "Skoda Enyaq"),
+        ("Bestilte Paracet og Nasonex nesespray 14. mai", "Paracet"),
+        ("Bestilte Paracet og Nasonex nesespray 14. mai", "Nasonex"),
+        ("I bought Zyrtec yesterday.", "Zyrtec"),
+    ],
+)
+def test_products_named_after_a_verb_of_buying_or_having(text: str, value: str) -> None:
+    products = [f for f in extract_facts(text) if f.kind == "product"]
+    assert value in {f.value for f in products} | {f.normalized for f in products}
+
+
+def test_a_kind_noun_after_the_name_is_kept_in_the_value() -> None:
+    (product,) = [
+        f
+        for f in extract_facts("Det er en Christiania ladcykel, stelnummer WAC0044712.")
+        if f.kind == "product"
+    ]
+    assert (product.value, product.normalized) == ("Christiania ladcykel", "Christiania")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Jeg har Premium og betaler 399 kr", "Jeg bor i Bergen og har en hund", "Vi har en avtale med Telenor"],
+)
+def test_no_product_without_a_verb_and_a_determiner(text: str) -> None:
+    assert not [f for f in extract_facts(text) if f.kind == "product"]
