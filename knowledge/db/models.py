@@ -123,7 +123,6 @@ class WorkspaceField(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
-
 class WorkspaceMacros(Base):
     """A workspace's own reply macros and policy (``svar macros import``; docs/situation.md): one mapping
     ``{"policy": {...}, "<lang>": {...}}`` merged over the shipped macros."""

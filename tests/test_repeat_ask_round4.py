@@ -1,0 +1,66 @@
+"""Repeat-ask rules of issue 7's fourth round.
+
+Reminders are requests; a step of a new procedure is no repeat.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.guards.repeat_ask.asks import find_asks
+from assistant.guards.repeat_ask.engine import check_repeat_asks
+from assistant.types import Turn
+
+
+@pytest.mark.parametrize(
+    ("draft", "slot"),
+    [
+        ("Husk at oplyse dit bookingnummer, så kan jeg se det.", "order_number"),
+        ("Glöm inte att skicka kvittot.", "attachment"),
+        ("Remember to send us the receipt.", "attachment"),
+    ],
+)
+def test_a_reminder_to_give_something_is_an_ask(draft: str, slot: str) -> None:
+    (ask,) = find_asks(draft)
+    assert slot in ask.slots
+
+
+@pytest.mark.parametrize("draft", ["Husk at vi har åpent til 18.", "Svare på e-posten tar tid."])
+def test_a_reminder_of_a_fact_is_no_ask(draft: str) -> None:
+    assert find_asks(draft) == []
+
+
+_RESTARTED = [
+    Turn(
+        role="customer",
+        channel="sms",
+        text="Mobilen får ikkje mobildata. Har starta han på nytt og teke ut og inn simkortet.",
+    )
+]
+
+
+def test_a_step_after_a_new_instruction_is_no_repeat() -> None:
+    draft = (
+        "Hei! Gå inn på Innstillingar > Mobilnett og vel «Tilbakestill til standard». "
+        "Start så telefonen på nytt."
+    )
+    assert not check_repeat_asks(draft, history=_RESTARTED, language="nn").flagged
+
+
+@pytest.mark.parametrize(
+    "draft", ["Hei! Start telefonen på nytt.", "Hei! Så leit. Start så telefonen på nytt."]
+)
+def test_the_same_step_alone_is_a_repeat(draft: str) -> None:
+    assert check_repeat_asks(draft, history=_RESTARTED, language="nn").flagged
+
+
+def test_booking_code_after_a_label_answers_a_reminder() -> None:
+    history = [
+        Turn(
+            role="customer",
+            channel="facebook",
+            text="Hej! Vi har booket et sommerhus i Blåvand uge 29 (booking DK-77312). Må vi tage hund med?",
+        )
+    ]
+    draft = "Hej! Husk at oplyse dit bookingnummer, så kan jeg se, om huset tillader hund."
+    assert check_repeat_asks(draft, history=history, language="da").flagged
