@@ -119,3 +119,27 @@ def test_a_kind_noun_after_the_name_is_kept_in_the_value() -> None:
 )
 def test_no_product_without_a_verb_and_a_determiner(text: str) -> None:
     assert not [f for f in extract_facts(text) if f.kind == "product"]
+
+
+def test_agreed_in_a_note_is_a_promise_and_no_attempt() -> None:
+    text = "Opkald 5/2: Kunden Bo Madsen har fået forkert regning. Vi lovede at sende en kreditnota inden fredag."
+    found = _found(text, role="note")
+    assert ("person", "Bo Madsen") in found
+    assert any(k == "promise" for k, _ in found)
+    assert not any(k == "tried" for k, _ in found)
+    assert any(
+        k == "promise" for k, _ in _found("Samtale: Avtalt at elektriker kommer mandag kl 10.", "note")
+    )
+
+
+def test_a_customers_we_is_still_an_attempt() -> None:
+    found = _found("Vi har byttet fôret og vasket liggeplassen. Dere lovet å ringe.")
+    assert ("tried", "vi har byttet fôret og vasket liggeplassen") in {(k, v.lower()) for k, v in found}
+
+
+def test_a_phone_turn_about_the_customer_is_a_note_whoever_filed_it() -> None:
+    note = Turn(
+        role="customer", channel="phone", text="Opkald: kunden Birgitte Holm har betalt fakturaen to gange."
+    )
+    own = Turn(role="customer", channel="phone", text="Jeg har betalt fakturaen to gange.")
+    assert reading_role(note) == "note" and reading_role(own) == "customer"

@@ -192,7 +192,10 @@ _NOTE_INTRO_RE = re.compile(
     _I,
 )
 _NOTE_NAME_END = re.compile(
-    r"\s*(?:$|[,.:;!(\n]|(?:ringte|ringde|ringet|ringede|ringde|called|rang|phoned|ringer|ringjer)\b)", _I
+    r"\s*(?:$|[,.:;!(\n]|(?:ringte|ringde|ringet|ringede|ringde|called|rang|phoned|ringer|ringjer|har|hadde|hade"
+    r"|havde|has|had|er|är|is|was|var|vil|vill|ønsker|önskar|wants|fikk|fick|fik|fekk|meldte|melder|reports"
+    r"|klager|klagar|sier|seier|säger|siger|says|skriver|mener|meiner|menar|mener|spør|spurte|frågar)\b)",
+    _I,
 )
 _SIGN_CONTACT = re.compile(r",[ \t]*\S[^\n]*[\d@]")  # "Camilla Friis, 30 22 71 55" on the name's line
 _NAME_END = re.compile(r"\s*(?:$|[,.!\n]|(?:from|here|fra|från|frå|her|här|og|and|och)\b)", _I)

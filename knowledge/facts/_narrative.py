@@ -139,8 +139,27 @@ def _is_question(text: str, start: int) -> bool:
     return end < len(text) and text[end] == "?" and _BUT.search(text, start, end) is None
 
 
+# A clause that promises or agrees something is no attempt ("Vi lovede at sende en kreditnota", "Avtalt at
+# vi ringer"), and in an agent's note "vi"/"we" is the company, not the customer.
+_COMMITMENT = re.compile(
+    r"(?<!\w)(?:promised|promise|lovet|lovte|lova|lovde|lovade|lovede|lover|lovar|avtalt|avtalte|avtala|"
+    r"aftalt|aftalte|avtalat|avtalade|agreed|overenskommet|överenskommet)(?!\w)",
+    re.IGNORECASE,
+)
+_COMPANY_SUBJECT = re.compile(r"^(?:vi|we|me)\b", re.IGNORECASE)
+
+
 def find_tried(text: str, ctx: Context) -> Iterator[ExtractedFact]:
     """What the customer says they already tried (customer and note roles only)."""
+    for found in _find_tried(text, ctx):
+        if _COMMITMENT.search(found.value):
+            continue
+        if ctx.role == "note" and _COMPANY_SUBJECT.match(found.value):
+            continue
+        yield found
+
+
+def _find_tried(text: str, ctx: Context) -> Iterator[ExtractedFact]:
     if ctx.role not in {"customer", "note"}:
         return
     for pattern in (_TRIED_SUBJECT_RE, _TRIED_START_RE):
@@ -426,7 +445,11 @@ _PROMISE_REPORTED_RE = re.compile(
     _I,
 )
 # In agents' and notes' words a bare "promised" / "lovet" is ours: "Lovet kunden å ringe torsdag".
-_PROMISE_NOTE_RE = re.compile(r"(?<!\w)(?:promised|lovet|lovte|lova|lovde|lovade|lovede)(?!\w)", _I)
+_PROMISE_NOTE_RE = re.compile(
+    r"(?<!\w)(?:promised|lovet|lovte|lova|lovde|lovade|lovede|avtalt|avtalte|avtala|aftalt|aftalte|avtalat"
+    r"|avtalade|agreed|overenskommet|överenskommet)(?!\w)",
+    _I,
+)
 
 
 def find_promises(text: str, ctx: Context) -> Iterator[ExtractedFact]:

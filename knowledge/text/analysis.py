@@ -12,6 +12,7 @@ it came from.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -152,10 +153,19 @@ class ConversationAnalysis:
 _NOTE_CHANNELS = frozenset({"phone", "note"})
 
 
+# A phone turn that speaks of the customer in the third person near its start ("Opkald: kunden Birgitte Holm
+# ...") is somebody's note of the call, whoever it was filed under.
+_THIRD_PERSON_CUSTOMER = re.compile(
+    r"(?<!\w)(?:kunden?|kund|customer|caller|innringer|uppringaren)(?!\w)", re.I
+)
+
+
 def reading_role(turn: TurnLike) -> str:
-    """The rules a turn is read with: its role, or ``note`` for an agent's record of a phone call."""
+    """The rules a turn is read with: its role, or ``note`` for a record of a phone call."""
     role = turn.role
-    if role == "agent" and getattr(turn, "channel", None) in _NOTE_CHANNELS:
+    if getattr(turn, "channel", None) not in _NOTE_CHANNELS:
+        return role
+    if role == "agent" or (role == "customer" and _THIRD_PERSON_CUSTOMER.search(turn.text[:80])):
         return "note"
     return role
 
