@@ -122,7 +122,10 @@ def test_no_product_without_a_verb_and_a_determiner(text: str) -> None:
 
 
 def test_agreed_in_a_note_is_a_promise_and_no_attempt() -> None:
-    text = "Opkald 5/2: Kunden Bo Madsen har fået forkert regning. Vi lovede at sende en kreditnota inden fredag."
+    text = (
+        "Opkald 5/2: Kunden Bo Madsen har fået forkert regning. "
+        "Vi lovede at sende en kreditnota inden fredag."
+    )
     found = _found(text, role="note")
     assert ("person", "Bo Madsen") in found
     assert any(k == "promise" for k, _ in found)
