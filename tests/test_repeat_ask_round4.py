@@ -64,3 +64,44 @@ def test_booking_code_after_a_label_answers_a_reminder() -> None:
     ]
     draft = "Hej! Husk at oplyse dit bookingnummer, så kan jeg se, om huset tillader hund."
     assert check_repeat_asks(draft, history=history, language="da").flagged
+
+
+def test_a_lone_id_answers_the_agents_question_for_an_id() -> None:
+    history = [
+        Turn(role="customer", channel="chat", text="hi, I want to pause my membership for a month"),
+        Turn(role="agent", channel="chat", text="No problem! What's your membership number?"),
+        Turn(role="customer", channel="chat", text="GYM-448120"),
+    ]
+    draft = "Great. Could you send me your membership number so I can find your account?"
+    assert check_repeat_asks(draft, history=history, language="en").flagged
+    other = [*history[:2], Turn(role="customer", channel="chat", text="I'll check tonight")]
+    assert not check_repeat_asks(draft, history=other, language="en").flagged
+
+
+@pytest.mark.parametrize(
+    ("said", "flagged"),
+    [("Jag vill också pausa kortet under december.", True), ("Jag vill också pausa kortet.", False)],
+)
+def test_which_month_is_answered_by_a_month(said: str, flagged: bool) -> None:
+    history = [Turn(role="customer", channel="email", text=said)]
+    draft = "Hej! Ja, det går bra. Vilken månad vill du att pausen ska börja?"
+    assert check_repeat_asks(draft, history=history, language="sv").flagged is flagged
+
+
+def test_a_size_after_the_nynorsk_word_answers_a_size_question() -> None:
+    history = [Turn(role="note", channel="phone", text="Kunde Ola Dale leigde skisko (storleik 39) 10.01.")]
+    draft = "Hei! Kva storleik brukar du på skisko?"
+    assert check_repeat_asks(draft, history=history, language="nn").flagged
+
+
+@pytest.mark.parametrize(
+    ("said", "flagged"),
+    [
+        ("Jeg bor nu på Åboulevarden 21, 8000 Aarhus C.", True),
+        ("Jeg flytter fra Åboulevarden 21, 8000 Aarhus C.", False),
+    ],
+)
+def test_an_address_where_the_customer_now_lives_is_the_new_one(said: str, flagged: bool) -> None:
+    history = [Turn(role="customer", channel="email", text=f"Hej, levering til min nye adresse. {said}")]
+    draft = "Hej! Hvad er din nye adresse, så jeg kan opdatere leveringen?"
+    assert check_repeat_asks(draft, history=history, language="da").flagged is flagged

@@ -345,7 +345,8 @@ def _category_evidence(slot: str, turns: Sequence[Turn]) -> list[Evidence]:
 
 
 _NEW_MARK = re.compile(
-    r"\b(?:ny|nye|nytt|nya|nyt|new|flytt\w*|moved|moving|relocat\w*|til|till|to|instead|i stedet|i staden"
+    r"\b(?:(?:bor|bur|live|living|lives|am|er|är)\s+(?:nu|nå|no|now|numera)|(?:nu|nå|now)\s+(?:bor|bur|live)"
+    r"|ny|nye|nytt|nya|nyt|new|flytt\w*|moved|moving|relocat\w*|til|till|to|instead|i stedet|i staden"
     r"|istället|i stället|endre\w*|ændre\w*|ändra\w*|change\w*|update\w*|oppdater\w*|uppdater\w*)\b",
     _I,
 )

@@ -253,9 +253,21 @@ def _answer_evidence(turns: Sequence[Turn], language: str | None, an: Conversati
                 out.append(Evidence(slot, text, i + 1))
             elif slot in _FREE_FORM and single and _plain_answer(text):
                 out.append(Evidence(slot, text, i + 1))
+            elif single and slot in _ID_SLOTS and _LONE_ID.fullmatch(text):
+                out.append(Evidence(slot, text, i + 1))  # "What's your membership number?" - "GYM-448120"
             elif not is_builtin(slot) and single and _plain_answer(text) and not _YES_NO_REPLY.match(text):
                 out.append(Evidence(slot, text, i + 1))
     return out
+
+
+# Asks for an identifier, and a reply that is one id and nothing else ("GYM-448120", "#48317702").
+_ID_SLOTS = frozenset(
+    {
+        "order_number", "account_id", "reference", "tracking_number", "serial_number", "invoice_number",
+        "case_number", "return_number", "labelled_number",
+    }
+)  # fmt: skip
+_LONE_ID = re.compile(r"#?(?=[A-Za-z0-9/-]*\d)[A-Za-z0-9][A-Za-z0-9/-]{3,30}[.!]?")
 
 
 # What a request is about. When the customer turns to another request ("...and can you also find me X?"),

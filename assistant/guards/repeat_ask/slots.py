@@ -267,7 +267,8 @@ _NORDIC: tuple[Cue, ...] = (
         "date",
         rf"\bdato\w*|\bdatum\w*|\b(?:når|när|hvornår)\b{_CLAUSE_SUBJECT}"
         r"|\b(?:hvilken|vilken|kva|hvilke|hvilket) dag\w*"
-        r"|(?<!\bpå )\bdag(?:en)?\b|\bfrå når\b|\bfra når\b|\bfrån när\b",
+        r"|(?<!\bpå )\bdag(?:en)?\b|\bfrå når\b|\bfra når\b|\bfrån när\b"
+        r"|\b(?:hvilken|vilken|kva|hvilke|hvilket|which|what)\s+(?:måned|månad|month|uke|veke|vecka|uge|week)\b",
     ),
     _cue(
         "place",
