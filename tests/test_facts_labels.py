@@ -146,3 +146,37 @@ def test_a_phone_turn_about_the_customer_is_a_note_whoever_filed_it() -> None:
     )
     own = Turn(role="customer", channel="phone", text="Jeg har betalt fakturaen to gange.")
     assert reading_role(note) == "note" and reading_role(own) == "customer"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("sofaen vi fikk levert i går (Bergen 3-seter i grå) har en flekk", "Bergen 3-seter"),
+        ("Hej, bordet (Ekås matbord 180 cm) har en spricka i skivan.", "Ekås matbord 180 cm"),
+        ("I ordered my prescription for Lisinopril 10 mg for click and collect", "Lisinopril 10 mg"),
+        ("flytte forsikringen til min nye bil, en Skoda Enyaq, fra 1. april", "Skoda Enyaq"),
+    ],
+)
+def test_products_in_brackets_with_strengths_and_in_appositions(text: str, value: str) -> None:
+    assert ("product", value) in _found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "steps"),
+    [
+        (
+            "har spurt naboan og sjekka postkassa, ingenting 🤷 bor i Storgata 1",
+            {"har spurt naboan og sjekka postkassa"},
+        ),
+        (
+            "Jeg har prøvet at holde den ind til læseren og har også prøvet med QR-koden i appen – nej",
+            {"jeg har prøvet at holde den ind til læseren", "har også prøvet med qr-koden i appen"},
+        ),
+        (
+            "Jeg har prøvet simkortet i en anden telefon, samme problem",
+            {"jeg har prøvet simkortet i en anden telefon"},
+        ),
+    ],
+)
+def test_a_reported_step_ends_before_its_outcome_and_at_a_new_have(text: str, steps: set[str]) -> None:
+    assert {v.lower() for k, v in _found(text) if k == "tried"} == steps

@@ -104,8 +104,18 @@ _TRIED_START_RE = re.compile(
 # "..., and both charges have cleared": a conjunction followed by a new subject and its own finite verb
 # starts another clause (a verb right after the conjunction continues the same subject's steps).
 _NEW_CLAUSE = re.compile(
-    r"\s(?:and|og|och|samt)\s+(?:[^\W\d_]+\s+){1,3}?(?:have|has|had|is|are|was|were|har|hadde|hade|havde|er"
+    r"\s(?:and|og|och|samt)\s+(?:[^\W\d_]+\s+){0,3}?(?:have|has|had|is|are|was|were|har|hadde|hade|havde|er"
     r"|var|är|ble|blev|vart|will|vil|ska|skal|kan|can)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+# What ends a reported step besides a sentence end: a dash before a comment ("i appen – virker heller ikke"),
+# an emoji, or an outcome after a comma ("sjekka postkassa, ingenting", "..., samme problem").
+_STEP_END = re.compile(
+    r"\s[–—-]\s|\s*[\U0001F300-\U0001FAFF\u2600-\u27BF]|,\s*(?:ingenting|ingen\s+endring|inget|intet|ikke\s+noe"
+    r"|ikkje\s+noko|nothing|no\s+change|no\s+luck|uten\s+hell|utan\s+hell|uden\s+held|samme\s+problem"
+    r"|same\s+problem|samma\s+problem|same\s+thing|fortsatt|framleis|stadig|still)\b",
     re.IGNORECASE,
 )
 
@@ -113,6 +123,9 @@ _NEW_CLAUSE = re.compile(
 def _clause_end(text: str, start: int) -> int:
     end = sentence_end(text, start)
     m = _BUT.search(text, start, end)
+    if m:
+        end = m.start()
+    m = _STEP_END.search(text, start, end)
     if m:
         end = m.start()
     m = _NEW_CLAUSE.search(text, start, end)

@@ -149,6 +149,8 @@ def _named_after_verb(text: str) -> Iterator[ExtractedFact]:
             and (low[-2] in _HAVING or (len(low) == 3 and low[-2] in _INDEFINITE and low[-3] in _HAVING))
         ):
             pass
+        elif low and low[-1] in _INDEFINITE and re.search(r"[^\W\d_],\s+\S+\s+$", text[: offsets[i]]):
+            pass  # an apposition: "min nye bil, en Skoda Enyaq,"
         else:
             continue
         name_words = words[i:]
@@ -202,7 +204,14 @@ def _plausible_name(word: str) -> bool:
 _BRACKETED_NAME_RE = re.compile(
     rf"(?<![\w-])(?P<noun>[^\W\d_A-Z{UP}][^\W\d_]*)[ \t]+\([ \t]*"
     rf"(?:(?i:model|modell|modellen|modellen|type|typ|sort|sorten|variety|brand|merke|märke|mærke)[ \t:]+)?"
-    rf"(?P<name>[{UP}][^\W\d_]+(?:[ \t]+[{UP}][^\W\d_]+){{0,2}}(?:[ \t]+{_MODEL_TOKEN})?)[ \t]*[,)]"
+    rf"(?P<name>[{UP}][^\W\d_]+(?:[ \t]+[{UP}][^\W\d_]+){{0,2}}(?:[ \t]+[^\W\d_A-Z{UP}]{{3,}})?"
+    rf"(?:[ \t]+{_MODEL_TOKEN}(?:[ \t]?(?:cm|mm|m|kg|g|l|ml|mg|tommer|tum|inch|\"))?)?)"
+    rf"[ \t]*(?:[,)]|[ \t]+(?:i|in|med|with|på|from|fra|från|frå)[ \t])"
+)
+# A medicine and its strength ("Lisinopril 10 mg", "Paracet 500 mg", "Ventoline 0,1 mg/dose").
+_DOSE_RE = re.compile(
+    rf"(?<![\w-])(?P<name>[{UP}][^\W\d_]{{2,}}(?:[ \t]+[{UP}][^\W\d_]+)?[ \t]+\d+(?:[.,]\d+)?[ \t]?"
+    r"(?:mg|mcg|µg|ml|g|IE|IU|mmol)(?:/\w+)?)(?![\w])"
 )
 _QUOTED_NAME_RE = re.compile(
     rf"(?<![\w-])(?P<noun>[^\W\d_A-Z{UP}][^\W\d_]*)[ \t]+[«“\"](?P<name>[{UP}][^»”\"\n]{{1,50}}?)[»”\"]"
@@ -230,6 +239,10 @@ def _named_after_noun(text: str) -> Iterator[ExtractedFact]:
             if name.lower() in NORDIC_CITIES or _LABEL_END.search(first):
                 continue
             yield fact("product", text, m.start("name"), m.start("name") + len(name), squash(name), 0.55)
+    for m in _DOSE_RE.finditer(text):
+        first = m.group("name").split()[0].lower()
+        if first not in _STOP and first not in NOT_NAMES and first not in PRODUCT_VERBS:
+            yield fact("product", text, m.start("name"), m.end("name"), squash(m.group("name")), 0.65)
 
 
 def _brand_words(text: str, m: re.Match[str]) -> tuple[list[str], int] | None:
