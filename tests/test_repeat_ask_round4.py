@@ -105,3 +105,31 @@ def test_an_address_where_the_customer_now_lives_is_the_new_one(said: str, flagg
     history = [Turn(role="customer", channel="email", text=f"Hej, levering til min nye adresse. {said}")]
     draft = "Hej! Hvad er din nye adresse, så jeg kan opdatere leveringen?"
     assert check_repeat_asks(draft, history=history, language="da").flagged is flagged
+
+
+def test_did_you_remember_to_do_a_step_the_customer_reported() -> None:
+    history = [
+        Turn(
+            role="customer",
+            channel="email",
+            text="Jeg har allerede printet returlabelen og afleveret pakken i Pakkeshoppen i Føtex.",
+        )
+    ]
+    assert check_repeat_asks(
+        "Hej! Har du husket at aflevere returpakken?", history=history, language="da"
+    ).flagged
+    assert not check_repeat_asks(
+        "Hej! Har du husket at aflevere returpakken?",
+        history=[Turn(role="customer", channel="email", text="Jeg har printet returlabelen.")],
+        language="da",
+    ).flagged
+
+
+def test_a_statement_of_what_can_be_done_is_no_step() -> None:
+    history = [Turn(role="customer", channel="chat", text="ja, har blanda halvt om halvt i tre dagar")]
+    draft = "Hei! Ja, uopna posar kan byttast innan 30 dagar."
+    assert not check_repeat_asks(draft, history=history, language="nn").flagged
+
+
+def test_remember_as_a_reminder_of_a_fact_is_no_step() -> None:
+    assert find_asks("Husk at vi har åpent til 18.") == []

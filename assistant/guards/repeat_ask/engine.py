@@ -267,7 +267,8 @@ def _imperative_asks(
             continue
         step = imperative_repeat(sentence.text, steps)
         taken = step.text if step is not None else None
-        if taken is None and reported and not action_families(sentence.text):
+        if taken is None and reported and not action_families(sentence.text) and not _passive(sentence.text):
+            # a statement ("uopna posar kan byttast innan 30 dagar") proposes no step, however close
             same = repeats_by_meaning(sentence.text, reported, similar)
             taken = same[0] if same is not None else None
         if taken is not None:
@@ -306,6 +307,19 @@ def _instruction(sentence: str) -> bool:
         return True
     first = re.match(r"^\W*(?:(?:please|vennligst|venligst|vänligen|venleg)\s+)?([^\W\d_]+)", sentence, _I)
     return first is not None and first.group(1).lower() in words("instruction_verbs")
+
+
+# A modal and a passive verb: what can be done to a thing, said of it, not asked of the customer ("uopna
+# posar kan byttast innan 30 dagar", "Varen kan returneres", "It can be exchanged").
+_PASSIVE = re.compile(
+    r"\b(?:kan|kunne|kunde|må|skal|ska|bør|can|could|may|must|will|should)\s+(?:\w+\s+)?(?:be\s+\w+|bli\s+\w+"
+    r"|blive\s+\w+|[^\W\d_]{3,}(?:ast|est|es|as|s))\b",
+    _I,
+)
+
+
+def _passive(sentence: str) -> bool:
+    return _PASSIVE.search(sentence) is not None and proposal_verb(sentence) is None
 
 
 def _reported(steps: Sequence[Step], analysis: ConversationAnalysis) -> list[tuple[str, int]]:

@@ -713,7 +713,8 @@ def match_step(ask: Ask, steps: Sequence[Step]) -> Step | None:
 
 # The verb a "try" proposal is about: "Prøv å tørke av ...", "try descaling ...", "provat att avkalka ...".
 _TRY_THEN = re.compile(
-    r"\b(?:try|tried|trying|prøv\w*|prova\w*|provat|pröva\w*|forsøk\w*|forsøg\w*|försök\w*|freist\w*)\s+"
+    r"\b(?:try|tried|trying|prøv\w*|prova\w*|provat|pröva\w*|forsøk\w*|forsøg\w*|försök\w*|freist\w*|husket"
+    r"|huska|hugsa|remembered|remember|kommit\s+ihåg)\s+"
     r"(?:(?:å|att|at|to|og|and|gjerne|gärna|gerne|also|også|òg|først|first)\s+)*(?P<verb>[^\W\d_][\w-]+)",
     _I,
 )
@@ -769,13 +770,24 @@ def imperative_repeat(sentence: str, steps: Sequence[Step]) -> Step | None:
     return _same_step(m.group("verb"), objects, steps) if objects else None
 
 
+_COORDINATED_VERB = re.compile(
+    r"\b(?:og|och|and|samt)\s+(?:har\s+|have\s+|also\s+|også\s+)?([^\W\d_]{3,})", _I
+)
+
+
 def _same_step(action: str, objects: frozenset[str], steps: Sequence[Step]) -> Step | None:
     """The newest step taken with the same verb on the same thing (any verb and object, by stems)."""
     things = frozenset(o for o in objects if not same_verb(o, action))
     for step in reversed(steps):
-        if not step.verb or not same_verb(step.verb, action):
+        # the step's verb, or a verb coordinated with it ("printet returlabelen og afleveret pakken")
+        first = re.match(r"\s*([^\W\d_]{3,})", step.text)
+        lead = step.verb or (
+            first.group(1) if first else ""
+        )  # "afleveret pakken i ...": a clause's first word
+        verbs = [lead, *_COORDINATED_VERB.findall(step.text)] if lead else []
+        if not any(same_verb(v, action) for v in verbs):
             continue
-        done_to = frozenset(o for o in step.objects if not same_verb(o, step.verb))
+        done_to = frozenset(o for o in step.objects if not any(same_verb(o, v) for v in verbs))
         if not things or objects_overlap(things, done_to) >= 1:
             return step
     return None

@@ -668,7 +668,9 @@ _ACTION_FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # Verbs that make an ask an action proposal even without a known family ("Har du sjekket innstillingene?").
 _TRY_VERB = re.compile(
     r"^(?:try|tries|tried|trying|prøv\w*|prova\w*|provat|provade|pröva\w*|forsøk\w*|forsøg\w*|försök\w*"
-    r"|freist\w*|test|tests|tested|testing|teste|testa|testat|testade|testet|testede|testar)$",
+    r"|freist\w*|test|tests|tested|testing|teste|testa|testat|testade|testet|testede|testar"
+    # "Har du husket at aflevere returpakken?", "Did you remember to ...": asks whether a step was taken
+    r"|husket|huska|hugsa|remembered|kommit)$",
     _I,
 )
 _CHECK_VERB = re.compile(
