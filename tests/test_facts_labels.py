@@ -180,3 +180,17 @@ def test_products_in_brackets_with_strengths_and_in_appositions(text: str, value
 )
 def test_a_reported_step_ends_before_its_outcome_and_at_a_new_have(text: str, steps: set[str]) -> None:
     assert {v.lower() for k, v in _found(text) if k == "tried"} == steps
+
+
+def test_a_name_given_in_reply_to_the_agents_question_is_a_person() -> None:
+    asked = Turn(role="agent", channel="chat", text="Hei! Ja, det går fint. Hva er navnet ditt?")
+    reply = Turn(role="customer", channel="chat", text="Synnøve Lie")
+    facts = [(lf.fact.kind, lf.fact.value) for lf in analyse_turns([asked, reply]).located_facts()]
+    assert ("person", "Synnøve Lie") in facts
+    other = Turn(role="agent", channel="chat", text="Hvilket senter gjelder det?")
+    reply2 = Turn(role="customer", channel="chat", text="Storo Senter")
+    assert not [
+        k
+        for k, _ in ((lf.fact.kind, 0) for lf in analyse_turns([other, reply2]).located_facts())
+        if k == "person"
+    ]

@@ -136,12 +136,17 @@ class ConversationAnalysis:
         """Every fact of the turns (of ``roles``; all by default) with the turn it came from."""
         wanted = None if roles is None else frozenset(roles)
         roles_read = [reading_role(turn) for turn in self.turns]
-        return [
-            LocatedFact(f, index, role)
-            for index, (turn, role) in enumerate(zip(self.turns, roles_read, strict=True))
-            if wanted is None or role in wanted
-            for f in self.facts(turn.text, role=role)
-        ]
+        out = []
+        for index, (turn, role) in enumerate(zip(self.turns, roles_read, strict=True)):
+            if wanted is not None and role not in wanted:
+                continue
+            facts = self.facts(turn.text, role=role)
+            out += [LocatedFact(f, index, role) for f in facts]
+            if role == "customer" and index > 0 and not any(f.kind == "person" for f in facts):
+                named = _name_answer(self.turns[index - 1], turn.text)
+                if named is not None:
+                    out.append(LocatedFact(named, index, role))
+        return out
 
     def known_values(self, kind: str, roles: Iterable[str] = ("customer", "note")) -> list[str]:
         """The values of facts of ``kind`` that turns of ``roles`` state, oldest first."""
@@ -168,6 +173,29 @@ def reading_role(turn: TurnLike) -> str:
     if role == "agent" or (role == "customer" and _THIRD_PERSON_CUSTOMER.search(turn.text[:80])):
         return "note"
     return role
+
+
+# "Hva er navnet ditt?" - "Synnøve Lie": a reply that is only a name, right after an agent asked for one.
+_NAME_QUESTION = re.compile(
+    r"\b(?:navn\w*|namn\w*|name|names|heter du|heiter du|hedder du|who am i speaking)\b[^.!?]*\?", re.I
+)
+_NAME_REPLY = re.compile(
+    r"^\s*(?P<name>[A-ZÆØÅÄÖÜÉ][^\W\d_]+(?:-[A-ZÆØÅÄÖÜÉ][^\W\d_]+)?(?:\s+[A-ZÆØÅÄÖÜÉ][^\W\d_'-]+(?:-[^\W\d_]+)?){1,3})"
+    r"\s*[.!]?\s*$"
+)
+
+
+def _name_answer(asked: TurnLike, reply: str) -> ExtractedFact | None:
+    """A person fact for a reply that is a first and last name after the agent asked for the name."""
+    if asked.role not in ("agent", "bot") or not _NAME_QUESTION.search(asked.text):
+        return None
+    m = _NAME_REPLY.match(reply)
+    if m is None:
+        return None
+    from knowledge.facts._base import ExtractedFact as Fact
+
+    name = " ".join(m.group("name").split())
+    return Fact("person", m.group("name"), name, m.start("name"), m.end("name"), 0.8)
 
 
 _GUESSED = frozenset({"place", "origin", "destination", "name", "product", "model"})
