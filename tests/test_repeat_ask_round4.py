@@ -133,3 +133,23 @@ def test_a_statement_of_what_can_be_done_is_no_step() -> None:
 
 def test_remember_as_a_reminder_of_a_fact_is_no_step() -> None:
     assert find_asks("Husk at vi har åpent til 18.") == []
+
+
+@pytest.mark.parametrize(
+    ("said", "draft", "language", "flagged"),
+    [
+        ("Jeg har allerede skylt filteret under springen.", "Har du prøvd å vaske filteret?", "nb", True),
+        (
+            "I have already rinsed the filter under the tap.",
+            "Have you tried cleaning the filter?",
+            "en",
+            True,
+        ),
+        ("Jag har redan sköljt filtret.", "Har du provat att rengöra filtret?", "sv", True),
+        ("Jeg har allerede skylt filteret.", "Har du prøvd å bytte filteret?", "nb", False),
+        ("Jeg har vasket filteret.", "Har du prøvd å vaske bilen?", "nb", False),
+    ],
+)
+def test_verbs_of_one_action_from_the_lexicons(said: str, draft: str, language: str, flagged: bool) -> None:
+    history = [Turn(role="customer", channel="chat", text=said)]
+    assert check_repeat_asks(draft, history=history, language=language).flagged is flagged

@@ -50,7 +50,7 @@ from assistant.types import KnownFact, Turn
 from knowledge.facts._lexicon import NOT_TRIED_VERBS
 from knowledge.text.analysis import ConversationAnalysis, analyse_turns, reading_role
 from knowledge.text.kinds import answers, is_builtin
-from knowledge.text.lexicons import words
+from knowledge.text.lexicons import LANGUAGES, entries, words
 from knowledge.text.qualified import noun_key
 from knowledge.text.values import Value, has_number
 
@@ -744,10 +744,38 @@ def same_verb(a: str, b: str) -> bool:
     common = len(os.path.commonprefix([a, b]))
     if common >= 5 and common >= len(short) - 2:
         return True  # "descaled" ~ "descaling", "avkalket" ~ "avkalke"
-    return any(
+    if any(
         _stemmer(lang).stemWord(a) == _stemmer(lang).stemWord(b)
         for lang in ("english", "norwegian", "swedish", "danish")
-    )
+    ):
+        return True
+    found_a = _verb_actions(a)
+    return bool(found_a) and bool(found_a & _verb_actions(b))
+
+
+def _verb_actions(word: str) -> set[str]:
+    """The actions of the ``verb_synonyms`` lexicons a verb form names ("skylt" and "vasket": clean)."""
+    stems = _stems(word)
+    return {action for key, action in _verb_groups().items() if any(st.startswith(key) for st in stems)}
+
+
+_SNOWBALL = ("english", "norwegian", "swedish", "danish")
+
+
+def _stems(word: str) -> set[str]:
+    return {_stemmer(lang).stemWord(word) for lang in _SNOWBALL} | {word}
+
+
+@lru_cache(maxsize=1)
+def _verb_groups() -> dict[str, str]:
+    """The ``verb_synonyms`` lexicons by stem: "rinsed" and "cleaning" both name "clean"."""
+    out: dict[str, str] = {}
+    for lang in LANGUAGES:
+        for word, action in entries(lang, "verb_synonyms"):
+            for stem in _stems(word):
+                key = stem if len(stem) <= 4 else stem[: max(4, len(stem) - 1)]
+                out.setdefault(key, action)
+    return out
 
 
 def imperative_repeat(sentence: str, steps: Sequence[Step]) -> Step | None:
