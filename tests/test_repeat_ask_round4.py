@@ -153,3 +153,10 @@ def test_remember_as_a_reminder_of_a_fact_is_no_step() -> None:
 def test_verbs_of_one_action_from_the_lexicons(said: str, draft: str, language: str, flagged: bool) -> None:
     history = [Turn(role="customer", channel="chat", text=said)]
     assert check_repeat_asks(draft, history=history, language=language).flagged is flagged
+
+
+def test_a_month_before_a_day_stays_part_of_the_date() -> None:
+    from knowledge.text.values import extract_values
+
+    found = [(v.slot, v.text) for v in extract_values("the 8th until march 12th", speaker="customer")]
+    assert ("end_date", "march 12th") in found

@@ -66,7 +66,7 @@ _DATE = re.compile(
     rf"|kommande)\s+)?(?:{_WEEKDAYS})(?:\s+(?:this|next)\s+week)?\b"
     # a month on its own after a preposition of time: "pausa kortet under december", "fra januar", "in May"
     rf"|\b(?:i|in|under|during|fra|frå|från|from|til|till|until|through|gjennom|igjennom|hele|heile|hela"
-    rf"|efter|etter|after|før|för|before|innen|inden|inom)\s+(?:{_FULL_MONTHS})\b",
+    rf"|efter|etter|after|før|för|before|innen|inden|inom)\s+(?:{_FULL_MONTHS})\b(?!\.?\s*\d{{1,2}}(?!\d))",
     _I,
 )
 _END_ROLE = re.compile(
