@@ -177,7 +177,7 @@ def _named_after_verb(text: str) -> Iterator[ExtractedFact]:
 
 # "Bestilte Paracet og Nasonex": the first of two coordinated names right after a verb of buying.
 _COORDINATED_BEFORE_RE = re.compile(
-    rf"(?P<verb>[^\W\d_]+)[ \t]+(?P<first>[{UP}][\w-]+)[ \t]+(?:og|och|and|&)[ \t]+[{UP}]"
+    rf"(?<![^\W\d_])(?P<verb>[^\W\d_]+)[ \t]+(?P<first>[{UP}][\w-]+)[ \t]+(?:og|och|and|&)[ \t]+[{UP}]"
 )
 
 
