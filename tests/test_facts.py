@@ -1024,7 +1024,7 @@ def test_a_signature_name_followed_by_a_contact_line_is_found(text: str, name: s
     [
         (
             "Unscrewed the cover and dusted the fan, nothing.",
-            "Unscrewed the cover and dusted the fan, nothing",
+            "Unscrewed the cover and dusted the fan",  # the outcome after the comma is no part of the step
         ),
         (
             "I have already called the bank and both payments have gone through.",

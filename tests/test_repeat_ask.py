@@ -153,7 +153,7 @@ def test_proposed_steps_are_asks(language: str, draft: str, expected: list[str])
     ("language", "question", "slots"),
     [
         ("sv", "Vilket nummer når vi dig på?", ("phone",)),
-        ("nn", "Kva farge vil du ha i staden?", ("colour",)),
+        ("nn", "Kva farge vil du ha i staden?", ("color",)),
         ("sv", "Har routern firmware 3.2.1?", ()),
         ("nb", "Kan du sende ordrenummeret, så sjekker jeg hvor pakken er?", ("order_number",)),
         ("en", "Or we can email you the receipt – what's the order number?", ("order_number", "attachment")),

@@ -38,6 +38,7 @@ from knowledge.facts._products import find_products
 from knowledge.facts._quantity import find_amounts, find_counts
 from knowledge.facts._refs import (
     find_codes,
+    find_flight_numbers,
     find_labelled_numbers,
     find_lone_reference,
     find_org_numbers,
@@ -71,6 +72,7 @@ _EXCLUSIVE: tuple[Extractor, ...] = (
     find_references,
     find_org_numbers,
     find_codes,
+    find_flight_numbers,
     find_addresses,
     find_labelled_numbers,
     find_dates,
@@ -89,7 +91,7 @@ _CLAUSES: tuple[Extractor, ...] = (find_tried, find_promises)
 _ID_KINDS = frozenset(
     {
         "order_number", "tracking_number", "serial_number", "account_id", "national_id", "case_number",
-        "return_number", "invoice_number", "org_number", "code", "reference",
+        "return_number", "invoice_number", "org_number", "code", "reference", "flight_number",
     }
 )  # fmt: skip
 

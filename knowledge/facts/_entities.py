@@ -173,10 +173,13 @@ _GREETING_INTRO_RE = re.compile(
     _I,
 )
 _SIGNATURE_RE = re.compile(
-    r"(?:^|\n|[.!]\s+)\s*(?:(?:med|with)\s+)?(?:mvh\.?|med\s+vennlig\s+hilsen|vennlig\s+hilsen|hilsen|helsing|venleg\s+helsing|"
+    r"(?:^|(?<=\n)|(?<=[.!])\s+)\s*(?:(?:med|with)\s+)?(?:mvh\.?|med\s+vennlig\s+hilsen|vennlig\s+hilsen|hilsen|helsing|venleg\s+helsing|"
     r"med\s+venleg\s+helsing|med\s+venlig\s+hilsen|venlig\s+hilsen|hilsner|med\s+vänlig\s+hälsning|"
     r"vänliga\s+hälsningar|vänlig\s+hälsning|hälsningar|mvh|kind\s+regards|best\s+regards|regards|"
-    r"best\s+wishes|sincerely|cheers)[,.!]?[ \t]*\n?[ \t]*",
+    r"best\s+wishes|sincerely|cheers|best|all\s+the\s+best|thanks|many\s+thanks|thanks\s+again|thank\s+you|"
+    r"takk|tusen\s+takk|mange\s+takk|takk\s+for\s+hjelpen|tack|tack\s+på\s+förhand|stort\s+tack|tak|mange\s+tak|"
+    r"på\s+forhånd\s+takk|hilsning|venlig\s+hilsen|de\s+bedste\s+hilsner|bedste\s+hilsner|hälsning|"
+    r"beste\s+hilsen|beste\s+helsing|mvh\.?)[,.!]?[ \t]*(?:\n[ \t]*){0,2}",
     _I,
 )
 # A sign-off with a slash ("/Sara Holm", "/ Anders") on a line of its own.
@@ -189,7 +192,10 @@ _NOTE_INTRO_RE = re.compile(
     _I,
 )
 _NOTE_NAME_END = re.compile(
-    r"\s*(?:$|[,.:;!(\n]|(?:ringte|ringde|ringet|ringede|ringde|called|rang|phoned|ringer|ringjer)\b)", _I
+    r"\s*(?:$|[,.:;!(\n]|(?:ringte|ringde|ringet|ringede|ringde|called|rang|phoned|ringer|ringjer|har|hadde|hade"
+    r"|havde|has|had|er|är|is|was|var|vil|vill|ønsker|önskar|wants|fikk|fick|fik|fekk|meldte|melder|reports"
+    r"|klager|klagar|sier|seier|säger|siger|says|skriver|mener|meiner|menar|mener|spør|spurte|frågar)\b)",
+    _I,
 )
 _SIGN_CONTACT = re.compile(r",[ \t]*\S[^\n]*[\d@]")  # "Camilla Friis, 30 22 71 55" on the name's line
 _NAME_END = re.compile(r"\s*(?:$|[,.!\n]|(?:from|here|fra|från|frå|her|här|og|and|och)\b)", _I)

@@ -36,7 +36,14 @@ _ORDER_WORDS = (
     "bestillingsnummeret", "tinging", "tingingsnummer", "tingingsnummeret", "ordernummer", "ordernr",
     "ordernumret", "ordern", "beställning", "beställningen", "beställningsnummer", "beställningsnumret",
     "bokning", "bokningsnummer", "bokningen", "bookingnummer", "bookingnummeret", "bookingreferanse",
-    "referansenummer", "ordrebekræftelse",
+    "referansenummer", "ordrebekræftelse", "booking", "bookingen", "bookingnr", "booking-nr", "bokningsnr",
+    "bokningsnumret", "bokningsnummret", "bookingnummer", "reservasjon", "reservasjonsnummer", "reservation",
+    "reservationsnummer", "reservationen", "bestillingsnr", "tingingsnr", "leieavtale", "leieavtalen",
+    "leieavtalenummer", "leigeavtale", "leigeavtalen", "hyresavtal", "hyresavtalet", "lejeaftale",
+    "lejeaftalen", "lejekontrakt", "rental agreement", "rental number", "rental", "kvittering",
+    "kvitteringen", "kvitteringsnummer", "kvitteringsnr", "kvitto", "kvittot", "kvittonummer", "kvittering",
+    "receipt", "receipt number", "receipt no", "billettnummer", "biljettnummer", "billetnummer",
+    "ticket number", "confirmation", "bekreftelsesnummer", "bekräftelsenummer", "bekræftelsesnummer",
 )  # fmt: skip
 _TRACKING_WORDS = (
     "tracking", "tracking number", "tracking no", "tracking id", "tracking code", "track and trace",
@@ -130,9 +137,21 @@ def _keyword_ids(
 ) -> Iterator[ExtractedFact]:
     for m in pattern.finditer(text):
         raw = m.group("id")
-        if sum(ch.isdigit() for ch in raw) < 3 or _DATE_SHAPE.fullmatch(raw):
+        if not (sum(ch.isdigit() for ch in raw) >= 3 or code_shaped(raw)) or _DATE_SHAPE.fullmatch(raw):
             continue
         yield fact(kind, text, m.start("id"), m.end("id"), alnum_upper(raw), confidence)
+
+
+def code_shaped(raw: str) -> bool:
+    """A booking-code shape: 5-10 letters and digits, at least two of each ("KX7R2P", "HB4T9Q").
+
+    Airline and travel bookings (PNRs) and many booking systems give such codes; after a label they are an
+    id even with only two digits.
+    """
+    core = raw.replace("-", "")
+    letters = sum(ch.isalpha() for ch in core)
+    numbers = sum(ch.isdigit() for ch in core)
+    return core.isalnum() and 5 <= len(core) <= 10 and letters >= 2 and numbers >= 2
 
 
 def find_order_numbers(text: str, _ctx: Context) -> Iterator[ExtractedFact]:

@@ -104,8 +104,18 @@ _TRIED_START_RE = re.compile(
 # "..., and both charges have cleared": a conjunction followed by a new subject and its own finite verb
 # starts another clause (a verb right after the conjunction continues the same subject's steps).
 _NEW_CLAUSE = re.compile(
-    r"\s(?:and|og|och|samt)\s+(?:[^\W\d_]+\s+){1,3}?(?:have|has|had|is|are|was|were|har|hadde|hade|havde|er"
+    r"\s(?:and|og|och|samt)\s+(?:[^\W\d_]+\s+){0,3}?(?:have|has|had|is|are|was|were|har|hadde|hade|havde|er"
     r"|var|är|ble|blev|vart|will|vil|ska|skal|kan|can)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+# What ends a reported step besides a sentence end: a dash before a comment ("i appen – virker heller ikke"),
+# an emoji, or an outcome after a comma ("sjekka postkassa, ingenting", "..., samme problem").
+_STEP_END = re.compile(
+    r"\s[–—-]\s|\s*[\U0001F300-\U0001FAFF\u2600-\u27BF]|,\s*(?:ingenting|ingen\s+endring|inget|intet|ikke\s+noe"
+    r"|ikkje\s+noko|nothing|no\s+change|no\s+luck|uten\s+hell|utan\s+hell|uden\s+held|samme\s+problem"
+    r"|same\s+problem|samma\s+problem|same\s+thing|fortsatt|framleis|stadig|still)\b",
     re.IGNORECASE,
 )
 
@@ -113,6 +123,9 @@ _NEW_CLAUSE = re.compile(
 def _clause_end(text: str, start: int) -> int:
     end = sentence_end(text, start)
     m = _BUT.search(text, start, end)
+    if m:
+        end = m.start()
+    m = _STEP_END.search(text, start, end)
     if m:
         end = m.start()
     m = _NEW_CLAUSE.search(text, start, end)
@@ -139,8 +152,27 @@ def _is_question(text: str, start: int) -> bool:
     return end < len(text) and text[end] == "?" and _BUT.search(text, start, end) is None
 
 
+# A clause that promises or agrees something is no attempt ("Vi lovede at sende en kreditnota", "Avtalt at
+# vi ringer"), and in an agent's note "vi"/"we" is the company, not the customer.
+_COMMITMENT = re.compile(
+    r"(?<!\w)(?:promised|promise|lovet|lovte|lova|lovde|lovade|lovede|lover|lovar|avtalt|avtalte|avtala|"
+    r"aftalt|aftalte|avtalat|avtalade|agreed|overenskommet|överenskommet)(?!\w)",
+    re.IGNORECASE,
+)
+_COMPANY_SUBJECT = re.compile(r"^(?:vi|we|me)\b", re.IGNORECASE)
+
+
 def find_tried(text: str, ctx: Context) -> Iterator[ExtractedFact]:
     """What the customer says they already tried (customer and note roles only)."""
+    for found in _find_tried(text, ctx):
+        if _COMMITMENT.search(found.value):
+            continue
+        if ctx.role == "note" and _COMPANY_SUBJECT.match(found.value):
+            continue
+        yield found
+
+
+def _find_tried(text: str, ctx: Context) -> Iterator[ExtractedFact]:
     if ctx.role not in {"customer", "note"}:
         return
     for pattern in (_TRIED_SUBJECT_RE, _TRIED_START_RE):
@@ -426,7 +458,11 @@ _PROMISE_REPORTED_RE = re.compile(
     _I,
 )
 # In agents' and notes' words a bare "promised" / "lovet" is ours: "Lovet kunden å ringe torsdag".
-_PROMISE_NOTE_RE = re.compile(r"(?<!\w)(?:promised|lovet|lovte|lova|lovde|lovade|lovede)(?!\w)", _I)
+_PROMISE_NOTE_RE = re.compile(
+    r"(?<!\w)(?:promised|lovet|lovte|lova|lovde|lovade|lovede|avtalt|avtalte|avtala|aftalt|aftalte|avtalat"
+    r"|avtalade|agreed|overenskommet|överenskommet)(?!\w)",
+    _I,
+)
 
 
 def find_promises(text: str, ctx: Context) -> Iterator[ExtractedFact]:

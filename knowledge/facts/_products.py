@@ -18,18 +18,21 @@ from functools import lru_cache
 from knowledge.facts._base import Context, ExtractedFact, fact, squash
 from knowledge.facts._entities import LEADING_JUNK, UP
 from knowledge.facts._lexicon import (
+    CARRIERS,
     MONTHS,
     NORDIC_CITIES,
     NOT_BRANDS,
     NOT_MODEL_ACRONYMS,
     NOT_NAMES,
     NOT_PRODUCT_HEADS,
+    PAYMENT_BRANDS,
     PRODUCT_BRANDS,
     PRODUCT_DETERMINERS,
     PRODUCT_NOUNS,
     PRODUCT_VERBS,
     WEEKDAYS,
 )
+from knowledge.text.lexicons import words as lexicon_words
 from knowledge.text.numbers import all_number_words
 
 _BRAND_TOKEN = rf"(?:[{UP}][^\W\d_]*(?:[-&+][^\W\d_]+)*|[a-z]{{1,2}}[{UP}][^\W\d_]*)"
@@ -96,6 +99,103 @@ def find_products(text: str, ctx: Context) -> Iterator[ExtractedFact]:
     for m in _SCREEN_RE.finditer(text):
         yield fact("product", text, m.start(), m.end(), squash(m.group(0)), 0.6)
     yield from _named_after_noun(text)
+    yield from _named_after_verb(text)
+
+
+# A name after a verb of buying or ordering ("bestilt Ventoline inhalator", "ordered Otrivin nasal spray"),
+# or after a determiner that follows a verb of having or being ("Vi har en BeSafe iZi Flex S", "Det er en
+# Christiania ladcykel", "fikk en ny Dyson"), and a name coordinated with such a product ("Paracet og
+# Nasonex"): the verb says a thing is spoken of, the capitals which one. A bare "har"/"have" before a name
+# is not enough ("har Premium", "har Ola på tråden").
+_BUYING = frozenset(
+    {
+        "bestilt", "bestilte", "bestille", "beställde", "beställt", "köpte", "köpt", "kjøpte", "kjøpt",
+        "købte", "købt", "tinga", "tingte", "ordered", "bought", "purchased", "order",
+    }
+)  # fmt: skip
+_HAVING = frozenset(
+    {
+        "har", "have", "has", "had", "hadde", "hade", "havde", "fikk", "fekk", "fick", "fik", "got", "own",
+        "eier", "eig", "äger", "ejer", "er", "är", "is", "was", "var", "bruker", "brukar", "använder",
+        "bruger", "use", "received",
+    } | _BUYING
+)  # fmt: skip
+_INDEFINITE = frozenset({"a", "an", "en", "ein", "ei", "et", "eit", "ett", "ny", "nytt", "nye", "new"})
+_NAME_WORD = rf"(?:[{UP}][\w-]*|[a-z]{{1,2}}[{UP}][\w-]*|\d[\w.-]*)"
+_NAME_RUN_RE = re.compile(rf"(?<![\w-])[{UP}][\w-]*(?:[ \t]+{_NAME_WORD}){{0,4}}(?![\w-])")
+_COORDINATED_RE = re.compile(rf"[ \t]+(?:og|och|and|&)[ \t]+(?P<name>[{UP}][\w-]+)(?![\w-])")
+
+
+def _named_after_verb(text: str) -> Iterator[ExtractedFact]:
+    for m in _NAME_RUN_RE.finditer(text):
+        words = m.group(0).split()
+        offsets = [m.start() + w.start() for w in re.finditer(r"\S+", m.group(0))]
+        i = 0
+        while i < len(words) and words[i].lower() in (_BUYING | _STOP | NOT_NAMES | PRODUCT_VERBS):
+            i += 1  # "Bestilte Paracet": a sentence's first verb is no part of the name
+        if i == len(words):
+            continue
+        before = re.findall(r"[\w'-]+", text[max(0, offsets[i] - 40) : offsets[i]])[-3:]
+        if re.search(r"[.!?;:\n]\s*$", text[max(0, offsets[i] - 3) : offsets[i]]) and i == 0:
+            continue
+        low = [w.lower() for w in before]
+        if i > 0 and words[i - 1].lower() in _BUYING:
+            pass
+        elif low and low[-1] in _BUYING:
+            pass
+        elif (
+            len(low) >= 2
+            and low[-1] in _INDEFINITE
+            and (low[-2] in _HAVING or (len(low) == 3 and low[-2] in _INDEFINITE and low[-3] in _HAVING))
+        ):
+            pass
+        elif low and low[-1] in _INDEFINITE and re.search(r"[^\W\d_],\s+\S+\s+$", text[: offsets[i]]):
+            pass  # an apposition: "min nye bil, en Skoda Enyaq,"
+        else:
+            continue
+        name_words = words[i:]
+        while name_words and name_words[-1].lower().strip(".,") in (_STOP | NOT_NAMES):
+            name_words.pop()
+        if not name_words or not _plausible_name(name_words[0]):
+            continue
+        start = offsets[i]
+        end = offsets[i + len(name_words) - 1] + len(name_words[-1])
+        name = squash(text[start:end])
+        noun = _KIND_NOUN_RE.match(text, end)
+        if noun is not None and noun.group("noun").lower() not in lexicon_words("function_words"):
+            # "en Christiania ladcykel,": the noun after the name says what it is; the name stays the value
+            # (the name alone, below, stays when the word after it is taken by another fact: "yesterday")
+            yield fact("product", text, start, noun.end("noun"), name, 0.55)
+        yield fact("product", text, start, end, name, 0.55)
+        co = _COORDINATED_RE.match(text, m.end())
+        if co is not None and _plausible_name(co.group("name")):
+            yield fact("product", text, co.start("name"), co.end("name"), co.group("name"), 0.5)
+    for m in _COORDINATED_BEFORE_RE.finditer(text):
+        if _plausible_name(m.group("first")) and _BUYING & {w.lower() for w in m.group("verb").split()}:
+            yield fact("product", text, m.start("first"), m.end("first"), m.group("first"), 0.5)
+
+
+# "Bestilte Paracet og Nasonex": the first of two coordinated names right after a verb of buying.
+_COORDINATED_BEFORE_RE = re.compile(
+    rf"(?<![^\W\d_])(?P<verb>[^\W\d_]+)[ \t]+(?P<first>[{UP}][\w-]+)[ \t]+(?:og|och|and|&)[ \t]+[{UP}]"
+)
+
+
+_KIND_NOUN_RE = re.compile(r"[ \t]+(?P<noun>[^\W\d_A-Z]{4,})(?=[ \t]*(?:[,.;:!?()]|$))")
+
+
+def _plausible_name(word: str) -> bool:
+    low = word.lower().strip(".,")
+    return (
+        len(low) >= 3
+        and low not in _STOP
+        and low not in NOT_NAMES
+        and low not in NORDIC_CITIES
+        and low not in MONTHS
+        and low not in WEEKDAYS
+        and low not in CARRIERS
+        and low not in PAYMENT_BRANDS
+    )
 
 
 # A name in brackets right after a noun ("et epletre (Aroma, 2 meter)", "køkken (model Vesterhavet, hvid
@@ -104,7 +204,14 @@ def find_products(text: str, ctx: Context) -> Iterator[ExtractedFact]:
 _BRACKETED_NAME_RE = re.compile(
     rf"(?<![\w-])(?P<noun>[^\W\d_A-Z{UP}][^\W\d_]*)[ \t]+\([ \t]*"
     rf"(?:(?i:model|modell|modellen|modellen|type|typ|sort|sorten|variety|brand|merke|märke|mærke)[ \t:]+)?"
-    rf"(?P<name>[{UP}][^\W\d_]+(?:[ \t]+[{UP}][^\W\d_]+){{0,2}}(?:[ \t]+{_MODEL_TOKEN})?)[ \t]*[,)]"
+    rf"(?P<name>[{UP}][^\W\d_]+(?:[ \t]+[{UP}][^\W\d_]+){{0,2}}(?:[ \t]+[^\W\d_A-Z{UP}]{{3,}})?"
+    rf"(?:[ \t]+{_MODEL_TOKEN}(?:[ \t]?(?:cm|mm|m|kg|g|l|ml|mg|tommer|tum|inch|\"))?)?)"
+    rf"[ \t]*(?:[,)]|[ \t]+(?:i|in|med|with|på|from|fra|från|frå)[ \t])"
+)
+# A medicine and its strength ("Lisinopril 10 mg", "Paracet 500 mg", "Ventoline 0,1 mg/dose").
+_DOSE_RE = re.compile(
+    rf"(?<![\w-])(?P<name>[{UP}][^\W\d_]{{2,}}(?:[ \t]+[{UP}][^\W\d_]+)?[ \t]+\d+(?:[.,]\d+)?[ \t]?"
+    r"(?:mg|mcg|µg|ml|g|IE|IU|mmol)(?:/\w+)?)(?![\w])"
 )
 _QUOTED_NAME_RE = re.compile(
     rf"(?<![\w-])(?P<noun>[^\W\d_A-Z{UP}][^\W\d_]*)[ \t]+[«“\"](?P<name>[{UP}][^»”\"\n]{{1,50}}?)[»”\"]"
@@ -132,6 +239,10 @@ def _named_after_noun(text: str) -> Iterator[ExtractedFact]:
             if name.lower() in NORDIC_CITIES or _LABEL_END.search(first):
                 continue
             yield fact("product", text, m.start("name"), m.start("name") + len(name), squash(name), 0.55)
+    for m in _DOSE_RE.finditer(text):
+        first = m.group("name").split()[0].lower()
+        if first not in _STOP and first not in NOT_NAMES and first not in PRODUCT_VERBS:
+            yield fact("product", text, m.start("name"), m.end("name"), squash(m.group("name")), 0.65)
 
 
 def _brand_words(text: str, m: re.Match[str]) -> tuple[list[str], int] | None:

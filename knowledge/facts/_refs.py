@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from knowledge.facts._base import Context, ExtractedFact, alnum_upper, alternation, digits, fact
-from knowledge.facts._ids import luhn_valid
+from knowledge.facts._ids import code_shaped, luhn_valid
 from knowledge.facts._lexicon import PAYMENT_BRANDS
 from knowledge.facts._phone import normalize_phone
 
@@ -51,6 +51,13 @@ _INVOICE_WORDS = (
 )  # fmt: skip
 
 
+_REFERENCE_WORDS = (
+    "ref", "ref.", "referanse", "referansen", "referens", "referensen", "reference", "referencen",
+    "referansenr", "referensnummer", "referencenummer", "pir", "pir-nummer", "pir-nr", "pir-referanse",
+    "pir reference", "file reference", "bagasjereferanse", "bagagereferens",
+)  # fmt: skip
+
+
 def _keyword_re(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w/])(?:{alternation(words)})(?![\w/]){_FILLER}{_ID}", _I)
 
@@ -59,6 +66,7 @@ _LABELLED: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("case_number", _keyword_re(_CASE_WORDS)),
     ("return_number", _keyword_re(_RETURN_WORDS)),
     ("invoice_number", _keyword_re(_INVOICE_WORDS)),
+    ("reference", _keyword_re(_REFERENCE_WORDS)),
 )
 _SHAPE_RE = re.compile(r"(?<![\w/-])(?P<id>(?P<prefix>[A-ZÆØÅÄÖ]{1,4})-\d{4,12}(?:-\d{1,3})?)(?![\w/-])")
 _NOT_REFERENCE_PREFIXES = frozenset(
@@ -79,7 +87,8 @@ def find_references(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
     for kind, pattern in _LABELLED:
         for m in pattern.finditer(text):
             raw = m.group("id")
-            if sum(ch.isdigit() for ch in raw) < 4 or _YEAR.fullmatch(raw) or _looks_like_date(raw):
+            enough = sum(ch.isdigit() for ch in raw) >= 4 or kind == "reference" and code_shaped(raw)
+            if not enough or _YEAR.fullmatch(raw) or _looks_like_date(raw):
                 continue
             yield fact(kind, text, m.start("id"), m.end("id"), alnum_upper(raw), 0.9)
     for m in _SHAPE_RE.finditer(text):
@@ -102,7 +111,7 @@ _NUMBER_LABEL = re.compile(
     r"(?<![\w/.-])(?P<label>[^\W\d_]{2,}[-.]?(?:nummer|nummeret|numret|numer|nr|no)"
     r"|[^\W\d_]{3,}\s+(?:number|no|nr|nummer|numret|id)|[^\W\d_]{3,}-?id)\.?(?![\w])"
     r"(?:[\s:#=(]|\b(?:er|är|is|was|var|mitt|min|mit|my|mi|ditt|din|your)\b)*?"
-    r"(?P<id>(?:(?-i:[A-ZÆØÅÄÖ]{1,4})[ -]?)?\d[\dA-Za-z]*(?:[ ./-][\dA-Za-z]*\d[\dA-Za-z]*){0,4})(?![\w@])",
+    r"(?P<id>(?:(?-i:[A-ZÆØÅÄÖ]{1,6})[ -]?)?\d[\dA-Za-z]*(?:[ ./-][\dA-Za-z]*\d[\dA-Za-z]*){0,4})(?![\w@])",
     _I,
 )
 _NOT_NUMBER_LABELS = re.compile(
@@ -139,6 +148,23 @@ def find_labelled_numbers(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
         ):
             continue  # "Swish-nummer 073-612 88 40", "mit nummer er 31 45 67 89": a phone number
         yield fact("labelled_number", text, m.start("id"), m.start("id") + len(raw), alnum_upper(raw), 0.75)
+
+
+# A flight number: an airline's two-character designator and one to four digits ("DY 604", "SK1417",
+# "D8 2871"), after a word for flight in the same sentence ("flyget SK 1417", "flight BA 765 from").
+_FLIGHT_RE = re.compile(
+    r"(?<![\w-])(?:fly|flyet|flyene|flyget|flyg|flygning|flygningen|flygninga|flyvning|flyvningen|flyafgang|"
+    r"flyavgang|flygavgång|flight|flighten|flights|avgang|afgang|avgång|departure)(?![\w-])"
+    r"[^.!?\n]{0,30}?(?<![\w-])(?P<id>(?-i:[A-Z]{2}|[A-Z]\d|\d[A-Z])[ ]?\d{1,4}(?-i:[A-Z])?)(?![\w-])",
+    _I,
+)
+
+
+def find_flight_numbers(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
+    """Flight numbers after a word for flight in their sentence."""
+    for m in _FLIGHT_RE.finditer(text):
+        raw = m.group("id")
+        yield fact("flight_number", text, m.start("id"), m.end("id"), alnum_upper(raw), 0.8)
 
 
 def _kind_near(before: str, prefix: str) -> tuple[str | None, float]:

@@ -12,6 +12,7 @@ it came from.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -25,7 +26,7 @@ from knowledge.text.values import Value, extract_values
 if TYPE_CHECKING:
     from knowledge.facts import ExtractedFact
 
-__all__ = ["TurnLike", "LocatedFact", "ConversationAnalysis", "analyse_turns"]
+__all__ = ["TurnLike", "LocatedFact", "ConversationAnalysis", "analyse_turns", "reading_role"]
 
 
 class TurnLike(Protocol):
@@ -134,16 +135,67 @@ class ConversationAnalysis:
     def located_facts(self, roles: Iterable[str] | None = None) -> list[LocatedFact]:
         """Every fact of the turns (of ``roles``; all by default) with the turn it came from."""
         wanted = None if roles is None else frozenset(roles)
-        return [
-            LocatedFact(f, index, turn.role)
-            for index, turn in enumerate(self.turns)
-            if wanted is None or turn.role in wanted
-            for f in self.facts(turn.text, role=turn.role)
-        ]
+        roles_read = [reading_role(turn) for turn in self.turns]
+        out = []
+        for index, (turn, role) in enumerate(zip(self.turns, roles_read, strict=True)):
+            if wanted is not None and role not in wanted:
+                continue
+            facts = self.facts(turn.text, role=role)
+            out += [LocatedFact(f, index, role) for f in facts]
+            if role == "customer" and index > 0 and not any(f.kind == "person" for f in facts):
+                named = _name_answer(self.turns[index - 1], turn.text)
+                if named is not None:
+                    out.append(LocatedFact(named, index, role))
+        return out
 
     def known_values(self, kind: str, roles: Iterable[str] = ("customer", "note")) -> list[str]:
         """The values of facts of ``kind`` that turns of ``roles`` state, oldest first."""
         return [lf.fact.value for lf in self.located_facts(roles) if lf.fact.kind == kind]
+
+
+# An agent's turn on the phone channel is what the agent wrote down about a call ("Telefonnotat: Kunden
+# Arild Nesse ringte ..."): it is read as a note (the customer's details, what was tried, what was promised).
+_NOTE_CHANNELS = frozenset({"phone", "note"})
+
+
+# A phone turn that speaks of the customer in the third person near its start ("Opkald: kunden Birgitte Holm
+# ...") is somebody's note of the call, whoever it was filed under.
+_THIRD_PERSON_CUSTOMER = re.compile(
+    r"(?<!\w)(?:kunden?|kund|customer|caller|innringer|uppringaren)(?!\w)", re.I
+)
+
+
+def reading_role(turn: TurnLike) -> str:
+    """The rules a turn is read with: its role, or ``note`` for a record of a phone call."""
+    role = turn.role
+    if getattr(turn, "channel", None) not in _NOTE_CHANNELS:
+        return role
+    if role == "agent" or (role == "customer" and _THIRD_PERSON_CUSTOMER.search(turn.text[:80])):
+        return "note"
+    return role
+
+
+# "Hva er navnet ditt?" - "Synnøve Lie": a reply that is only a name, right after an agent asked for one.
+_NAME_QUESTION = re.compile(
+    r"\b(?:navn\w*|namn\w*|name|names|heter du|heiter du|hedder du|who am i speaking)\b[^.!?]*\?", re.I
+)
+_NAME_REPLY = re.compile(
+    r"^\s*(?P<name>[A-ZÆØÅÄÖÜÉ][^\W\d_]+(?:-[A-ZÆØÅÄÖÜÉ][^\W\d_]+)?(?:\s+[A-ZÆØÅÄÖÜÉ][^\W\d_'-]+(?:-[^\W\d_]+)?){1,3})"
+    r"\s*[.!]?\s*$"
+)
+
+
+def _name_answer(asked: TurnLike, reply: str) -> ExtractedFact | None:
+    """A person fact for a reply that is a first and last name after the agent asked for the name."""
+    if asked.role not in ("agent", "bot") or not _NAME_QUESTION.search(asked.text):
+        return None
+    m = _NAME_REPLY.match(reply)
+    if m is None:
+        return None
+    from knowledge.facts._base import ExtractedFact as Fact
+
+    name = " ".join(m.group("name").split())
+    return Fact("person", m.group("name"), name, m.start("name"), m.end("name"), 0.8)
 
 
 _GUESSED = frozenset({"place", "origin", "destination", "name", "product", "model"})

@@ -43,6 +43,10 @@ _MONTHS = (
     "januar|februar|mars|marts|mai|desember|januari|februari|maj|augusti|"
     "jan|feb|mar|apr|jun|jul|aug|sept?|oct|okt|nov|dec|des"
 )
+_FULL_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "januar|februar|mars|marts|mai|juni|juli|desember|januari|februari|maj|augusti|oktober"
+)
 _WEEKDAYS = (
     "monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     "mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|måndag|tysdag|laurdag|sundag|"
@@ -59,7 +63,10 @@ _DATE = re.compile(
     r"|igår|i kveld|i kväll|i aften|neste (?:uke|veke|helg)|nästa (?:vecka|helg)|næste (?:uge|weekend)"
     r"|i helgen|i helga|till helgen)\b"
     rf"|\b(?:(?:next|this|on|last|coming|neste|nästa|næste|på|kommende|førstkommende"
-    rf"|kommande)\s+)?(?:{_WEEKDAYS})(?:\s+(?:this|next)\s+week)?\b",
+    rf"|kommande)\s+)?(?:{_WEEKDAYS})(?:\s+(?:this|next)\s+week)?\b"
+    # a month on its own after a preposition of time: "pausa kortet under december", "fra januar", "in May"
+    rf"|\b(?:i|in|under|during|fra|frå|från|from|til|till|until|through|gjennom|igjennom|hele|heile|hela"
+    rf"|efter|etter|after|før|för|before|innen|inden|inom)\s+(?:{_FULL_MONTHS})\b(?!\.?\s*\d{{1,2}}(?!\d))",
     _I,
 )
 _END_ROLE = re.compile(
@@ -240,7 +247,7 @@ _PRODUCT_RE = re.compile(
     r"|\b(?P<model>[A-Z][a-zA-Z]+\s+[A-Z]?\d+[A-Za-z]*)\b",
 )
 _SIZE_RE = re.compile(
-    r"\b(?i:size|str\.?|strl\.?|størrelse|storlek|størrelsen|storleken)\s*:?\s*(?P<size>XXXL|XXL|XL|XXS|XS|S"
+    r"\b(?i:size|str\.?|strl\.?|størrelse|storlek|størrelsen|storleken|storleik|storleiken|stl\.?)\s*:?\s*(?P<size>XXXL|XXL|XL|XXS|XS|S"
     r"|M|L|\d{1,3}(?:[.,]5)?)(?!\w)"
 )
 _ADDRESS_RE = re.compile(

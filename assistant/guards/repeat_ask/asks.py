@@ -67,7 +67,11 @@ _SUBJ = (
 )
 _POLITE = (
     r"(?:(?:please|kindly|just|also|and|then|so|now|but|first|but first|men|først|först|vennligst|venligst"
-    r"|vänligen|venleg|gjerne|bare|berre|bara|så|og|och|då|også|också|ellers|annars|ellers),?\s+)*"
+    r"|vänligen|venleg|gjerne|bare|berre|bara|så|og|och|då|også|också|ellers|annars|ellers"
+    # "Husk at oplyse dit bookingnummer", "Remember to send ...": a reminder is a request
+    r"|husk(?:\s+(?:å|at|og))?|hugs(?:\s+å)?|kom\s+ihåg\s+att|glem\s+ikke\s+(?:å|at)|ikke\s+glem\s+(?:å|at)"
+    r"|ikkje\s+gløym\s+å|glöm\s+inte\s+att|remember\s+to|don'?t\s+forget\s+to|do\s+not\s+forget\s+to)"
+    r",?\s+)*"
 )
 _REQUEST_VERBS = (
     r"send|provide|tell|give|share|confirm|specify|enter|attach|include|reply|respond|forward|state|write"
@@ -84,7 +88,11 @@ _LET_KNOW = (
 _QUESTION_START = re.compile(
     rf"^{_POLITE}(?:(?:{_WH})\b(?!\s+(?:{_SUBJ})\b)|(?:{_AUX})\s+(?:{_SUBJ})\b|any\b)", _I
 )
-_REQUEST_START = re.compile(rf"^{_POLITE}(?:(?:{_REQUEST_VERBS})\b|{_LET_KNOW})", _I)
+_REQUEST_START = re.compile(
+    rf"^{_POLITE}(?:(?:{_REQUEST_VERBS})\b|{_LET_KNOW}"
+    rf"|(?:(?<=å )|(?<=at )|(?<=att ))(?:{_REQUEST_VERBS})(?:e|a)?\b)",
+    _I,
+)
 _NEED = re.compile(
     r"\b(?:i|we)(?:'ll| will| would|'d| also| still)?\s+(?:need|require)\s+(?:your|the|a|an|some|you to"
     r"|to (?:know|see|have|get))\b|\b(?:need|trenger|treng|behøver|behöver|må ha|har brug for|skal bruge"

@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.guards.repeat_ask.asks import Ask, find_asks, split_sentences
+from assistant.guards.repeat_ask.asks import Ask, find_asks, proposal_verb, split_sentences
 from assistant.guards.repeat_ask.evidence import (
     Evidence,
     Step,
@@ -41,6 +41,7 @@ from assistant.types import GuardFinding, KnownFact, Turn
 from knowledge.fields import FieldSet
 from knowledge.text.analysis import ConversationAnalysis, analyse_turns
 from knowledge.text.kinds import answers
+from knowledge.text.lexicons import words
 from knowledge.text.qualified import category_values
 from knowledge.text.values import extract_values
 
@@ -147,7 +148,7 @@ def check_repeat_asks(
         now = ask_topic(ask, topics)
         suits = _SUITS.search(ask.text) is not None
         found: Evidence | None = None
-        for slot in ask.slots:
+        for slot in _slots_to_check(draft, ask):
             if slot == TRIED:
                 steps = tried_steps(turns, facts, analysis=analysis) if steps is None else steps
                 step = match_step(ask, steps)
@@ -262,14 +263,63 @@ def _imperative_asks(
     for sentence in split_sentences(draft):
         if any(a.start < sentence.end and sentence.start < a.end for a in asks):
             continue
+        if _next_step(draft, sentence.start, sentence.text):
+            continue
         step = imperative_repeat(sentence.text, steps)
         taken = step.text if step is not None else None
-        if taken is None and reported and not action_families(sentence.text):
+        if taken is None and reported and not action_families(sentence.text) and not _passive(sentence.text):
+            # a statement ("uopna posar kan byttast innan 30 dagar") proposes no step, however close
             same = repeats_by_meaning(sentence.text, reported, similar)
             taken = same[0] if same is not None else None
         if taken is not None:
             out.append(Ask(sentence.text, sentence.start, sentence.end, (TRIED,), answered_by=taken))
     return out
+
+
+# A step said to come after another ("Start så telefonen på nytt", "Then restart the router", "Starta sedan
+# om"): after a new step the draft proposes first, repeating one the customer took is part of the new
+# procedure, not a repeat of what they did.
+_THEN = re.compile(
+    r"^\W*[\w-]+\s+så\b|\b(?:then|deretter|derefter|dernest|sedan|etterpå|efterpå|bagefter|efteråt"
+    r"|afterwards|after\s+that|etter\s+det|etter\s+dette|efter\s+det|efter\s+detta|og\s+så|och\s+sen)\b",
+    _I,
+)
+
+
+def _slots_to_check(draft: str, ask: Ask) -> tuple[str, ...]:
+    """The ask's slots, without ``tried`` for a step of a new procedure the draft proposes."""
+    if TRIED in ask.slots and _next_step(draft, ask.start, ask.text):
+        return tuple(s for s in ask.slots if s != TRIED)
+    return ask.slots
+
+
+def _next_step(draft: str, start: int, text: str) -> bool:
+    """Whether a proposed step comes after another step the draft proposes before it."""
+    if not _THEN.search(text):
+        return False
+    return any(_instruction(s.text) for s in split_sentences(draft[:start]))
+
+
+def _instruction(sentence: str) -> bool:
+    """A step the draft tells the customer to take: a proposal, or an imperative of the
+    ``instruction_verbs`` lexicons ("Gå inn på Innstillingar ...", "Tap Settings ...")."""
+    if proposal_verb(sentence) is not None:
+        return True
+    first = re.match(r"^\W*(?:(?:please|vennligst|venligst|vänligen|venleg)\s+)?([^\W\d_]+)", sentence, _I)
+    return first is not None and first.group(1).lower() in words("instruction_verbs")
+
+
+# A modal and a passive verb: what can be done to a thing, said of it, not asked of the customer ("uopna
+# posar kan byttast innan 30 dagar", "Varen kan returneres", "It can be exchanged").
+_PASSIVE = re.compile(
+    r"\b(?:kan|kunne|kunde|må|skal|ska|bør|can|could|may|must|will|should)\s+(?:\w+\s+)?(?:be\s+\w+|bli\s+\w+"
+    r"|blive\s+\w+|[^\W\d_]{3,}(?:ast|est|es|as|s))\b",
+    _I,
+)
+
+
+def _passive(sentence: str) -> bool:
+    return _PASSIVE.search(sentence) is not None and proposal_verb(sentence) is None
 
 
 def _reported(steps: Sequence[Step], analysis: ConversationAnalysis) -> list[tuple[str, int]]:
@@ -309,7 +359,8 @@ def _category_evidence(slot: str, turns: Sequence[Turn]) -> list[Evidence]:
 
 
 _NEW_MARK = re.compile(
-    r"\b(?:ny|nye|nytt|nya|nyt|new|flytt\w*|moved|moving|relocat\w*|til|till|to|instead|i stedet|i staden"
+    r"\b(?:(?:bor|bur|live|living|lives|am|er|är)\s+(?:nu|nå|no|now|numera)|(?:nu|nå|now)\s+(?:bor|bur|live)"
+    r"|ny|nye|nytt|nya|nyt|new|flytt\w*|moved|moving|relocat\w*|til|till|to|instead|i stedet|i staden"
     r"|istället|i stället|endre\w*|ændre\w*|ändra\w*|change\w*|update\w*|oppdater\w*|uppdater\w*)\b",
     _I,
 )

@@ -48,9 +48,9 @@ from assistant.guards.repeat_ask.slots import action_objects as slots_action_obj
 from assistant.guards.repeat_ask.slots import family_spans as slots_family_spans
 from assistant.types import KnownFact, Turn
 from knowledge.facts._lexicon import NOT_TRIED_VERBS
-from knowledge.text.analysis import ConversationAnalysis, analyse_turns
+from knowledge.text.analysis import ConversationAnalysis, analyse_turns, reading_role
 from knowledge.text.kinds import answers, is_builtin
-from knowledge.text.lexicons import words
+from knowledge.text.lexicons import LANGUAGES, entries, words
 from knowledge.text.qualified import noun_key
 from knowledge.text.values import Value, has_number
 
@@ -124,13 +124,14 @@ def _turn_values(turn: Turn, context: str, an: ConversationAnalysis) -> list[Val
     if turn.role == "customer":
         return an.values(turn.text, speaker="customer", context=context)
     values: list[Value] = []
+    role = reading_role(turn)
     for sentence in an.sentences(turn.text):
         if "?" in sentence.text and not re.match(
             r"^(?:to confirm|please confirm|just to confirm)", sentence.text, _I
         ):
             continue
-        for v in an.values(sentence.text, speaker="agent" if turn.role != "note" else "customer"):
-            if turn.role != "note" and v.slot in _PERSONAL and not _SECOND_PERSON.search(sentence.text):
+        for v in an.values(sentence.text, speaker="agent" if role != "note" else "customer"):
+            if role != "note" and v.slot in _PERSONAL and not _SECOND_PERSON.search(sentence.text):
                 if v.slot == "address":  # a venue's address: where the customer is going, not where they live
                     values.append(replace(v, slot="venue"))
                 continue
@@ -252,9 +253,21 @@ def _answer_evidence(turns: Sequence[Turn], language: str | None, an: Conversati
                 out.append(Evidence(slot, text, i + 1))
             elif slot in _FREE_FORM and single and _plain_answer(text):
                 out.append(Evidence(slot, text, i + 1))
+            elif single and slot in _ID_SLOTS and _LONE_ID.fullmatch(text):
+                out.append(Evidence(slot, text, i + 1))  # "What's your membership number?" - "GYM-448120"
             elif not is_builtin(slot) and single and _plain_answer(text) and not _YES_NO_REPLY.match(text):
                 out.append(Evidence(slot, text, i + 1))
     return out
+
+
+# Asks for an identifier, and a reply that is one id and nothing else ("GYM-448120", "#48317702").
+_ID_SLOTS = frozenset(
+    {
+        "order_number", "account_id", "reference", "tracking_number", "serial_number", "invoice_number",
+        "case_number", "return_number", "labelled_number",
+    }
+)  # fmt: skip
+_LONE_ID = re.compile(r"#?(?=[A-Za-z0-9/-]*\d)[A-Za-z0-9][A-Za-z0-9/-]{3,30}[.!]?")
 
 
 # What a request is about. When the customer turns to another request ("...and can you also find me X?"),
@@ -640,7 +653,7 @@ def tried_steps(
     for index, turn in enumerate(turns):
         previous = ""
         for sentence in an.sentences(turn.text):
-            steps += sentence_steps(sentence.text, previous, index, turn.role)
+            steps += sentence_steps(sentence.text, previous, index, reading_role(turn))
             previous = sentence.text
         if turn.role != "customer" or index == 0 or turns[index - 1].role not in ("agent", "bot"):
             continue
@@ -700,7 +713,8 @@ def match_step(ask: Ask, steps: Sequence[Step]) -> Step | None:
 
 # The verb a "try" proposal is about: "Prøv å tørke av ...", "try descaling ...", "provat att avkalka ...".
 _TRY_THEN = re.compile(
-    r"\b(?:try|tried|trying|prøv\w*|prova\w*|provat|pröva\w*|forsøk\w*|forsøg\w*|försök\w*|freist\w*)\s+"
+    r"\b(?:try|tried|trying|prøv\w*|prova\w*|provat|pröva\w*|forsøk\w*|forsøg\w*|försök\w*|freist\w*|husket"
+    r"|huska|hugsa|remembered|remember|kommit\s+ihåg)\s+"
     r"(?:(?:å|att|at|to|og|and|gjerne|gärna|gerne|also|også|òg|først|first)\s+)*(?P<verb>[^\W\d_][\w-]+)",
     _I,
 )
@@ -730,10 +744,38 @@ def same_verb(a: str, b: str) -> bool:
     common = len(os.path.commonprefix([a, b]))
     if common >= 5 and common >= len(short) - 2:
         return True  # "descaled" ~ "descaling", "avkalket" ~ "avkalke"
-    return any(
+    if any(
         _stemmer(lang).stemWord(a) == _stemmer(lang).stemWord(b)
         for lang in ("english", "norwegian", "swedish", "danish")
-    )
+    ):
+        return True
+    found_a = _verb_actions(a)
+    return bool(found_a) and bool(found_a & _verb_actions(b))
+
+
+def _verb_actions(word: str) -> set[str]:
+    """The actions of the ``verb_synonyms`` lexicons a verb form names ("skylt" and "vasket": clean)."""
+    stems = _stems(word)
+    return {action for key, action in _verb_groups().items() if any(st.startswith(key) for st in stems)}
+
+
+_SNOWBALL = ("english", "norwegian", "swedish", "danish")
+
+
+def _stems(word: str) -> set[str]:
+    return {_stemmer(lang).stemWord(word) for lang in _SNOWBALL} | {word}
+
+
+@lru_cache(maxsize=1)
+def _verb_groups() -> dict[str, str]:
+    """The ``verb_synonyms`` lexicons by stem: "rinsed" and "cleaning" both name "clean"."""
+    out: dict[str, str] = {}
+    for lang in LANGUAGES:
+        for word, action in entries(lang, "verb_synonyms"):
+            for stem in _stems(word):
+                key = stem if len(stem) <= 4 else stem[: max(4, len(stem) - 1)]
+                out.setdefault(key, action)
+    return out
 
 
 def imperative_repeat(sentence: str, steps: Sequence[Step]) -> Step | None:
@@ -756,13 +798,24 @@ def imperative_repeat(sentence: str, steps: Sequence[Step]) -> Step | None:
     return _same_step(m.group("verb"), objects, steps) if objects else None
 
 
+_COORDINATED_VERB = re.compile(
+    r"\b(?:og|och|and|samt)\s+(?:har\s+|have\s+|also\s+|også\s+)?([^\W\d_]{3,})", _I
+)
+
+
 def _same_step(action: str, objects: frozenset[str], steps: Sequence[Step]) -> Step | None:
     """The newest step taken with the same verb on the same thing (any verb and object, by stems)."""
     things = frozenset(o for o in objects if not same_verb(o, action))
     for step in reversed(steps):
-        if not step.verb or not same_verb(step.verb, action):
+        # the step's verb, or a verb coordinated with it ("printet returlabelen og afleveret pakken")
+        first = re.match(r"\s*([^\W\d_]{3,})", step.text)
+        lead = step.verb or (
+            first.group(1) if first else ""
+        )  # "afleveret pakken i ...": a clause's first word
+        verbs = [lead, *_COORDINATED_VERB.findall(step.text)] if lead else []
+        if not any(same_verb(v, action) for v in verbs):
             continue
-        done_to = frozenset(o for o in step.objects if not same_verb(o, step.verb))
+        done_to = frozenset(o for o in step.objects if not any(same_verb(o, v) for v in verbs))
         if not things or objects_overlap(things, done_to) >= 1:
             return step
     return None

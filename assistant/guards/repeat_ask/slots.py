@@ -150,7 +150,7 @@ _EN: tuple[Cue, ...] = (
         r"|location)\b|\bdestination\b",
     ),
     _cue("size", r"\b(?:which|what)\s+size\b|\bsize\b"),
-    _cue("colour", r"\bcolou?r\b"),
+    _cue("color", r"\bcolou?r\b"),
     _cue("model", r"\b(?:which|what)\s+model\b|\bmodel(?: number| name)?\b"),
     _cue(
         "product",
@@ -267,7 +267,8 @@ _NORDIC: tuple[Cue, ...] = (
         "date",
         rf"\bdato\w*|\bdatum\w*|\b(?:når|när|hvornår)\b{_CLAUSE_SUBJECT}"
         r"|\b(?:hvilken|vilken|kva|hvilke|hvilket) dag\w*"
-        r"|(?<!\bpå )\bdag(?:en)?\b|\bfrå når\b|\bfra når\b|\bfrån när\b",
+        r"|(?<!\bpå )\bdag(?:en)?\b|\bfrå når\b|\bfra når\b|\bfrån när\b"
+        r"|\b(?:hvilken|vilken|kva|hvilke|hvilket|which|what)\s+(?:måned|månad|month|uke|veke|vecka|uge|week)\b",
     ),
     _cue(
         "place",
@@ -278,7 +279,7 @@ _NORDIC: tuple[Cue, ...] = (
         r"|\breisemål\w*|\bdestinasjon\w*|\bresmål\w*|\brejsemål\w*|\bavreisested\w*|\butgangspunkt\w*",
     ),
     _cue("size", r"\bstørrelse\w*|\bstorlek\w*|\bstorleik\w*"),
-    _cue("colour", r"\bfarge\w*|\bfärg\w*|\bfarve\w*"),
+    _cue("color", r"\bfarge\w*|\bfärg\w*|\bfarve\w*"),
     # a compound's head is its last part: "klokkemodell", "printermodellen", "bilmodel" ask for a model
     _cue("model", r"\b\w*modell\w*|\b\w*model(?:len|lens|nummer|navn|let)?\b"),
     _cue(
@@ -667,7 +668,9 @@ _ACTION_FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # Verbs that make an ask an action proposal even without a known family ("Har du sjekket innstillingene?").
 _TRY_VERB = re.compile(
     r"^(?:try|tries|tried|trying|prøv\w*|prova\w*|provat|provade|pröva\w*|forsøk\w*|forsøg\w*|försök\w*"
-    r"|freist\w*|test|tests|tested|testing|teste|testa|testat|testade|testet|testede|testar)$",
+    r"|freist\w*|test|tests|tested|testing|teste|testa|testat|testade|testet|testede|testar"
+    # "Har du husket at aflevere returpakken?", "Did you remember to ...": asks whether a step was taken
+    r"|husket|huska|hugsa|remembered|kommit)$",
     _I,
 )
 _CHECK_VERB = re.compile(
