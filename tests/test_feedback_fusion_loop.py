@@ -128,7 +128,7 @@ def test_kept_citations_become_labels_and_the_fitted_fusion_is_used(cli_env: Pat
     # not beat the defaults on held-out folds, so nothing is stored
     res = runner.invoke(cli, ["knowledge", "tune-retrieval", "-w", WS, "--cases", str(suite), "--json"])
     assert res.exit_code == 0, res.output
-    chosen = json.loads(res.output)
+    chosen = json.loads(res.stdout)
     cv = chosen["cross_validation"]
     assert (
         cv["queries"] == len(kept) and cv["folds"] >= 2 and set(cv["fitted"]) == {"l2=1", "l2=10", "l2=100"}
@@ -138,7 +138,7 @@ def test_kept_citations_become_labels_and_the_fitted_fusion_is_used(cli_env: Pat
         cli, ["knowledge", "tune-retrieval", "-w", WS, "--cases", str(suite), "--l2", "1", "--json"]
     )
     assert res.exit_code == 0, res.output
-    fitted = json.loads(res.output)
+    fitted = json.loads(res.stdout)
     assert fitted["stored"]
     assert fitted["meta"]["queries"] == len(kept) and set(fitted["weights"]) == set(FEATURES)
     figures = fitted["figures"]

@@ -301,7 +301,7 @@ def test_cli_tune_retrieval_fits_and_resets(tmp_path: Path, monkeypatch: pytest.
     write(cases, "\n".join(json.dumps(x) for x in lines))
     res = runner.invoke(app, ["knowledge", "tune-retrieval", "--cases", str(cases), "--l2", "1", "--json"])
     assert res.exit_code == 0, res.output
-    assert set(json.loads(res.output)["weights"]) == set(FEATURES)
+    assert set(json.loads(res.stdout)["weights"]) == set(FEATURES)
     res = runner.invoke(app, ["knowledge", "tune-retrieval", "--reset"])
     assert res.exit_code == 0 and "Dropped" in res.output
 
@@ -361,7 +361,7 @@ def test_cli_tune_retrieval_dry_run_stores_nothing(tmp_path: Path, monkeypatch: 
     write(cases, "\n".join(json.dumps(x) for x in lines))
     res = runner.invoke(app, ["knowledge", "tune-retrieval", "--cases", str(cases), "--dry-run", "--json"])
     assert res.exit_code == 0, res.output
-    report = json.loads(res.output)
+    report = json.loads(res.stdout)
     assert report["fused"]["cases"] == 2 and set(report) >= {"won", "lost", "not_found", "reranked"}
     res = runner.invoke(app, ["knowledge", "tune-retrieval", "--cases", str(cases), "--dry-run"])
     assert res.exit_code == 0 and "lost at rank 1" in res.output
@@ -382,7 +382,7 @@ def test_cli_tune_retrieval_dry_run_stores_nothing(tmp_path: Path, monkeypatch: 
     write(cases, "\n".join(json.dumps(x) for x in both))
     res = runner.invoke(app, ["knowledge", "tune-retrieval", "--cases", str(cases), "--held-out", "--json"])
     assert res.exit_code == 0, res.output
-    figures = json.loads(res.output)
+    figures = json.loads(res.stdout)
     tune = split_cases([EvalCase.model_validate(c) for c in both], "tune")
     assert 0 < len(tune) < len(both)
     assert figures["default"]["cases"] == len(both) - len(tune)  # scored on the check half only
