@@ -151,6 +151,43 @@ def test_a_promise_followed_by_our_next_message_in_time_is_kept(st: Stores) -> N
     assert [p.state for p in s.promises] == ["kept"]
 
 
+def _promise_then_our_reply(st: Stores, reply: str) -> list[str]:
+    st.ingest(
+        [
+            event({"id": "c-3", "language": "sv"}),
+            say(
+                "c-3",
+                "ig1",
+                "instagram",
+                "Kan du mejla oss loggfilen? Vi återkommer inom 24 timmar efter att vi fått den.",
+                "2026-02-21T10:20:00+01:00",
+                role="agent",
+            ),
+            say("c-3", "e1", "email", reply, "2026-02-22T20:15:00+01:00", role="agent"),
+        ]
+    )
+    card = customer_card(st.sessions, st.workspace, "c-3")
+    s = build_situation(
+        card, customer_timeline(st.sessions, st.workspace, "c-3"), _at("2026-03-04T10:00:00+01:00")
+    )
+    return [p.state for p in s.promises if "24 timmar" in p.text]
+
+
+def test_our_answer_that_ends_with_a_new_offer_keeps_the_earlier_promise(st: Stores) -> None:
+    reply = (
+        "Hej Johan, tack för loggen. Vi ser att routern byter kanal på 5 GHz när den upptäcker radar i "
+        "närheten. Välj en fast kanal i appen: Wifi, Avancerat, 5 GHz-kanal 36. Hör av dig om det inte "
+        "hjälper, så skickar vi en ny router som förhandsbyte."
+    )
+    assert _promise_then_our_reply(st, reply) == ["kept"]
+
+
+def test_a_bare_postponement_does_not_keep_the_earlier_promise(st: Stores) -> None:
+    assert _promise_then_our_reply(st, "Förlåt, vi behöver lite mer tid. Vi återkommer senast måndag.") == [
+        "overdue"
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "due"),
     [

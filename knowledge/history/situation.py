@@ -306,7 +306,18 @@ def _promises(
         and _CONFIRMED.search(m.text)
         and not _STILL_NOT.search(m.text)
     ]
-    ours = [m for m in timeline if m.role in ("agent", "note", "bot") and m.id not in sources]
+    # Our messages after a promise keep it, except one that only makes another promise ("sorry, we need
+    # until Monday"): a message that is a promise's source counts when it says more than its promises.
+    promised_in: dict[str, list[str]] = {}
+    for f in promised:
+        if f.source:
+            promised_in.setdefault(f.source, []).append(f.value)
+    ours = [
+        m
+        for m in timeline
+        if m.role in ("agent", "note", "bot")
+        and (m.id not in sources or _says_more_than(m.text, promised_in.get(m.id, [])))
+    ]
     out: list[Promise] = []
     seen: set[str] = set()
     for fact in sorted(promised, key=lambda f: _utc(f.at) if f.at else now):
@@ -373,6 +384,20 @@ _STILL_NOT = re.compile(
 _DURATION = re.compile(
     r"^\W*(?:\w+\s+){0,3}?(?:takes|take|tar|tager|tek|tar\s+det|tager\s+det)\b", re.IGNORECASE
 )
+
+
+_WORD = re.compile(r"\w+")
+_MORE_THAN_PROMISE_WORDS = 15  # words beyond its promises that make a message a reply of its own
+
+
+def _says_more_than(text: str, promises: Sequence[str]) -> bool:
+    """Whether our message holds more than the promises read from it: an answer with an offer at its end
+    ("we see the router changes channel ... tell us if it does not help and we send a new one") is a reply
+    that keeps an earlier "we will get back to you"; a bare postponement is not."""
+    rest = text
+    for value in promises:
+        rest = rest.replace(value, " ")
+    return len(_WORD.findall(rest)) >= _MORE_THAN_PROMISE_WORDS
 
 
 def _customer_commitment(text: str) -> bool:
