@@ -17,20 +17,17 @@ with ``--l2 1`` forced. The check half is scored with each::
 from __future__ import annotations
 
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from assistant.runtime import build_runtime
 from assistant.settings import Settings
 from evals.feedback_export import _replacement
-from evals.suite import EvalCase, load_suite, split_cases
-from evals.tune import FUSED_ONLY, Labelled, collect, cross_validate, evaluate
+from evals.suite import EvalCase, split_cases
+from evals.tune import FUSED_ONLY, Labelled, collect, cross_validate, evaluate, suite_workspace
 from knowledge.db.models import KBDocument
-from knowledge.embedders import build_embedder
 from knowledge.fusion import FusionModel, LabelledQuery, fit
 from knowledge.workspaces import require_workspace
 
@@ -73,29 +70,15 @@ def simulate(
 
 def measure(suite_dir: Path, settings: Settings) -> dict[str, Any]:
     """The loop on one suite: labels from the tune half's simulated feedback, figures on the check half."""
-    suite = load_suite(suite_dir)
-    embedder = build_embedder(settings)
-    try:
-        with tempfile.TemporaryDirectory(prefix="svar-loop-") as tmp:
-            run = settings.model_copy(update={"home": Path(tmp), "database_url": None, "chroma_url": None})
-            runtime = build_runtime(run, embedder=embedder)
-            try:
-                for path in suite.knowledge:
-                    runtime.indexer.ingest(path, "loop")
-                labelled = collect(
-                    runtime.searcher, "loop", suite.cases, history_turns=settings.history_turns
+    with suite_workspace(suite_dir, settings, "loop") as (suite, runtime):
+        labelled = collect(runtime.searcher, "loop", suite.cases, history_turns=settings.history_turns)
+        with runtime.sessions() as session:
+            ws = require_workspace(session, "loop")
+            rows = session.execute(
+                select(KBDocument.doc_id, KBDocument.title, KBDocument.text, KBDocument.language).where(
+                    KBDocument.workspace_id == ws.id
                 )
-                with runtime.sessions() as session:
-                    ws = require_workspace(session, "loop")
-                    rows = session.execute(
-                        select(
-                            KBDocument.doc_id, KBDocument.title, KBDocument.text, KBDocument.language
-                        ).where(KBDocument.workspace_id == ws.id)
-                    ).all()
-            finally:
-                runtime.close()
-    finally:
-        embedder.close()
+            ).all()
     documents = {r[0]: (f"{r[1]}\n{r[2]}", r[3]) for r in rows}
     tune_ids = {c.id for c in split_cases(suite.cases, "tune")}
     tune = [x for x in labelled if x.case_id in tune_ids]

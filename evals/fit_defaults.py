@@ -13,16 +13,13 @@ by the mean tune hit@1 over the suites; the check figures are what is reported::
 from __future__ import annotations
 
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.runtime import build_runtime
 from assistant.settings import Settings
-from evals.suite import load_suite, split_cases
-from evals.tune import Labelled, collect, evaluate
-from knowledge.embedders import build_embedder
+from evals.suite import split_cases
+from evals.tune import Labelled, collect, evaluate, suite_workspace
 from knowledge.fusion import FusionModel, fit
 
 L2S = (1.0, 3.0, 10.0, 30.0, 100.0)
@@ -33,20 +30,8 @@ PRIOR = FusionModel(weights={"fused": 1.0, "documents": 0.2, "dense": 0.2, "cove
 
 def collect_suite(suite_dir: Path, settings: Settings) -> tuple[list[Labelled], set[str]]:
     """A suite's labelled queries (in a temporary workspace) and the ids of its tune cases."""
-    suite = load_suite(suite_dir)
-    embedder = build_embedder(settings)
-    try:
-        with tempfile.TemporaryDirectory(prefix="svar-fit-") as tmp:
-            run = settings.model_copy(update={"home": Path(tmp), "database_url": None, "chroma_url": None})
-            runtime = build_runtime(run, embedder=embedder)
-            try:
-                for path in suite.knowledge:
-                    runtime.indexer.ingest(path, "fit")
-                labelled = collect(runtime.searcher, "fit", suite.cases, history_turns=settings.history_turns)
-            finally:
-                runtime.close()
-    finally:
-        embedder.close()
+    with suite_workspace(suite_dir, settings, "fit") as (suite, runtime):
+        labelled = collect(runtime.searcher, "fit", suite.cases, history_turns=settings.history_turns)
     return labelled, {c.id for c in split_cases(suite.cases, "tune")}
 
 

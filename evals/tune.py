@@ -17,20 +17,27 @@ label the case with the document the agent used rather than the one the suggesti
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from assistant.retrieval import build_query
-from evals.suite import EvalCase
+from evals.suite import EvalCase, Suite, load_suite
 from knowledge.fusion import FusionModel, LabelledQuery, fit, save_model
 from knowledge.lexical import content_terms
 from knowledge.progress import NoProgress, Progress
 from knowledge.rerank import idf_table
 from knowledge.search import KnowledgeSearcher
 from knowledge.workspaces import require_workspace
+
+if TYPE_CHECKING:
+    from assistant.runtime import Runtime
+    from assistant.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,38 @@ class Labelled:
     case_id: str
     doc_ids: tuple[str, ...]
     query: LabelledQuery
+
+
+@contextmanager
+def suite_workspace(suite_dir: Path, settings: Settings, workspace: str) -> Iterator[tuple[Suite, Runtime]]:
+    """A suite loaded and its knowledge ingested into ``workspace`` of a temporary data directory (only the
+    embedding cache of ``settings.home`` is shared, as ``svar eval run`` does); closed on exit.
+
+    Args:
+        suite_dir: the suite's folder.
+        settings: the settings to copy (home, database and Chroma server are replaced by the temporary ones).
+        workspace: the workspace to ingest into.
+
+    Returns:
+        The suite and the runtime holding its knowledge, as a context manager.
+    """
+    from assistant.runtime import build_runtime
+    from knowledge.embedders import build_embedder
+
+    suite = load_suite(suite_dir)
+    embedder = build_embedder(settings)
+    try:
+        with tempfile.TemporaryDirectory(prefix="svar-tune-") as tmp:
+            run = settings.model_copy(update={"home": Path(tmp), "database_url": None, "chroma_url": None})
+            runtime = build_runtime(run, embedder=embedder)
+            try:
+                for path in suite.knowledge:
+                    runtime.indexer.ingest(path, workspace)
+                yield suite, runtime
+            finally:
+                runtime.close()
+    finally:
+        embedder.close()
 
 
 def collect(
