@@ -296,7 +296,6 @@ def _promises(
     activity: Sequence[datetime] = (),
 ) -> list[Promise]:
     by_id = {m.id: m for m in timeline}
-    sources = {f.source for f in promised if f.source}
     # Each message is read once, not once per promise: the customer's confirmations, and our own messages.
     confirmations = [
         m
@@ -316,7 +315,7 @@ def _promises(
         m
         for m in timeline
         if m.role in ("agent", "note", "bot")
-        and (m.id not in sources or _says_more_than(m.text, promised_in.get(m.id, [])))
+        and (m.id not in promised_in or _says_more_than(m.text, promised_in[m.id]))
     ]
     out: list[Promise] = []
     seen: set[str] = set()
