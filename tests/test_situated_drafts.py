@@ -332,27 +332,22 @@ def test_a_delivered_parcel_the_customer_says_is_not_here_is_traced_with_the_car
     assert "DB Schenker" in text
 
 
-def test_a_return_question_about_an_order_already_returned_states_the_refund_not_the_rules() -> None:
-    card = CustomerCard(
+def _refunded_jacket(order_id: str, status: str, refunded_at: str) -> CustomerCard:
+    """A customer with one 599 DKK rain jacket order whose refund was paid at ``refunded_at``."""
+    refund = {"amount": 599, "currency": "DKK", "status": "paid", "at": refunded_at}
+    return CustomerCard(
         id="1",
         external_id="c",
         orders=[
             _order(
-                "900300",
-                "returned",
-                "Regnjakke",
-                599,
-                "2026-05-01T10:00:00+02:00",
-                currency="DKK",
-                refund={
-                    "amount": 599,
-                    "currency": "DKK",
-                    "status": "paid",
-                    "at": "2026-05-26T10:00:00+02:00",
-                },
+                order_id, status, "Regnjakke", 599, "2026-05-01T10:00:00+02:00", currency="DKK", refund=refund
             )
         ],
     )
+
+
+def test_a_return_question_about_an_order_already_returned_states_the_refund_not_the_rules() -> None:
+    card = _refunded_jacket("900300", "returned", "2026-05-26T10:00:00+02:00")
     situation = build_situation(card, [], _at("2026-05-28T10:00:00+02:00"))
     request = _request("Har I fået jakken retur?", "da", "sms", situation)
     assert request.request_type == "return_exchange"
@@ -419,26 +414,7 @@ def test_a_collected_parcel_is_not_given_its_tracking_number_again() -> None:
 
 
 def test_a_return_question_about_a_cancelled_refunded_order_does_not_claim_a_return_arrived() -> None:
-    card = CustomerCard(
-        id="1",
-        external_id="c",
-        orders=[
-            _order(
-                "900600",
-                "cancelled",
-                "Regnjakke",
-                599,
-                "2026-05-01T10:00:00+02:00",
-                currency="DKK",
-                refund={
-                    "amount": 599,
-                    "currency": "DKK",
-                    "status": "paid",
-                    "at": "2026-05-03T10:00:00+02:00",
-                },
-            )
-        ],
-    )
+    card = _refunded_jacket("900600", "cancelled", "2026-05-03T10:00:00+02:00")
     situation = build_situation(card, [], _at("2026-05-10T10:00:00+02:00"))
     request = _request("Kan jeg returnere jakken?", "da", "sms", situation)
     assert request.request_type == "return_exchange"
