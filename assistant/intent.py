@@ -18,10 +18,12 @@ example phrases per request type and language):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -39,7 +41,9 @@ __all__ = [
     "REQUEST_TYPES",
     "EmbeddingClassifier",
     "Intent",
+    "ExampleModel",
     "IntentClassifier",
+    "load_examples_file",
     "PatternClassifier",
     "load_intent_data",
 ]
@@ -108,6 +112,10 @@ def load_intent_data(language: str) -> IntentData:
             raise ValueError(f"intents/{language}.yaml: unknown request type {kind!r}")
         patterns[kind] = tuple(re.compile(p, re.IGNORECASE) for p in items)
     examples = {str(k): tuple(str(x) for x in v) for k, v in (raw.get("examples") or {}).items()}
+    more = resources.files("prompts").joinpath("intents", "examples", f"{language}.yaml")
+    if more.is_file():
+        for kind, items in (yaml.safe_load(more.read_text("utf-8")) or {}).items():
+            examples[str(kind)] = (*examples.get(str(kind), ()), *(str(x) for x in items or ()))
     for kind in examples:
         if kind not in REQUEST_TYPES:
             raise ValueError(f"intents/{language}.yaml: unknown request type {kind!r}")
@@ -121,12 +129,7 @@ class PatternClassifier:
 
     def classify(self, text: str, language: str) -> Intent:
         """The request type of ``text`` written in ``language``."""
-        counts = self._counts(text, language if language in _LANGS else "en")
-        if not any(counts.values()):
-            for other in _LANGS:
-                if other != language:
-                    for kind, n in self._counts(text, other).items():
-                        counts[kind] = counts.get(kind, 0) + n
+        counts = self.counts_any(text, language)
         complaint = counts.get("complaint", 0) > 0
         topical = {k: n for k, n in counts.items() if n and k != "complaint"}
         if topical:
@@ -163,6 +166,17 @@ class PatternClassifier:
                 return Intent(before.type, before.score * 0.8, "follow_up", own.complaint)
         return own
 
+    def counts_any(self, text: str, language: str) -> dict[str, int]:
+        """How many of each type's patterns match ``text``: its language's patterns, or where those find
+        nothing every language's."""
+        counts = self._counts(text, language if language in _LANGS else "en")
+        if not any(counts.values()):
+            for other in _LANGS:
+                if other != language:
+                    for kind, n in self._counts(text, other).items():
+                        counts[kind] = counts.get(kind, 0) + n
+        return counts
+
     @staticmethod
     def _counts(text: str, language: str) -> dict[str, int]:
         data = load_intent_data(language)
@@ -186,17 +200,27 @@ class EmbeddingClassifier:
 
     name = "embeddings"
 
-    def __init__(self, embedder: _Embedder, *, min_similarity: float = 0.0, k: int = 1) -> None:
+    def __init__(
+        self,
+        embedder: _Embedder,
+        *,
+        min_similarity: float = 0.0,
+        k: int = 1,
+        extra_examples: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.embedder = embedder
         self.min_similarity = min_similarity
         self.k = max(1, k)
+        self.extra_examples = dict(extra_examples or {})
         self._index: tuple[list[str], Any] | None = None
 
-    def _examples(self) -> tuple[list[str], Any]:
+    def examples(self) -> tuple[list[str], Any]:
+        """The examples' types and unit vectors (every language's, then the company's; embedded once)."""
         if self._index is None:
             pairs = [
                 (k, x) for lang in _LANGS for k, xs in load_intent_data(lang).examples.items() for x in xs
             ]
+            pairs += [(k, x) for k, xs in self.extra_examples.items() for x in xs]
             vectors = np.asarray(self.embedder.embed_documents([x for _, x in pairs]), dtype=np.float32)
             norms = np.linalg.norm(vectors, axis=1, keepdims=True)
             self._index = ([k for k, _ in pairs], vectors / np.where(norms == 0, 1.0, norms))
@@ -204,7 +228,7 @@ class EmbeddingClassifier:
 
     def classify(self, text: str, language: str) -> Intent:  # noqa: ARG002 - the examples span all languages
         """The request type of ``text``."""
-        kinds, vectors = self._examples()
+        kinds, vectors = self.examples()
         if not kinds:
             return Intent("other", 0.0, self.name)
         query = np.asarray(self.embedder.embed_query(text), dtype=np.float32).reshape(-1)
@@ -217,38 +241,158 @@ class EmbeddingClassifier:
         votes: dict[str, float] = {}
         for i in order:
             votes[kinds[i]] = votes.get(kinds[i], 0.0) + float(sims[i])
-        kind = max(votes, key=lambda key: (votes[key], -PRIORITY.index(key)))
+        kind = max(votes, key=lambda key: (votes[key], -_type_order(key)[0]))
         return Intent(kind, max(best, 0.0), self.name)
 
 
+def _unit(rows: Any) -> Any:
+    """Rows scaled to length 1 (a zero row stays zero)."""
+    m = np.asarray(rows, dtype=np.float64)
+    if m.ndim == 1:
+        m = m.reshape(1, -1)
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    return m / np.where(norms == 0, 1.0, norms)
+
+
+class ExampleModel:
+    """A regularised softmax (multinomial logistic) regression over the embedder's vectors of labelled
+    example messages: what the nearest single example cannot do, it weighs every example of every type and
+    language at once, so a phrasing seen in no example still lands near the examples' common direction.
+
+    The vectors are centred and scaled per dimension on the examples (the e5 space is anisotropic: every
+    cosine is high); each type weighs as much as another, whatever its number of examples. Fitted by full
+    gradient descent in numpy when built (a few hundred examples x 384 dimensions: well under a second).
+
+    Args:
+        vectors: one row per example (any scale).
+        labels: the example's request type, per row.
+        l2: the weight of the L2 penalty (larger: smoother, less sure).
+        steps: gradient steps.
+    """
+
+    def __init__(self, vectors: Any, labels: Sequence[str], *, l2: float = 1e-2, steps: int = 300) -> None:
+        x = _unit(vectors)
+        if len(labels) != x.shape[0] or not labels:
+            raise ValueError("ExampleModel needs one label per example vector, and at least one example")
+        self.types: tuple[str, ...] = tuple(sorted(set(labels), key=_type_order))
+        self._mean = x.mean(axis=0)
+        self._scale = x.std(axis=0) + 1e-6
+        z = (x - self._mean) / self._scale
+        y = np.zeros((len(labels), len(self.types)))
+        y[np.arange(len(labels)), [self.types.index(label) for label in labels]] = 1.0
+        weight = 1.0 / y.sum(axis=0)[[self.types.index(label) for label in labels]]
+        weight = weight / weight.sum()
+        w = np.zeros((z.shape[1], len(self.types)))
+        b = np.zeros(len(self.types))
+        velocity_w, velocity_b = np.zeros_like(w), np.zeros_like(b)
+        for _ in range(steps):
+            p = _softmax(z @ w + b)
+            g = (p - y) * weight[:, None]
+            velocity_w = 0.9 * velocity_w - 0.5 * (z.T @ g + l2 * w)
+            velocity_b = 0.9 * velocity_b - 0.5 * g.sum(axis=0)
+            w, b = w + velocity_w, b + velocity_b
+        self._w, self._b = w, b
+
+    def probabilities(self, vector: Any) -> dict[str, float]:
+        """Each type's probability for one message vector."""
+        z = (_unit(vector) - self._mean) / self._scale
+        p = _softmax(z @ self._w + self._b)[0]
+        return {kind: float(p[i]) for i, kind in enumerate(self.types)}
+
+
+def _softmax(logits: Any) -> Any:
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _type_order(kind: str) -> tuple[int, str]:
+    return (PRIORITY.index(kind) if kind in PRIORITY else len(PRIORITY), kind)
+
+
+def load_examples_file(path: str | Path) -> dict[str, tuple[str, ...]]:
+    """A company's own labelled examples: a YAML mapping of request type to example messages (any
+    language; a type may be new, e.g. ``warranty``). Raises ValueError with what to fix."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"cannot read intent examples {path}: {exc}") from exc
+    if not isinstance(raw, dict) or not all(isinstance(v, list) for v in raw.values()):
+        raise ValueError(f"{path}: write a mapping of request type to a list of example messages")
+    out = {str(k): tuple(str(x) for x in v if str(x).strip()) for k, v in raw.items()}
+    if not any(out.values()):
+        raise ValueError(f"{path}: no example messages")
+    return out
+
+
 class IntentClassifier:
-    """Patterns first, the embedder against labelled examples where they find nothing (the service's
-    classifier).
+    """Patterns first, the labelled examples where they find nothing (the service's classifier).
 
     The patterns are precise but miss colloquial, short turns that name no topic word ("is it on its way?");
-    the nearest labelled examples generalise to those. A follow-up with no request type of its own takes the
-    type of the matter it continues (see :meth:`classify_follow_up`).
+    the labelled examples generalise to those. ``learner`` says how the examples decide: ``nearest`` (the
+    type of the most similar example, :class:`EmbeddingClassifier`; the service's) or ``logistic`` (the
+    :class:`ExampleModel` over every example's vector; measured, not better, see ``evals/bench_intent.py``).
+    The message's vector is the one retrieval computes for the same text (the embedder caches it), so a
+    request costs no extra embedding. A follow-up with no request type of its own takes the type of the
+    matter it continues (see :meth:`classify_follow_up`).
 
     Args:
         embedder: anything with ``embed_documents`` and ``embed_query``; None uses the patterns alone.
-        min_similarity: the embedding classifier's floor (below it the message stays ``other``).
+        min_similarity: the nearest example's floor (below it the message stays ``other``).
         k: how many nearest examples vote.
+        extra_examples: a company's own labelled examples per type (see :func:`load_examples_file`), added
+            to the shipped ones; a new type is recognised from its examples alone.
+        learner: ``nearest`` or ``logistic``.
+        floor: the ``logistic`` learner's floor: below this probability the message stays ``other``.
     """
 
     name = "combined"
 
-    def __init__(self, embedder: _Embedder | None, *, min_similarity: float = 0.85, k: int = 1) -> None:
+    def __init__(
+        self,
+        embedder: _Embedder | None,
+        *,
+        min_similarity: float = 0.85,
+        k: int = 1,
+        extra_examples: Mapping[str, Sequence[str]] | None = None,
+        learner: str = "nearest",
+        floor: float = 0.3,
+    ) -> None:
+        if learner not in ("nearest", "logistic"):
+            raise ValueError(f"unknown learner {learner!r}; use 'nearest' or 'logistic'")
         self.patterns = PatternClassifier()
-        self.embeddings = None
+        self.embeddings: EmbeddingClassifier | None = None
+        self.learner = learner
+        self.floor = floor
+        self._embedder = embedder
+        self._model: ExampleModel | None = None
+        self._lock = threading.Lock()
+        self.extra_examples = {k_: tuple(v) for k_, v in (extra_examples or {}).items()}
         if embedder is not None:
-            self.embeddings = EmbeddingClassifier(embedder, min_similarity=min_similarity, k=k)
+            self.embeddings = EmbeddingClassifier(
+                embedder, min_similarity=min_similarity, k=k, extra_examples=self.extra_examples
+            )
+
+    def _near(self, text: str, language: str) -> Intent:
+        """What the labelled examples say (``other`` below the floor)."""
+        assert self.embeddings is not None and self._embedder is not None
+        if self.learner == "nearest":
+            return self.embeddings.classify(text, language)
+        with self._lock:
+            if self._model is None:
+                kinds, vectors = self.embeddings.examples()
+                self._model = ExampleModel(vectors, kinds)
+        probs = self._model.probabilities(self._embedder.embed_query(text))
+        best = max(probs, key=lambda kind: (probs[kind], -_type_order(kind)[0]))
+        if probs[best] < self.floor:
+            return Intent("other", probs[best], "logistic")
+        return Intent(best, probs[best], "logistic")
 
     def classify(self, text: str, language: str) -> Intent:
         """The request type of ``text`` written in ``language``."""
         own = self.patterns.classify(text, language)
         if own.type != "other" or self.embeddings is None:
             return own
-        near = self.embeddings.classify(text, language)
+        near = self._near(text, language)
         if near.type == "other":
             return own
         return Intent(near.type, near.score, near.method, own.complaint)
@@ -257,7 +401,7 @@ class IntentClassifier:
         """The request type of ``text``, or of the matter it follows up.
 
         The message's own patterns decide first; a message they do not recognise takes the type the
-        patterns give the newest earlier customer message that has one; only then do the nearest labelled
+        patterns give the newest earlier customer message that has one; only then do the labelled
         examples decide, for the message and then for the earlier ones.
 
         Args:
@@ -272,7 +416,7 @@ class IntentClassifier:
         if own.type != "other" or self.embeddings is None:
             return own
         for candidate, method in ((text, None), *((t, "follow_up") for t in reversed(earlier))):
-            near = self.embeddings.classify(candidate, language)
+            near = self._near(candidate, language)
             if near.type != "other" and (method is None or near.type != "complaint"):
                 score = near.score if method is None else near.score * 0.8
                 return Intent(near.type, score, method or near.method, own.complaint)

