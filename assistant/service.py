@@ -44,7 +44,7 @@ from assistant.guards.grounding import groundedness, split_units
 from assistant.guards.injection import check_injection, redact_injection
 from assistant.guards.pipeline import GuardContext, GuardedDraft, GuardPipeline, default_pipeline
 from assistant.guards.repeat_ask.meaning import embedder_similarity
-from assistant.intent import IntentClassifier, answer_pattern, fit_to_situation, topic_pattern
+from assistant.intent import answer_pattern, fit_to_situation, intent_classifier, topic_pattern
 from assistant.language import LanguageDecision, decide_language, flag_unsupported
 from assistant.links import LinkAllowlists, allowed_passages
 from assistant.rerank_llm import LLMReranker
@@ -161,8 +161,9 @@ class Assistant:
         self._kept_lock = threading.Lock()
         # "Already tried" by meaning: verb phrases compared by the runtime's embedder (cached vectors).
         self._similar = embedder_similarity(runtime.embedder)
-        # The request type: patterns per language, then the embedder against labelled examples.
-        self._intents = IntentClassifier(runtime.embedder)
+        # The request type: patterns per language, then the embedder against labelled examples (the
+        # shipped ones and the company's own, SVAR_INTENT_EXAMPLES).
+        self._intents = intent_classifier(runtime.embedder, runtime.settings.intent_examples)
 
     def describe(self) -> dict[str, object]:
         """What this assistant is: its configuration, drafter and guards (written into eval results)."""

@@ -73,6 +73,13 @@ class Settings(BaseSettings):
         description="'offline' (local reranking), 'llm' (also a listwise rerank by the chat model), 'off'.",
     )
 
+    # Request types
+    intent_examples: Path | None = Field(
+        default=None,
+        description="YAML of the company's own labelled request-type examples (type: [messages]; a type may "
+        "be new), added to the shipped ones (assistant/intent.py).",
+    )
+
     # LLM (OpenAI-compatible). OPENAI_API_KEY / OPENAI_BASE_URL are honoured too.
     llm_model: str | None = Field(default=None, description="Chat model; unset = offline drafter.")
     llm_base_url: str | None = Field(

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.intent import (
     REQUEST_TYPES,
     EmbeddingClassifier,
+    ExampleModel,
     Intent,
     IntentClassifier,
     PatternClassifier,
     fit_to_situation,
+    intent_classifier,
+    load_examples_file,
     load_intent_data,
     prefer_topic,
 )
 from assistant.types import Passage
+from knowledge.errors import ConfigError
 
 
 @pytest.mark.parametrize(
@@ -205,3 +211,79 @@ def test_a_where_question_from_a_customer_with_only_an_appointment_is_about_the_
     assert fit_to_situation(where, None) is where
     refund = Intent("refund", 0.8, "patterns")
     assert fit_to_situation(refund, Situation(now=now, appointments=[visit])) is refund
+
+
+def test_shipped_examples_add_to_each_languages_examples() -> None:
+    # prompts/intents/examples/<lang>.yaml extends the examples of prompts/intents/<lang>.yaml
+    for language in ("nb", "nn", "sv", "da", "en"):
+        examples = load_intent_data(language).examples
+        assert set(examples) == set(REQUEST_TYPES)
+        assert sum(len(v) for v in examples.values()) >= 100
+
+
+def test_example_model_learns_separable_types() -> None:
+    vectors = [[1.0, 0.1, 0.0], [0.9, 0.0, 0.1], [0.0, 1.0, 0.1], [0.1, 0.9, 0.0], [0.0, 0.1, 1.0]]
+    model = ExampleModel(vectors, ["refund", "refund", "invoice", "invoice", "other"])
+    probs = model.probabilities([0.95, 0.05, 0.05])
+    assert max(probs, key=probs.__getitem__) == "refund"
+    assert abs(sum(probs.values()) - 1.0) < 1e-6
+    got = model.probabilities([0.05, 0.95, 0.05])
+    assert max(got, key=got.__getitem__) == "invoice"
+    with pytest.raises(ValueError, match="one label per example"):
+        ExampleModel(vectors, ["refund"])
+
+
+def test_a_company_example_teaches_a_new_type(tmp_path: Path) -> None:
+    path = tmp_path / "intents.yaml"
+    path.write_text("warranty:\n  - 'xqzxqz warranty claim xqzxqz'\n", "utf-8")
+    extra = load_examples_file(path)
+    assert extra == {"warranty": ("xqzxqz warranty claim xqzxqz",)}
+    clf = intent_classifier(_Letters(), path)  # type: ignore[arg-type]
+    clf.embeddings.min_similarity = 0.0  # type: ignore[union-attr]
+    assert clf.classify("xqzxqz warranty xqzxqz claim", "en").type == "warranty"
+    # without the company's file the same message is a shipped type
+    assert intent_classifier(_Letters()).classify("xqzxqz warranty xqzxqz claim", "en").type != "warranty"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("- just a list\n", "mapping of request type"),
+        ("refund: []\n", "no example messages"),
+        ("a: [\n", "cannot read"),
+    ],
+)
+def test_a_bad_company_examples_file_says_what_to_fix(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "intents.yaml"
+    path.write_text(content, "utf-8")
+    with pytest.raises(ConfigError, match=message):
+        intent_classifier(None, path)
+    with pytest.raises(ConfigError, match="cannot read"):
+        intent_classifier(None, tmp_path / "missing.yaml")
+
+
+def test_the_logistic_learner_decides_where_patterns_find_nothing() -> None:
+    clf = IntentClassifier(_Letters(), learner="logistic", floor=0.0)
+    got = clf.classify("Hvor er pakken min?", "nb")
+    assert got.type == "where_is_order"  # the pattern decides
+    near = clf.classify("zzzz qqqq", "nb")
+    assert near.method == "logistic" and near.type in REQUEST_TYPES
+    assert IntentClassifier(_Letters(), learner="logistic", floor=1.01).classify("zzzz", "nb").type == "other"
+    with pytest.raises(ValueError, match="unknown learner"):
+        IntentClassifier(None, learner="svm")
+
+
+def test_danish_all_the_time_is_no_appointment() -> None:
+    assert PatternClassifier().classify("Lampen blinker hele tiden", "da").type == "troubleshooting"
+    assert PatternClassifier().classify("Hvornår er tiden hos montøren?", "da").type == "appointment"
+
+
+def test_the_held_out_set_is_labelled_and_balanced() -> None:
+    from evals.bench_intent import _labelled
+
+    rows = _labelled("holdout")
+    assert len(rows) >= 150
+    for language in ("nb", "nn", "sv", "da", "en"):
+        mine = [r for r in rows if r[2] == language]
+        assert len(mine) >= 30 and {r[4] for r in mine} == set(REQUEST_TYPES)
+    assert len({r[0] for r in rows}) == len(rows)
