@@ -39,6 +39,14 @@ from knowledge.errors import ConfigError
         ("en", "did the lamp I sent back reach you?", "return_exchange"),
         ("da", "Jeg har ikke fået pengene tilbage endnu", "refund"),
         ("sv", "Jag beställde fel färg, kan ni ändra?", "cancel_change"),
+        ("da", "Har I betalt mig tilbage for billetten?", "refund"),
+        ("sv", "Har ni betalat tillbaka avgiften?", "refund"),
+        ("en", "The parcel still hasn't arrived", "where_is_order"),
+        ("nb", "Kan dere stoppe sendingen? Jeg trenger den ikke.", "cancel_change"),
+        ("da", "Det larmer stadig. Hvad gør jeg?", "troubleshooting"),
+        ("nn", "Kor lang tid tek det før ein sofa kjem?", "delivery_time"),
+        ("sv", "Inte imponerad av er hantering.", "complaint"),
+        ("nn", "Termostaten viser berre Err", "troubleshooting"),
     ],
 )
 def test_pattern_classifier(language: str, text: str, expected: str) -> None:
