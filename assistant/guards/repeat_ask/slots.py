@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from knowledge.text.kinds import accepts, family
-from knowledge.text.lexicons import words
+from knowledge.text.lexicons import LANGUAGES, entries, words
 from knowledge.text.qualified import qualified
 from knowledge.text.values import Value, extract_values
 
@@ -460,13 +460,56 @@ def slots_for(text: str, language: str | None = None) -> tuple[str, ...]:
         Slot names, most specific first; empty when the ask is not about a typed detail.
     """
     norm = _MEDIUM.sub(" ", _PURPOSE.sub("", _normalise(text)))
+    phrased = phrase_slots(norm, language)
     strong, weak = _match(norm, _cues(language))
+    if phrased:
+        kept = [s for s in strong if s not in _PHRASE_OVERRIDES]
+        return tuple(_refine(list(dict.fromkeys([*phrased, *kept])), norm))
     if not strong and not weak and language is not None:
         strong, weak = _match(norm, _cues(None))
     if not strong and not weak:
         # A confirmation or a choice names what it is about: "You're leaving on March 2nd?"
         return tuple(dict.fromkeys(v.slot for v in extract_values(text, speaker="agent") if v.slot in _NAMED))
     return tuple(_refine(strong or weak, norm))
+
+
+# An offer of options ("Which of our plans suits you?") asks for a choice, not for a detail of the customer's.
+_OFFER_WORDS = re.compile(
+    r"\b(?:pass\w*|suit\w*|prefer\w*|foretrekk\w*|föredrar|foretræk\w*|ønsker|önskar|ønskjer|would you like"
+    r"|want|vil du ha|vill du ha|høver|recommend\w*|anbefal\w*|rekommend\w*)\b",
+    _I,
+)
+# Built-in cues a phrase of ``ask_phrases`` overrides: "Hvordan betalte du, så jeg kan sende pengene retur?"
+# asks how, not an amount; "which of our clinics" asks where, not a category.
+_PHRASE_OVERRIDES = frozenset({"amount", "category", "choice", "quantity"})
+
+
+@lru_cache(maxsize=8)
+def _phrase_patterns(language: str | None) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The ``ask_phrases`` lexicon of a language (every language for None) as (pattern, kind) pairs."""
+    out: list[tuple[re.Pattern[str], str]] = []
+    for lang in (language,) if language in LANGUAGES else LANGUAGES:
+        for phrase, kind in entries(lang, "ask_phrases"):
+            if not kind:
+                continue
+            parts = [r"[^\W\d_]+" if tok == "*" else re.escape(tok) for tok in phrase.split()]
+            out.append((re.compile(r"(?<![\w-])" + r"\s+".join(parts) + r"(?![\w-])", _I), kind))
+    return tuple(out)
+
+
+def phrase_slots(text: str, language: str | None = None) -> list[str]:
+    """Kinds an ask names by a phrase of the ``ask_phrases`` lexicons ("hvordan betalte du": how you paid).
+
+    Args:
+        text: one ask, normalised (lower-case, single spaces).
+        language: the ask's language; None tries every language.
+
+    Returns:
+        The kinds named, in lexicon order; empty for an offer of options ("Which of our plans suits you?").
+    """
+    if _OFFER_WORDS.search(text):
+        return []
+    return list(dict.fromkeys(kind for rx, kind in _phrase_patterns(language) if rx.search(text)))
 
 
 _NAMED = frozenset(

@@ -1,0 +1,90 @@
+"""Repeat-ask rules of issue 7's fifth round.
+
+Asks that name a detail by what it is about (``ask_phrases`` lexicons: how the customer paid, which of our
+shops), and proposed steps the customer took with another verb or another word order: done to the same two
+things, trying another of the same thing, a verb with its particle written before it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.guards.repeat_ask.engine import check_repeat_asks
+from assistant.guards.repeat_ask.evidence import same_verb
+from assistant.guards.repeat_ask.slots import phrase_slots, slots_for
+from assistant.types import Turn
+
+
+def _customer(text: str, channel: str = "chat") -> list[Turn]:
+    return [Turn(role="customer", channel=channel, text=text)]
+
+
+@pytest.mark.parametrize(
+    ("ask", "language"),
+    [
+        ("Hvordan betalte du for bestillingen?", "nb"),
+        ("Korleis betalte du?", "nn"),
+        ("Hur betalade du ordern?", "sv"),
+        ("Hvordan betalte du, så vi kan refundere?", "da"),
+        ("How did you pay for it?", "en"),
+    ],
+)
+def test_how_you_paid_asks_for_the_payment_method(ask: str, language: str) -> None:
+    assert slots_for(ask, language)[0] == "payment_method"
+
+
+def test_how_you_paid_repeats_a_method_named() -> None:
+    history = _customer("Hei, jeg betalte med Klarna, men pakken kom aldri.")
+    assert check_repeat_asks("Hei! Hvordan betalte du for ordren?", history=history, language="nb").flagged
+
+
+@pytest.mark.parametrize(
+    ("ask", "language"),
+    [
+        ("Vilket av våra gym tränar du på?", "sv"),
+        ("Hvilken af vores butikker handlede du i?", "da"),
+        ("Which of our shops did you visit?", "en"),
+    ],
+)
+def test_which_of_our_places_asks_where(ask: str, language: str) -> None:
+    assert phrase_slots(ask.lower(), language) == ["place"]
+
+
+@pytest.mark.parametrize(
+    ("ask", "language"),
+    [("Which of our plans would suit you best?", "en"), ("Hvilken av våre pakker passer deg?", "nb")],
+)
+def test_an_offer_of_our_options_is_no_place_question(ask: str, language: str) -> None:
+    assert phrase_slots(ask.lower(), language) == []
+
+
+def test_a_step_done_to_the_same_two_things_with_another_verb_repeats() -> None:
+    history = _customer("Har tettet sprekken i vinduskarmen med tape, men det trekker fortsatt.")
+    draft = "Hei! Har du prøvd å dekke til sprekken i vinduskarmen?"
+    assert check_repeat_asks(draft, history=history, language="nb").flagged
+
+
+def test_checking_the_same_two_things_is_not_the_step_proposed() -> None:
+    history = _customer("Har sjekket sprekken i vinduskarmen, men det trekker fortsatt.")
+    draft = "Hei! Har du prøvd å dekke til sprekken i vinduskarmen?"
+    assert not check_repeat_asks(draft, history=history, language="nb").flagged
+
+
+def test_trying_another_of_the_same_thing_repeats() -> None:
+    history = _customer("The headphones won't charge. I've tried a different cable.")
+    draft = "Sorry to hear that. Have you tried charging them with a different cable?"
+    assert check_repeat_asks(draft, history=history, language="en").flagged
+
+
+def test_trying_another_of_some_other_thing_is_new() -> None:
+    history = _customer("The headphones won't charge. I've tried a different socket.")
+    draft = "Sorry to hear that. Have you tried charging them with a different cable?"
+    assert not check_repeat_asks(draft, history=history, language="en").flagged
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [("avfrostat", "frosta", True), ("udluftet", "lufte", True), ("avlese", "lese", False)],
+)
+def test_a_verb_with_its_particle_before_it(a: str, b: str, same: bool) -> None:
+    assert same_verb(a, b) is same
