@@ -13,6 +13,7 @@ from assistant.guards.repeat_ask.engine import check_repeat_asks
 from assistant.guards.repeat_ask.evidence import same_verb
 from assistant.guards.repeat_ask.slots import phrase_slots, slots_for
 from assistant.types import Turn
+from knowledge.fields import FieldSet, FieldSpec
 
 
 def _customer(text: str, channel: str = "chat") -> list[Turn]:
@@ -88,3 +89,51 @@ def test_trying_another_of_some_other_thing_is_new() -> None:
 )
 def test_a_verb_with_its_particle_before_it(a: str, b: str, same: bool) -> None:
     assert same_verb(a, b) is same
+
+
+@pytest.mark.parametrize(
+    ("ask", "language", "slot"),
+    [
+        ("Hvilken telefon har du?", "nb", "product"),
+        ("Which phone are you using?", "en", "product"),
+        ("Hvilket mobilnummer kan vi nå deg på?", "nb", "phone"),
+        ("Vad är ditt telefonnummer?", "sv", "phone"),
+    ],
+)
+def test_a_phone_as_a_device_is_a_product_its_number_a_phone(ask: str, language: str, slot: str) -> None:
+    assert slots_for(ask, language)[0] == slot
+
+
+@pytest.mark.parametrize(
+    ("ask", "language"),
+    [("Could you give me your date of birth?", "en"), ("Hva er fødselsdatoen din?", "nb")],
+)
+def test_a_date_of_birth_is_no_date_of_the_case(ask: str, language: str) -> None:
+    assert slots_for(ask, language) == ("date_of_birth",)
+
+
+def test_a_date_of_birth_is_not_answered_by_the_date_of_an_event() -> None:
+    history = _customer("Strømmen gikk 3. mars og har ikke kommet tilbake.")
+    draft = "Hei! For å opprette saken trenger jeg fødselsdatoen din."
+    assert not check_repeat_asks(draft, history=history, language="nb").flagged
+
+
+def test_a_week_number_answers_a_question_for_the_week() -> None:
+    history = [
+        Turn(role="note", channel="phone", text="Kunden har leid hytta i Vrådal uke 31, booking 5521.")
+    ]
+    draft = "Hei! Hvilken uke gjelder bookingen din?"
+    assert check_repeat_asks(draft, history=history, language="nb").flagged
+
+
+_LOCKER = FieldSet(
+    fields=[FieldSpec(name="locker_number", description="The locker's number", ask={"nb": ["skapnummer"]})]
+)
+
+
+def test_a_field_asked_for_another_one_is_no_repeat() -> None:
+    history = _customer("Hei, jeg har skapnummer 118 i garderoben, og låsen har gått i stykker.")
+    asked = "Hei! Vet du skapnummeret til det andre skapet, eller skal vi sjekke?"
+    again = "Hei! Hva er skapnummeret ditt?"
+    assert not check_repeat_asks(asked, history=history, language="nb", fields=_LOCKER).flagged
+    assert check_repeat_asks(again, history=history, language="nb", fields=_LOCKER).flagged
