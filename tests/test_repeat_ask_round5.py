@@ -137,3 +137,27 @@ def test_a_field_asked_for_another_one_is_no_repeat() -> None:
     again = "Hei! Hva er skapnummeret ditt?"
     assert not check_repeat_asks(asked, history=history, language="nb", fields=_LOCKER).flagged
     assert check_repeat_asks(again, history=history, language="nb", fields=_LOCKER).flagged
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        ("Kunde ringte 11.04 kl 09: Liv Marit Aune, vil endre leveringsadresse.", "Liv Marit Aune"),
+        ("Call 03/02 14:10 — James Porter, asked about the invoice.", "James Porter"),
+        ("Samtal 2/5: Kund Emil Sandberg ska flytta i juni.", "Emil Sandberg"),
+        ("Telefonnotat: Kunden Rune Bakken ringte om fakturaen.", "Rune Bakken"),
+    ],
+)
+def test_a_name_after_a_notes_heading_or_a_word_for_customer(note: str, name: str) -> None:
+    from knowledge.facts import extract_facts
+
+    people = [f.value for f in extract_facts(note, role="note") if f.kind == "person"]
+    assert people == [name]
+
+
+def test_a_field_label_written_without_its_abbreviations_dot() -> None:
+    from knowledge.text.fieldvalues import FieldLexicon
+
+    fields = FieldSet(fields=[FieldSpec(name="plate", ask={"nb": ["reg.nr"]})])
+    found = FieldLexicon(fields).values("Bilen har regnr. TK 20331 og står i Moss.")
+    assert [(v.slot, v.text) for v in found] == [("plate", "TK 20331")]
