@@ -161,3 +161,27 @@ def test_a_field_label_written_without_its_abbreviations_dot() -> None:
     fields = FieldSet(fields=[FieldSpec(name="plate", ask={"nb": ["reg.nr"]})])
     found = FieldLexicon(fields).values("Bilen har regnr. TK 20331 og står i Moss.")
     assert [(v.slot, v.text) for v in found] == [("plate", "TK 20331")]
+
+
+def test_a_step_asked_about_as_done_repeats_one_taken() -> None:
+    history = _customer("Eg har tømt vaskemaskina og teke ut filteret i botnen.", channel="email")
+    draft = "Hei! Har du fått teke ut filteret i botnen?"
+    assert check_repeat_asks(draft, history=history, language="nn").flagged
+
+
+def test_a_step_asked_about_as_done_on_another_thing_is_new() -> None:
+    history = _customer("Eg har tømt vaskemaskina og teke ut filteret i botnen.", channel="email")
+    draft = "Hei! Har du fått teke bilete av typeskiltet?"
+    assert not check_repeat_asks(draft, history=history, language="nn").flagged
+
+
+def test_a_pronoun_object_is_the_thing_of_the_clause_before() -> None:
+    history = _customer("The kettle smells of plastic. I took the lid off and scrubbed it with vinegar.")
+    draft = "Sorry about that! Have you tried cleaning the lid?"
+    assert check_repeat_asks(draft, history=history, language="en").flagged
+
+
+def test_a_swedish_supine_of_an_irregular_verb_is_the_same_step() -> None:
+    history = _customer("Jag har rengjort munstycket men kaffet är fortfarande kallt.")
+    draft = "Hej! Har du provat att rengöra munstycket?"
+    assert check_repeat_asks(draft, history=history, language="sv").flagged

@@ -253,7 +253,9 @@ def _offered(evidence: Evidence, turns: Sequence[Turn]) -> bool:
 
 
 _TRY_ASK = re.compile(
-    r"\b(?:have you tried|did you try|have you already tried|har du (?:allerede |alt |allereie )?prøv\w*"
+    r"^\W*(?:\w+,\s*)?(?:har|have|has|hev)\s+(?:du|dere|dykk|ni|i|you)\s+(?:allerede\s+|alt\s+|already\s+|redan\s+)?"
+    r"(?:fått|fåt|fået|hunnet|rukket|rokke|hunnit|managed\s+to|been\s+able\s+to)\b"
+    r"|\b(?:have you tried|did you try|have you already tried|har du (?:allerede |alt |allereie )?prøv\w*"
     r"|har du testa?\w*|har du (?:redan )?(?:provat|testat|försökt))\b",
     _I,
 )
