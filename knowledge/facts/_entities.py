@@ -186,13 +186,17 @@ _SIGNATURE_RE = re.compile(
 _SLASH_SIGN_RE = re.compile(r"(?:^|\n)[ \t]*/[ \t]*(?=[^\W\d_])")
 # Agents' notes name the customer after a word for customer or caller ("Kunde Arne Vik", "Customer: Eva
 # Berg") or after the note's heading ("Call: Daniel Okafor,", "Samtal 3/3: Eva Berg,", "Opkald: Lars Dahl,").
-_NOTE_INTRO_RE = re.compile(
-    r"(?:(?<![\w])(?:kunde|kunden|kund|kunden|customer|caller|client|klient|innringer|uppringare)\s*:?[ \t]+"
-    r"|^[^\n:]{1,30}:[ \t]+)",
-    _I,
+_NOTE_WORD = (
+    r"(?:kunde|kunden|kund|customer|caller|client|klient|innringer|uppringare|pasient|patient|pasienten"
+    r"|patienten)"
 )
+_NOTE_INTRO_RE = re.compile(rf"(?<![\w]){_NOTE_WORD}\b\s*(?::|\()?[ \t]*(?=[^\W\d_])", _I)
+# The heading itself may end in a colon or a dash after a time ("Kunde ringte 02.02 kl 13: Per Olav Nygård,",
+# "Call 14/05 09:20 — Sarah Whitfield,"): tried on its own, so that a word for customer inside the heading
+# does not hide it.
+_NOTE_HEAD_RE = re.compile(r"^(?:[^\n:]{1,30}:|[^\n—–]{1,30}?\s[—–-])[ \t]+", _I)
 _NOTE_NAME_END = re.compile(
-    r"\s*(?:$|[,.:;!(\n]|(?:ringte|ringde|ringet|ringede|ringde|called|rang|phoned|ringer|ringjer|har|hadde|hade"
+    r"\s*(?:$|[,.:;!()\n]|(?:skal|ska|skall|will|må|must|trenger|treng|behöver|needs|ringte|ringde|ringet|ringede|ringde|called|rang|phoned|ringer|ringjer|har|hadde|hade"
     r"|havde|has|had|er|är|is|was|var|vil|vill|ønsker|önskar|wants|fikk|fick|fik|fekk|meldte|melder|reports"
     r"|klager|klagar|sier|seier|säger|siger|says|skriver|mener|meiner|menar|mener|spør|spurte|frågar)\b)",
     _I,
@@ -311,7 +315,7 @@ def _people(text: str, role: str = "customer") -> Iterator[ExtractedFact]:
     patterns = [(_INTRO_RE, True), (_GREETING_INTRO_RE, False), (_SIGNATURE_RE, False)]
     patterns.append((_SLASH_SIGN_RE, False))
     if role == "note":
-        patterns.append((_NOTE_INTRO_RE, False))
+        patterns += [(_NOTE_INTRO_RE, False), (_NOTE_HEAD_RE, False)]
     for pattern, lower_ok in patterns:
         for m in pattern.finditer(text):
             name = _PERSON_RE.match(text, m.end())
@@ -326,10 +330,10 @@ def _people(text: str, role: str = "customer") -> Iterator[ExtractedFact]:
             rest = text[end:].strip(" \t\r").split("\n")[0].strip()
             if pattern in (_SIGNATURE_RE, _SLASH_SIGN_RE) and rest and not _SIGN_CONTACT.match(rest):
                 continue  # a signature name ends its line, or a contact detail follows it
-            if pattern is _NOTE_INTRO_RE and (
+            if pattern in (_NOTE_INTRO_RE, _NOTE_HEAD_RE) and (
                 len(words) < 2
                 or not _NOTE_NAME_END.match(text, end)
-                or _NOTE_INTRO_RE.fullmatch(words[0] + " ")
+                or re.fullmatch(_NOTE_WORD, words[0].rstrip(":"), _I) is not None
             ):
                 continue  # a first and a last name, then the note goes on: "Kunde Arne Vik, ..."
             if pattern is _GREETING_INTRO_RE and not _NAME_END.match(text, end):

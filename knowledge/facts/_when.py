@@ -117,7 +117,17 @@ def find_dates(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
         )
         start = m.start("day") if (m.group("lead") or "").lower() not in {"the", "den"} else m.start()
         yield fact("date", text, start, m.end(), f"day {day}{when}", 0.75)
+    for m in _WEEK_RE.finditer(text):
+        yield fact("date", text, m.start(), m.end(), f"week {int(m.group('week'))}", 0.8)
     yield from _relative_dates(text)
+
+
+# A week by its number ("uke 14", "veke 29", "vecka 14", "uge 7", "week 32"): the Nordic way to name a week.
+_WEEK_RE = re.compile(
+    r"(?<![\w-])(?:uke|uka|veke|veka|vecka|veckan|uge|ugen|week)\s*(?:nr\.?\s*|nummer\s+)?"
+    r"(?P<week>[1-9]|[1-4]\d|5[0-3])(?![\d.,:/]\d|\d|\w)",
+    _I,
+)
 
 
 def _relative_dates(text: str) -> Iterator[ExtractedFact]:

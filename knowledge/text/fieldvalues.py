@@ -46,7 +46,7 @@ class FieldMatch:
 
 # After a label: a colon, a copula or "=" at most, then letters and digits in up to four groups, one with a
 # digit, none a lower-case word ("EL 48213", "KLM 42B", "CW-66120", "KP 44 109").
-_LABEL_GAP = r"(?:\s*[:=#]\s*|\s+(?:is|er|är|e|was|var|blir)\s+|\s+)"
+_LABEL_GAP = r"\.?(?:\s*[:=#]\s*|\s+(?:is|er|är|e|was|var|blir)\s+|\s+)"
 _CODE_GROUP = r"[A-ZÆØÅÄÖ0-9][A-ZÆØÅÄÖ0-9]*"
 _CODE_VALUE = re.compile(rf"(?P<value>{_CODE_GROUP}(?:[ -]{_CODE_GROUP}){{0,3}})(?![\w-])")
 
@@ -69,7 +69,10 @@ def _words_pattern(words: list[str], *, inflected: bool = False) -> re.Pattern[s
     items = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
     if not items:
         return None
-    alternation = "|".join(re.escape(w).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?") for w in items)
+    # spaces and hyphens as written or not; an abbreviation's dot may be left out ("reg.nr" ~ "regnr.")
+    alternation = "|".join(
+        re.escape(w).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?").replace(r"\.", r"\.?") for w in items
+    )
     ending = r"\w*" if inflected else ""  # "medlemsnivå" also asks as "medlemsnivået"
     return re.compile(rf"(?<![\w-])(?:{alternation}){ending}(?![\w-])", re.IGNORECASE)
 

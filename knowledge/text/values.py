@@ -54,6 +54,7 @@ _WEEKDAYS = (
 )
 _ORD = r"\d{1,2}(?:st|nd|rd|th|\.|:e|:a)?"
 _DATE = re.compile(
+    r"\b(?:uke|uka|veke|veka|vecka|veckan|uge|ugen|week)\s*(?:nr\.?\s*|nummer\s+)?\d{1,2}(?!\d|[.,:/]\d)|"
     rf"\b(?:the\s+)?{_ORD}\s+(?:of\s+)?(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s+{_ORD}(?!\d)"
     rf"|\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)\s+of\s+(?:this|next|the)\s+month\b|\bthe\s+\d{{1,2}}(?:st|nd|rd"
     rf"|th)\b|\bden\s+\d{{1,2}}(?:\.|:e|:a)(?:\s+(?:{_MONTHS}))?"

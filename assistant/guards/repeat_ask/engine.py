@@ -36,11 +36,18 @@ from assistant.guards.repeat_ask.evidence import (
 )
 from assistant.guards.repeat_ask.labels import labelled_values, repeated_label
 from assistant.guards.repeat_ask.meaning import Similarity, repeats_by_meaning
-from assistant.guards.repeat_ask.slots import TRIED, action_families, family, proposed_slots, qualifier
+from assistant.guards.repeat_ask.slots import (
+    TRIED,
+    action_families,
+    family,
+    other_in_clause,
+    proposed_slots,
+    qualifier,
+)
 from assistant.types import GuardFinding, KnownFact, Turn
 from knowledge.fields import FieldSet
 from knowledge.text.analysis import ConversationAnalysis, analyse_turns
-from knowledge.text.kinds import answers
+from knowledge.text.kinds import answers, is_builtin
 from knowledge.text.lexicons import words
 from knowledge.text.qualified import category_values
 from knowledge.text.values import extract_values
@@ -161,7 +168,7 @@ def check_repeat_asks(
                 continue
             if family(slot) in proposed or slot in proposed:
                 continue
-            wanted = qualifier(ask.text, slot, lang)
+            wanted = _wanted(ask.text, slot, lang)
             if wanted == "other":
                 continue  # "en annen e-postadresse", "the other order": not the value we know
             found = next(
@@ -197,6 +204,16 @@ def check_repeat_asks(
         result = sorted([*result, *imperative], key=lambda a: a.start)
         repeated = sorted([*repeated, *imperative], key=lambda a: a.start)
     return RepeatAskReport(tuple(result), tuple(repeated))
+
+
+def _wanted(text: str, slot: str, language: str | None) -> str | None:
+    """Whether an ask wants another ("other") or a new ("new") value of ``slot`` (:func:`qualifier`); for a
+    workspace field, whose ask words are no built-in cue, another one of something in its first clause
+    ("Kender du nummerpladen på den anden bil, eller ...") is another value too."""
+    wanted = qualifier(text, slot, language)
+    if wanted is None and not is_builtin(slot) and other_in_clause(text):
+        return "other"
+    return wanted
 
 
 # "Which day suits you?": an ask for a time to come, answered only by a day or time the customer offered,
@@ -236,7 +253,9 @@ def _offered(evidence: Evidence, turns: Sequence[Turn]) -> bool:
 
 
 _TRY_ASK = re.compile(
-    r"\b(?:have you tried|did you try|have you already tried|har du (?:allerede |alt |allereie )?prøv\w*"
+    r"^\W*(?:\w+,\s*)?(?:har|have|has|hev)\s+(?:du|dere|dykk|ni|i|you)\s+(?:allerede\s+|alt\s+|already\s+|redan\s+)?"
+    r"(?:fått|fåt|fået|hunnet|rukket|rokke|hunnit|managed\s+to|been\s+able\s+to)\b"
+    r"|\b(?:have you tried|did you try|have you already tried|har du (?:allerede |alt |allereie )?prøv\w*"
     r"|har du testa?\w*|har du (?:redan )?(?:provat|testat|försökt))\b",
     _I,
 )
@@ -245,7 +264,7 @@ _TRY_ASK = re.compile(
 def _by_label(ask: Ask, turns: Sequence[Turn], language: str | None) -> Evidence | None:
     """Evidence that the ask names a label the customer gave a code under ("ditt elevnummer" after
     "mitt elevnummer är 55102"); an ask for another one ("the other booking number") never repeats."""
-    if any(qualifier(ask.text, slot, language) == "other" for slot in (*ask.slots, "order_number")):
+    if any(_wanted(ask.text, slot, language) == "other" for slot in (*ask.slots, "order_number")):
         return None
     value = repeated_label(ask.text, labelled_values(turns))
     return Evidence("reference", value.value, value.index) if value is not None else None

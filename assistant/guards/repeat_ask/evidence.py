@@ -701,7 +701,7 @@ def match_step(ask: Ask, steps: Sequence[Step]) -> Step | None:
         if by_meaning is not None:
             return by_meaning
     need = min(2, len(objects))
-    return next(
+    by_class = next(
         (
             step
             for step in reversed(steps)
@@ -709,6 +709,44 @@ def match_step(ask: Ask, steps: Sequence[Step]) -> Step | None:
         ),
         None,
     )
+    return by_class if by_class is not None else same_things(about, objects, steps)
+
+
+# Steps no family names: what a customer did with a verb of its own ("skrudd igjen", "teke bilete"), or tried.
+_PLAIN = frozenset({"act", "try"})
+_OTHER_THING = re.compile(
+    r"\b(?:other|another|different|annen|anna|annet|andre|annan|annat|anden|andet|ein annan|ei anna|eit anna)"
+    r"\s+(?:\w+\s+)?(?P<thing>[^\W\d_]{3,})",
+    _I,
+)
+
+
+def same_things(about: str, objects: frozenset[str], steps: Sequence[Step]) -> Step | None:
+    """The newest plain step done to the same things as a proposal, whatever verb either uses.
+
+    A step no action family names (not a restart, a check, ...) is the proposed one when it shares two of
+    the proposal's objects ("stenge stoppekranen under vasken" ~ "skrudd igjen stoppekranen under vasken"),
+    or when both are about trying another of the same thing ("lade batteriet med ein annan ladar" ~ "prøvd
+    ein annan ladar"). A check of a thing is never the same step as doing something to it.
+
+    Args:
+        about: the proposal's main clause.
+        objects: its action objects (:func:`~assistant.guards.repeat_ask.slots.action_objects`).
+        steps: the steps taken, oldest first.
+    """
+    if action_families(about) or len(objects) < 1:
+        return None
+    others = {m.group("thing").lower() for m in _OTHER_THING.finditer(about)}
+    for step in reversed(steps):
+        if not step.families <= _PLAIN or not step.objects:
+            continue
+        if len(objects) >= 2 and objects_overlap(objects, step.objects) >= 2:
+            return step
+        if others and "try" in step.families:
+            tried = {m.group("thing").lower() for m in _OTHER_THING.finditer(step.text)}
+            if objects_overlap(frozenset(others), frozenset(tried)) >= 1:
+                return step
+    return None
 
 
 # The verb a "try" proposal is about: "Prøv å tørke av ...", "try descaling ...", "provat att avkalka ...".
@@ -750,7 +788,23 @@ def same_verb(a: str, b: str) -> bool:
     ):
         return True
     found_a = _verb_actions(a)
-    return bool(found_a) and bool(found_a & _verb_actions(b))
+    if found_a and found_a & _verb_actions(b):
+        return True
+    return any(
+        long_.startswith(particle)
+        and len(long_) - len(particle) >= 5
+        and same_verb(long_[len(particle) :], short)
+        for particle in _particles()
+    )
+
+
+@lru_cache(maxsize=1)
+def _particles() -> tuple[str, ...]:
+    """Verb particles of the five languages (lexicon ``particles``), longest first: a verb may be written with
+    its particle before it as one word ("udlufte", "utföra", "avslutte")."""
+    return tuple(
+        sorted({w for w in words("particles") if len(w) >= 2 and " " not in w}, key=len, reverse=True)
+    )
 
 
 def _verb_actions(word: str) -> set[str]:

@@ -81,7 +81,10 @@ _POLITE = (
     r"please|kindly|just|then|now|first|also|gjerne|gärna|gerne|bare|berre|bara|blot|så|først|först|fyrst|"
     r"også|òg|också|og|and|och|deretter|derefter|sedan|etterpå|bagefter|du|you|ni|dere|dykk|could|can|would|"
     r"will|kan|kunne|kunde|vil|ville|skulle|should|may|might|må|bør|burde|have|has|har|hev|maybe|perhaps|"
-    r"kanskje|kanske|måske|evt|eventuelt|eventuellt"
+    r"kanskje|kanske|måske|evt|eventuelt|eventuellt|"
+    # "Har du fått teke bilete?", "Have you managed to reset it?": a step asked about as done
+    r"fått|fåt|fået|hunnet|rukket|rokke|rokket|hunnit|hann|managed\s+to|got\s+to|been\s+able\s+to"
+    r"|klart\s+(?:å|att|at)|fått\s+til\s+å"
 )
 _PROPOSAL_LEAD = re.compile(
     rf"^\W*(?:(?:{_POLITE})\s+|(?:{_MAKE_SURE})\s+|(?:{_TRY})\s+(?:(?:å|att|at|to|og)\s+)|(?:try|tried|trying)\s+)*",
@@ -92,6 +95,7 @@ _ADVERBS = frozenset(
     "begge båda then so da då så faktisk actually first først först fyrst".split()
 )
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_PRONOUN_OBJECT = re.compile(r"\s+(?:\S+\s+)?(?:it|them|den|det|dem|dei|dom|han|ho|hon|henne|honom)\b", _I)
 _NEGATION = re.compile(r"\b(?:not|never|no|ikke|ikkje|inte|ej|aldri|aldrig|n't)\b", _I)
 
 
@@ -174,6 +178,8 @@ def _actions(text: str, proposal: bool) -> tuple[Action, ...]:
         objects = frozenset(o for o in action_objects(rest[found[0].end() :]) if not same_verb(o, verb))
         if not objects:
             objects = frozenset(o for o in whole if not same_verb(o, verb))
+        elif out and _PRONOUN_OBJECT.match(rest, phrase_end):
+            objects |= out[-1].objects  # "took the filter out and rinsed it under the tap": the filter
         out.append(Action(verb, particle, objects, rest[found[0].start() : phrase_end].lower()))
     return tuple(out)
 

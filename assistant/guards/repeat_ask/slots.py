@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from knowledge.text.kinds import accepts, family
-from knowledge.text.lexicons import words
+from knowledge.text.lexicons import LANGUAGES, entries, words
 from knowledge.text.qualified import qualified
 from knowledge.text.values import Value, extract_values
 
@@ -85,7 +85,8 @@ _EN: tuple[Cue, ...] = (
     ),
     _cue(
         "phone",
-        r"\b(?:tele)?phone(?:\s+number)?\b|\b(?:mobile|cell(?:phone)?)(?:\s+number)?\b|\bcontact number\b"
+        r"(?<!which )(?<!what )\b(?:tele)?phone(?:\s+number)?\b|\b(?:mobile|cell(?:phone)?)(?:\s+number)?\b"
+        r"|\bcontact number\b"
         r"|\bnumber\b[^?]*\b(?:reach|call|contact|text|ring)\b",
     ),
     _cue(
@@ -206,7 +207,9 @@ _NORDIC: tuple[Cue, ...] = (
     ),
     _cue(
         "phone",
-        r"\b(?:telefon|mobil|tlf)\w*|\bnummer\w*\b[^?.]*?\b(?:nå|når|nås|ringe|ringer|ringa|ring|kontakte"
+        r"\b(?:telefon|mobil|tlf)-?(?:nummer|nr|numret|numre|num)\w*"
+        r"|(?<!hvilken )(?<!hvilket )(?<!vilken )(?<!vilket )(?<!kva )(?<!hvilke )(?<!for ein )(?<!for ei )"
+        r"\b(?:telefon|mobil|tlf)(?!en\b|ene\b|ane\b|erna\b|erne\b|telefon)\w*|\bnummer\w*\b[^?.]*?\b(?:nå|når|nås|ringe|ringer|ringa|ring|kontakte"
         r"|kontakta|fange|treffe|træffe|sms|sende sms)\b",
     ),
     _cue(
@@ -285,7 +288,7 @@ _NORDIC: tuple[Cue, ...] = (
     _cue(
         "product",
         r"\b(?:hvilken|hvilket|hvilke|kva for (?:ein|ei|eit)|kva|vilken|vilket|vilka)\s+(?:produkt|vare|vara"
-        r"|artikkel|artikel)\w*|\bprodukt(?:navn|namn|nummer|kode|kod)\w*|\bartikkelnummer\w*"
+        r"|artikkel|artikel|telefon(?!-?n[ur])|mobil(?!-?n[ur]))\w*|\bprodukt(?:navn|namn|nummer|kode|kod)\w*|\bartikkelnummer\w*"
         r"|\bartikelnummer\w*|\bvarenummer\w*",
     ),
     _cue(
@@ -460,13 +463,61 @@ def slots_for(text: str, language: str | None = None) -> tuple[str, ...]:
         Slot names, most specific first; empty when the ask is not about a typed detail.
     """
     norm = _MEDIUM.sub(" ", _PURPOSE.sub("", _normalise(text)))
+    phrased = phrase_slots(norm, language)
+    if phrased:  # the built-in cues read what the phrases leave ("date of birth" is no question for a date)
+        for rx, _ in _phrase_patterns(language):
+            norm = rx.sub(lambda m: " " * len(m.group(0)), norm)
     strong, weak = _match(norm, _cues(language))
+    if phrased:
+        kept = [s for s in strong if s not in _PHRASE_OVERRIDES]
+        return tuple(_refine(list(dict.fromkeys([*phrased, *kept])), norm))
     if not strong and not weak and language is not None:
         strong, weak = _match(norm, _cues(None))
     if not strong and not weak:
         # A confirmation or a choice names what it is about: "You're leaving on March 2nd?"
         return tuple(dict.fromkeys(v.slot for v in extract_values(text, speaker="agent") if v.slot in _NAMED))
     return tuple(_refine(strong or weak, norm))
+
+
+# An offer of options ("Which of our plans suits you?") asks for a choice, not for a detail of the customer's.
+_OFFER_WORDS = re.compile(
+    r"\b(?:pass\w*|suit\w*|prefer\w*|foretrekk\w*|föredrar|foretræk\w*|ønsker|önskar|ønskjer|would you like"
+    r"|want|vil du ha|vill du ha|høver|recommend\w*|anbefal\w*|rekommend\w*)\b",
+    _I,
+)
+# Built-in cues a phrase of ``ask_phrases`` overrides: "Hvordan betalte du, så jeg kan sende pengene retur?"
+# asks how, not an amount; "which of our clinics" asks where, not a category.
+_PHRASE_OVERRIDES = frozenset({"amount", "category", "choice", "quantity"})
+
+
+@lru_cache(maxsize=8)
+def _phrase_patterns(language: str | None) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The ``ask_phrases`` lexicon of a language (every language for None) as (pattern, kind) pairs; a "*"
+    stands for one word, and the last word may be inflected."""
+    out: list[tuple[re.Pattern[str], str]] = []
+    for lang in (language,) if language in LANGUAGES else LANGUAGES:
+        for phrase, kind in entries(lang, "ask_phrases"):
+            if not kind:
+                continue
+            parts = [r"[^\W\d_]+" if tok == "*" else re.escape(tok) for tok in phrase.split()]
+            parts[-1] += r"\w*"  # the last word inflected: "fødselsdatoen", "betaltes"
+            out.append((re.compile(r"(?<![\w-])" + r"\s+".join(parts) + r"(?![\w-])", _I), kind))
+    return tuple(out)
+
+
+def phrase_slots(text: str, language: str | None = None) -> list[str]:
+    """Kinds an ask names by a phrase of the ``ask_phrases`` lexicons ("hvordan betalte du": how you paid).
+
+    Args:
+        text: one ask, normalised (lower-case, single spaces).
+        language: the ask's language; None tries every language.
+
+    Returns:
+        The kinds named, in lexicon order; empty for an offer of options ("Which of our plans suits you?").
+    """
+    if _OFFER_WORDS.search(text):
+        return []
+    return list(dict.fromkeys(kind for rx, kind in _phrase_patterns(language) if rx.search(text)))
 
 
 _NAMED = frozenset(
@@ -835,6 +886,14 @@ def _cue_spans(text: str, cues: tuple[Cue, ...]) -> list[tuple[str, int, int]]:
 
 def _related(cue_slot: str, slot: str) -> bool:
     return cue_slot == slot or family(cue_slot) == family(slot) or slot.startswith(cue_slot + "_")
+
+
+def other_in_clause(text: str) -> bool:
+    """Whether the first clause of an ask is about another one of something ("Kender du nummerpladen på den
+    anden bil, eller ...", "the plate of the other car"): for a workspace field, whose ask words are no cue
+    of :func:`qualifier`, the ask wants another value than the customer's own."""
+    first = re.split(r"[,;?!.]|\s(?:eller|or|elle|alternativt)\s", _normalise(text), maxsplit=1)[0]
+    return any(_OTHER_Q.match(w) for w in _Q_WORD.findall(first))
 
 
 def qualifier(text: str, slot: str, language: str | None = None) -> str | None:
