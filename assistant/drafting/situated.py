@@ -77,6 +77,30 @@ _CONTACT = re.compile(
     re.IGNORECASE,
 )
 _INVOICE = re.compile(r"faktura|invoice|lasku|rechnung", re.IGNORECASE)
+# A question about what would happen if the customer did something ("what if I cancel?", "hva skjer hvis jeg
+# sier opp", "viss eg sender tilbake ..., kor lang tid"): the help center's rules answer it, not the state of
+# the customer's current orders (a refund already on its way is not the refund of a return not yet made).
+_HYPOTHETICAL = re.compile(
+    r"\b(?:hva|kva|vad|hvad|what)\s+(?:skjer|skjer det|hender|händer(?: det)?|sker(?: der)?|happens"
+    r"|would happen|will happen)\s+(?:hvis|om|viss|dersom|ifall|if)\b"
+    r"|\b(?:what|hva|kva|hvad)\s+(?:if|om|hvis|viss)\s+(?:i|jeg|eg|jag|vi|we)\b"
+    r"|(?:^|[.!?]\s+|,\s*)(?:og\s+|and\s+|men\s+|but\s+)?(?:hvis|dersom|viss|om|ifall|if)\s+(?:jeg|eg|jag|i|vi|we)\s+"
+    r"(?!(?:har\s+(?:forst\w*|förstått|skjønt|misforst\w*)|kan|kunne|can|could|får|may|might"
+    r"|husk\w*|minns|mind\w*|remember\w*|forst\w*|understand\w*)\b)\w+",
+    re.IGNORECASE,
+)
+# Asking to move, cancel or change a booked time: the help center's rules for that follow the booked time.
+_MOVE_APPOINTMENT = re.compile(
+    r"flytt\w*|endr\w*|avbestill\w*|avlys\w*|omboka|boka om|byt\w* tid|ändra\w*|avboka\w*|rykke\w*"
+    r"|ændr\w*|aflys\w*|ombook\w*|\bmove\b|moving|reschedul\w*|postpone\w*|cancel\w*|change\w*",
+    re.IGNORECASE,
+)
+
+
+def hypothetical(text: str) -> bool:
+    """Whether ``text`` asks what would happen if the customer did something (answered by the help center's
+    rules, not by the customer's situation)."""
+    return bool(_HYPOTHETICAL.search(text))
 
 
 @dataclass(frozen=True)
@@ -381,6 +405,7 @@ def _order_status(w: _Writer, c: Composition, order: OrderState) -> bool:
         )
     elif status == "processing" or status in ("new", "paid", "confirmed", "pending"):
         said = c.add(w.m.fill("order.processing", order=order.id), item)
+        c.add(w.m.fill("order.eta", eta=w.date(order.eta)), item)
     elif status == "cancelled":
         said = c.add(w.m.fill("order.cancelled", order=order.id), item)
     elif status == "returned":
@@ -500,6 +525,12 @@ def _cancel(w: _Writer, c: Composition, order: OrderState | None) -> None:
             c.add(w.m.fill("cancel.address", address=order.shipping_address), f"order:{order.id}")
     elif status in ("shipped", "in_transit", "dispatched", "sent"):
         c.add(w.m.get("cancel.shipped"))
+    elif status in ("delivered", "collected", "picked_up"):
+        # it has arrived: what the customer can still do is return it, by the deadline of its delivery
+        _return(w, c, order)
+        return
+    elif status in ("cancelled", "returned") and order.refund is not None:
+        _refund(w, c, order)  # where the money of a cancelled or returned order is
     c.needs_knowledge = not said
 
 
@@ -551,7 +582,8 @@ def _appointment(w: _Writer, c: Composition) -> None:
         w.m.fill(key, subject=subject, date=w.date(a.at), time=w.time(a.at), place_part=place),
         f"appointment:{a.id}",
     )
-    c.needs_knowledge = not said
+    # moving or cancelling it: the help center's rules for that (free until ..., a fee after) still answer
+    c.needs_knowledge = not said or bool(upcoming and _MOVE_APPOINTMENT.search(w.request.message.text))
 
 
 _RECENT_APPOINTMENT_DAYS = 14
@@ -610,7 +642,12 @@ def _promises(w: _Writer, c: Composition, styles: ChannelStyles) -> None:
         p = overdue[-1]
         n = w.s.promises.index(p)
         due = p.due.date() if p.due is not None else None  # dues are kept as the end of a UTC day
-        line = w.m.fill("promise.overdue", due=w.date(due)) or w.m.get("promise.overdue_plain")
+        what = _promised(p.text) if p.role in ("agent", "bot") else None  # a note is not quoted
+        line = (
+            w.m.fill("promise.overdue_what", due=w.date(due), what=what)
+            or w.m.fill("promise.overdue", due=w.date(due))
+            or w.m.get("promise.overdue_plain")
+        )
         if line:
             c.lines.insert(0, line)
             c.used.append(f"promise:{n}")
@@ -629,6 +666,28 @@ def _promises(w: _Writer, c: Composition, styles: ChannelStyles) -> None:
         if p.state == "pending" and p.due is not None and _CONTACT.search(p.text):
             c.add(w.m.fill("promise.pending", due=w.date(p.due.date())), f"promise:{n}")
             break
+
+
+#: A promise quoted in an apology is at most this long (a longer one is left to the agent to read).
+_MAX_PROMISE_QUOTE = 160
+
+
+def _promised(text: str) -> str | None:
+    """The promise's own words, to quote in the apology for it (what we did not do), or None when too long."""
+    what = " ".join(text.split()).strip(" .,;:")
+    if not what or len(what) > _MAX_PROMISE_QUOTE:
+        return None
+    return what[:1].upper() + what[1:]
+
+
+def _promise_order(w: _Writer, c: Composition) -> None:
+    """After an apology for a promise, the order it most likely concerns (the one open order, else the one
+    placed or delivered recently), when no sentence has named an order yet."""
+    if not c.apology or any(u.startswith(("order:", "refund:", "appointment:")) for u in c.used):
+        return
+    candidates = [o for o in w.s.orders if o.open] or [o for o in w.s.orders if _recent(o, w.s.now)]
+    if len(candidates) == 1:
+        _order_status(w, c, candidates[0])
 
 
 def _company_reply(w: _Writer, c: Composition, kind: str, order: OrderState | None) -> None:
@@ -678,6 +737,26 @@ def compose(request: DraftRequest, macros: Macros, styles: ChannelStyles | None 
         situation = Situation(now=datetime.now(UTC))  # no known customer: only the company's reply
     w = _Writer(request, situation, macros)
     kind = request.request_type
+    if hypothetical(request.message.text):
+        # "what if I ...": the help center answers; only a promise we broke is still acknowledged
+        _promises(w, c, styles or ChannelStyles())
+        c.lines = [line for line in c.lines if line]
+        return c
+    _by_type(w, c, kind)
+    _promises(w, c, styles or ChannelStyles())
+    _promise_order(w, c)
+    sorry = w.m.get("complaint.sorry")
+    if kind == "complaint" and not c.apology and sorry and sorry not in c.lines:
+        c.lines.insert(0, sorry)  # a complaint is acknowledged first (an overdue promise's apology does it)
+    c.lines = [line for line in c.lines if line]
+    if c.apology and kind in ("complaint", "other"):
+        c.needs_knowledge = False
+    return c
+
+
+def _by_type(w: _Writer, c: Composition, kind: str) -> None:
+    """The sentences of the request type (and the workspace's own reply for it)."""
+    situation, request = w.s, w.request
     order = _relevant_order(situation, kind, request.message.text)
     if kind in ("where_is_order",) or (kind == "delivery_time" and order is not None and order.open):
         _where(w, c, order)
@@ -702,11 +781,3 @@ def compose(request: DraftRequest, macros: Macros, styles: ChannelStyles | None 
         if len(candidates) == 1 and _order_status(w, c, candidates[0]):
             c.needs_knowledge = False  # a knowledge quote would answer a question we did not recognise
     _company_reply(w, c, kind, order)
-    _promises(w, c, styles or ChannelStyles())
-    sorry = w.m.get("complaint.sorry")
-    if kind == "complaint" and not c.apology and sorry and sorry not in c.lines:
-        c.lines.insert(0, sorry)  # a complaint is acknowledged first (an overdue promise's apology does it)
-    c.lines = [line for line in c.lines if line]
-    if c.apology and kind in ("complaint", "other"):
-        c.needs_knowledge = False
-    return c
