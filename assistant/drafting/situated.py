@@ -12,18 +12,23 @@ situation items they used, and whether the knowledge base must still answer the 
   chose a replacement instead, that no refund is on its way and which order the replacement is;
 - **return or exchange**: the return deadline computed from the delivery date (``return_days`` of the
   policy), plus the knowledge base's how-to;
-- **cancel or change**: what the order's status allows, and the delivery address on the order;
+- **cancel or change**: what the order's status allows, and the delivery address on the order; an order
+  already delivered gets its return deadline, a cancelled or returned one where its refund is;
 - **invoice**: the order's amount and when the invoice is due, or that a cancelled order is not to be paid;
 - **appointment**: the booked time, date and place; with none ahead, that the one of the last two weeks
-  was held;
+  was held; asked to move or cancel it, the knowledge base's rules for that follow;
 - **troubleshooting**: when the customer has already tried things, thanks for that and the next step (a
   warranty replacement) instead of the steps again;
 - **return or exchange** of an order already returned: that the return arrived and the refund's state;
 - complaint or an unrecognised question: the status of the customer's one open order, if they have one (a
   complaint with no open order: the newest order placed or delivered in the last 45 days); a complaint is
   acknowledged first ("I'm sorry about this."), unless an overdue promise's apology already does it;
-- any type: an overdue promise (or refund) is apologised for, followed by what happens next and when the
-  customer hears back; a promise not yet due is repeated.
+- any type: an overdue promise (or refund) is apologised for, quoting what we promised (an agent's or
+  bot's words; an internal note is not quoted) and naming the order it most likely concerns, followed by
+  what happens next and when the customer hears back; a promise not yet due is repeated;
+- a **hypothetical** question ("what if I cancel?", "hvis jeg returnerer den, når får jeg pengene?") is not
+  answered with the customer's situation (a refund already under way is not the refund of a return not yet
+  made): only a broken promise is still acknowledged, and the knowledge base answers.
 
 Macros are data (``prompts/macros/<lang>.yaml`` and ``policy.yaml``); a workspace can override any key
 (:func:`load_macros` ``overrides``). Nothing here invents a fact: a sentence whose placeholders the situation
