@@ -637,3 +637,17 @@ def test_an_overdue_promise_says_what_was_promised_and_the_order_it_concerns() -
     situation = build_situation(card, timeline, _at("2026-10-12T10:00:00+02:00"))
     text = " ".join(compose(_request("Nothing came.", "en", "chat", situation), load_macros("en")).lines)
     assert text.startswith("I'm sorry") and "the customer" not in text
+
+
+def test_returning_an_order_not_yet_shipped_says_it_can_still_be_stopped() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[_order("910500", "processing", "Barnevogn", 4990, "2026-10-11T21:00:00+02:00")],
+    )
+    situation = build_situation(card, [], _at("2026-10-12T09:00:00+02:00"))
+    request = _request("Eg angra meg, kan eg sende han tilbake?", "nn", "chat", situation).model_copy(
+        update={"request_type": "return_exchange"}
+    )
+    text = " ".join(compose(request, load_macros("nn")).lines)
+    assert "910500" in text and "ikkje send enno" in text and "kansellere" in text

@@ -506,6 +506,20 @@ def _return(w: _Writer, c: Composition, order: OrderState | None) -> None:
         _refund(w, c, order)
         c.needs_knowledge = False
         return
+    if status in (
+        "processing",
+        "new",
+        "paid",
+        "confirmed",
+        "pending",
+        "shipped",
+        "in_transit",
+        "dispatched",
+        "sent",
+    ):
+        # not arrived yet: there is nothing to return, but what its status allows (stop it, change it)
+        _cancel(w, c, order)
+        return
     days = int(w.m.policy.get("return_days") or 0)
     start = order.delivered_at or (order.placed_at if status in ("delivered", "collected") else None)
     if not days or start is None:
