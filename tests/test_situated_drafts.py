@@ -651,3 +651,39 @@ def test_returning_an_order_not_yet_shipped_says_it_can_still_be_stopped() -> No
     )
     text = " ".join(compose(request, load_macros("nn")).lines)
     assert "910500" in text and "ikkje send enno" in text and "kansellere" in text
+
+
+def test_the_order_whose_item_the_message_mentions_is_the_one_answered() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order(
+                "910601",
+                "shipped",
+                "Fjordnett Ruter AX3000",
+                0,
+                "2026-10-01T10:00:00+02:00",
+                carrier="Posten",
+                tracking="TRK910601",
+                eta="2026-10-13",
+            ),
+            _order(
+                "910602",
+                "shipped",
+                "Strøm 4K TV-boks",
+                0,
+                "2026-10-09T10:00:00+02:00",
+                carrier="Helthjem",
+                tracking="TRK910602",
+                eta="2026-10-14",
+            ),
+        ],
+    )
+    situation = build_situation(card, [], _at("2026-10-12T10:00:00+02:00"))
+    macros = load_macros("nb")
+    text = " ".join(compose(_request("Når kommer ruteren?", "nb", "sms", situation), macros).lines)
+    assert "910601" in text and "TRK910601" in text and "910602" not in text
+    # no item named: the newest open order, as before
+    text = " ".join(compose(_request("Når kommer pakken min?", "nb", "sms", situation), macros).lines)
+    assert "910602" in text and "910601" not in text

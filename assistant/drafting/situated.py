@@ -360,11 +360,22 @@ def _named_order(situation: Situation, text: str) -> OrderState | None:
 
 
 def _relevant_order(situation: Situation, request_type: str, text: str) -> OrderState | None:
-    """The order the message is about: one it names, else the likeliest for the request type."""
+    """The order the message is about: one it names, else the likeliest for the request type among the
+    orders whose items the message mentions ("the TV box", "ruteren"), else among all of them."""
     named = _named_order(situation, text)
     if named is not None or not situation.orders:
         return named
-    orders = situation.orders  # newest first
+    words = _words(text)
+    mentioned = [o for o in situation.orders if _mentions_item(o, words)]
+    if mentioned and len(mentioned) < len(situation.orders):
+        found = _likeliest(mentioned, request_type)
+        if found is not None:
+            return found
+    return _likeliest(situation.orders, request_type)
+
+
+def _likeliest(orders: list[OrderState], request_type: str) -> OrderState | None:
+    """The order of ``orders`` (newest first) a request of ``request_type`` is most likely about."""
     if request_type == "refund":
         with_refund = [o for o in orders if o.refund is not None]
         done = [o for o in orders if (o.status or "").lower() in ("cancelled", "returned")]
@@ -375,6 +386,22 @@ def _relevant_order(situation: Situation, request_type: str, text: str) -> Order
     if request_type == "return_exchange":
         return next((o for o in orders if (o.status or "").lower() in ("delivered", "collected")), orders[0])
     return orders[0]
+
+
+#: Words shorter than this are not compared with item names ("tv", "5g", "og" say too little).
+_MIN_ITEM_WORD = 4
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold() for w in _WORD.findall(text) if len(w) >= _MIN_ITEM_WORD}
+
+
+def _mentions_item(order: OrderState, words: set[str]) -> bool:
+    """Whether a word of the message and a word of one of the order's item names are the same word, one
+    inflected from the other ("ruteren" and "Ruter", "mesh-punktet" and "Mesh-punkt")."""
+    names = _words(" ".join(_PAREN.sub("", item) for item in order.items))
+    return any(a.startswith(b) or b.startswith(a) for a in words for b in names)
 
 
 def _order_status(w: _Writer, c: Composition, order: OrderState) -> bool:
