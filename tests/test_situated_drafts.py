@@ -687,3 +687,29 @@ def test_the_order_whose_item_the_message_mentions_is_the_one_answered() -> None
     # no item named: the newest open order, as before
     text = " ".join(compose(_request("Når kommer pakken min?", "nb", "sms", situation), macros).lines)
     assert "910602" in text and "910601" not in text
+
+
+def test_a_parcel_past_its_expected_day_is_said_to_be_late_not_expected_again() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order(
+                "910701",
+                "shipped",
+                "Phone",
+                3990,
+                "2026-10-07T10:00:00+02:00",
+                carrier="Posten",
+                tracking="TRK910701",
+                eta="2026-10-12",
+            )
+        ],
+    )
+    macros = load_macros("en")
+    late = build_situation(card, [], _at("2026-10-14T10:00:00+02:00"))
+    text = " ".join(compose(_request("where is my phone?", "en", "sms", late), macros).lines)
+    assert "12 October" in text and "late" in text and "Posten" in text and "expected to arrive" not in text
+    on_time = build_situation(card, [], _at("2026-10-12T09:00:00+02:00"))
+    text = " ".join(compose(_request("where is my phone?", "en", "sms", on_time), macros).lines)
+    assert "expected to arrive on 12 October" in text and "late" not in text

@@ -414,7 +414,7 @@ def _order_status(w: _Writer, c: Composition, order: OrderState) -> bool:
             or w.m.fill("order.shipped_plain", order=order.id),
             item,
         )
-        c.add(w.m.fill("order.eta", eta=w.date(order.eta)), item)
+        _eta(w, c, order, item)
         if order.pickup_point:
             c.add(w.m.fill("order.pickup_point", pickup_point=order.pickup_point), item)
         elif order.shipping_address:
@@ -437,7 +437,7 @@ def _order_status(w: _Writer, c: Composition, order: OrderState) -> bool:
         )
     elif status == "processing" or status in ("new", "paid", "confirmed", "pending"):
         said = c.add(w.m.fill("order.processing", order=order.id), item)
-        c.add(w.m.fill("order.eta", eta=w.date(order.eta)), item)
+        _eta(w, c, order, item)
     elif status == "cancelled":
         said = c.add(w.m.fill("order.cancelled", order=order.id), item)
     elif status == "returned":
@@ -451,6 +451,21 @@ def _order_status(w: _Writer, c: Composition, order: OrderState) -> bool:
     if said and order.replacement and order.replacement_for:
         c.add(w.m.fill("order.replacement", original=order.replacement_for), item)
     return said
+
+
+def _eta(w: _Writer, c: Composition, order: OrderState, item: str) -> None:
+    """When the order is expected; an expected day already past is said to be late (and followed up), not
+    promised again."""
+    if order.eta is None:
+        return
+    if order.eta < w.s.now.astimezone(w.zone).date():
+        eta = w.date(order.eta)
+        c.add(
+            w.m.fill("order.late", eta=eta, carrier=order.carrier) or w.m.fill("order.late_plain", eta=eta),
+            item,
+        )
+        return
+    c.add(w.m.fill("order.eta", eta=w.date(order.eta)), item)
 
 
 def _where(w: _Writer, c: Composition, order: OrderState | None) -> None:
