@@ -483,3 +483,233 @@ def test_an_invoice_question_states_the_due_date_our_message_gave() -> None:
     # a message about something else gives no due date
     other = [timeline[0].model_copy(update={"text": "Tack! Vi skickar cykeln den 15 maj."})]
     assert build_situation(card, other, now=_at("2026-05-07T13:00:00+02:00")).orders[0].invoice_due is None
+
+
+def _returned_with_refund() -> CustomerCard:
+    """A customer with a returned 1 490 kr order whose refund is on its way, and a delivered one."""
+    refund = {"amount": 1490, "currency": "NOK", "status": "initiated", "expected_by": "2026-10-16"}
+    return CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order("910001", "returned", "Mesh-punkt", 1490, "2026-09-10T10:00:00+02:00", refund=refund),
+            _order(
+                "910002",
+                "delivered",
+                "TV-boks",
+                990,
+                "2026-10-01T10:00:00+02:00",
+                delivered_at="2026-10-03T10:00:00+02:00",
+            ),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Hva skjer hvis jeg sender tilbake TV-boksen også? Når får jeg pengene?", "nb"),
+        ("Viss eg returnerer TV-boksen, kor lang tid tek det før eg får pengane?", "nn"),
+        ("What if I return the TV box as well, when would I get my money back?", "en"),
+        ("Hvis jeg returnerer tv-boksen, hvornår får jeg så pengene?", "da"),
+    ],
+)
+def test_a_hypothetical_question_is_not_answered_with_the_customers_situation(
+    text: str, language: str
+) -> None:
+    situation = build_situation(_returned_with_refund(), [], _at("2026-10-12T10:00:00+02:00"))
+    composed = compose(_request(text, language, "chat", situation), load_macros(language))
+    assert composed.lines == [] and composed.needs_knowledge
+    # the same question about what already happened is answered with the refund under way
+    actual = {"nb": "Når får jeg pengene for mesh-punktet?", "en": "When do I get my money for the mesh?"}
+    if language in actual:
+        request = _request(actual[language], language, "chat", situation)
+        request = request.model_copy(update={"request_type": "refund"})
+        text = " ".join(compose(request, load_macros(language)).lines)
+        assert "910001" in text and "490 " in text.replace(",", " ")
+
+
+def test_a_question_that_only_mentions_a_condition_of_understanding_is_not_hypothetical() -> None:
+    from assistant.drafting.situated import hypothetical
+
+    assert not hypothetical("Hvis jeg har forstått det riktig, er pakken sendt?")
+    assert not hypothetical("Could you check if I can still return it?")
+    assert hypothetical("what happens if i cancel before the 12 months are up?")
+    assert hypothetical("Vad händer om jag säger upp abonnemanget?")
+
+
+def test_moving_a_booked_appointment_keeps_the_help_centers_rules_after_the_booked_time() -> None:
+    situation = _appointment_situation("booked", "2026-06-10T09:00:00+02:00", "2026-06-01T10:00:00+02:00")
+    situation.appointments[0].upcoming = True
+    macros = load_macros("en")
+    asked = compose(_request("When is my service appointment?", "en", "sms", situation), macros)
+    assert asked.lines and not asked.needs_knowledge
+    moved = compose(
+        _request("Can I move my service appointment to next week?", "en", "sms", situation), macros
+    )
+    assert "10 June" in " ".join(moved.lines) and moved.needs_knowledge
+
+
+def test_an_order_not_yet_shipped_is_given_its_expected_date() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[_order("910100", "processing", "Ruter", 0, "2026-10-11T10:00:00+02:00", eta="2026-10-15")],
+    )
+    situation = build_situation(card, [], _at("2026-10-12T10:00:00+02:00"))
+    text = " ".join(
+        compose(_request("Hvor blir ruteren min av?", "nb", "sms", situation), load_macros("nb")).lines
+    )
+    assert "910100" in text and "15. oktober" in text
+
+
+def test_cancelling_a_delivered_order_states_the_return_deadline_and_a_refunded_one_its_refund() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order(
+                "910200",
+                "delivered",
+                "Telefon",
+                3990,
+                "2026-09-17T10:00:00+02:00",
+                delivered_at="2026-09-20T12:00:00+02:00",
+            )
+        ],
+    )
+    situation = build_situation(card, [], _at("2026-10-12T10:00:00+02:00"))
+    request = _request("Jeg vil avbestille telefonen", "nb", "chat", situation).model_copy(
+        update={"request_type": "cancel_change"}
+    )
+    text = " ".join(compose(request, load_macros("nb")).lines)
+    assert "910200" in text and "20. oktober" in text
+    refunded = build_situation(
+        _refunded_jacket("910300", "cancelled", "2026-05-26T10:00:00+02:00"),
+        [],
+        _at("2026-05-28T10:00:00+02:00"),
+    )
+    request = _request("Har I annulleret min ordre?", "da", "sms", refunded).model_copy(
+        update={"request_type": "cancel_change"}
+    )
+    text = " ".join(compose(request, load_macros("da")).lines)
+    assert "910300" in text and "599" in text and "26. maj" in text
+
+
+def _promise_card(role: str, text: str, promise: str) -> tuple[CustomerCard, list[MessageOut]]:
+    timeline = [
+        MessageOut(
+            id="m1",
+            conversation_id="c1",
+            role=role,
+            channel="chat",
+            text=text,
+            at=_at("2026-10-05T15:10:00+02:00"),
+        )
+    ]
+    facts = [FactOut(kind="promise", value=promise, source="m1", at=timeline[0].at)]
+    order = _order(
+        "910400",
+        "delivered",
+        "TV box",
+        0,
+        "2026-09-15T10:00:00+02:00",
+        delivered_at="2026-09-18T12:00:00+02:00",
+    )
+    return CustomerCard(id="1", external_id="c", orders=[order], promised=facts), timeline
+
+
+def test_an_overdue_promise_says_what_was_promised_and_the_order_it_concerns() -> None:
+    said = "We will send you a new remote free of charge by Friday 9 October. Case FN-60712."
+    card, timeline = _promise_card(
+        "agent", said, "We will send you a new remote free of charge by Friday 9 October"
+    )
+    situation = build_situation(card, timeline, _at("2026-10-12T10:00:00+02:00"))
+    request = _request("You said you'd send a new remote. Nothing came.", "en", "chat", situation)
+    text = " ".join(compose(request, load_macros("en")).lines)
+    assert text.startswith("I'm sorry") and "new remote" in text and "9 October" in text and "910400" in text
+    # an internal note's words are not quoted to the customer
+    card, timeline = _promise_card(
+        "note",
+        "Promised to send the customer a new remote by 9 October.",
+        "Promised to send the customer a new remote by 9 October",
+    )
+    situation = build_situation(card, timeline, _at("2026-10-12T10:00:00+02:00"))
+    text = " ".join(compose(_request("Nothing came.", "en", "chat", situation), load_macros("en")).lines)
+    assert text.startswith("I'm sorry") and "the customer" not in text
+
+
+def test_returning_an_order_not_yet_shipped_says_it_can_still_be_stopped() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[_order("910500", "processing", "Barnevogn", 4990, "2026-10-11T21:00:00+02:00")],
+    )
+    situation = build_situation(card, [], _at("2026-10-12T09:00:00+02:00"))
+    request = _request("Eg angra meg, kan eg sende han tilbake?", "nn", "chat", situation).model_copy(
+        update={"request_type": "return_exchange"}
+    )
+    text = " ".join(compose(request, load_macros("nn")).lines)
+    assert "910500" in text and "ikkje send enno" in text and "kansellere" in text
+
+
+def test_the_order_whose_item_the_message_mentions_is_the_one_answered() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order(
+                "910601",
+                "shipped",
+                "Fjordnett Ruter AX3000",
+                0,
+                "2026-10-01T10:00:00+02:00",
+                carrier="Posten",
+                tracking="TRK910601",
+                eta="2026-10-13",
+            ),
+            _order(
+                "910602",
+                "shipped",
+                "Strøm 4K TV-boks",
+                0,
+                "2026-10-09T10:00:00+02:00",
+                carrier="Helthjem",
+                tracking="TRK910602",
+                eta="2026-10-14",
+            ),
+        ],
+    )
+    situation = build_situation(card, [], _at("2026-10-12T10:00:00+02:00"))
+    macros = load_macros("nb")
+    text = " ".join(compose(_request("Når kommer ruteren?", "nb", "sms", situation), macros).lines)
+    assert "910601" in text and "TRK910601" in text and "910602" not in text
+    # no item named: the newest open order, as before
+    text = " ".join(compose(_request("Når kommer pakken min?", "nb", "sms", situation), macros).lines)
+    assert "910602" in text and "910601" not in text
+
+
+def test_a_parcel_past_its_expected_day_is_said_to_be_late_not_expected_again() -> None:
+    card = CustomerCard(
+        id="1",
+        external_id="c",
+        orders=[
+            _order(
+                "910701",
+                "shipped",
+                "Phone",
+                3990,
+                "2026-10-07T10:00:00+02:00",
+                carrier="Posten",
+                tracking="TRK910701",
+                eta="2026-10-12",
+            )
+        ],
+    )
+    macros = load_macros("en")
+    late = build_situation(card, [], _at("2026-10-14T10:00:00+02:00"))
+    text = " ".join(compose(_request("where is my phone?", "en", "sms", late), macros).lines)
+    assert "12 October" in text and "late" in text and "Posten" in text and "expected to arrive" not in text
+    on_time = build_situation(card, [], _at("2026-10-12T09:00:00+02:00"))
+    text = " ".join(compose(_request("where is my phone?", "en", "sms", on_time), macros).lines)
+    assert "expected to arrive on 12 October" in text and "late" not in text

@@ -12,18 +12,23 @@ situation items they used, and whether the knowledge base must still answer the 
   chose a replacement instead, that no refund is on its way and which order the replacement is;
 - **return or exchange**: the return deadline computed from the delivery date (``return_days`` of the
   policy), plus the knowledge base's how-to;
-- **cancel or change**: what the order's status allows, and the delivery address on the order;
+- **cancel or change**: what the order's status allows, and the delivery address on the order; an order
+  already delivered gets its return deadline, a cancelled or returned one where its refund is;
 - **invoice**: the order's amount and when the invoice is due, or that a cancelled order is not to be paid;
 - **appointment**: the booked time, date and place; with none ahead, that the one of the last two weeks
-  was held;
+  was held; asked to move or cancel it, the knowledge base's rules for that follow;
 - **troubleshooting**: when the customer has already tried things, thanks for that and the next step (a
   warranty replacement) instead of the steps again;
 - **return or exchange** of an order already returned: that the return arrived and the refund's state;
 - complaint or an unrecognised question: the status of the customer's one open order, if they have one (a
   complaint with no open order: the newest order placed or delivered in the last 45 days); a complaint is
   acknowledged first ("I'm sorry about this."), unless an overdue promise's apology already does it;
-- any type: an overdue promise (or refund) is apologised for, followed by what happens next and when the
-  customer hears back; a promise not yet due is repeated.
+- any type: an overdue promise (or refund) is apologised for, quoting what we promised (an agent's or
+  bot's words; an internal note is not quoted) and naming the order it most likely concerns, followed by
+  what happens next and when the customer hears back; a promise not yet due is repeated;
+- a **hypothetical** question ("what if I cancel?", "hvis jeg returnerer den, når får jeg pengene?") is not
+  answered with the customer's situation (a refund already under way is not the refund of a return not yet
+  made): only a broken promise is still acknowledged, and the knowledge base answers.
 
 Macros are data (``prompts/macros/<lang>.yaml`` and ``policy.yaml``); a workspace can override any key
 (:func:`load_macros` ``overrides``). Nothing here invents a fact: a sentence whose placeholders the situation
@@ -77,6 +82,30 @@ _CONTACT = re.compile(
     re.IGNORECASE,
 )
 _INVOICE = re.compile(r"faktura|invoice|lasku|rechnung", re.IGNORECASE)
+# A question about what would happen if the customer did something ("what if I cancel?", "hva skjer hvis jeg
+# sier opp", "viss eg sender tilbake ..., kor lang tid"): the help center's rules answer it, not the state of
+# the customer's current orders (a refund already on its way is not the refund of a return not yet made).
+_HYPOTHETICAL = re.compile(
+    r"\b(?:hva|kva|vad|hvad|what)\s+(?:skjer|skjer det|hender|händer(?: det)?|sker(?: der)?|happens"
+    r"|would happen|will happen)\s+(?:hvis|om|viss|dersom|ifall|if)\b"
+    r"|\b(?:what|hva|kva|hvad)\s+(?:if|om|hvis|viss)\s+(?:i|jeg|eg|jag|vi|we)\b"
+    r"|(?:^|[.!?]\s+|,\s*)(?:og\s+|and\s+|men\s+|but\s+)?(?:hvis|dersom|viss|om|ifall|if)\s+(?:jeg|eg|jag|i|vi|we)\s+"
+    r"(?!(?:har\s+(?:forst\w*|förstått|skjønt|misforst\w*)|kan|kunne|can|could|får|may|might"
+    r"|husk\w*|minns|mind\w*|remember\w*|forst\w*|understand\w*)\b)\w+",
+    re.IGNORECASE,
+)
+# Asking to move, cancel or change a booked time: the help center's rules for that follow the booked time.
+_MOVE_APPOINTMENT = re.compile(
+    r"flytt\w*|endr\w*|avbestill\w*|avlys\w*|omboka|boka om|byt\w* tid|ändra\w*|avboka\w*|rykke\w*"
+    r"|ændr\w*|aflys\w*|ombook\w*|\bmove\b|moving|reschedul\w*|postpone\w*|cancel\w*|change\w*",
+    re.IGNORECASE,
+)
+
+
+def hypothetical(text: str) -> bool:
+    """Whether ``text`` asks what would happen if the customer did something (answered by the help center's
+    rules, not by the customer's situation)."""
+    return bool(_HYPOTHETICAL.search(text))
 
 
 @dataclass(frozen=True)
@@ -331,11 +360,22 @@ def _named_order(situation: Situation, text: str) -> OrderState | None:
 
 
 def _relevant_order(situation: Situation, request_type: str, text: str) -> OrderState | None:
-    """The order the message is about: one it names, else the likeliest for the request type."""
+    """The order the message is about: one it names, else the likeliest for the request type among the
+    orders whose items the message mentions ("the TV box", "ruteren"), else among all of them."""
     named = _named_order(situation, text)
     if named is not None or not situation.orders:
         return named
-    orders = situation.orders  # newest first
+    words = _words(text)
+    mentioned = [o for o in situation.orders if _mentions_item(o, words)]
+    if mentioned and len(mentioned) < len(situation.orders):
+        found = _likeliest(mentioned, request_type)
+        if found is not None:
+            return found
+    return _likeliest(situation.orders, request_type)
+
+
+def _likeliest(orders: list[OrderState], request_type: str) -> OrderState | None:
+    """The order of ``orders`` (newest first) a request of ``request_type`` is most likely about."""
     if request_type == "refund":
         with_refund = [o for o in orders if o.refund is not None]
         done = [o for o in orders if (o.status or "").lower() in ("cancelled", "returned")]
@@ -348,6 +388,22 @@ def _relevant_order(situation: Situation, request_type: str, text: str) -> Order
     return orders[0]
 
 
+#: Words shorter than this are not compared with item names ("tv", "5g", "og" say too little).
+_MIN_ITEM_WORD = 4
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold() for w in _WORD.findall(text) if len(w) >= _MIN_ITEM_WORD}
+
+
+def _mentions_item(order: OrderState, words: set[str]) -> bool:
+    """Whether a word of the message and a word of one of the order's item names are the same word, one
+    inflected from the other ("ruteren" and "Ruter", "mesh-punktet" and "Mesh-punkt")."""
+    names = _words(" ".join(_PAREN.sub("", item) for item in order.items))
+    return any(a.startswith(b) or b.startswith(a) for a in words for b in names)
+
+
 def _order_status(w: _Writer, c: Composition, order: OrderState) -> bool:
     """The order's status as sentences; whether a status was stated."""
     status = (order.status or "").lower()
@@ -358,7 +414,7 @@ def _order_status(w: _Writer, c: Composition, order: OrderState) -> bool:
             or w.m.fill("order.shipped_plain", order=order.id),
             item,
         )
-        c.add(w.m.fill("order.eta", eta=w.date(order.eta)), item)
+        _eta(w, c, order, item)
         if order.pickup_point:
             c.add(w.m.fill("order.pickup_point", pickup_point=order.pickup_point), item)
         elif order.shipping_address:
@@ -381,6 +437,7 @@ def _order_status(w: _Writer, c: Composition, order: OrderState) -> bool:
         )
     elif status == "processing" or status in ("new", "paid", "confirmed", "pending"):
         said = c.add(w.m.fill("order.processing", order=order.id), item)
+        _eta(w, c, order, item)
     elif status == "cancelled":
         said = c.add(w.m.fill("order.cancelled", order=order.id), item)
     elif status == "returned":
@@ -394,6 +451,21 @@ def _order_status(w: _Writer, c: Composition, order: OrderState) -> bool:
     if said and order.replacement and order.replacement_for:
         c.add(w.m.fill("order.replacement", original=order.replacement_for), item)
     return said
+
+
+def _eta(w: _Writer, c: Composition, order: OrderState, item: str) -> None:
+    """When the order is expected; an expected day already past is said to be late (and followed up), not
+    promised again."""
+    if order.eta is None:
+        return
+    if order.eta < w.s.now.astimezone(w.zone).date():
+        eta = w.date(order.eta)
+        c.add(
+            w.m.fill("order.late", eta=eta, carrier=order.carrier) or w.m.fill("order.late_plain", eta=eta),
+            item,
+        )
+        return
+    c.add(w.m.fill("order.eta", eta=w.date(order.eta)), item)
 
 
 def _where(w: _Writer, c: Composition, order: OrderState | None) -> None:
@@ -476,6 +548,20 @@ def _return(w: _Writer, c: Composition, order: OrderState | None) -> None:
         _refund(w, c, order)
         c.needs_knowledge = False
         return
+    if status in (
+        "processing",
+        "new",
+        "paid",
+        "confirmed",
+        "pending",
+        "shipped",
+        "in_transit",
+        "dispatched",
+        "sent",
+    ):
+        # not arrived yet: there is nothing to return, but what its status allows (stop it, change it)
+        _cancel(w, c, order)
+        return
     days = int(w.m.policy.get("return_days") or 0)
     start = order.delivered_at or (order.placed_at if status in ("delivered", "collected") else None)
     if not days or start is None:
@@ -500,6 +586,12 @@ def _cancel(w: _Writer, c: Composition, order: OrderState | None) -> None:
             c.add(w.m.fill("cancel.address", address=order.shipping_address), f"order:{order.id}")
     elif status in ("shipped", "in_transit", "dispatched", "sent"):
         c.add(w.m.get("cancel.shipped"))
+    elif status in ("delivered", "collected", "picked_up"):
+        # it has arrived: what the customer can still do is return it, by the deadline of its delivery
+        _return(w, c, order)
+        return
+    elif status in ("cancelled", "returned") and order.refund is not None:
+        _refund(w, c, order)  # where the money of a cancelled or returned order is
     c.needs_knowledge = not said
 
 
@@ -551,7 +643,8 @@ def _appointment(w: _Writer, c: Composition) -> None:
         w.m.fill(key, subject=subject, date=w.date(a.at), time=w.time(a.at), place_part=place),
         f"appointment:{a.id}",
     )
-    c.needs_knowledge = not said
+    # moving or cancelling it: the help center's rules for that (free until ..., a fee after) still answer
+    c.needs_knowledge = not said or bool(upcoming and _MOVE_APPOINTMENT.search(w.request.message.text))
 
 
 _RECENT_APPOINTMENT_DAYS = 14
@@ -610,7 +703,12 @@ def _promises(w: _Writer, c: Composition, styles: ChannelStyles) -> None:
         p = overdue[-1]
         n = w.s.promises.index(p)
         due = p.due.date() if p.due is not None else None  # dues are kept as the end of a UTC day
-        line = w.m.fill("promise.overdue", due=w.date(due)) or w.m.get("promise.overdue_plain")
+        what = _promised(p.text) if p.role in ("agent", "bot") else None  # a note is not quoted
+        line = (
+            w.m.fill("promise.overdue_what", due=w.date(due), what=what)
+            or w.m.fill("promise.overdue", due=w.date(due))
+            or w.m.get("promise.overdue_plain")
+        )
         if line:
             c.lines.insert(0, line)
             c.used.append(f"promise:{n}")
@@ -629,6 +727,28 @@ def _promises(w: _Writer, c: Composition, styles: ChannelStyles) -> None:
         if p.state == "pending" and p.due is not None and _CONTACT.search(p.text):
             c.add(w.m.fill("promise.pending", due=w.date(p.due.date())), f"promise:{n}")
             break
+
+
+#: A promise quoted in an apology is at most this long (a longer one is left to the agent to read).
+_MAX_PROMISE_QUOTE = 160
+
+
+def _promised(text: str) -> str | None:
+    """The promise's own words, to quote in the apology for it (what we did not do), or None when too long."""
+    what = " ".join(text.split()).strip(" .,;:")
+    if not what or len(what) > _MAX_PROMISE_QUOTE:
+        return None
+    return what[:1].upper() + what[1:]
+
+
+def _promise_order(w: _Writer, c: Composition) -> None:
+    """After an apology for a promise, the order it most likely concerns (the one open order, else the one
+    placed or delivered recently), when no sentence has named an order yet."""
+    if not c.apology or any(u.startswith(("order:", "refund:", "appointment:")) for u in c.used):
+        return
+    candidates = [o for o in w.s.orders if o.open] or [o for o in w.s.orders if _recent(o, w.s.now)]
+    if len(candidates) == 1:
+        _order_status(w, c, candidates[0])
 
 
 def _company_reply(w: _Writer, c: Composition, kind: str, order: OrderState | None) -> None:
@@ -678,6 +798,26 @@ def compose(request: DraftRequest, macros: Macros, styles: ChannelStyles | None 
         situation = Situation(now=datetime.now(UTC))  # no known customer: only the company's reply
     w = _Writer(request, situation, macros)
     kind = request.request_type
+    if hypothetical(request.message.text):
+        # "what if I ...": the help center answers; only a promise we broke is still acknowledged
+        _promises(w, c, styles or ChannelStyles())
+        c.lines = [line for line in c.lines if line]
+        return c
+    _by_type(w, c, kind)
+    _promises(w, c, styles or ChannelStyles())
+    _promise_order(w, c)
+    sorry = w.m.get("complaint.sorry")
+    if kind == "complaint" and not c.apology and sorry and sorry not in c.lines:
+        c.lines.insert(0, sorry)  # a complaint is acknowledged first (an overdue promise's apology does it)
+    c.lines = [line for line in c.lines if line]
+    if c.apology and kind in ("complaint", "other"):
+        c.needs_knowledge = False
+    return c
+
+
+def _by_type(w: _Writer, c: Composition, kind: str) -> None:
+    """The sentences of the request type (and the workspace's own reply for it)."""
+    situation, request = w.s, w.request
     order = _relevant_order(situation, kind, request.message.text)
     if kind in ("where_is_order",) or (kind == "delivery_time" and order is not None and order.open):
         _where(w, c, order)
@@ -702,11 +842,3 @@ def compose(request: DraftRequest, macros: Macros, styles: ChannelStyles | None 
         if len(candidates) == 1 and _order_status(w, c, candidates[0]):
             c.needs_knowledge = False  # a knowledge quote would answer a question we did not recognise
     _company_reply(w, c, kind, order)
-    _promises(w, c, styles or ChannelStyles())
-    sorry = w.m.get("complaint.sorry")
-    if kind == "complaint" and not c.apology and sorry and sorry not in c.lines:
-        c.lines.insert(0, sorry)  # a complaint is acknowledged first (an overdue promise's apology does it)
-    c.lines = [line for line in c.lines if line]
-    if c.apology and kind in ("complaint", "other"):
-        c.needs_knowledge = False
-    return c

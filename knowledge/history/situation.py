@@ -108,6 +108,7 @@ class Promise(BaseModel):
     state: PromiseState = "open"
     channel: str | None = None
     source: str | None = None
+    role: str | None = None  # who made it: agent, bot (words the customer saw) or note (internal)
 
 
 class ConversationState(BaseModel):
@@ -329,7 +330,10 @@ def _promises(
             continue
         seen.add(key)
         due = promise_due(fact.value, made_at)
-        promise = Promise(text=fact.value, made_at=made_at, due=due, channel=fact.channel, source=fact.source)
+        role = by_id[fact.source].role if fact.source in by_id else None
+        promise = Promise(
+            text=fact.value, made_at=made_at, due=due, channel=fact.channel, source=fact.source, role=role
+        )
         confirmed = [  # the customer says it happened ("the invoice is gone now 👍", "den kom i dag")
             m for m in confirmations if made_at is not None and made_at < m.at
         ]
