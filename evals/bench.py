@@ -257,6 +257,7 @@ def bench_suggest(settings: Settings, config: BenchConfig, progress: Progress) -
             progress.finish()
             cold = _cold_suggest(home, config.repeats, progress)
             assistant = build_assistant(rt)
+            warm_up = assistant.warm_up([WORKSPACE])  # as `svar serve` does before its first request
             messages = _messages()
             customers = ["cus_nb_01", "cus_sv_02", "cus_da_01", None]
             demo = _warm(
@@ -269,6 +270,7 @@ def bench_suggest(settings: Settings, config: BenchConfig, progress: Progress) -
     return {
         "cold_command_ms": _ms(cold.wall),
         "cold_command_cpu_ms": _ms(cold.cpu),
+        "warm_up_s": warm_up.seconds,
         "warm_demo": demo,
         "warm_long_history": {**long, "stored_messages": config.long_messages},
     }

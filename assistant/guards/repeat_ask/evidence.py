@@ -758,7 +758,9 @@ def same_verb(a: str, b: str) -> bool:
 def _verb_actions(word: str) -> frozenset[str]:
     """The actions of the ``verb_synonyms`` lexicons a verb form names ("skylt" and "vasket": clean)."""
     stems = _stems(word)
-    return frozenset(action for key, action in _verb_groups().items() if any(st.startswith(key) for st in stems))
+    return frozenset(
+        action for key, action in _verb_groups().items() if any(st.startswith(key) for st in stems)
+    )
 
 
 _SNOWBALL = ("english", "norwegian", "swedish", "danish")
