@@ -202,3 +202,20 @@ def test_warm_up_loads_what_a_first_request_in_each_language_would(
         assert len(builds) == built  # no knowledge index built by a request
     finally:
         rt.close()
+
+
+def test_the_earlier_messages_language_kept_per_text_answers_like_a_fresh_detection() -> None:
+    from assistant import language
+    from knowledge.language import detect_language_scores
+
+    texts = [
+        "Hei, jeg har ikke fått pakken min ennå, kan dere sjekke?",
+        "Hej, jag har inte fått mitt paket än, kan ni kolla?",
+        "Hej, jeg har ikke modtaget min pakke endnu, kan I tjekke?",
+    ]
+    for text in texts * 2:  # the second round is kept
+        assert language._prior_scores(text) == detect_language_scores(text)
+    scores = language._prior_scores(texts[0])
+    scores.clear()  # a caller changing its dict changes nothing kept
+    assert language._prior_scores(texts[0]) == detect_language_scores(texts[0])
+    assert max(language._prior_scores(texts[1]).items(), key=lambda kv: kv[1])[0] == "sv"
