@@ -213,9 +213,9 @@ def test_the_earlier_messages_language_kept_per_text_answers_like_a_fresh_detect
         "Hej, jag har inte fått mitt paket än, kan ni kolla?",
         "Hej, jeg har ikke modtaget min pakke endnu, kan I tjekke?",
     ]
-    for text in texts * 2:  # the second round is kept
-        assert language._prior_scores(text) == detect_language_scores(text)
+    for text in texts * 2:  # the second round is kept (lingua itself varies in the last bits)
+        assert language._prior_scores(text) == pytest.approx(detect_language_scores(text))
     scores = language._prior_scores(texts[0])
     scores.clear()  # a caller changing its dict changes nothing kept
-    assert language._prior_scores(texts[0]) == detect_language_scores(texts[0])
+    assert language._prior_scores(texts[0]) == pytest.approx(detect_language_scores(texts[0]))
     assert max(language._prior_scores(texts[1]).items(), key=lambda kv: kv[1])[0] == "sv"
