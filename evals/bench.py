@@ -421,6 +421,8 @@ def summary_rows(results: dict[str, Any]) -> list[tuple[str, str]]:
     for r in results.get("retrieval", []):
         if "skipped" in r:
             rows.append((f"eval --retrieval-only {r['suite']}", r["skipped"]))
+        elif r["mean_ms"] is None:  # a suite of drafts only (repeat-ask): no case retrieves
+            rows.append((f"eval --retrieval-only {r['suite']}", "no case retrieves (not a retrieval suite)"))
         else:
             rows.append(
                 (
