@@ -219,3 +219,24 @@ def test_the_earlier_messages_language_kept_per_text_answers_like_a_fresh_detect
     scores.clear()  # a caller changing its dict changes nothing kept
     assert language._prior_scores(texts[0]) == pytest.approx(detect_language_scores(texts[0]))
     assert max(language._prior_scores(texts[1]).items(), key=lambda kv: kv[1])[0] == "sv"
+
+
+def test_the_api_warms_up_before_its_first_request_when_asked(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from fastapi.testclient import TestClient
+
+    from api import create_app
+
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # the test process is not frozen
+    rt = build_runtime(settings)
+    try:
+        rt.indexer.ingest(DEMO / "knowledge", "demo")
+    finally:
+        rt.close()
+    for warm_up in (False, True):
+        with TestClient(create_app(settings, warm_up=warm_up)) as client:
+            searcher = client.app.state.runtime.searcher  # type: ignore[attr-defined]
+            assert ("demo" in searcher._corpora) is warm_up  # the knowledge was loaded at start, or not
