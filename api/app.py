@@ -8,6 +8,7 @@ with ``run_in_threadpool``, so the event loop keeps serving other requests meanw
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -105,6 +106,7 @@ def create_app(
     limits: ApiLimits | None = None,
     answer_times: DeskSettings | None = None,
     assistant_factory: Callable[[Runtime], Assistant] = build_assistant,
+    warm_up: bool = False,
 ) -> FastAPI:
     """Build the API for ``settings``.
 
@@ -114,6 +116,9 @@ def create_app(
         answer_times: the answer-time goals per channel, read by the desk and the widget (default: from
             ``SVAR_DESK_*``).
         assistant_factory: builds the assistant on the runtime; the CLI's builder unless a test swaps it.
+        warm_up: load at start what the first requests would load (:meth:`Assistant.warm_up`: every
+            workspace's knowledge, intent data, lexicons, one suggestion per language), before the first
+            request is accepted; ``svar serve`` does.
 
     Returns:
         The app; its lifespan opens the stores and closes them at shutdown.
@@ -132,6 +137,14 @@ def create_app(
         try:
             app.state.runtime = runtime
             app.state.assistant = assistant_factory(runtime)
+            if warm_up:
+                done = app.state.assistant.warm_up()
+                logging.getLogger("uvicorn.error").info(  # uvicorn's own log shows it
+                    "warmed up in %.1f s: %d workspaces, %d suggestions",
+                    done.seconds,
+                    len(done.workspaces),
+                    done.suggestions,
+                )
             app.state.jobs = jobs
             app.state.ingest_lock = threading.Lock()
             yield

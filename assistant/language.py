@@ -8,6 +8,7 @@ Danish) is broken by those messages, then by the profile, then by the workspace'
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.types import GuardFinding, Suggestion
 from knowledge.language import SUPPORTED, detect_language_scores, normalize_language, unsupported_language
@@ -75,7 +76,7 @@ def decide_language(
         )
     scores = detect_language_scores(message)
     earlier = earlier_customer_text[-1500:]
-    prior_scores = detect_language_scores(earlier) if len(earlier.split()) >= 5 else {}
+    prior_scores = _prior_scores(earlier) if len(earlier.split()) >= 5 else {}
     words = len(message.split())
     if prior_scores and words < SHORT_MESSAGE_WORDS and max(scores.values(), default=0.0) < CLEAR_SCORE:
         weight = words / (words + min(len(earlier.split()), 2 * SHORT_MESSAGE_WORDS))
@@ -131,3 +132,13 @@ def _margin(top: str, other: str, words: int) -> float:
     if words < SHORT_MESSAGE_WORDS and {top, other} <= NEIGHBOURS:
         return NEIGHBOUR_MARGIN
     return AMBIGUOUS_MARGIN
+
+
+@lru_cache(maxsize=4096)  # the same stored messages come back on every request about a customer
+def _kept_scores(text: str) -> tuple[tuple[str, float], ...]:
+    return tuple(detect_language_scores(text).items())
+
+
+def _prior_scores(earlier: str) -> dict[str, float]:
+    """The language scores of the customer's earlier messages (kept per text: a pure function of it)."""
+    return dict(_kept_scores(earlier))

@@ -21,6 +21,7 @@ the injection guard removes such sentences from every draft too, and links go on
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import threading
@@ -44,7 +45,14 @@ from assistant.guards.grounding import groundedness, split_units
 from assistant.guards.injection import check_injection, redact_injection
 from assistant.guards.pipeline import GuardContext, GuardedDraft, GuardPipeline, default_pipeline
 from assistant.guards.repeat_ask.meaning import embedder_similarity
-from assistant.intent import answer_pattern, fit_to_situation, intent_classifier, topic_pattern
+from assistant.intent import (
+    PRIORITY,
+    answer_pattern,
+    fit_to_situation,
+    intent_classifier,
+    load_intent_data,
+    topic_pattern,
+)
 from assistant.language import LanguageDecision, decide_language, flag_unsupported
 from assistant.links import LinkAllowlists, allowed_passages
 from assistant.rerank_llm import LLMReranker
@@ -62,7 +70,7 @@ from knowledge.sections import Section, document_sections
 from knowledge.text.analysis import ConversationAnalysis, analyse_turns
 from knowledge.workspace_fields import workspace_fields
 from knowledge.workspace_macros import workspace_macros
-from knowledge.workspaces import get_workspace
+from knowledge.workspaces import get_workspace, workspace_names
 
 log = logging.getLogger("svar.service")
 
@@ -73,6 +81,16 @@ FOLLOW_UP_DAYS = 14  # ... written at most this many days before it
 _OVERLAP_UNITS = 8  # a chunk repeats at most this many units (paragraphs or sentences) of the one before
 DOCUMENT_CHARS = 8000  # a question of no request type quotes from its top documents whole up to this length
 SECTION_PASSAGES = 2  # the passages a draft quotes from (the offline drafter uses at most two)
+WARM_UP_WORKSPACES = 20  # :meth:`Assistant.warm_up` loads the knowledge of at most this many workspaces
+# One ordinary customer message per language: a warm-up suggestion in each loads what the first request in
+# that language would load (its intent patterns, lexicons, the language detector, fact readers, guards).
+WARM_UP_MESSAGES = {
+    "nb": "Hei, jeg har ikke fått pakken min ennå. Kan dere sjekke bestillingen?",
+    "nn": "Hei, eg har ikkje fått pakken min enno. Kan de sjekke bestillinga?",
+    "sv": "Hej, jag har inte fått mitt paket än. Kan ni kolla beställningen?",
+    "da": "Hej, jeg har ikke modtaget min pakke endnu. Kan I tjekke bestillingen?",
+    "en": "Hi, my parcel has not arrived yet. Could you check the order?",
+}
 
 
 class SuggestResult(BaseModel):
@@ -111,6 +129,15 @@ class _Kept:
     version: tuple[int, int] | None  # the workspace's id and kb_version; None: no such workspace
     config: WorkspaceConfig
     sections: dict[str, list[Section]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WarmUp:
+    """What :meth:`Assistant.warm_up` loaded: the workspaces' knowledge, suggestions run, seconds taken."""
+
+    workspaces: list[str]
+    suggestions: int
+    seconds: float
 
 
 @dataclass
@@ -175,6 +202,48 @@ class Assistant:
             "rerank": self.runtime.settings.rerank,
             "rerank_prompt": self.reranker.prompt_version if self.reranker else None,
         }
+
+    def warm_up(self, workspaces: Sequence[str] | None = None) -> WarmUp:
+        """Load now what the first requests would otherwise pay for, so no request does (the API's start).
+
+        Loads every language's intent patterns and the intent examples' vectors, each workspace's
+        knowledge index (at most :data:`WARM_UP_WORKSPACES`), and runs one suggestion per language
+        (:data:`WARM_UP_MESSAGES`, no customer) on the first workspace: the language detector, lexicons,
+        fact readers, the drafter and the guards are loaded by use, as a request loads them. Nothing is
+        stored. Then what the process holds is moved out of the garbage collector's reach
+        (``gc.freeze``): a full collection would otherwise walk every kept object during some request.
+
+        Args:
+            workspaces: the workspaces to load; every workspace in the store when None.
+
+        Returns:
+            What was loaded and how long it took.
+        """
+        started = time.perf_counter()
+        for language in WARM_UP_MESSAGES:
+            load_intent_data(language)
+        for kind in PRIORITY:
+            topic_pattern(kind)
+            answer_pattern(kind)
+        if workspaces is None:
+            with self.runtime.sessions() as session:
+                workspaces = workspace_names(session)
+        names = list(workspaces)[:WARM_UP_WORKSPACES]
+        for name in names:
+            self._workspace(name)
+            self.runtime.searcher.warm(name)
+        suggestions = 0
+        for language, message in WARM_UP_MESSAGES.items():
+            if self._intents.embeddings is not None:  # the labelled examples' vectors
+                self._intents.embeddings.classify(message, language)
+            if names:
+                self.suggest(workspace=names[0], message=message, channel="chat")
+                suggestions += 1
+        gc.collect()
+        gc.freeze()
+        return WarmUp(
+            workspaces=names, suggestions=suggestions, seconds=round(time.perf_counter() - started, 2)
+        )
 
     def suggest(
         self,

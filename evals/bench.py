@@ -257,6 +257,7 @@ def bench_suggest(settings: Settings, config: BenchConfig, progress: Progress) -
             progress.finish()
             cold = _cold_suggest(home, config.repeats, progress)
             assistant = build_assistant(rt)
+            warm_up = assistant.warm_up([WORKSPACE])  # as `svar serve` does before its first request
             messages = _messages()
             customers = ["cus_nb_01", "cus_sv_02", "cus_da_01", None]
             demo = _warm(
@@ -269,6 +270,7 @@ def bench_suggest(settings: Settings, config: BenchConfig, progress: Progress) -
     return {
         "cold_command_ms": _ms(cold.wall),
         "cold_command_cpu_ms": _ms(cold.cpu),
+        "warm_up_s": warm_up.seconds,
         "warm_demo": demo,
         "warm_long_history": {**long, "stored_messages": config.long_messages},
     }
@@ -419,6 +421,8 @@ def summary_rows(results: dict[str, Any]) -> list[tuple[str, str]]:
     for r in results.get("retrieval", []):
         if "skipped" in r:
             rows.append((f"eval --retrieval-only {r['suite']}", r["skipped"]))
+        elif r["mean_ms"] is None:  # a suite of drafts only (repeat-ask): no case retrieves
+            rows.append((f"eval --retrieval-only {r['suite']}", "no case retrieves (not a retrieval suite)"))
         else:
             rows.append(
                 (

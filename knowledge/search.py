@@ -238,6 +238,11 @@ class KnowledgeSearcher:
             )
         return cands
 
+    def warm(self, workspace: str) -> None:
+        """Load ``workspace``'s knowledge (its lexical indexes and vectors) now rather than on its first
+        search; a workspace without knowledge loads nothing."""
+        self._load(workspace)
+
     def model(self, workspace: str) -> FusionModel:
         """The weights ``workspace``'s searches rerank with: its fitted model, else the defaults."""
         with self.sessions.begin() as session:

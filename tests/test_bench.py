@@ -76,3 +76,15 @@ def test_long_history_is_one_customer_over_several_conversations(tmp_path: Path)
     assert len({e["conversation"]["id"] for e in events}) == 3
     assert len({e["message"]["text"] for e in events}) == 45  # each text new: embedded once, at import
     assert [e["message"]["at"] for e in events] == sorted(e["message"]["at"] for e in events)
+
+
+def test_summary_of_a_suite_where_no_case_retrieves_says_so() -> None:
+    from evals.bench import summary_rows
+
+    row = {"suite": "sgd-repeat-en", "cases": 4, "mean_ms": None, "p50_ms": None, "p95_ms": None}
+    machine = {"cpus": 2, "load_average_before": None, "load_average_after": None, "bytecode_cache": True}
+    rows = summary_rows(
+        {"machine": machine, "retrieval": [{**row, "whole_run_ms_per_case": 8.0, "ingest_s": 0.1}]}
+    )
+    (name, value), _machine = rows
+    assert "sgd-repeat-en" in name and "no case retrieves" in value

@@ -125,3 +125,118 @@ def test_a_passage_is_checked_for_planted_instructions_again_when_it_or_the_allo
     assert check(linked, ["nordlys.example"]) == (linked, 0)
     text, found = check(linked, ["annet.example"])  # the allowlist changed: the address is foreign now
     assert found == 1 and "kundeservice@" not in text
+
+
+def test_bm25_scores_of_a_long_query_are_bm25s_scores_to_the_bit() -> None:
+    import json
+    import random
+
+    import numpy as np
+
+    from knowledge.lexical import LexicalIndex, tokenize
+
+    texts = [
+        json.loads(line)["message"]["text"]
+        for line in (DEMO / "history.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip() and json.loads(line).get("message")
+    ]
+    index = LexicalIndex([str(i) for i in range(len(texts))], texts, ["nb"] * len(texts))
+    rng = random.Random(7)
+    for _ in range(50):  # a conversation's query: several turns, words repeated, some unknown to the index
+        tokens = [*tokenize(" ".join(rng.sample(texts, 6)), "nb"), "ukjentord", "ukjentord"]
+        expected = np.asarray(index._bm25.get_scores(tokens), dtype=np.float32)
+        assert np.array_equal(index._scores(tokens), expected)
+    assert not index._scores(["ukjentord"]).any()
+
+
+def test_same_verb_kept_per_pair_answers_like_a_fresh_reading() -> None:
+    words = [
+        "tørket",
+        "tørke",
+        "wiped",
+        "wiping",
+        "skylt",
+        "vasket",
+        "restartet",
+        "byttet",
+        "descaled",
+        "ring",
+    ]
+    for a in words:
+        for b in words:
+            assert evidence.same_verb(a, b) == evidence.same_verb.__wrapped__(a, b)  # type: ignore[attr-defined]
+    assert evidence.same_verb("skylt", "vasket")  # one lexicon action: clean
+    assert not evidence.same_verb("byttet", "ring")
+
+
+def test_warm_up_loads_what_a_first_request_in_each_language_would(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import assistant.service as service
+    from assistant.intent import load_intent_data
+    from knowledge.search import KnowledgeSearcher
+
+    load_intent_data.cache_clear()  # as in a new process
+    frozen: list[int] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))  # the test process is not frozen
+    builds: list[str] = []
+    real_build = KnowledgeSearcher._build
+    monkeypatch.setattr(
+        KnowledgeSearcher,
+        "_build",
+        lambda self, session, ws: builds.append(ws.name) or real_build(self, session, ws),
+    )
+    rt = build_runtime(settings)
+    try:
+        rt.indexer.ingest(DEMO / "knowledge", "demo")
+        assistant = build_assistant(rt)
+        done = assistant.warm_up()
+        assert done.workspaces == ["demo"] and done.suggestions == len(service.WARM_UP_MESSAGES)
+        assert builds == ["demo"] and frozen == [1]
+        loaded, built = load_intent_data.cache_info().misses, len(builds)
+        for message in service.WARM_UP_MESSAGES.values():  # the first real requests, in every language
+            assistant.suggest(workspace="demo", message=message.replace("?", " i dag?"), channel="chat")
+        assert load_intent_data.cache_info().misses == loaded  # no intent file read by a request
+        assert len(builds) == built  # no knowledge index built by a request
+    finally:
+        rt.close()
+
+
+def test_the_earlier_messages_language_kept_per_text_answers_like_a_fresh_detection() -> None:
+    from assistant import language
+    from knowledge.language import detect_language_scores
+
+    texts = [
+        "Hei, jeg har ikke fått pakken min ennå, kan dere sjekke?",
+        "Hej, jag har inte fått mitt paket än, kan ni kolla?",
+        "Hej, jeg har ikke modtaget min pakke endnu, kan I tjekke?",
+    ]
+    for text in texts * 2:  # the second round is kept (lingua itself varies in the last bits)
+        assert language._prior_scores(text) == pytest.approx(detect_language_scores(text))
+    scores = language._prior_scores(texts[0])
+    scores.clear()  # a caller changing its dict changes nothing kept
+    assert language._prior_scores(texts[0]) == pytest.approx(detect_language_scores(texts[0]))
+    assert max(language._prior_scores(texts[1]).items(), key=lambda kv: kv[1])[0] == "sv"
+
+
+def test_the_api_warms_up_before_its_first_request_when_asked(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from fastapi.testclient import TestClient
+
+    from api import create_app
+
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # the test process is not frozen
+    rt = build_runtime(settings)
+    try:
+        rt.indexer.ingest(DEMO / "knowledge", "demo")
+    finally:
+        rt.close()
+    for warm_up in (False, True):
+        with TestClient(create_app(settings, warm_up=warm_up)) as client:
+            searcher = client.app.state.runtime.searcher  # type: ignore[attr-defined]
+            assert ("demo" in searcher._corpora) is warm_up  # the knowledge was loaded at start, or not

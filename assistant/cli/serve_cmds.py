@@ -24,4 +24,5 @@ def serve(
     err().print(
         f"Svar API on http://{host}:{port}  (docs: http://{host}:{port}/docs, data: {esc(settings.home)})"
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, workers=1)
+    # The first requests would load the knowledge, intent data, lexicons and detectors: loaded at start.
+    uvicorn.run(create_app(settings, warm_up=True), host=host, port=port, log_level=log_level, workers=1)

@@ -771,6 +771,7 @@ def _stemmer(name: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer(name)
 
 
+@lru_cache(maxsize=65536)  # a pure function of the two words (and the lexicons); asked again on every draft
 def same_verb(a: str, b: str) -> bool:
     """Two forms of one verb, in any of the five languages ("tørket" ~ "tørke", "wiped" ~ "wiping")."""
     a, b = a.lower(), b.lower()
@@ -807,10 +808,13 @@ def _particles() -> tuple[str, ...]:
     )
 
 
-def _verb_actions(word: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def _verb_actions(word: str) -> frozenset[str]:
     """The actions of the ``verb_synonyms`` lexicons a verb form names ("skylt" and "vasket": clean)."""
     stems = _stems(word)
-    return {action for key, action in _verb_groups().items() if any(st.startswith(key) for st in stems)}
+    return frozenset(
+        action for key, action in _verb_groups().items() if any(st.startswith(key) for st in stems)
+    )
 
 
 _SNOWBALL = ("english", "norwegian", "swedish", "danish")
