@@ -34,6 +34,13 @@ _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 _MARKER_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)  # a hyphened word ("e-post") is one
 _MARKER_WEIGHT = 0.6  # share of the score the marker words decide when a text has any ...
 _MARKER_DENSITY = 0.4  # ... and at least this share of its words are marker words (less: proportionally less)
+# Double definiteness ("den kulturelle kapitalen", "det nye huset"): a determiner, an adjective and a noun
+# with its definite ending. Norwegian and Swedish write it; Danish drops the ending
+# ("den kulturelle kapital").
+_DOUBLE_DEFINITE = re.compile(
+    r"\b(?:den|det|de|dei)\s+[^\W\d_]{2,}[ea]\s+[^\W\d_]{2,}(?:en|et|ene|a|na|ane|arna|erna)\b", re.IGNORECASE
+)
+_DOUBLE_DEFINITE_OWNERS = {"nb": 1 / 3, "nn": 1 / 3, "sv": 1 / 3}
 _CLOSEST = frozenset({"nb", "da"})  # the pair Lingua confuses most on short texts
 _FOREIGN_MIN_WORDS = 2  # a single word ("kiitos", "ok") is never enough to call a language unsupported
 _SCREEN_MIN_SCORE = 0.5  # the broad (low-accuracy) detector's confidence that makes a language a candidate
@@ -141,14 +148,40 @@ def _spellings() -> _Spellings:
     return _Spellings(patterns, openers)
 
 
+_FOLD = str.maketrans({"å": "a", "ä": "a", "æ": "ae", "ö": "o", "ø": "o"})
+
+
+def _folds(word: str) -> set[str]:
+    """How ``word`` is written without the Nordic letters: "på" -> "pa", "fået" -> "faet" and "faaet"."""
+    return {word.translate(_FOLD), word.replace("å", "aa").translate(_FOLD)} - {word}
+
+
+@lru_cache(maxsize=1)
+def folded_markers() -> dict[str, dict[str, float]]:
+    """Marker words as typed on a keyboard without å, ä, æ, ö, ø ("ar" for "är", "hvornaar" for "hvornår").
+
+    A folded form that is itself a marker word ("for", "man") is left out: the word as written counts.
+    """
+    table = markers()
+    owners: dict[str, set[str]] = {}
+    for word, codes in _lexicon("markers.txt").items():
+        for folded in _folds(word):
+            if folded not in table:
+                owners.setdefault(folded, set()).update(codes)
+    return {word: _shares(codes) for word, codes in owners.items()}
+
+
 def _word_owners(text: str) -> list[tuple[str, dict[str, float]]]:
     """Each word of ``text`` that tells something about its language, with its share per language.
 
     A marker word (``markers.txt``) counts as listed; a question's first word listed in ``openers.txt`` counts
     for those languages only ("Når ...?" is bokmål or nynorsk: Danish asks "Hvornår ...?"); any other word
-    counts for the languages whose spelling patterns (``spellings.txt``) it matches, if any.
+    counts for the languages whose spelling patterns (``spellings.txt``) it matches, if any. A word typed
+    without the Nordic letters counts as the marker words it folds from (:func:`folded_markers`). A phrase
+    with double definiteness ("den kulturelle kapitalen") counts for bokmål, nynorsk and Swedish.
     """
     table = markers()
+    folded = folded_markers()
     spellings = _spellings()
     words = [w.lower() for w in _MARKER_WORD.findall(text) if len(w) > 1]
     question = text.rstrip().endswith("?")
@@ -158,10 +191,13 @@ def _word_owners(text: str) -> list[tuple[str, dict[str, float]]]:
             out.append((word, spellings.openers[word]))
         elif word in table:
             out.append((word, table[word]))
+        elif word in folded:
+            out.append((word, folded[word]))
         else:
             codes = {code for code, regex in spellings.patterns.items() if regex.fullmatch(word)}
             if codes:
                 out.append((word, _shares(codes)))
+    out.extend((m.group(0), _DOUBLE_DEFINITE_OWNERS) for m in _DOUBLE_DEFINITE.finditer(text))
     return out
 
 
