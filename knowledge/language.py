@@ -44,7 +44,12 @@ _DOUBLE_DEFINITE_OWNERS = {"nb": 1 / 3, "nn": 1 / 3, "sv": 1 / 3}
 _CLOSEST = frozenset({"nb", "da"})  # the pair Lingua confuses most on short texts
 _FOREIGN_MIN_WORDS = 2  # a single word ("kiitos", "ok") is never enough to call a language unsupported
 _SCREEN_MIN_SCORE = 0.5  # the broad (low-accuracy) detector's confidence that makes a language a candidate
-_FOREIGN_MIN_SCORE = 0.8  # the candidate's confidence against ours, in high-accuracy mode, to call it
+_FOREIGN_MIN_SCORE = 0.8  # the candidate's confidence against ours, in high-accuracy mode, to call it ...
+_FOREIGN_MIN_LEAD = 3.0  # ... or at least 0.5 and this many times our best language's ...
+_FOREIGN_MAX_MARKERS = 0.5  # ... in a text where fewer than this share of the words are our marker words
+# Letters none of our five languages write ("ð" Icelandic, "ß" German, "ł" Polish, "õ" Estonian ...): with
+# one of them, words our languages share with the candidate ("mig", "inn") do not count against it.
+_FOREIGN_LETTERS = frozenset("ðþßłąęśźżćńõñçőűšžčřěůığş")
 
 # Lingua names of the languages the broad detector knows besides ours (ISO 639-1 code for each).
 _OTHER_LANGUAGES = {
@@ -263,7 +268,10 @@ def unsupported_language(text: str) -> ForeignLanguage | None:
     """The language of ``text`` when it is clearly one Svar does not serve (German, Finnish, ...), else None.
 
     Clearly means: at least two words, a broad low-accuracy detector puts an unsupported language first
-    (at least 0.5), and a high-accuracy detector of that language against ours gives it at least 0.8.
+    (at least 0.5), a high-accuracy detector of that language against ours gives it at least 0.8 (or at
+    least 0.5 and three times our best language: a short message splits the rest between our five), and
+    fewer than half of the words are marker words of our languages (``markers.txt``), unless the text has a
+    letter none of them writes ("ð", "ß", "ł").
 
     Args:
         text: a customer's message.
@@ -282,9 +290,14 @@ def unsupported_language(text: str) -> ForeignLanguage | None:
         v.language.name: float(v.value)
         for v in _against_ours(name).compute_language_confidence_values(sample)
     }
-    if confirmed.get(name, 0.0) < _FOREIGN_MIN_SCORE:
+    score = confirmed.get(name, 0.0)
+    ours = max((v for n, v in confirmed.items() if n in _OURS), default=0.0)
+    if score < _FOREIGN_MIN_SCORE and not (score >= 0.5 and score >= _FOREIGN_MIN_LEAD * ours):
         return None
-    return ForeignLanguage(_code(name), round(confirmed[name], 3))
+    foreign_letters = not _FOREIGN_LETTERS.isdisjoint(sample.lower())
+    if not foreign_letters and len(_word_owners(sample)) >= _FOREIGN_MAX_MARKERS * len(_WORD.findall(sample)):
+        return None
+    return ForeignLanguage(_code(name), round(score, 3))
 
 
 def detect_language(text: str, default: str | None = None, *, min_words: int = 1) -> str | None:
