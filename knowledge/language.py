@@ -319,6 +319,29 @@ def detect_language(text: str, default: str | None = None, *, min_words: int = 1
     return max(scores, key=lambda k: scores[k])
 
 
+# The language most customers of a business in each country write (a prior, never a detection).
+_COUNTRY_LANGUAGES = {
+    "NO": "nb",
+    "SE": "sv",
+    "DK": "da",
+    "GB": "en",
+    "IE": "en",
+    "US": "en",
+    "CA": "en",
+    "AU": "en",
+    "NZ": "en",
+}
+
+
+def country_language(country: str | None) -> str | None:
+    """The supported language most customers in ``country`` (ISO 3166 alpha-2) write, if there is one.
+
+    Norway gives bokmål (nynorsk customers say so in their words), Sweden Swedish, Denmark Danish, the
+    English-speaking countries English; Finland, Iceland and any other country give None.
+    """
+    return _COUNTRY_LANGUAGES.get(country.strip().upper()) if country else None
+
+
 def normalize_language(code: str | None) -> str | None:
     """Map common spellings ("no", "nob", "nno", "swe", "en-GB") to our codes; unknown codes pass through."""
     if not code:
