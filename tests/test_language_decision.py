@@ -103,7 +103,13 @@ SHORT_FOREIGN = [
     ],
 )
 def test_an_unsupported_language_is_answered_wholly_in_one_supported_language(
-    text: str, earlier: str, profile: str | None, default: str | None, country: str | None, code: str, why: str
+    text: str,
+    earlier: str,
+    profile: str | None,
+    default: str | None,
+    country: str | None,
+    code: str,
+    why: str,
 ) -> None:
     d = decide_language(text, earlier, profile, default, country=country)
     assert (d.supported, d.code) == (False, code)
