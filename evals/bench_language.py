@@ -88,6 +88,7 @@ CROSS_DEFAULT = {"nb": "da", "nn": "nb", "da": "nb", "sv": "nb", "en": "nb"}
 
 WRITTEN = Path(__file__).resolve().parent / "language"
 HOLDOUT = WRITTEN / "holdout"
+HOLDOUT_2 = WRITTEN / "holdout-2"
 
 
 def _lines(path: Path) -> list[str]:
@@ -217,7 +218,8 @@ def run_holdout(folder: Path = HOLDOUT) -> dict[str, Any]:
     """
     written = _score_written(folder)
     items = []
-    for line in _lines(folder / "unsupported.txt"):
+    foreign = folder / "unsupported.txt"
+    for line in _lines(foreign) if foreign.is_file() else []:
         code, text = line.split(maxsplit=1)
         d = decide_language(text, "", None, WORKSPACE_DEFAULT)
         items.append(
@@ -226,7 +228,9 @@ def run_holdout(folder: Path = HOLDOUT) -> dict[str, Any]:
     honest = sum(1 for f in items if not f["supported"] and f["code"] == WORKSPACE_DEFAULT)
     return {
         "languages": written,
-        "unsupported": {
+        "unsupported": {}
+        if not items
+        else {
             "messages": len(items),
             "honest": honest,
             "rate": round(honest / len(items), 4),
@@ -240,6 +244,8 @@ def _print_holdout(result: dict[str, Any]) -> None:
         line = f"holdout-{name:8} cases={s['cases']:4}  decided={s['decided_correct']:.4f}"
         print(f"{line}  detector={s['detector_correct']:.4f}")  # noqa: T201
     u = result["unsupported"]
+    if not u:
+        return
     line = f"holdout unsupported: {u['honest']}/{u['messages']} recognised and answered in the default"
     print(f"{line} ({u['rate']:.4f})")  # noqa: T201
 
@@ -253,9 +259,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--holdout", action="store_true", help="score the held-out texts only (figures, no misses)"
     )
+    parser.add_argument("--holdout-2", action="store_true", help="score the second held-out set only")
     args = parser.parse_args(argv)
-    if args.holdout:
-        held = run_holdout()
+    if args.holdout or args.holdout_2:
+        held = run_holdout(HOLDOUT_2 if args.holdout_2 else HOLDOUT)
         if args.json:
             print(json.dumps(held, ensure_ascii=False, indent=1))  # noqa: T201
         else:
