@@ -41,6 +41,15 @@ _DOUBLE_DEFINITE = re.compile(
     r"\b(?:den|det|de|dei)\s+[^\W\d_]{2,}[ea]\s+[^\W\d_]{2,}(?:en|et|ene|a|na|ane|arna|erna)\b", re.IGNORECASE
 )
 _DOUBLE_DEFINITE_OWNERS = {"nb": 1 / 3, "nn": 1 / 3, "sv": 1 / 3}
+# A possessive after its definite noun ("pakken min", "passordet mitt", "pakka mi") is Norwegian: Danish and
+# Swedish put it first ("min pakke", "mitt lösenord").
+_POSTPOSED_POSSESSIVE = re.compile(
+    r"\b[^\W\d_]{2,}(?:en|et|a|ene|ane|na)\s+(?:min|mi|mitt|mine|din|di|ditt|dine|vår|vårt|våre|dykkar)\b",
+    re.IGNORECASE,
+)
+_NORWEGIAN = {"nb": 0.5, "nn": 0.5}
+# Letters only some of our languages write: "ä", "ö" only Swedish; "æ", "ø" all but Swedish (and English).
+_LETTER_OWNERS = (("äö", {"sv": 1.0}), ("æø", {"nb": 1 / 3, "nn": 1 / 3, "da": 1 / 3}))
 _CLOSEST = frozenset({"nb", "da"})  # the pair Lingua confuses most on short texts
 _FOREIGN_MIN_WORDS = 2  # a single word ("kiitos", "ok") is never enough to call a language unsupported
 _SCREEN_MIN_SCORE = 0.5  # the broad (low-accuracy) detector's confidence that makes a language a candidate
@@ -183,7 +192,9 @@ def _word_owners(text: str) -> list[tuple[str, dict[str, float]]]:
     for those languages only ("Når ...?" is bokmål or nynorsk: Danish asks "Hvornår ...?"); any other word
     counts for the languages whose spelling patterns (``spellings.txt``) it matches, if any. A word typed
     without the Nordic letters counts as the marker words it folds from (:func:`folded_markers`). A phrase
-    with double definiteness ("den kulturelle kapitalen") counts for bokmål, nynorsk and Swedish.
+    with double definiteness ("den kulturelle kapitalen") counts for bokmål, nynorsk and Swedish, one with a
+    possessive after its noun ("pakken min") for bokmål and nynorsk; any other word with "ä" or "ö" counts
+    for Swedish, with "æ" or "ø" for bokmål, nynorsk and Danish.
     """
     table = markers()
     folded = folded_markers()
@@ -202,7 +213,10 @@ def _word_owners(text: str) -> list[tuple[str, dict[str, float]]]:
             codes = {code for code, regex in spellings.patterns.items() if regex.fullmatch(word)}
             if codes:
                 out.append((word, _shares(codes)))
+            else:
+                out.extend((word, own) for chars, own in _LETTER_OWNERS if not set(chars).isdisjoint(word))
     out.extend((m.group(0), _DOUBLE_DEFINITE_OWNERS) for m in _DOUBLE_DEFINITE.finditer(text))
+    out.extend((m.group(0), _NORWEGIAN) for m in _POSTPOSED_POSSESSIVE.finditer(text))
     return out
 
 
@@ -295,7 +309,9 @@ def unsupported_language(text: str) -> ForeignLanguage | None:
     if score < _FOREIGN_MIN_SCORE and not (score >= 0.5 and score >= _FOREIGN_MIN_LEAD * ours):
         return None
     foreign_letters = not _FOREIGN_LETTERS.isdisjoint(sample.lower())
-    if not foreign_letters and len(_word_owners(sample)) >= _FOREIGN_MAX_MARKERS * len(_WORD.findall(sample)):
+    words = [w.lower() for w in _WORD.findall(sample)]
+    ours_words = sum(1 for w in words if w in markers() or w in folded_markers())
+    if not foreign_letters and ours_words >= _FOREIGN_MAX_MARKERS * len(words):
         return None
     return ForeignLanguage(_code(name), round(score, 3))
 

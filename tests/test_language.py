@@ -202,3 +202,24 @@ def test_country_language_is_a_prior_for_nordic_and_english_countries_only() -> 
         None,
         None,
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("hvor er pakken min?", "nb"),  # a possessive after its noun: Danish says "min pakke"
+        ("glömt mitt lösenord", "sv"),  # "ö" is Swedish only; "mitt" is Swedish too
+    ],
+)
+def test_possessive_after_the_noun_and_swedish_letters_are_evidence(text: str, code: str) -> None:
+    from knowledge.language import detect_language, marker_evidence
+
+    assert detect_language(text) == code
+    assert "da" not in marker_evidence("pakken min") and marker_evidence("lösenord") == {"sv": 1.0}
+
+
+def test_a_finnish_word_with_a_swedish_letter_does_not_make_the_message_ours() -> None:
+    from knowledge.language import unsupported_language
+
+    found = unsupported_language("missä on pakettini?")
+    assert found is not None and found.code == "fi"

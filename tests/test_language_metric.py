@@ -16,7 +16,10 @@ def test_a_short_danish_quote_with_a_norwegian_looking_url_is_danish() -> None:
 
 
 def test_a_reply_in_another_language_is_no_match() -> None:
-    nynorsk = "Hei! Takk for meldinga di. Vi sjekkar dette nærare, slik at du får eit riktig svar."
+    nynorsk = (
+        "Hei! Takk for meldinga di. Vi sjekkar dette nærare, slik at du får eit riktig svar. "
+        "Ein kollega tek over samtalen om kort tid."
+    )
     assert reply_in_language(nynorsk, "nb", "nn") is False
     assert reply_in_language("Hi! Thanks, we will look into your order right away.", "nb", "nb") is False
 
