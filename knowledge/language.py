@@ -52,7 +52,7 @@ _NORWEGIAN = {"nb": 0.5, "nn": 0.5}
 _LETTER_OWNERS = (("äö", {"sv": 1.0}), ("æø", {"nb": 1 / 3, "nn": 1 / 3, "da": 1 / 3}))
 _CLOSEST = frozenset({"nb", "da"})  # the pair Lingua confuses most on short texts
 _FOREIGN_MIN_WORDS = 2  # a single word ("kiitos", "ok") is never enough to call a language unsupported
-_SCREEN_MIN_SCORE = 0.5  # the broad (low-accuracy) detector's confidence that makes a language a candidate
+_SCREEN_MIN_SCORE = 0.3  # the broad (low-accuracy) detector's confidence that makes a language a candidate
 _FOREIGN_MIN_SCORE = 0.8  # the candidate's confidence against ours, in high-accuracy mode, to call it ...
 _FOREIGN_MIN_LEAD = 3.0  # ... or at least 0.5 and this many times our best language's ...
 _FOREIGN_MAX_MARKERS = 0.5  # ... in a text where fewer than this share of the words are our marker words
@@ -282,10 +282,10 @@ def unsupported_language(text: str) -> ForeignLanguage | None:
     """The language of ``text`` when it is clearly one Svar does not serve (German, Finnish, ...), else None.
 
     Clearly means: at least two words, a broad low-accuracy detector puts an unsupported language first
-    (at least 0.5), a high-accuracy detector of that language against ours gives it at least 0.8 (or at
-    least 0.5 and three times our best language: a short message splits the rest between our five), and
-    fewer than half of the words are marker words of our languages (``markers.txt``), unless the text has a
-    letter none of them writes ("ð", "ß", "ł").
+    (at least 0.3: on three words it is unsure even of Finnish), a high-accuracy detector of that language
+    against ours gives it at least 0.8 (or at least 0.5 and three times our best language: a short message
+    splits the rest between our five), and fewer than half of the words are marker words of our languages
+    (``markers.txt``), unless the text has a letter none of them writes ("ð", "ß", "ł").
 
     Args:
         text: a customer's message.
