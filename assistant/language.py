@@ -112,7 +112,7 @@ def decide_language(
             for k in set(scores) | set(prior_scores)
         }
     ranked = sorted(scores, key=lambda k: -scores[k])
-    prior = max(prior_scores, key=lambda k: prior_scores[k]) if prior_scores else None
+    prior = _clear_top(prior_scores, len(earlier.split()))
     priors = (
         (prior, "earlier messages"),
         (profile, "profile"),
@@ -158,6 +158,17 @@ def flag_unsupported(suggestions: list[Suggestion], decision: LanguageDecision) 
         return suggestions
     finding = GuardFinding(guard="language", severity="warn", message=decision.reason)
     return [s.model_copy(update={"guard_findings": [*s.guard_findings, finding]}) for s in suggestions]
+
+
+def _clear_top(scores: dict[str, float], words: int) -> str | None:
+    """The top language of ``scores`` when it leads the next by a clear margin (earlier messages that are
+    themselves a near tie say nothing: they must not flip a message that leans the other way)."""
+    ranked = sorted(scores, key=lambda k: -scores[k])
+    if not ranked:
+        return None
+    if len(ranked) > 1 and scores[ranked[0]] - scores[ranked[1]] < _margin(ranked[0], ranked[1], words):
+        return None
+    return ranked[0]
 
 
 def _clear_language(text: str) -> str | None:

@@ -117,3 +117,12 @@ def test_an_unsupported_language_is_answered_wholly_in_one_supported_language(
     flagged = flag_unsupported([Suggestion(text="Hei!", language=d.code, channel="chat")], d)
     assert [f.guard for f in flagged[0].guard_findings] == ["language"]
     assert {s.language for s in flagged} == {code}
+
+
+def test_earlier_messages_that_are_themselves_a_near_tie_do_not_flip_the_message() -> None:
+    # "dere" is bokmål; the earlier message leans nynorsk only by Lingua's guess on six words
+    d = decide_language("Hei igjen, har dere sett på saken?", "Hei, ordrenummeret mitt er 48213977.")
+    assert d.code == "nb"
+    # a clear earlier message still decides a near tie
+    clear = "Hei, eg har ikkje fått pakken min enno. Kva skal eg gjere no?"
+    assert decide_language("ok, takk", clear).code == "nn"
