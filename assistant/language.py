@@ -2,7 +2,13 @@
 
 A language belongs to the customer more than to one message: a short message ("ja, den lyser orange") is
 read together with their earlier messages, and a near tie between close languages (bokmål, nynorsk,
-Danish) is broken by those messages, then by the profile, then by the workspace's default.
+Danish) is broken by those messages, then by the profile, then by the workspace's language, then by the
+workspace's country (``NO`` bokmål, ``SE`` Swedish, ``DK`` Danish, ...). A decision such a prior made, or
+a best guess, is ``unsure``: "Hvor ligger Benin?" is bokmål and Danish alike, and with no prior at all the
+detector's lean decides, said as such rather than as a detection.
+
+A message in a language Svar does not serve is answered wholly in one supported language (the profile's,
+the earlier messages', the workspace's, its country's, else English) and flagged: never in a mix.
 """
 
 from __future__ import annotations
@@ -11,7 +17,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.types import GuardFinding, Suggestion
-from knowledge.language import SUPPORTED, detect_language_scores, normalize_language, unsupported_language
+from knowledge.language import (
+    SUPPORTED,
+    country_language,
+    detect_language_scores,
+    normalize_language,
+    unsupported_language,
+)
 
 __all__ = ["LanguageDecision", "decide_language", "flag_unsupported"]
 
@@ -31,7 +43,8 @@ class LanguageDecision:
     """The language to reply in.
 
     ``code`` is always a supported language. ``supported`` is False when the customer wrote in a language
-    Svar does not serve (``detected`` then names it); ``reason`` says how the choice was made.
+    Svar does not serve (``detected`` then names it); ``reason`` says how the choice was made; ``unsure`` is
+    True when the message alone did not decide (a near tie or too few words, decided by a prior or a guess).
     """
 
     code: str
@@ -39,6 +52,7 @@ class LanguageDecision:
     supported: bool = True
     reason: str = ""
     detected: str | None = None
+    unsure: bool = False
 
 
 def decide_language(
@@ -46,6 +60,8 @@ def decide_language(
     earlier_customer_text: str = "",
     profile_language: str | None = None,
     workspace_default: str | None = None,
+    *,
+    country: str | None = None,
 ) -> LanguageDecision:
     """Decide the language to reply in.
 
@@ -54,16 +70,29 @@ def decide_language(
         earlier_customer_text: the customer's earlier messages, joined (the last 1,500 characters count).
         profile_language: the language on the customer's profile, if any.
         workspace_default: the workspace's default language, if any.
+        country: the workspace's (or channel's) country, ISO 3166 alpha-2, if any: the last prior.
 
     Returns:
-        The decision, with a confidence (0-1) and a reason.
+        The decision, with a confidence (0-1), a reason and whether it is unsure.
     """
     profile = normalize_language(profile_language)
     default = normalize_language(workspace_default)
+    national = country_language(country)
+    earlier = earlier_customer_text[-1500:]
     foreign = unsupported_language(message)
     if foreign is not None:
+        before = _clear_language(earlier)
         code, why = next(
-            ((c, w) for c, w in ((profile, "profile"), (default, "workspace default")) if c in SUPPORTED),
+            (
+                (c, w)
+                for c, w in (
+                    (profile, "profile"),
+                    (before, "earlier messages'"),
+                    (default, "workspace default"),
+                    (national, "workspace country's"),
+                )
+                if c in SUPPORTED
+            ),
             (FALLBACK, "fallback"),
         )
         return LanguageDecision(
@@ -75,7 +104,6 @@ def decide_language(
             detected=foreign.code,
         )
     scores = detect_language_scores(message)
-    earlier = earlier_customer_text[-1500:]
     prior_scores = _prior_scores(earlier) if len(earlier.split()) >= 5 else {}
     words = len(message.split())
     if prior_scores and words < SHORT_MESSAGE_WORDS and max(scores.values(), default=0.0) < CLEAR_SCORE:
@@ -85,27 +113,33 @@ def decide_language(
             for k in set(scores) | set(prior_scores)
         }
     ranked = sorted(scores, key=lambda k: -scores[k])
-    prior = max(prior_scores, key=lambda k: prior_scores[k]) if prior_scores else None
+    prior = _clear_top(prior_scores, len(earlier.split()))
+    priors = (
+        (prior, "earlier messages"),
+        (profile, "profile"),
+        (default, "workspace default"),
+        (national, "workspace country"),
+    )
     if ranked:
         top = ranked[0]
         close = [k for k in ranked if scores[top] - scores[k] < _margin(top, k, words)]
         if len(close) == 1 and (words >= 3 or prior_scores):
             return LanguageDecision(top, scores[top], reason="detected")
-        for candidate, why in (
-            (prior, "earlier messages"),
-            (profile, "profile"),
-            (default, "workspace default"),
-        ):
+        for candidate, why in priors:
             if candidate in close:
-                return LanguageDecision(candidate, scores[candidate], reason=f"near tie broken by the {why}")
+                return LanguageDecision(
+                    candidate, scores[candidate], reason=f"near tie broken by the {why}", unsure=True
+                )
         if words >= 3:
-            return LanguageDecision(top, scores[top], reason="detected, near tie")
-    for candidate, why in ((prior, "earlier messages"), (profile, "profile"), (default, "workspace default")):
+            return LanguageDecision(top, scores[top], reason="detected, near tie", unsure=True)
+    for candidate, why in priors:
         if candidate in SUPPORTED:
-            return LanguageDecision(candidate, 0.0, reason=f"message too short; from the {why}")
+            return LanguageDecision(candidate, 0.0, reason=f"message too short; from the {why}", unsure=True)
     if ranked:
-        return LanguageDecision(ranked[0], scores[ranked[0]], reason="message too short; best guess")
-    return LanguageDecision(FALLBACK, 0.0, reason="no words to detect; fallback")
+        return LanguageDecision(
+            ranked[0], scores[ranked[0]], reason="message too short; best guess", unsure=True
+        )
+    return LanguageDecision(FALLBACK, 0.0, reason="no words to detect; fallback", unsure=True)
 
 
 def flag_unsupported(suggestions: list[Suggestion], decision: LanguageDecision) -> list[Suggestion]:
@@ -125,6 +159,26 @@ def flag_unsupported(suggestions: list[Suggestion], decision: LanguageDecision) 
         return suggestions
     finding = GuardFinding(guard="language", severity="warn", message=decision.reason)
     return [s.model_copy(update={"guard_findings": [*s.guard_findings, finding]}) for s in suggestions]
+
+
+def _clear_top(scores: dict[str, float], words: int) -> str | None:
+    """The top language of ``scores`` when it leads the next by a clear margin (earlier messages that are
+    themselves a near tie say nothing: they must not flip a message that leans the other way)."""
+    ranked = sorted(scores, key=lambda k: -scores[k])
+    if not ranked:
+        return None
+    if len(ranked) > 1 and scores[ranked[0]] - scores[ranked[1]] < _margin(ranked[0], ranked[1], words):
+        return None
+    return ranked[0]
+
+
+def _clear_language(text: str) -> str | None:
+    """The language of a customer's earlier messages when they say it clearly (five words, score 0.7)."""
+    if len(text.split()) < 5:
+        return None
+    scores = detect_language_scores(text)
+    top = max(scores, key=lambda k: scores[k]) if scores else None
+    return top if top is not None and scores[top] >= CLEAR_SCORE else None
 
 
 def _margin(top: str, other: str, words: int) -> float:

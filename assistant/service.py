@@ -114,11 +114,13 @@ class SuggestResult(BaseModel):
 
 @dataclass(frozen=True)
 class WorkspaceConfig:
-    """A workspace's own configuration that a request reads: its language, fields and reply macros."""
+    """A workspace's own configuration that a request reads: its language, fields and reply macros, and
+    its country (the last prior of the reply language)."""
 
     language: str | None
     fields: FieldSet
     macros: dict[str, Any]
+    country: str | None = None
 
 
 @dataclass
@@ -352,7 +354,7 @@ class Assistant:
         latest = Turn(role="customer", text=message, channel=channel)
         kept = self._workspace(workspace)
         config = kept.config
-        ctx.language = self._language(message, ctx, config.language)
+        ctx.language = self._language(message, ctx, config.language, config.country)
         language = ctx.language.code
         # The conversation is read once, here, for the drafter and every guard (one text layer).
         turns = [*ctx.history, latest]
@@ -482,12 +484,15 @@ class Assistant:
             ctx.products = _product_names(ctx.card)
         return ctx
 
-    def _language(self, message: str, ctx: CustomerContext, default: str | None) -> LanguageDecision:
+    def _language(
+        self, message: str, ctx: CustomerContext, default: str | None, country: str | None = None
+    ) -> LanguageDecision:
         """The customer's language (see :func:`assistant.language.decide_language`); the workspace's own
         language ``default`` (``svar workspace set --language``) decides after the customer's messages and
-        profile."""
+        profile, and its ``country`` (``--country``) last."""
         earlier = " ".join(t.text for t in ctx.history if t.role == "customer")
-        return decide_language(message, earlier, ctx.card.language if ctx.card else None, default)
+        profile = ctx.card.language if ctx.card else None
+        return decide_language(message, earlier, profile, default, country=country)
 
     def _workspace(self, workspace: str) -> _Kept:
         """What is kept of ``workspace`` for its current version: one small query when nothing changed.
@@ -542,10 +547,12 @@ class Assistant:
         """The workspace's own language, fields and reply macros, read from the store in one session."""
         with self.runtime.sessions() as session:
             ws = get_workspace(session, workspace, create=False)
+            locale = workspace_locale(session, ws.id) if ws is not None else None
             return WorkspaceConfig(
-                language=workspace_locale(session, ws.id).language if ws is not None else None,
+                language=locale.language if locale else None,
                 fields=workspace_fields(session, workspace),
                 macros=workspace_macros(session, workspace),
+                country=locale.country if locale else None,
             )
 
     def _sections_for(

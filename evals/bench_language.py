@@ -20,7 +20,13 @@ workspace default, never in a language picked at random.
 ``--split tune`` or ``--split check`` scores one half of each suite, split by expected document as
 ``svar eval run --split`` does (:func:`evals.suite.split_cases`): read misses on ``tune``, report ``check``.
 
-Run: ``uv run python -m evals.bench_language [--data DIR] [--split tune|check] [--show N] [--json]``.
+A fourth part, ``--holdout``, scores the held-out texts of ``evals/language/holdout/`` (see its README):
+short chat messages per language and short messages in unsupported languages, written before the method
+changed and measured only before and after. It prints the figures only, never the misses (``--json``
+has them).
+
+Run: ``uv run python -m evals.bench_language [--data DIR] [--split tune|check] [--show N] [--json]`` or
+``uv run python -m evals.bench_language --holdout [--json]``.
 """
 
 from __future__ import annotations
@@ -81,21 +87,24 @@ CROSS_DEFAULT = {"nb": "da", "nn": "nb", "da": "nb", "sv": "nb", "en": "nb"}
 
 
 WRITTEN = Path(__file__).resolve().parent / "language"
+HOLDOUT = WRITTEN / "holdout"
+HOLDOUT_2 = WRITTEN / "holdout-2"
 
 
-def _written() -> dict[str, list[str]]:
-    """The messages of ``evals/language/<lang>.txt`` per language."""
-    out: dict[str, list[str]] = {}
-    for path in sorted(WRITTEN.glob("*.txt")):
-        lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
-        out[path.stem] = [line for line in lines if line]
-    return out
+def _lines(path: Path) -> list[str]:
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line]
 
 
-def _score_written() -> dict[str, Any]:
+def _written(folder: Path = WRITTEN) -> dict[str, list[str]]:
+    """The messages of ``<folder>/<lang>.txt`` per supported language."""
+    return {p.stem: _lines(p) for p in sorted(folder.glob("*.txt")) if p.stem in SUPPORTED}
+
+
+def _score_written(folder: Path = WRITTEN) -> dict[str, Any]:
     """Each written message decided with no earlier messages and no default, and by the bare detector."""
     out: dict[str, Any] = {}
-    for code, texts in _written().items():
+    for code, texts in _written(folder).items():
         misses = []
         bare_ok = 0
         for text in texts:
@@ -197,13 +206,68 @@ def run(data: Path, split: Half | None = None) -> dict[str, Any]:
     }
 
 
+def run_holdout(folder: Path = HOLDOUT) -> dict[str, Any]:
+    """Score the held-out texts: each language's messages and the unsupported-language messages.
+
+    Args:
+        folder: the held-out folder (``<lang>.txt`` per supported language, ``unsupported.txt``).
+
+    Returns:
+        Per language the share decided right with no earlier messages, profile or default, and the share of
+        unsupported messages recognised as such and answered wholly in the workspace default.
+    """
+    written = _score_written(folder)
+    items = []
+    foreign = folder / "unsupported.txt"
+    for line in _lines(foreign) if foreign.is_file() else []:
+        code, text = line.split(maxsplit=1)
+        d = decide_language(text, "", None, WORKSPACE_DEFAULT)
+        items.append(
+            {"language": code, "text": text, "supported": d.supported, "code": d.code, "reason": d.reason}
+        )
+    honest = sum(1 for f in items if not f["supported"] and f["code"] == WORKSPACE_DEFAULT)
+    return {
+        "languages": written,
+        "unsupported": {}
+        if not items
+        else {
+            "messages": len(items),
+            "honest": honest,
+            "rate": round(honest / len(items), 4),
+            "items": items,
+        },
+    }
+
+
+def _print_holdout(result: dict[str, Any]) -> None:
+    for name, s in result["languages"].items():
+        line = f"holdout-{name:8} cases={s['cases']:4}  decided={s['decided_correct']:.4f}"
+        print(f"{line}  detector={s['detector_correct']:.4f}")  # noqa: T201
+    u = result["unsupported"]
+    if not u:
+        return
+    line = f"holdout unsupported: {u['honest']}/{u['messages']} recognised and answered in the default"
+    print(f"{line} ({u['rate']:.4f})")  # noqa: T201
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="folder of suites (default ../shared/data/suites or $SVAR_SUITES)")
     parser.add_argument("--split", choices=["tune", "check"], help="score one half of each suite")
     parser.add_argument("--show", type=int, default=5, help="misses to print per suite")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    parser.add_argument(
+        "--holdout", action="store_true", help="score the held-out texts only (figures, no misses)"
+    )
+    parser.add_argument("--holdout-2", action="store_true", help="score the second held-out set only")
     args = parser.parse_args(argv)
+    if args.holdout or args.holdout_2:
+        held = run_holdout(HOLDOUT_2 if args.holdout_2 else HOLDOUT)
+        if args.json:
+            print(json.dumps(held, ensure_ascii=False, indent=1))  # noqa: T201
+        else:
+            _print_holdout(held)
+        return 0
     data = _suites_dir(args.data)
     if not data.is_dir():
         print(f"no suites folder at {data}; pass --data DIR", file=sys.stderr)  # noqa: T201

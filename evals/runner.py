@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.config import AssistantConfig
 from assistant.guards import RepeatAskReport
+from assistant.guards.language import language_matches
 from assistant.retrieval import retrieve
 from assistant.runtime import Runtime, build_runtime
 from assistant.service import Assistant, build_assistant, facts_of
@@ -316,6 +317,29 @@ def _latest(case: EvalCase) -> Turn:
     return Turn(role="customer", text=case.message.text, channel=case.message.channel)
 
 
+def reply_in_language(text: str, expected: str, decided: str) -> bool:
+    """Whether a reply is in the customer's language, judged as the service's language guard judges it.
+
+    The greeting, sign-off, URLs and numbers say nothing about the reply's language and are left out
+    (:func:`assistant.guards.language.language_matches`). Unlike the guard, which lets a close call between
+    neighbours pass, the metric is strict: the reply's body must read as ``expected`` first. A body too
+    short for the guard (under six words) is judged whole, greeting included ("Hei!" and "Hej!" do tell
+    Norwegian from Danish there), and a reply of one word or none by the language the service decided.
+
+    Args:
+        text: the reply.
+        expected: the customer's language.
+        decided: the language the service decided for the reply.
+
+    Returns:
+        True when the reply is in ``expected``.
+    """
+    verdict = language_matches(text, expected, margin=0.0)
+    if verdict is None:
+        return detect_language(text, default=decided, min_words=2) == expected
+    return verdict
+
+
 def _channel(case: EvalCase) -> str:
     return case.message.channel if case.message.channel in CHANNELS else "chat"
 
@@ -415,9 +439,8 @@ def suggest_case(
         "drafter": res.drafter,
     }
     if expected_language and first:
-        detected = detect_language(first.text, default=res.language)
         out["expected_language"] = expected_language
-        out["language_match"] = detected == expected_language
+        out["language_match"] = reply_in_language(first.text, expected_language, res.language)
     if case.expected.abstain is not None:
         verdict = abstain_correct(out["abstain"], case.expected.abstain)
         out["abstain_correct"] = verdict.value == 1.0

@@ -34,10 +34,31 @@ _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 _MARKER_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)  # a hyphened word ("e-post") is one
 _MARKER_WEIGHT = 0.6  # share of the score the marker words decide when a text has any ...
 _MARKER_DENSITY = 0.4  # ... and at least this share of its words are marker words (less: proportionally less)
+# Double definiteness ("den kulturelle kapitalen", "det nye huset"): a determiner, an adjective and a noun
+# with its definite ending. Norwegian and Swedish write it; Danish drops the ending
+# ("den kulturelle kapital").
+_DOUBLE_DEFINITE = re.compile(
+    r"\b(?:den|det|de|dei)\s+[^\W\d_]{2,}[ea]\s+[^\W\d_]{2,}(?:en|et|ene|a|na|ane|arna|erna)\b", re.IGNORECASE
+)
+_DOUBLE_DEFINITE_OWNERS = {"nb": 1 / 3, "nn": 1 / 3, "sv": 1 / 3}
+# A possessive after its definite noun ("pakken min", "passordet mitt", "pakka mi") is Norwegian: Danish and
+# Swedish put it first ("min pakke", "mitt lösenord").
+_POSTPOSED_POSSESSIVE = re.compile(
+    r"\b[^\W\d_]{2,}(?:en|et|a|ene|ane|na)\s+(?:min|mi|mitt|mine|din|di|ditt|dine|vår|vårt|våre|dykkar)\b",
+    re.IGNORECASE,
+)
+_NORWEGIAN = {"nb": 0.5, "nn": 0.5}
+# Letters only some of our languages write: "ä", "ö" only Swedish; "æ", "ø" all but Swedish (and English).
+_LETTER_OWNERS = (("äö", {"sv": 1.0}), ("æø", {"nb": 1 / 3, "nn": 1 / 3, "da": 1 / 3}))
 _CLOSEST = frozenset({"nb", "da"})  # the pair Lingua confuses most on short texts
 _FOREIGN_MIN_WORDS = 2  # a single word ("kiitos", "ok") is never enough to call a language unsupported
-_SCREEN_MIN_SCORE = 0.5  # the broad (low-accuracy) detector's confidence that makes a language a candidate
-_FOREIGN_MIN_SCORE = 0.8  # the candidate's confidence against ours, in high-accuracy mode, to call it
+_SCREEN_MIN_SCORE = 0.3  # the broad (low-accuracy) detector's confidence that makes a language a candidate
+_FOREIGN_MIN_SCORE = 0.8  # the candidate's confidence against ours, in high-accuracy mode, to call it ...
+_FOREIGN_MIN_LEAD = 3.0  # ... or at least 0.5 and this many times our best language's ...
+_FOREIGN_MAX_MARKERS = 0.5  # ... in a text where fewer than this share of the words are our marker words
+# Letters none of our five languages write ("ð" Icelandic, "ß" German, "ł" Polish, "õ" Estonian ...): with
+# one of them, words our languages share with the candidate ("mig", "inn") do not count against it.
+_FOREIGN_LETTERS = frozenset("ðþßłąęśźżćńõñçőűšžčřěůığş")
 
 # Lingua names of the languages the broad detector knows besides ours (ISO 639-1 code for each).
 _OTHER_LANGUAGES = {
@@ -141,14 +162,42 @@ def _spellings() -> _Spellings:
     return _Spellings(patterns, openers)
 
 
+_FOLD = str.maketrans({"å": "a", "ä": "a", "æ": "ae", "ö": "o", "ø": "o"})
+
+
+def _folds(word: str) -> set[str]:
+    """How ``word`` is written without the Nordic letters: "på" -> "pa", "fået" -> "faet" and "faaet"."""
+    return {word.translate(_FOLD), word.replace("å", "aa").translate(_FOLD)} - {word}
+
+
+@lru_cache(maxsize=1)
+def folded_markers() -> dict[str, dict[str, float]]:
+    """Marker words as typed on a keyboard without å, ä, æ, ö, ø ("ar" for "är", "hvornaar" for "hvornår").
+
+    A folded form that is itself a marker word ("for", "man") is left out: the word as written counts.
+    """
+    table = markers()
+    owners: dict[str, set[str]] = {}
+    for word, codes in _lexicon("markers.txt").items():
+        for folded in _folds(word):
+            if folded not in table:
+                owners.setdefault(folded, set()).update(codes)
+    return {word: _shares(codes) for word, codes in owners.items()}
+
+
 def _word_owners(text: str) -> list[tuple[str, dict[str, float]]]:
     """Each word of ``text`` that tells something about its language, with its share per language.
 
     A marker word (``markers.txt``) counts as listed; a question's first word listed in ``openers.txt`` counts
     for those languages only ("Når ...?" is bokmål or nynorsk: Danish asks "Hvornår ...?"); any other word
-    counts for the languages whose spelling patterns (``spellings.txt``) it matches, if any.
+    counts for the languages whose spelling patterns (``spellings.txt``) it matches, if any. A word typed
+    without the Nordic letters counts as the marker words it folds from (:func:`folded_markers`). A phrase
+    with double definiteness ("den kulturelle kapitalen") counts for bokmål, nynorsk and Swedish, one with a
+    possessive after its noun ("pakken min") for bokmål and nynorsk; any other word with "ä" or "ö" counts
+    for Swedish, with "æ" or "ø" for bokmål, nynorsk and Danish.
     """
     table = markers()
+    folded = folded_markers()
     spellings = _spellings()
     words = [w.lower() for w in _MARKER_WORD.findall(text) if len(w) > 1]
     question = text.rstrip().endswith("?")
@@ -158,10 +207,16 @@ def _word_owners(text: str) -> list[tuple[str, dict[str, float]]]:
             out.append((word, spellings.openers[word]))
         elif word in table:
             out.append((word, table[word]))
+        elif word in folded:
+            out.append((word, folded[word]))
         else:
             codes = {code for code, regex in spellings.patterns.items() if regex.fullmatch(word)}
             if codes:
                 out.append((word, _shares(codes)))
+            else:
+                out.extend((word, own) for chars, own in _LETTER_OWNERS if not set(chars).isdisjoint(word))
+    out.extend((m.group(0), _DOUBLE_DEFINITE_OWNERS) for m in _DOUBLE_DEFINITE.finditer(text))
+    out.extend((m.group(0), _NORWEGIAN) for m in _POSTPOSED_POSSESSIVE.finditer(text))
     return out
 
 
@@ -227,7 +282,10 @@ def unsupported_language(text: str) -> ForeignLanguage | None:
     """The language of ``text`` when it is clearly one Svar does not serve (German, Finnish, ...), else None.
 
     Clearly means: at least two words, a broad low-accuracy detector puts an unsupported language first
-    (at least 0.5), and a high-accuracy detector of that language against ours gives it at least 0.8.
+    (at least 0.3: on three words it is unsure even of Finnish), a high-accuracy detector of that language
+    against ours gives it at least 0.8 (or at least 0.5 and three times our best language: a short message
+    splits the rest between our five), and fewer than half of the words are marker words of our languages
+    (``markers.txt``), unless the text has a letter none of them writes ("ð", "ß", "ł").
 
     Args:
         text: a customer's message.
@@ -246,9 +304,16 @@ def unsupported_language(text: str) -> ForeignLanguage | None:
         v.language.name: float(v.value)
         for v in _against_ours(name).compute_language_confidence_values(sample)
     }
-    if confirmed.get(name, 0.0) < _FOREIGN_MIN_SCORE:
+    score = confirmed.get(name, 0.0)
+    ours = max((v for n, v in confirmed.items() if n in _OURS), default=0.0)
+    if score < _FOREIGN_MIN_SCORE and not (score >= 0.5 and score >= _FOREIGN_MIN_LEAD * ours):
         return None
-    return ForeignLanguage(_code(name), round(confirmed[name], 3))
+    foreign_letters = not _FOREIGN_LETTERS.isdisjoint(sample.lower())
+    words = [w.lower() for w in _WORD.findall(sample)]
+    ours_words = sum(1 for w in words if w in markers() or w in folded_markers())
+    if not foreign_letters and ours_words >= _FOREIGN_MAX_MARKERS * len(words):
+        return None
+    return ForeignLanguage(_code(name), round(score, 3))
 
 
 def detect_language(text: str, default: str | None = None, *, min_words: int = 1) -> str | None:
@@ -268,6 +333,29 @@ def detect_language(text: str, default: str | None = None, *, min_words: int = 1
     if not scores:
         return default
     return max(scores, key=lambda k: scores[k])
+
+
+# The language most customers of a business in each country write (a prior, never a detection).
+_COUNTRY_LANGUAGES = {
+    "NO": "nb",
+    "SE": "sv",
+    "DK": "da",
+    "GB": "en",
+    "IE": "en",
+    "US": "en",
+    "CA": "en",
+    "AU": "en",
+    "NZ": "en",
+}
+
+
+def country_language(country: str | None) -> str | None:
+    """The supported language most customers in ``country`` (ISO 3166 alpha-2) write, if there is one.
+
+    Norway gives bokmål (nynorsk customers say so in their words), Sweden Swedish, Denmark Danish, the
+    English-speaking countries English; Finland, Iceland and any other country give None.
+    """
+    return _COUNTRY_LANGUAGES.get(country.strip().upper()) if country else None
 
 
 def normalize_language(code: str | None) -> str | None:

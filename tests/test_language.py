@@ -147,3 +147,80 @@ def test_written_short_messages_of_the_close_languages() -> None:
     assert {"written-da", "written-nb", "written-nn"} <= scores.keys()
     for name, result in scores.items():
         assert result["cases"] >= 20 and result["decided_correct"] >= 0.95, (name, result["misses"])
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("hej, var ar min order", "sv"),  # "ar" is "är" typed without the letter
+        ("hvornaar kommer varerne", "da"),  # "aa" for "å"
+    ],
+)
+def test_marker_words_typed_without_nordic_letters_count(text: str, code: str) -> None:
+    from knowledge.language import detect_language, folded_markers, markers
+
+    assert detect_language(text) == code
+    folded = folded_markers()
+    assert "ar" in folded and folded["ar"] == {"sv": 1.0}
+    # a folded form that is itself a marker word keeps its own owners
+    assert not set(folded) & set(markers())
+
+
+def test_double_definiteness_counts_against_danish() -> None:
+    from knowledge.language import marker_evidence
+
+    with_double = marker_evidence("Hvem har den kulturelle kapitalen?")
+    danish = marker_evidence("Hvem har den kulturelle kapital?")
+    assert with_double["nb"] > danish["nb"] and with_double.get("sv", 0.0) > 0
+    assert with_double["da"] == danish["da"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Kundennummer vergessen, bitte helfen", "de"),  # under 0.8 against ours, but far ahead
+        ("ég get ekki skráð mig inn", "is"),  # "mig", "inn" are ours too; "ð" is not
+        ("zamówienie jest opóźnione", "pl"),
+        ("lasku on väärin", "fi"),  # the broad detector gives Finnish under 0.5 on three words
+    ],
+)
+def test_short_unsupported_messages_are_recognised(text: str, code: str) -> None:
+    from knowledge.language import unsupported_language
+
+    found = unsupported_language(text)
+    assert found is not None and found.code == code
+
+
+def test_country_language_is_a_prior_for_nordic_and_english_countries_only() -> None:
+    from knowledge.language import country_language
+
+    assert [country_language(c) for c in ("NO", "se", " DK ", "GB", "FI", "IS", None)] == [
+        "nb",
+        "sv",
+        "da",
+        "en",
+        None,
+        None,
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("hvor er pakken min?", "nb"),  # a possessive after its noun: Danish says "min pakke"
+        ("glömt mitt lösenord", "sv"),  # "ö" is Swedish only; "mitt" is Swedish too
+    ],
+)
+def test_possessive_after_the_noun_and_swedish_letters_are_evidence(text: str, code: str) -> None:
+    from knowledge.language import detect_language, marker_evidence
+
+    assert detect_language(text) == code
+    assert "da" not in marker_evidence("pakken min") and marker_evidence("lösenord") == {"sv": 1.0}
+
+
+def test_a_finnish_word_with_a_swedish_letter_does_not_make_the_message_ours() -> None:
+    from knowledge.language import unsupported_language
+
+    found = unsupported_language("missä on pakettini?")
+    assert found is not None and found.code == "fi"

@@ -66,3 +66,63 @@ def test_flag_unsupported_marks_every_suggestion_and_leaves_supported_alone() ->
         [f.guard for f in x.guard_findings] == ["language"] and "de" in x.guard_findings[0].message
         for x in flagged
     )
+
+
+def test_workspace_country_breaks_a_tie_last_and_the_decision_says_it_is_unsure() -> None:
+    # bokmål and Danish alike: with no prior, the detector's lean decides and says it is unsure
+    guess = decide_language("Hvor ligger Waterloo?")
+    assert guess.unsure is True
+    assert decide_language("Hvor ligger Waterloo?", country="DK").code == "da"
+    assert decide_language("Hvor ligger Waterloo?", country="NO").code == "nb"
+    d = decide_language("Hvor ligger Waterloo?", workspace_default="da", country="NO")
+    assert d.code == "da" and "workspace default" in d.reason
+    # the country never overrides what the message says
+    clear = decide_language("Can you call me tomorrow?", country="NO")
+    assert (clear.code, clear.unsure) == ("en", False)
+    assert decide_language("Hvornår kommer min pakke?", country="NO").code == "da"
+
+
+# Short messages in languages Svar does not serve, each through every path that picks the reply language.
+SHORT_FOREIGN = [
+    "wo ist meine Bestellung?",
+    "tilaus on myöhässä",
+    "Kiedy przyjdzie paczka?",
+    "Hvenær kemur pakkinn minn?",
+]
+
+
+@pytest.mark.parametrize("text", SHORT_FOREIGN)
+@pytest.mark.parametrize(
+    ("earlier", "profile", "default", "country", "code", "why"),
+    [
+        ("", "sv", "nb", "NO", "sv", "profile"),
+        ("Hei, eg har ikkje fått pakken min enno. Kva skal eg gjere no?", None, "nb", "NO", "nn", "earlier"),
+        ("", None, "da", "NO", "da", "workspace default"),
+        ("", None, None, "SE", "sv", "country"),
+        ("", None, None, None, "en", "fallback"),
+    ],
+)
+def test_an_unsupported_language_is_answered_wholly_in_one_supported_language(
+    text: str,
+    earlier: str,
+    profile: str | None,
+    default: str | None,
+    country: str | None,
+    code: str,
+    why: str,
+) -> None:
+    d = decide_language(text, earlier, profile, default, country=country)
+    assert (d.supported, d.code) == (False, code)
+    assert why in d.reason and d.detected not in {"nb", "nn", "sv", "da", "en"}
+    flagged = flag_unsupported([Suggestion(text="Hei!", language=d.code, channel="chat")], d)
+    assert [f.guard for f in flagged[0].guard_findings] == ["language"]
+    assert {s.language for s in flagged} == {code}
+
+
+def test_earlier_messages_that_are_themselves_a_near_tie_do_not_flip_the_message() -> None:
+    # "dere" is bokmål; the earlier message leans nynorsk only by Lingua's guess on six words
+    d = decide_language("Hei igjen, har dere sett på saken?", "Hei, ordrenummeret mitt er 48213977.")
+    assert d.code == "nb"
+    # a clear earlier message still decides a near tie
+    clear = "Hei, eg har ikkje fått pakken min enno. Kva skal eg gjere no?"
+    assert decide_language("ok, takk", clear).code == "nn"
