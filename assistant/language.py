@@ -136,9 +136,9 @@ def decide_language(
         if candidate in SUPPORTED:
             return LanguageDecision(candidate, 0.0, reason=f"message too short; from the {why}", unsure=True)
     if ranked:
-        return LanguageDecision(
-            ranked[0], scores[ranked[0]], reason="message too short; best guess", unsure=True
-        )
+        top = ranked[0]
+        guess = _more_common(top, [k for k in ranked if scores[top] - scores[k] < AMBIGUOUS_MARGIN])
+        return LanguageDecision(guess, scores[guess], reason="message too short; best guess", unsure=True)
     return LanguageDecision(FALLBACK, 0.0, reason="no words to detect; fallback", unsure=True)
 
 
@@ -159,6 +159,13 @@ def flag_unsupported(suggestions: list[Suggestion], decision: LanguageDecision) 
         return suggestions
     finding = GuardFinding(guard="language", severity="warn", message=decision.reason)
     return [s.model_copy(update={"guard_findings": [*s.guard_findings, finding]}) for s in suggestions]
+
+
+def _more_common(top: str, close: list[str]) -> str:
+    """The guess for a message of one or two words that nothing else decides: bokmål over nynorsk when
+    they score within :data:`AMBIGUOUS_MARGIN` ("Hei igjen?", "ok takk" are written alike in both), as
+    bokmål is the written standard of most Norwegians (about 87%)."""
+    return "nb" if top == "nn" and "nb" in close else top
 
 
 def _clear_top(scores: dict[str, float], words: int) -> str | None:

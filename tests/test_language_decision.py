@@ -126,3 +126,12 @@ def test_earlier_messages_that_are_themselves_a_near_tie_do_not_flip_the_message
     # a clear earlier message still decides a near tie
     clear = "Hei, eg har ikkje fått pakken min enno. Kva skal eg gjere no?"
     assert decide_language("ok, takk", clear).code == "nn"
+
+
+def test_a_one_or_two_word_norwegian_message_nothing_else_decides_is_bokmaal() -> None:
+    # "Hei igjen?" is written alike in bokmål and nynorsk; with no earlier messages, profile or workspace
+    # language the guess is the written standard of most Norwegians, and it says it is unsure
+    decision = decide_language("Hei igjen?")
+    assert decision.code == "nb" and decision.unsure
+    # a clear nynorsk message is not touched by that guess
+    assert decide_language("Kor er pakka?").code == "nn"
