@@ -214,6 +214,8 @@ class EmbeddingClassifier:
         embedder: anything with ``embed_documents`` and ``embed_query`` (the knowledge index's embedder).
         min_similarity: when the nearest example is less similar than this the message is ``other``.
         k: how many nearest examples vote.
+        margin: the nearest example's type only when it is at least this much more similar than the nearest
+            example of any other type (``other`` examples included); closer than that the message is ``other``.
     """
 
     name = "embeddings"
@@ -225,9 +227,11 @@ class EmbeddingClassifier:
         min_similarity: float = 0.0,
         k: int = 1,
         extra_examples: Mapping[str, Sequence[str]] | None = None,
+        margin: float = 0.0,
     ) -> None:
         self.embedder = embedder
         self.min_similarity = min_similarity
+        self.margin = margin
         self.k = max(1, k)
         self.extra_examples = dict(extra_examples or {})
         self._index: tuple[list[str], Any] | None = None
@@ -246,21 +250,42 @@ class EmbeddingClassifier:
 
     def classify(self, text: str, language: str) -> Intent:  # noqa: ARG002 - the examples span all languages
         """The request type of ``text``."""
-        kinds, vectors = self.examples()
+        kinds, sims = self._similarities(text)
         if not kinds:
             return Intent("other", 0.0, self.name)
-        query = np.asarray(self.embedder.embed_query(text), dtype=np.float32).reshape(-1)
-        norm = float(np.linalg.norm(query))
-        sims = vectors @ (query / norm if norm else query)
         order = np.argsort(-sims)[: self.k]
         best = float(sims[order[0]])
         if best < self.min_similarity:
+            return Intent("other", max(best, 0.0), self.name)
+        if self.margin > 0 and self.lead(text) < self.margin:
             return Intent("other", max(best, 0.0), self.name)
         votes: dict[str, float] = {}
         for i in order:
             votes[kinds[i]] = votes.get(kinds[i], 0.0) + float(sims[i])
         kind = max(votes, key=lambda key: (votes[key], -_type_order(key)[0]))
         return Intent(kind, max(best, 0.0), self.name)
+
+    def _similarities(self, text: str) -> tuple[list[str], Any]:
+        """The examples' types and their cosine similarity to ``text``."""
+        kinds, vectors = self.examples()
+        if not kinds:
+            return kinds, np.zeros(0)
+        query = np.asarray(self.embedder.embed_query(text), dtype=np.float32).reshape(-1)
+        norm = float(np.linalg.norm(query))
+        return kinds, vectors @ (query / norm if norm else query)
+
+    def lead(self, text: str) -> float:
+        """How much more similar to ``text`` the nearest example is than the nearest example of another type
+        (1.0 when there is no other type): e5's similarities are compressed, so a lead of a hundredth is
+        already clear and one of a thousandth is a tie."""
+        kinds, sims = self._similarities(text)
+        if not kinds:
+            return 0.0
+        top = int(np.argmax(sims))
+        rival = max(
+            (float(x) for x, kind in zip(sims, kinds, strict=True) if kind != kinds[top]), default=None
+        )
+        return 1.0 if rival is None else float(sims[top]) - rival
 
 
 def _unit(rows: Any) -> Any:
@@ -371,6 +396,9 @@ def intent_classifier(embedder: _Embedder | None, examples: Path | None = None) 
     return IntentClassifier(embedder, extra_examples=extra)
 
 
+_LEARNERS = ("checked", "nearest", "logistic", "agree")
+
+
 class IntentClassifier:
     """Patterns first, the labelled examples where they find nothing (the service's classifier).
 
@@ -390,6 +418,7 @@ class IntentClassifier:
             to the shipped ones; a new type is recognised from its examples alone.
         learner: ``nearest`` or ``logistic``.
         floor: the ``logistic`` learner's floor: below this probability the message stays ``other``.
+        margin: the ``nearest`` learner's margin (see :class:`EmbeddingClassifier`).
     """
 
     name = "combined"
@@ -401,22 +430,31 @@ class IntentClassifier:
         min_similarity: float = 0.85,
         k: int = 1,
         extra_examples: Mapping[str, Sequence[str]] | None = None,
-        learner: str = "nearest",
+        learner: str = "checked",
         floor: float = 0.3,
+        margin: float = 0.0,
+        split: float = 0.01,
+        veto: float = 0.05,
     ) -> None:
-        if learner not in ("nearest", "logistic"):
-            raise ValueError(f"unknown learner {learner!r}; use 'nearest' or 'logistic'")
+        if learner not in _LEARNERS:
+            raise ValueError(f"unknown learner {learner!r}; use one of {', '.join(_LEARNERS)}")
         self.patterns = PatternClassifier()
         self.embeddings: EmbeddingClassifier | None = None
         self.learner = learner
         self.floor = floor
+        self.split = split
+        self.veto = veto
         self._embedder = embedder
         self._model: ExampleModel | None = None
         self._lock = threading.Lock()
         self.extra_examples = {k_: tuple(v) for k_, v in (extra_examples or {}).items()}
         if embedder is not None:
             self.embeddings = EmbeddingClassifier(
-                embedder, min_similarity=min_similarity, k=k, extra_examples=self.extra_examples
+                embedder,
+                min_similarity=min_similarity,
+                k=k,
+                extra_examples=self.extra_examples,
+                margin=margin,
             )
 
     def _near(self, text: str, language: str) -> Intent:
@@ -424,15 +462,39 @@ class IntentClassifier:
         assert self.embeddings is not None and self._embedder is not None
         if self.learner == "nearest":
             return self.embeddings.classify(text, language)
-        with self._lock:
-            if self._model is None:
-                kinds, vectors = self.embeddings.examples()
-                self._model = ExampleModel(vectors, kinds)
-        probs = self._model.probabilities(self._embedder.embed_query(text))
+        if self.learner == "checked":
+            near = self.embeddings.classify(text, language)
+            if near.type == "other":
+                return near
+            probs = self._probabilities(text)
+            best = max(probs, key=lambda kind: (probs[kind], -_type_order(kind)[0]))
+            split = best != near.type and self.embeddings.lead(text) < self.split
+            if split or probs.get(near.type, 0.0) < self.veto:
+                return Intent("other", near.score, "checked")
+            return Intent(near.type, near.score, "checked")
+        if self.learner == "agree":
+            near = self.embeddings.classify(text, language)
+            if near.type == "other":
+                return near
+            probs = self._probabilities(text)
+            best = max(probs, key=lambda kind: (probs[kind], -_type_order(kind)[0]))
+            if best != near.type or probs[best] < self.floor:
+                return Intent("other", near.score, "agree")
+            return Intent(near.type, near.score, "agree")
+        probs = self._probabilities(text)
         best = max(probs, key=lambda kind: (probs[kind], -_type_order(kind)[0]))
         if probs[best] < self.floor:
             return Intent("other", probs[best], "logistic")
         return Intent(best, probs[best], "logistic")
+
+    def _probabilities(self, text: str) -> dict[str, float]:
+        """The logistic model's probability per type for ``text`` (the model is fitted on first use)."""
+        assert self.embeddings is not None and self._embedder is not None
+        with self._lock:
+            if self._model is None:
+                kinds, vectors = self.embeddings.examples()
+                self._model = ExampleModel(vectors, kinds)
+        return self._model.probabilities(self._embedder.embed_query(text))
 
     def classify(self, text: str, language: str) -> Intent:
         """The request type of ``text`` written in ``language``."""
