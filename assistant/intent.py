@@ -215,7 +215,7 @@ class EmbeddingClassifier:
         min_similarity: when the nearest example is less similar than this the message is ``other``.
         k: how many nearest examples vote.
         margin: the nearest example's type only when it is at least this much more similar than the nearest
-            example of any other type (``other`` examples included); closer than that the message is ``other``.
+            example of any other type (``other`` examples included); closer, the message is ``other``.
     """
 
     name = "embeddings"
@@ -470,8 +470,8 @@ class IntentClassifier:
             best = max(probs, key=lambda kind: (probs[kind], -_type_order(kind)[0]))
             split = best != near.type and self.embeddings.lead(text) < self.split
             if split or probs.get(near.type, 0.0) < self.veto:
-                return Intent("other", near.score, "checked")
-            return Intent(near.type, near.score, "checked")
+                return Intent("other", near.score, near.method)
+            return near
         if self.learner == "agree":
             near = self.embeddings.classify(text, language)
             if near.type == "other":

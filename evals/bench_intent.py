@@ -133,9 +133,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             classifiers[f"nearest and logistic agree, p>={floor}"] = IntentClassifier(
                 embedder, learner="agree", floor=floor
             )
-        for split, veto in ((0.01, 0.05), (0.005, 0.05), (0.01, 0.0), (0.0, 0.05), (0.02, 0.1)):
-            classifiers[f"checked, split {split} veto {veto}"] = IntentClassifier(
-                embedder, learner="checked", split=split, veto=veto
+        for lead, veto in ((0.01, 0.05), (0.005, 0.05), (0.01, 0.0), (0.0, 0.05), (0.02, 0.1)):
+            classifiers[f"checked, split {lead} veto {veto}"] = IntentClassifier(
+                embedder, learner="checked", split=lead, veto=veto
             )
         classifiers["5-nearest, margin 0.01"] = IntentClassifier(embedder, k=5, margin=0.01)
     if args.set != "suites":
@@ -152,9 +152,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 right_by[language][1] += 1
             right = sum(r for r, _ in right_by.values())
             per = "  ".join(f"{lang} {r / n:.2f}" for lang, (r, n) in right_by.items())
-            print(  # noqa: T201
-                f"{args.set:9} {name:32} {right}/{len(rows)} = {right / len(rows):.3f}  {_precision(answers)}  ({per})"
-            )
+            score = f"{right}/{len(rows)} = {right / len(rows):.3f}"
+            print(f"{args.set:9} {name:32} {score}  {_precision(answers)}  ({per})")  # noqa: T201
         return
     for split, suites in SPLITS.items():
         rows = [row for suite in suites for row in _cases(suite)]
@@ -166,9 +165,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             misses = [row for row in got_all if row[1] != row[2]]
             right = len(rows) - len(misses)
             pairs = [(got, want) for _, got, want, _ in got_all]
-            print(  # noqa: T201
-                f"{split:9} {name:32} {right}/{len(rows)} = {right / max(len(rows), 1):.3f}  {_precision(pairs)}"
-            )
+            score = f"{right}/{len(rows)} = {right / max(len(rows), 1):.3f}"
+            print(f"{split:9} {name:32} {score}  {_precision(pairs)}")  # noqa: T201
             if args.show and split != "held-out":
                 for miss in misses:
                     print("    ", miss)  # noqa: T201
