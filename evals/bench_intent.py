@@ -11,7 +11,11 @@ local embedder. Splits: ``tuned`` (the suites the rules were written on), ``chec
 messages of many businesses, written before the method and never tuned on; see its README): accuracy overall
 and per language, never the misses.
 
-Run: ``uv run python -m evals.bench_intent [--show] [--set suites|holdout]``.
+Every line gives accuracy, the precision of the typed (non-``other``) answers and their coverage (typed /
+all). ``--set precision``: 60 faults, damage, product questions and chit-chat (``evals/intent/precision``).
+``--candidates`` adds the example decisions measured against the service (margins, floors, agreement).
+
+Run: ``uv run python -m evals.bench_intent [--show] [--candidates] [--set suites|holdout|precision]``.
 """
 
 from __future__ import annotations
@@ -85,9 +89,25 @@ def _classify(clf: object, text: str, language: str, earlier: Sequence[str]) -> 
     return clf.classify(text, language)
 
 
+def _precision(answers: Sequence[tuple[str, str]]) -> str:
+    """Precision of the typed (non-``other``) answers and their coverage (typed answers / messages), from
+    ``(got, want)`` pairs."""
+    typed = [(got, want) for got, want in answers if got != "other"]
+    right = sum(got == want for got, want in typed)
+    precision = right / len(typed) if typed else 1.0
+    return (
+        f"precision {right}/{len(typed)} = {precision:.3f}  coverage {len(typed) / max(len(answers), 1):.3f}"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Print each classifier's accuracy per split."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--candidates",
+        action="store_true",
+        help="also measure the candidate example decisions (margins, floors)",
+    )
     parser.add_argument("--show", action="store_true", help="list the misses of the tuned and check splits")
     parser.add_argument(
         "--set",
@@ -101,31 +121,56 @@ def main(argv: Sequence[str] | None = None) -> None:
         "patterns": PatternClassifier(),
         "examples (k=1)": EmbeddingClassifier(embedder, k=1),
         "patterns, then logistic model": IntentClassifier(embedder, learner="logistic"),
-        "patterns, then nearest (service)": IntentClassifier(embedder),
+        "patterns, then nearest": IntentClassifier(embedder, learner="nearest"),
+        "patterns, then checked (service)": IntentClassifier(embedder),
     }
+    if args.candidates:
+        for sim in (0.87, 0.89):
+            classifiers[f"nearest, floor {sim}"] = IntentClassifier(embedder, min_similarity=sim)
+        for margin in (0.005, 0.01, 0.015, 0.02, 0.03):
+            classifiers[f"nearest, margin {margin}"] = IntentClassifier(embedder, margin=margin)
+        for floor in (0.5, 0.7, 0.85):
+            classifiers[f"logistic, p >= {floor}"] = IntentClassifier(
+                embedder, learner="logistic", floor=floor
+            )
+        for floor in (0.0, 0.3, 0.5):
+            classifiers[f"nearest and logistic agree, p>={floor}"] = IntentClassifier(
+                embedder, learner="agree", floor=floor
+            )
+        for lead, veto in ((0.01, 0.05), (0.005, 0.05), (0.01, 0.0), (0.0, 0.05), (0.02, 0.1)):
+            classifiers[f"checked, split {lead} veto {veto}"] = IntentClassifier(
+                embedder, learner="checked", split=lead, veto=veto
+            )
+        classifiers["5-nearest, margin 0.01"] = IntentClassifier(embedder, k=5, margin=0.01)
     if args.set != "suites":
         rows = _labelled(args.set)
         for name, clf in classifiers.items():
             right_by: dict[str, list[int]] = {}
+            answers: list[tuple[str, str]] = []
             for _, text, language, earlier, want in rows:
-                ok = _classify(clf, text, language, earlier).type == want
+                got = _classify(clf, text, language, earlier).type
+                answers.append((got, want))
+                ok = got == want
                 right_by.setdefault(language, [0, 0])
                 right_by[language][0] += ok
                 right_by[language][1] += 1
             right = sum(r for r, _ in right_by.values())
             per = "  ".join(f"{lang} {r / n:.2f}" for lang, (r, n) in right_by.items())
-            print(f"{args.set:9} {name:28} {right}/{len(rows)} = {right / len(rows):.3f}  ({per})")  # noqa: T201
+            score = f"{right}/{len(rows)} = {right / len(rows):.3f}"
+            print(f"{args.set:9} {name:32} {score}  {_precision(answers)}  ({per})")  # noqa: T201
         return
     for split, suites in SPLITS.items():
         rows = [row for suite in suites for row in _cases(suite)]
         for name, clf in classifiers.items():
-            misses = [
-                (cid, got, want, text)
+            got_all = [
+                (cid, _classify(clf, text, language, earlier).type, want, text)
                 for cid, text, language, earlier, want in rows
-                if (got := _classify(clf, text, language, earlier).type) != want
             ]
+            misses = [row for row in got_all if row[1] != row[2]]
             right = len(rows) - len(misses)
-            print(f"{split:9} {name:28} {right}/{len(rows)} = {right / max(len(rows), 1):.3f}")  # noqa: T201
+            pairs = [(got, want) for _, got, want, _ in got_all]
+            score = f"{right}/{len(rows)} = {right / max(len(rows), 1):.3f}"
+            print(f"{split:9} {name:32} {score}  {_precision(pairs)}")  # noqa: T201
             if args.show and split != "held-out":
                 for miss in misses:
                     print("    ", miss)  # noqa: T201
