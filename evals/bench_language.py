@@ -189,10 +189,7 @@ def run(data: Path, split: Half | None = None) -> dict[str, Any]:
     foreign = []
     for code, sentences in FOREIGN.items():
         for text in sentences:
-            d = decide_language(text, "", None, WORKSPACE_DEFAULT)
-            foreign.append(
-                {"language": code, "text": text, "supported": d.supported, "code": d.code, "reason": d.reason}
-            )
+            foreign.append(_foreign_item(code, text))
     honest = sum(1 for f in foreign if not f["supported"] and f["code"] == WORKSPACE_DEFAULT)
     return {
         "suites": suites,
@@ -204,6 +201,12 @@ def run(data: Path, split: Half | None = None) -> dict[str, Any]:
             "items": foreign,
         },
     }
+
+
+def _foreign_item(code: str, text: str) -> dict[str, Any]:
+    """How a message in an unsupported language ``code`` is decided with only the workspace default."""
+    d = decide_language(text, "", None, WORKSPACE_DEFAULT)
+    return {"language": code, "text": text, "supported": d.supported, "code": d.code, "reason": d.reason}
 
 
 def run_holdout(folder: Path = HOLDOUT) -> dict[str, Any]:
@@ -221,10 +224,7 @@ def run_holdout(folder: Path = HOLDOUT) -> dict[str, Any]:
     foreign = folder / "unsupported.txt"
     for line in _lines(foreign) if foreign.is_file() else []:
         code, text = line.split(maxsplit=1)
-        d = decide_language(text, "", None, WORKSPACE_DEFAULT)
-        items.append(
-            {"language": code, "text": text, "supported": d.supported, "code": d.code, "reason": d.reason}
-        )
+        items.append(_foreign_item(code, text))
     honest = sum(1 for f in items if not f["supported"] and f["code"] == WORKSPACE_DEFAULT)
     return {
         "languages": written,
