@@ -318,13 +318,14 @@ def _latest(case: EvalCase) -> Turn:
 
 
 def reply_in_language(text: str, expected: str, decided: str) -> bool:
-    """Whether a reply is in the customer's language, judged as the service's language guard judges it.
+    """Whether a reply is in the customer's language: the language it reads as first, with or without its frame.
 
-    The greeting, sign-off, URLs and numbers say nothing about the reply's language and are left out
-    (:func:`assistant.guards.language.language_matches`). Unlike the guard, which lets a close call between
-    neighbours pass, the metric is strict: the reply's body must read as ``expected`` first. A body too
-    short for the guard (under six words) is judged whole, greeting included ("Hei!" and "Hej!" do tell
-    Norwegian from Danish there), and a reply of one word or none by the language the service decided.
+    A reply is judged whole and, when it has six words or more without them, without its greeting,
+    sign-off, URLs and numbers (:func:`assistant.guards.language.language_matches`, with no margin: unlike
+    the guard, which lets a close call between neighbours pass, the metric wants ``expected`` first). It
+    matches when either reading is ``expected``: the frame decides some short replies ("Hei!" against
+    "Hej!"), and misleads others (a Danish quote whose link says "hjelp"). A reply of one word or none is
+    judged by the language the service decided.
 
     Args:
         text: the reply.
@@ -334,10 +335,9 @@ def reply_in_language(text: str, expected: str, decided: str) -> bool:
     Returns:
         True when the reply is in ``expected``.
     """
-    verdict = language_matches(text, expected, margin=0.0)
-    if verdict is None:
-        return detect_language(text, default=decided, min_words=2) == expected
-    return verdict
+    if detect_language(text, default=decided, min_words=2) == expected:
+        return True
+    return language_matches(text, expected, margin=0.0) is True
 
 
 def _channel(case: EvalCase) -> str:
