@@ -318,7 +318,7 @@ def _latest(case: EvalCase) -> Turn:
 
 
 def reply_in_language(text: str, expected: str, decided: str) -> bool:
-    """Whether a reply is in the customer's language: the language it reads as first, with or without its frame.
+    """Whether a reply is in the customer's language: what it reads as first, with or without its frame.
 
     A reply is judged whole and, when it has six words or more without them, without its greeting,
     sign-off, URLs and numbers (:func:`assistant.guards.language.language_matches`, with no margin: unlike
