@@ -274,7 +274,7 @@ class EmbeddingClassifier:
         best = float(sims[order[0]])
         if best < self.min_similarity:
             return Intent("other", max(best, 0.0), self.name)
-        if self.margin > 0 and self.lead(text) < self.margin:
+        if self.margin > 0 and _lead(kinds, sims) < self.margin:
             return Intent("other", max(best, 0.0), self.name)
         votes: dict[str, float] = {}
         for i in order:
@@ -295,14 +295,16 @@ class EmbeddingClassifier:
         """How much more similar to ``text`` the nearest example is than the nearest example of another type
         (1.0 when there is no other type): e5's similarities are compressed, so a lead of a hundredth is
         already clear and one of a thousandth is a tie."""
-        kinds, sims = self._similarities(text)
-        if not kinds:
-            return 0.0
-        top = int(np.argmax(sims))
-        rival = max(
-            (float(x) for x, kind in zip(sims, kinds, strict=True) if kind != kinds[top]), default=None
-        )
-        return 1.0 if rival is None else float(sims[top]) - rival
+        return _lead(*self._similarities(text))
+
+
+def _lead(kinds: list[str], sims: Any) -> float:
+    """How far the nearest example leads the nearest of another type (:meth:`EmbeddingClassifier.lead`)."""
+    if not kinds:
+        return 0.0
+    top = int(np.argmax(sims))
+    rival = max((float(x) for x, kind in zip(sims, kinds, strict=True) if kind != kinds[top]), default=None)
+    return 1.0 if rival is None else float(sims[top]) - rival
 
 
 def _unit(rows: Any) -> Any:
@@ -367,6 +369,11 @@ def _softmax(logits: Any) -> Any:
 
 def _type_order(kind: str) -> tuple[int, str]:
     return (PRIORITY.index(kind) if kind in PRIORITY else len(PRIORITY), kind)
+
+
+def _most_probable(probs: Mapping[str, float]) -> str:
+    """The type with the highest probability (ties by :data:`PRIORITY`)."""
+    return max(probs, key=lambda kind: (probs[kind], -_type_order(kind)[0]))
 
 
 def load_examples_file(path: str | Path) -> dict[str, tuple[str, ...]]:
@@ -490,7 +497,7 @@ class IntentClassifier:
             if near.type == "other":
                 return near
             probs = self._probabilities(text)
-            best = max(probs, key=lambda kind: (probs[kind], -_type_order(kind)[0]))
+            best = _most_probable(probs)
             split = best != near.type and self.embeddings.lead(text) < self.split
             if split or probs.get(near.type, 0.0) < self.veto:
                 return Intent("other", near.score, near.method)
@@ -500,24 +507,38 @@ class IntentClassifier:
             if near.type == "other":
                 return near
             probs = self._probabilities(text)
-            best = max(probs, key=lambda kind: (probs[kind], -_type_order(kind)[0]))
+            best = _most_probable(probs)
             if best != near.type or probs[best] < self.floor:
                 return Intent("other", near.score, "agree")
             return Intent(near.type, near.score, "agree")
         probs = self._probabilities(text)
-        best = max(probs, key=lambda kind: (probs[kind], -_type_order(kind)[0]))
+        best = _most_probable(probs)
         if probs[best] < self.floor:
             return Intent("other", probs[best], "logistic")
         return Intent(best, probs[best], "logistic")
 
-    def _probabilities(self, text: str) -> dict[str, float]:
-        """The logistic model's probability per type for ``text`` (the model is fitted on first use)."""
-        assert self.embeddings is not None and self._embedder is not None
+    def warm(self) -> None:
+        """Embed the labelled examples and fit the model the learner uses, as a first request would (the
+        service's warm-up calls it, so no request pays the fit: about a second of CPU)."""
+        if self.embeddings is None:
+            return
+        self.embeddings.examples()
+        if self.learner != "nearest":
+            self._fitted()
+
+    def _fitted(self) -> ExampleModel:
+        """The logistic model over the examples' vectors (fitted on first use)."""
+        assert self.embeddings is not None
         with self._lock:
             if self._model is None:
                 kinds, vectors = self.embeddings.examples()
                 self._model = ExampleModel(vectors, kinds)
-        return self._model.probabilities(self._embedder.embed_query(text))
+            return self._model
+
+    def _probabilities(self, text: str) -> dict[str, float]:
+        """The logistic model's probability per type for ``text``."""
+        assert self._embedder is not None
+        return self._fitted().probabilities(self._embedder.embed_query(text))
 
     def classify(self, text: str, language: str) -> Intent:
         """The request type of ``text`` written in ``language``."""

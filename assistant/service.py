@@ -208,12 +208,13 @@ class Assistant:
     def warm_up(self, workspaces: Sequence[str] | None = None) -> WarmUp:
         """Load now what the first requests would otherwise pay for, so no request does (the API's start).
 
-        Loads every language's intent patterns and the intent examples' vectors, each workspace's
-        knowledge index (at most :data:`WARM_UP_WORKSPACES`), and runs one suggestion per language
-        (:data:`WARM_UP_MESSAGES`, no customer) on the first workspace: the language detector, lexicons,
-        fact readers, the drafter and the guards are loaded by use, as a request loads them. Nothing is
-        stored. Then what the process holds is moved out of the garbage collector's reach
-        (``gc.freeze``): a full collection would otherwise walk every kept object during some request.
+        Loads every language's intent patterns, the intent examples' vectors and the model fitted on
+        them, each workspace's knowledge index (at most :data:`WARM_UP_WORKSPACES`), and runs one
+        suggestion per language (:data:`WARM_UP_MESSAGES`, no customer) on the first workspace: the
+        language detector, lexicons, fact readers, the drafter and the guards are loaded by use, as a
+        request loads them. Nothing is stored. Then what the process holds is moved out of the garbage
+        collector's reach (``gc.freeze``): a full collection would otherwise walk every kept object
+        during some request.
 
         Args:
             workspaces: the workspaces to load; every workspace in the store when None.
@@ -234,10 +235,9 @@ class Assistant:
         for name in names:
             self._workspace(name)
             self.runtime.searcher.warm(name)
+        self._intents.warm()  # the labelled examples' vectors and the model fitted on them
         suggestions = 0
-        for language, message in WARM_UP_MESSAGES.items():
-            if self._intents.embeddings is not None:  # the labelled examples' vectors
-                self._intents.embeddings.classify(message, language)
+        for message in WARM_UP_MESSAGES.values():
             if names:
                 self.suggest(workspace=names[0], message=message, channel="chat")
                 suggestions += 1

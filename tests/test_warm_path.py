@@ -5,6 +5,7 @@ function it keeps, so a changed text is read afresh."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -174,6 +175,7 @@ def test_warm_up_loads_what_a_first_request_in_each_language_would(
 ) -> None:
     import gc
 
+    import assistant.intent as intent
     import assistant.service as service
     from assistant.intent import load_intent_data
     from knowledge.search import KnowledgeSearcher
@@ -188,6 +190,14 @@ def test_warm_up_loads_what_a_first_request_in_each_language_would(
         "_build",
         lambda self, session, ws: builds.append(ws.name) or real_build(self, session, ws),
     )
+    fits: list[int] = []
+    real_fit = intent.ExampleModel.__init__
+
+    def counted_fit(self: intent.ExampleModel, *args: Any, **kwargs: Any) -> None:
+        fits.append(1)
+        real_fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(intent.ExampleModel, "__init__", counted_fit)
     rt = build_runtime(settings)
     try:
         rt.indexer.ingest(DEMO / "knowledge", "demo")
@@ -195,11 +205,14 @@ def test_warm_up_loads_what_a_first_request_in_each_language_would(
         done = assistant.warm_up()
         assert done.workspaces == ["demo"] and done.suggestions == len(service.WARM_UP_MESSAGES)
         assert builds == ["demo"] and frozen == [1]
+        assert fits == [1]  # the request-type model is fitted by the warm-up
         loaded, built = load_intent_data.cache_info().misses, len(builds)
         for message in service.WARM_UP_MESSAGES.values():  # the first real requests, in every language
             assistant.suggest(workspace="demo", message=message.replace("?", " i dag?"), channel="chat")
+        assistant.suggest(workspace="demo", message="den duren lager en rar lyd", channel="chat")
         assert load_intent_data.cache_info().misses == loaded  # no intent file read by a request
         assert len(builds) == built  # no knowledge index built by a request
+        assert fits == [1]  # nor the request-type model fitted again
     finally:
         rt.close()
 
