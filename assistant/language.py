@@ -183,7 +183,7 @@ def _clear_language(text: str) -> str | None:
     """The language of a customer's earlier messages when they say it clearly (five words, score 0.7)."""
     if len(text.split()) < 5:
         return None
-    scores = detect_language_scores(text)
+    scores = _prior_scores(text)
     top = max(scores, key=lambda k: scores[k]) if scores else None
     return top if top is not None and scores[top] >= CLEAR_SCORE else None
 
