@@ -63,7 +63,7 @@ from assistant.types import CHANNELS, DraftRequest, GuardFinding, KnownFact, Pas
 from knowledge.db.models import Workspace
 from knowledge.errors import InputError
 from knowledge.fields import FieldSet
-from knowledge.history import CustomerCard, customer_context
+from knowledge.history import ContextCache, CustomerCard, KeptContext
 from knowledge.history.situation import Situation, build_situation
 from knowledge.locale import workspace_locale
 from knowledge.sections import Section, document_sections
@@ -188,6 +188,8 @@ class Assistant:
         self.links = LinkAllowlists(runtime.sessions)
         self._kept: dict[str, _Kept] = {}  # per workspace (see _workspace)
         self._kept_lock = threading.Lock()
+        # Customers' cards and timelines, kept per history version (read again after any write to it).
+        self._contexts = ContextCache()
         # "Already tried" by meaning: verb phrases compared by the runtime's embedder (cached vectors).
         self._similar = embedder_similarity(runtime.embedder)
         # The request type: patterns per language, then the embedder against labelled examples (the
@@ -463,26 +465,37 @@ class Assistant:
     ) -> CustomerContext:
         ctx = CustomerContext(history=list(history or []))
         if customer:
-            sessions = self.runtime.sessions
-            ctx.card, timeline = customer_context(
-                sessions, workspace, customer, limit=max(SITUATION_MESSAGES, self.config.timeline_turns)
+            kept = self._contexts.context(
+                self.runtime.sessions,
+                workspace,
+                customer,
+                limit=max(SITUATION_MESSAGES, self.config.timeline_turns),
             )
+            ctx.card, timeline = kept.card, kept.timeline
             ctx.situation = build_situation(ctx.card, timeline, now)
             if history is None:
-                before = [m for m in timeline if m.at <= ctx.situation.now.replace(tzinfo=m.at.tzinfo)]
-                ctx.history = [
-                    Turn(role=m.role, text=m.text, channel=m.channel, at=m.at.isoformat(), message_id=m.id)  # type: ignore[arg-type]
-                    for m in before[-self.config.timeline_turns :]
-                ]
-            ctx.facts = [
-                KnownFact(
-                    **{**f.model_dump(exclude={"excerpt", "at"}), "at": f.at.isoformat() if f.at else None}
-                )
-                for f in [*ctx.card.facts, *ctx.card.tried, *ctx.card.promised]
-            ]
-            ctx.facts.extend(situation_facts(ctx.situation))
-            ctx.products = _product_names(ctx.card)
+                ctx.history = self._stored_turns(kept, ctx.situation.now)
+            ctx.facts = [*_stored_facts(kept), *situation_facts(ctx.situation)]
+            if "products" not in kept.derived:
+                kept.derived["products"] = _product_names(ctx.card)
+            ctx.products = list(kept.derived["products"])
         return ctx
+
+    def _stored_turns(self, kept: KeptContext, now: datetime) -> list[Turn]:
+        """The last ``timeline_turns`` stored messages up to ``now``, as turns (kept for the history version
+        when none of the messages is after ``now``, as for a message arriving now)."""
+        timeline = kept.timeline
+        every = not timeline or timeline[-1].at <= now.replace(tzinfo=timeline[-1].at.tzinfo)
+        turns: list[Turn] | None = kept.derived.get("turns") if every else None
+        if turns is None:
+            before = [m for m in timeline if m.at <= now.replace(tzinfo=m.at.tzinfo)]
+            turns = [
+                Turn(role=m.role, text=m.text, channel=m.channel, at=m.at.isoformat(), message_id=m.id)  # type: ignore[arg-type]
+                for m in before[-self.config.timeline_turns :]
+            ]
+            if every:
+                kept.derived["turns"] = turns
+        return list(turns)
 
     def _language(
         self, message: str, ctx: CustomerContext, default: str | None, country: str | None = None
@@ -745,6 +758,18 @@ def _substantive(text: str, language: str) -> bool:
     """Whether a reply says something beyond greeting, thanks, sign-off and links."""
     sentences = [u.text for u in split_units(text)]
     return any(not is_stock_sentence(s, language) and len(s.split()) >= 3 for s in sentences)
+
+
+def _stored_facts(kept: KeptContext) -> list[KnownFact]:
+    """The card's facts, tried steps and promises as known facts (kept for the history version)."""
+    facts: list[KnownFact] | None = kept.derived.get("facts")
+    if facts is None:
+        card = kept.card
+        facts = kept.derived["facts"] = [
+            KnownFact(**{**f.model_dump(exclude={"excerpt", "at"}), "at": f.at.isoformat() if f.at else None})
+            for f in [*card.facts, *card.tried, *card.promised]
+        ]
+    return list(facts)
 
 
 def _product_names(card: CustomerCard) -> list[str]:

@@ -253,3 +253,37 @@ def test_the_api_warms_up_before_its_first_request_when_asked(
         with TestClient(create_app(settings, warm_up=warm_up)) as client:
             searcher = client.app.state.runtime.searcher  # type: ignore[attr-defined]
             assert ("demo" in searcher._corpora) is warm_up  # the knowledge was loaded at start, or not
+
+
+def test_a_customers_card_and_turns_are_read_once_per_history_version(settings: Settings) -> None:
+    from assistant.knowledge_ops import append_events
+
+    rt = build_runtime(settings)
+    try:
+        rt.indexer.ingest(DEMO / "knowledge", "demo")
+        HistoryImporter(rt.sessions, rt.chroma, rt.embedder).ingest(DEMO / "history.jsonl", "demo")
+        assistant = build_assistant(rt)
+        ask = "Hvor lang er leveringstiden til Tromsø?"
+        first = assistant.suggest(workspace="demo", message=ask, channel="chat", customer="cus_nb_01")
+        again = assistant.suggest(workspace="demo", message=ask, channel="chat", customer="cus_nb_01")
+        assert assistant._contexts.reads == 1  # the second request found the same history version
+        assert [s.text for s in again.suggestions] == [s.text for s in first.suggestions]
+        said = "Jeg har allerede byttet strømadapter på ruteren."
+        append_events(
+            rt,
+            "demo",
+            [
+                {
+                    "customer": {"id": "cus_nb_01"},
+                    "conversation": {"id": "versions-test", "channel": "chat"},
+                    "message": {"role": "customer", "text": said, "at": "2026-06-01T10:00:00+02:00"},
+                }
+            ],
+        )
+        request, _ = assistant._request("suggest", "demo", ask, "chat", "cus_nb_01", None, 1)
+        assert assistant._contexts.reads == 2  # read again after the write, once
+        assert request.history[-1].text == said
+        assistant._request("suggest", "demo", ask, "chat", "cus_nb_01", None, 1)
+        assert assistant._contexts.reads == 2
+    finally:
+        rt.close()

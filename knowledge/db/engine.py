@@ -23,6 +23,7 @@ from filelock import FileLock, Timeout
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from knowledge.db.versions import track_history_versions
 from knowledge.errors import ConfigError
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -167,5 +168,8 @@ def _no_lock() -> Iterator[None]:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """A session factory bound to ``engine`` (objects stay usable after commit)."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """A session factory bound to ``engine`` (objects stay usable after commit) that keeps each customer's
+    history version current (:mod:`knowledge.db.versions`)."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    track_history_versions(factory)
+    return factory

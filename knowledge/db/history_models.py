@@ -73,6 +73,9 @@ class Customer(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # False: created by an unverified session (a widget without a signed id); it owns only its session id
     verified: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Bumped in the same transaction as every write to the customer's history, profile, identities, orders
+    # or facts (:mod:`knowledge.db.versions`): what was computed from the history is kept per this version.
+    history_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Identity(Base):

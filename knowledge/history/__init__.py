@@ -4,16 +4,18 @@
 - :func:`find_customer` / :func:`resolve_customer` — one customer per e-mail, phone or social handle.
 - :func:`search_history` — one customer's messages nearest to a query (customer scope required).
 - :func:`customer_card` / :func:`customer_timeline` — the context card and the cross-channel timeline
-  (:func:`customer_context`: both in one session).
+  (:func:`customer_context`: both in one session; :class:`ContextCache`: kept per history version).
 - :func:`erase_customer` — rows, vectors and caches, verified down to the bytes of the embedded stores.
 - :func:`reindex_history` — rebuild the history collection from the relational store.
 """
 
 from knowledge.history.card import (
+    ContextCache,
     ConversationOut,
     CustomerCard,
     FactOut,
     IdentityOut,
+    KeptContext,
     MessageOut,
     OrderOut,
     customer_card,
@@ -29,6 +31,7 @@ from knowledge.history.vectors import HistoryIndex, reindex_history, search_hist
 
 __all__ = [
     "CHANNELS",
+    "ContextCache",
     "ConversationOut",
     "CustomerCard",
     "ErasureReport",
@@ -38,6 +41,7 @@ __all__ = [
     "HistoryIndex",
     "HistoryReport",
     "IdentityOut",
+    "KeptContext",
     "MessageOut",
     "OrderOut",
     "customer_card",

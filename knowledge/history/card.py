@@ -12,6 +12,9 @@ subject ("Den gamla skickar du tillbaka inom 14 dagar", "the customer returns it
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -190,6 +193,74 @@ def customer_context(
     with sessions() as session:
         c = lookup_customer(session, workspace, customer_ref)
         return _card(session, c, recent), _timeline(session, c, limit)
+
+
+@dataclass(frozen=True)
+class KeptContext:
+    """One customer's card and timeline as of their history version, and what callers derived from them.
+
+    Shared by every request that finds the same version: read it, never change it (``derived`` is the one
+    place a caller adds what it computed from the card and timeline, under its own key).
+    """
+
+    customer_id: int
+    version: int
+    card: CustomerCard
+    timeline: list[MessageOut]
+    derived: dict[str, Any] = field(default_factory=dict)
+
+
+class ContextCache:
+    """Customers' cards and timelines, kept while their history version stays the same.
+
+    Every write to a customer's history bumps ``customers.history_version`` in the write's transaction
+    (:mod:`knowledge.db.versions`), in whichever process it happens; a request reads the customer's row
+    (one lookup, as before) and reads the card and timeline again only when the version it finds is not
+    the kept one. The ``size`` most recently used customers are kept.
+
+    Args:
+        size: how many customers to keep.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self.reads = 0  # how many times a card and timeline were read from the store (tests count them)
+        self._kept: OrderedDict[tuple[int, int, int | None], KeptContext] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def context(
+        self,
+        sessions: sessionmaker[Session],
+        workspace: str,
+        customer_ref: str,
+        *,
+        recent: int = 10,
+        limit: int | None = None,
+    ) -> KeptContext:
+        """The card and timeline of the customer ``customer_ref`` names, as :func:`customer_context` reads
+        them, from the cache when their history has not changed since.
+
+        Raises:
+            InputError: no such customer, or the reference matches several.
+        """
+        with sessions() as session:
+            c = lookup_customer(session, workspace, customer_ref)
+            key = (c.id, recent, limit)
+            version = int(c.history_version or 0)
+            with self._lock:
+                kept = self._kept.get(key)
+                if kept is not None and kept.version == version:
+                    self._kept.move_to_end(key)
+                    return kept
+            # read in the session (one transaction) that read the version: the card is of that version
+            kept = KeptContext(c.id, version, _card(session, c, recent), _timeline(session, c, limit))
+        with self._lock:
+            self.reads += 1
+            self._kept[key] = kept
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return kept
 
 
 def _card(session: Session, c: Customer, recent: int) -> CustomerCard:
