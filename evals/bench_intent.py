@@ -8,14 +8,15 @@ local embedder. Splits: ``tuned`` (the suites the rules were written on), ``chec
 ``held-out`` (never read); accuracies only, no case is printed for the held-out split.
 
 ``--set holdout`` measures the labelled messages of ``evals/intent/holdout/<lang>.jsonl`` instead (150
-messages of many businesses, written before the method and never tuned on; see its README): accuracy overall
-and per language, never the misses.
+messages of many businesses, written before the method; read once, tuned since round six; see its README):
+accuracy overall and per language, never the misses. ``--set holdout-2``: 165 messages of other businesses,
+written in round six before that round's changes (``evals/intent/holdout-2``), the held-out figure since.
 
 Every line gives accuracy, the precision of the typed (non-``other``) answers and their coverage (typed /
 all). ``--set precision``: 60 faults, damage, product questions and chit-chat (``evals/intent/precision``).
 ``--candidates`` adds the example decisions measured against the service (margins, floors, agreement).
 
-Run: ``uv run python -m evals.bench_intent [--show] [--candidates] [--set suites|holdout|precision]``.
+Run: ``uv run python -m evals.bench_intent [--show] [--candidates] [--set suites|holdout|holdout-2|precision]``.
 """
 
 from __future__ import annotations
