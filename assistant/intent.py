@@ -70,6 +70,7 @@ __all__ = [
     "PRIORITY",
     "answer_pattern",
     "fit_to_situation",
+    "situation_holds",
     "prefer_topic",
     "topic_pattern",
     "REQUEST_TYPES",
@@ -121,6 +122,10 @@ class Intent:
     score: float
     method: str
     complaint: bool = False  # the message also complains (a broken promise, "disappointing")
+    #: the types the labelled examples proposed for an ``other`` message but were overruled on (the nearest
+    #: example's, the model's), most likely first: :func:`fit_to_situation` takes one the customer's
+    #: situation holds a matter of.
+    candidates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -449,6 +454,8 @@ class IntentClassifier:
             preferring another type, is ``other``.
         veto: the ``checked`` learner's veto: the model's probability for the nearest example's type under
             this is ``other``.
+        trust: the ``checked`` learner's trust in the model: when it gives another type (not ``other``) at
+            least this probability, that type decides (above 1: never).
     """
 
     name = "combined"
@@ -465,6 +472,7 @@ class IntentClassifier:
         margin: float = 0.0,
         split: float = 0.01,
         veto: float = 0.05,
+        trust: float = 0.8,
     ) -> None:
         if learner not in _LEARNERS:
             raise ValueError(f"unknown learner {learner!r}; use one of {', '.join(_LEARNERS)}")
@@ -474,6 +482,7 @@ class IntentClassifier:
         self.floor = floor
         self.split = split
         self.veto = veto
+        self.trust = trust
         self._embedder = embedder
         self._model: ExampleModel | None = None
         self._lock = threading.Lock()
@@ -498,9 +507,12 @@ class IntentClassifier:
                 return near
             probs = self._probabilities(text)
             best = _most_probable(probs)
+            if best != near.type and best != "other" and probs[best] >= self.trust:
+                return Intent(best, probs[best], "logistic")
             split = best != near.type and self.embeddings.lead(text) < self.split
             if split or probs.get(near.type, 0.0) < self.veto:
-                return Intent("other", near.score, near.method)
+                proposed = tuple(dict.fromkeys(k for k in (near.type, best) if k != "other"))
+                return Intent("other", near.score, near.method, candidates=proposed)
             return near
         if self.learner == "agree":
             near = self.embeddings.classify(text, language)
@@ -547,7 +559,7 @@ class IntentClassifier:
             return own
         near = self._near(text, language)
         if near.type == "other":
-            return own
+            return Intent(own.type, own.score, own.method, own.complaint, near.candidates)
         return Intent(near.type, near.score, near.method, own.complaint)
 
     def classify_follow_up(self, text: str, language: str, earlier: Sequence[str]) -> Intent:
@@ -568,27 +580,73 @@ class IntentClassifier:
         own = self.patterns.classify_follow_up(text, language, earlier)
         if own.type != "other" or self.embeddings is None:
             return own
+        proposed: list[str] = []
         for candidate, method in ((text, None), *((t, "follow_up") for t in reversed(earlier))):
             near = self._near(candidate, language)
             if near.type != "other" and (method is None or near.type != "complaint"):
                 score = near.score if method is None else near.score * 0.8
                 return Intent(near.type, score, method or near.method, own.complaint)
-        return own
+            proposed += [k for k in near.candidates if k not in proposed]
+        return Intent(own.type, own.score, own.method, own.complaint, tuple(proposed))
+
+
+#: Order statuses that hold a matter of each type (the event format's statuses, lower case).
+_NOT_SHIPPED = frozenset({"processing", "new", "paid", "confirmed", "pending"})
+_RETURNED = frozenset({"returned", "return_requested", "return_received", "received", "refunded"})
+
+
+def situation_holds(situation: Situation, request_type: str) -> bool:
+    """Whether the customer's situation holds a matter of ``request_type``, so that a message with weak
+    evidence for that type is about it: an order on its way (``where_is_order``), one not shipped yet
+    (``cancel_change``), a return (``return_exchange``), a refund not paid yet or a returned, cancelled or
+    refunded order (``refund``), an upcoming appointment (``appointment``), an invoice due
+    (``invoice``). Types that need no matter (delivery time, faults, complaints) are never held.
+
+    Args:
+        situation: the customer's situation.
+        request_type: a request type.
+
+    Returns:
+        True when the situation holds such a matter.
+    """
+    statuses = [(o.status or "").lower() for o in situation.orders]
+    if request_type == "where_is_order":
+        return any(o.open for o in situation.orders)
+    if request_type == "cancel_change":
+        return any(s in _NOT_SHIPPED for s in statuses)
+    if request_type == "return_exchange":
+        return any(s in _RETURNED for s in statuses)
+    if request_type == "refund":
+        pending = any((r.status or "").lower() != "paid" for r in situation.refunds)
+        return pending or any(s in (*_RETURNED, "cancelled") for s in statuses)
+    if request_type == "appointment":
+        return any(a.upcoming for a in situation.appointments)
+    if request_type == "invoice":
+        return any(o.invoice_due is not None for o in situation.orders)
+    return False
 
 
 def fit_to_situation(intent: Intent, situation: Situation | None) -> Intent:
     """The request type read against what the customer has with us.
 
-    "Is it done yet?" / "where is it?" from a customer who has no order but an appointment (a repair, a
-    service, an installation) asks about the appointment.
+    The situation is evidence where the message alone is not: a message the labelled examples proposed a
+    type for but were overruled on (``other`` with ``candidates``: "er den kommet frem til jer?") takes the
+    first proposed type the situation holds a matter of (:func:`situation_holds`); a customer with a
+    returned parcel asking whether it arrived asks about the return. And "is it done yet?" / "where is
+    it?" from a customer who has no order but an appointment (a repair, a service, an installation) asks
+    about the appointment.
 
     Args:
         intent: the message's intent.
         situation: the customer's situation, if known.
 
     Returns:
-        ``intent``, or an ``appointment`` intent (method ``situation``).
+        ``intent``, or the type the situation confirms (method ``situation``).
     """
+    if situation is not None and intent.type == "other" and intent.candidates:
+        held = next((k for k in intent.candidates if situation_holds(situation, k)), None)
+        if held is not None:
+            intent = Intent(held, intent.score, "situation", intent.complaint)
     if situation is not None and intent.type == "where_is_order":
         if not situation.orders and situation.appointments:
             return Intent("appointment", intent.score, "situation", intent.complaint)
