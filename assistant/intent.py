@@ -593,14 +593,16 @@ class IntentClassifier:
 #: Order statuses that hold a matter of each type (the event format's statuses, lower case).
 _NOT_SHIPPED = frozenset({"processing", "new", "paid", "confirmed", "pending"})
 _RETURNED = frozenset({"returned", "return_requested", "return_received", "received", "refunded"})
+_DELIVERED = frozenset({"delivered", "collected", "picked_up"})
 
 
 def situation_holds(situation: Situation, request_type: str) -> bool:
     """Whether the customer's situation holds a matter of ``request_type``, so that a message with weak
     evidence for that type is about it: an order on its way (``where_is_order``), one not shipped yet
-    (``cancel_change``), a return (``return_exchange``), a refund not paid yet or a returned, cancelled or
-    refunded order (``refund``), an upcoming appointment (``appointment``), an invoice due
-    (``invoice``). Types that need no matter (delivery time, faults, complaints) are never held.
+    (``cancel_change``), something delivered to send back or a return underway (``return_exchange``), a
+    refund not paid yet or a returned, cancelled or refunded order (``refund``), an upcoming appointment
+    (``appointment``), an invoice due (``invoice``). Types that need no matter (delivery time, faults,
+    complaints) are never held.
 
     Args:
         situation: the customer's situation.
@@ -615,7 +617,7 @@ def situation_holds(situation: Situation, request_type: str) -> bool:
     if request_type == "cancel_change":
         return any(s in _NOT_SHIPPED for s in statuses)
     if request_type == "return_exchange":
-        return any(s in _RETURNED for s in statuses)
+        return any(s in (*_RETURNED, *_DELIVERED) for s in statuses)
     if request_type == "refund":
         pending = any((r.status or "").lower() != "paid" for r in situation.refunds)
         return pending or any(s in (*_RETURNED, "cancelled") for s in statuses)

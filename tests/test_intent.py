@@ -254,7 +254,9 @@ def test_the_situation_confirms_a_candidate_type_it_holds_a_matter_of() -> None:
     got = fit_to_situation(unsure, returned)
     assert (got.type, got.method) == ("return_exchange", "situation")
     delivered = Situation(now=now, orders=[OrderState(id="7", status="delivered")])
-    assert fit_to_situation(unsure, delivered) is unsure  # nothing to return: stays other
+    assert fit_to_situation(unsure, delivered).type == "return_exchange"  # something to send back
+    on_its_way = Situation(now=now, orders=[OrderState(id="7", status="shipped")])
+    assert fit_to_situation(unsure, on_its_way) is unsure  # nothing to return, no visit: stays other
     assert fit_to_situation(unsure, None) is unsure
     visit = AppointmentState(id="A", at=now, upcoming=True)
     assert fit_to_situation(unsure, Situation(now=now, appointments=[visit])).type == "appointment"
