@@ -132,6 +132,9 @@ class Intent:
 class IntentData:
     patterns: dict[str, tuple[re.Pattern[str], ...]]
     examples: dict[str, tuple[str, ...]]
+    #: a sentence one of these matches asks for something besides the main request ("Also, could you
+    #: send the receipt?", "Kan dere også ...")
+    secondary: tuple[re.Pattern[str], ...] = ()
 
 
 @lru_cache(maxsize=8)
@@ -159,7 +162,11 @@ def load_intent_data(language: str) -> IntentData:
     for kind in examples:
         if kind not in REQUEST_TYPES:
             raise ValueError(f"intents/{language}.yaml: unknown request type {kind!r}")
-    return IntentData(patterns=patterns, examples=examples)
+    try:
+        secondary = tuple(re.compile(p, re.IGNORECASE) for p in raw.get("secondary") or ())
+    except re.error as exc:
+        raise ValueError(f"intents/{language}.yaml: invalid secondary pattern: {exc}") from exc
+    return IntentData(patterns=patterns, examples=examples, secondary=secondary)
 
 
 class PatternClassifier:
@@ -168,10 +175,19 @@ class PatternClassifier:
     name = "patterns"
 
     def classify(self, text: str, language: str) -> Intent:
-        """The request type of ``text`` written in ``language``."""
+        """The request type of ``text`` written in ``language``.
+
+        A message asking for two things is typed by its main request: sentences that ask for something
+        besides it ("Also, could you send me the receipt?": the language's ``secondary`` patterns) count
+        only when the rest of the message has no request type.
+        """
         counts = self.counts_any(text, language)
         complaint = counts.get("complaint", 0) > 0
         topical = {k: n for k, n in counts.items() if n and k != "complaint"}
+        main = _without_secondary(text, language)
+        if len(topical) > 1 and main != text:
+            in_main = {k: n for k, n in self.counts_any(main, language).items() if n and k != "complaint"}
+            topical = in_main or topical
         if topical:
             best = max(topical.values())
             kind = next(k for k in PRIORITY if topical.get(k) == best)
@@ -221,6 +237,21 @@ class PatternClassifier:
     def _counts(text: str, language: str) -> dict[str, int]:
         data = load_intent_data(language)
         return {kind: sum(1 for p in pats if p.search(text)) for kind, pats in data.patterns.items()}
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _without_secondary(text: str, language: str) -> str:
+    """``text`` without its sentences that ask for something besides the main request."""
+    if language not in _LANGS:
+        return text
+    secondary = load_intent_data(language).secondary
+    if not secondary:
+        return text
+    sentences = [x for x in _SENTENCE_END.split(text) if x.strip()]
+    kept = [x for x in sentences if not any(p.search(x) for p in secondary)]
+    return text if len(kept) == len(sentences) or not kept else " ".join(kept)
 
 
 class _Embedder(Protocol):

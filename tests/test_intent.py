@@ -222,6 +222,32 @@ def test_a_where_question_from_a_customer_with_only_an_appointment_is_about_the_
     assert fit_to_situation(refund, Situation(now=now, appointments=[visit])) is refund
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # the main request decides, not the one asked for besides it ("also send the receipt")
+        (
+            "en",
+            "The boots are too big, can I swap them? Also, can you email me the invoice?",
+            "return_exchange",
+        ),
+        ("nb", "Jeg vil bytte genseren. Kan dere også sende kvitteringen?", "return_exchange"),
+        ("nn", "Eg vil byte genseren. Kan de òg sende kvitteringa?", "return_exchange"),
+        ("sv", "Jag vill returnera väskan. Skickar ni också fakturan?", "return_exchange"),
+        ("da", "Jeg vil gerne bytte skoene. Kan I også sende en kvittering?", "return_exchange"),
+        # alone, the sentence asked besides is the request
+        ("en", "Also, could you send me the invoice?", "invoice"),
+        # a wrong colour or size is not a fault
+        ("nb", "Jeg fikk feil farge på putetrekkene, kan jeg bytte?", "return_exchange"),
+        ("sv", "Jag fick fel storlek på täcket, kan jag byta?", "return_exchange"),
+    ],
+)
+def test_a_message_with_two_requests_is_typed_by_its_main_one(
+    language: str, text: str, expected: str
+) -> None:
+    assert PatternClassifier().classify(text, language).type == expected
+
+
 def _sure_of_refund(text: str) -> dict[str, float]:
     """A stand-in for the logistic model, sure that any message is about a refund."""
     return {"refund": 0.9, "where_is_order": 0.03, "other": 0.07}
