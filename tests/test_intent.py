@@ -248,6 +248,22 @@ def test_a_message_with_two_requests_is_typed_by_its_main_one(
     assert PatternClassifier().classify(text, language).type == expected
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # damage on arrival is a complaint, not a fault; asking for an exchange of it is the exchange
+        ("en", "The mirror came cracked down the middle", "complaint"),
+        ("nb", "Vasen kom knust i posten", "complaint"),
+        ("nn", "Koppen kom knust", "complaint"),
+        ("sv", "Skålen anlände med en stor repa", "complaint"),
+        ("da", "Kanden kom med en revne", "complaint"),
+        ("en", "The frame arrived cracked, can I swap it?", "return_exchange"),
+    ],
+)
+def test_damage_on_arrival_is_a_complaint(language: str, text: str, expected: str) -> None:
+    assert PatternClassifier().classify(text, language).type == expected
+
+
 def _sure_of_refund(text: str) -> dict[str, float]:
     """A stand-in for the logistic model, sure that any message is about a refund."""
     return {"refund": 0.9, "where_is_order": 0.03, "other": 0.07}
