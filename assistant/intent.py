@@ -12,12 +12,19 @@ example phrases per request type and language, and more example messages in
   (the multilingual embedder the knowledge index uses); below ``min_similarity`` it says ``other``.
 - :class:`IntentClassifier` (the service's): the patterns, and where they find nothing the nearest labelled
   example, *checked* (learner ``checked``): e5's similarities are compressed (0.75-0.90), so the nearest
-  example's type stands only on clear evidence. It becomes ``other`` when the regularised logistic model
-  over every example's vector (:class:`ExampleModel`) prefers another type and the nearest example of
-  another type is within 0.01 (a tie), or when the model gives the nearest example's type under 0.05 (the
-  model is sure it is something else). A wrong type is worse than ``other``: a typed draft states the
-  wrong things, ``other`` falls back to the help center. The message's vector is the one retrieval
-  computes: no extra embedding.
+  example's type stands only on clear evidence. When the regularised logistic model over every example's
+  vector (:class:`ExampleModel`) gives another type (not ``other``) at least 0.8, the model's type decides
+  (``trust``). Otherwise it becomes ``other`` when the model prefers another type and the nearest example
+  of another type is within 0.01 (a tie), or when the model gives the nearest example's type under 0.05
+  (the model is sure it is something else). A wrong type is worse than ``other``: a typed draft states the
+  wrong things, ``other`` falls back to the help center. An ``other`` overruled so keeps the proposed
+  types (``Intent.candidates``), and :func:`fit_to_situation` takes the first of them the customer's
+  situation holds a matter of (:func:`situation_holds`: "er den kommet frem til jer?" from a customer whose
+  order was returned asks about the return). The message's vector is the one retrieval computes: no
+  extra embedding.
+
+A message asking for two things is typed by its main request: sentences matching the language's
+``secondary`` patterns ("Also, could you send the receipt?") count only when the rest has no type.
 
 Measured by ``uv run python -m evals.bench_intent [--set holdout]`` on three splits: tuned (nordic-situation,
 situation-holdout, situation-holdout-2: 139 cases), check (lead-situation, -2, -3 and situation-holdout-3: 90
@@ -42,6 +49,18 @@ once before and once after): accuracy 0.733 -> 0.783, precision 19/31 (0.613) ->
 the check split among a margin alone (0.005-0.03: precision 0.96-0.97 but accuracy 0.92-0.81), a higher
 floor (0.87/0.89: 0.933/0.867), the logistic model with a probability floor (0.5-0.85: 0.889-0.844) and
 nearest-and-model agreement (0.900), with ``--candidates``.
+
+Round six (branch intent6; the first held-out set and the precision set were read this round and count
+as tuned; choices made on the check split): the model trusted at 0.8 (check unchanged at 0.8 and 0.9,
+0.6-0.7 lost 2-3 cases), 20 more examples per language written from the tuned sets' misses, the
+secondary sentences, "wrong colour or size" no fault, damage on arrival a complaint. Tuned / check / held
+out / precision set, accuracy: 0.993 / 0.944 / 0.787 / 0.783 -> 0.993 / 0.933 / 0.880 / 0.900; typed
+precision 0.992 / 0.976 / 0.860 / 0.792 -> 0.992 / 0.964 / 0.901 / 0.867. On ``evals/intent/holdout-2``
+(165 messages of other businesses, written before the round, misses never read): 0.758 (typed precision
+110/131 = 0.840) -> 0.800 (117/138 = 0.848). With the situation: ``request_type.accuracy`` /
+``situation.recall`` of lead-situation-3 0.90 / 0.861 -> 1.00 / 0.954, lead-situation-4 0.85 / 0.857 ->
+0.90 / 0.833 (a where-is-my-order draft for a parcel at a pickup point does not name the point),
+situation-holdout-4 0.80 / 0.883 -> 0.825 / 0.883, situation-holdout-3 and nordic-situation unchanged.
 
 Before the new patterns, additive combinations (the logistic log-probability plus 2 or 4 per matching
 pattern) reached 0.74-0.83 on the check split and lost 4-9 tuned cases; similarity-weighted votes of the 5 or
