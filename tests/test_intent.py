@@ -18,6 +18,7 @@ from assistant.intent import (
     load_examples_file,
     load_intent_data,
     prefer_topic,
+    situation_holds,
 )
 from assistant.types import Passage
 from knowledge.errors import ConfigError
@@ -219,6 +220,99 @@ def test_a_where_question_from_a_customer_with_only_an_appointment_is_about_the_
     assert fit_to_situation(where, None) is where
     refund = Intent("refund", 0.8, "patterns")
     assert fit_to_situation(refund, Situation(now=now, appointments=[visit])) is refund
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # the main request decides, not the one asked for besides it ("also send the receipt")
+        (
+            "en",
+            "The boots are too big, can I swap them? Also, can you email me the invoice?",
+            "return_exchange",
+        ),
+        ("nb", "Jeg vil bytte genseren. Kan dere også sende kvitteringen?", "return_exchange"),
+        ("nn", "Eg vil byte genseren. Kan de òg sende kvitteringa?", "return_exchange"),
+        ("sv", "Jag vill returnera väskan. Skickar ni också fakturan?", "return_exchange"),
+        ("da", "Jeg vil gerne bytte skoene. Kan I også sende en kvittering?", "return_exchange"),
+        # alone, the sentence asked besides is the request
+        ("en", "Also, could you send me the invoice?", "invoice"),
+        # a wrong colour or size is not a fault
+        ("nb", "Jeg fikk feil farge på putetrekkene, kan jeg bytte?", "return_exchange"),
+        ("sv", "Jag fick fel storlek på täcket, kan jag byta?", "return_exchange"),
+    ],
+)
+def test_a_message_with_two_requests_is_typed_by_its_main_one(
+    language: str, text: str, expected: str
+) -> None:
+    assert PatternClassifier().classify(text, language).type == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # damage on arrival is a complaint, not a fault; asking for an exchange of it is the exchange
+        ("en", "The mirror came cracked down the middle", "complaint"),
+        ("nb", "Vasen kom knust i posten", "complaint"),
+        ("nn", "Koppen kom knust", "complaint"),
+        ("sv", "Skålen anlände med en stor repa", "complaint"),
+        ("da", "Kanden kom med en revne", "complaint"),
+        ("en", "The frame arrived cracked, can I swap it?", "return_exchange"),
+    ],
+)
+def test_damage_on_arrival_is_a_complaint(language: str, text: str, expected: str) -> None:
+    assert PatternClassifier().classify(text, language).type == expected
+
+
+def _sure_of_refund(text: str) -> dict[str, float]:
+    """A stand-in for the logistic model, sure that any message is about a refund."""
+    return {"refund": 0.9, "where_is_order": 0.03, "other": 0.07}
+
+
+def test_a_model_sure_of_another_type_decides_and_an_overruled_type_is_kept_as_a_candidate() -> None:
+    text = "Noe nytt om leveringen?"  # nearest example: where_is_order (see above)
+    trusting = IntentClassifier(_Letters(), min_similarity=0.0, trust=0.8)
+    trusting._probabilities = _sure_of_refund  # type: ignore[method-assign]
+    got = trusting.classify(text, "nb")
+    assert (got.type, got.method) == ("refund", "logistic")
+    # not trusted: the model's low probability for the nearest example's type vetoes it; both types are
+    # kept as candidates, nearest first, for the situation to confirm
+    wary = IntentClassifier(_Letters(), min_similarity=0.0, trust=1.1)
+    wary._probabilities = _sure_of_refund  # type: ignore[method-assign]
+    got = wary.classify(text, "nb")
+    assert (got.type, got.candidates) == ("other", ("where_is_order", "refund"))
+    follow = wary.classify_follow_up(text, "nb", [])
+    assert (follow.type, follow.candidates) == ("other", ("where_is_order", "refund"))
+
+
+def test_the_situation_confirms_a_candidate_type_it_holds_a_matter_of() -> None:
+    from datetime import UTC, datetime
+
+    from knowledge.history.situation import AppointmentState, OrderState, RefundState, Situation
+
+    now = datetime(2026, 5, 30, tzinfo=UTC)
+    unsure = Intent("other", 0.88, "embeddings", candidates=("return_exchange", "appointment"))
+    returned = Situation(now=now, orders=[OrderState(id="7", status="returned")])
+    got = fit_to_situation(unsure, returned)
+    assert (got.type, got.method) == ("return_exchange", "situation")
+    delivered = Situation(now=now, orders=[OrderState(id="7", status="delivered")])
+    assert fit_to_situation(unsure, delivered).type == "return_exchange"  # something to send back
+    on_its_way = Situation(now=now, orders=[OrderState(id="7", status="shipped")])
+    assert fit_to_situation(unsure, on_its_way) is unsure  # nothing to return, no visit: stays other
+    assert fit_to_situation(unsure, None) is unsure
+    visit = AppointmentState(id="A", at=now, upcoming=True)
+    assert fit_to_situation(unsure, Situation(now=now, appointments=[visit])).type == "appointment"
+    # an intent without candidates is never typed by the situation
+    plain = Intent("other", 0.0, "patterns")
+    assert fit_to_situation(plain, returned) is plain
+    shipped = Situation(now=now, orders=[OrderState(id="8", status="shipped")])
+    assert situation_holds(shipped, "where_is_order") and not situation_holds(shipped, "cancel_change")
+    pending = Situation(now=now, refunds=[RefundState(order_id="8", status="initiated")])
+    assert situation_holds(pending, "refund") and not situation_holds(pending, "invoice")
+    processing = Situation(now=now, orders=[OrderState(id="9", status="processing")])
+    assert situation_holds(processing, "cancel_change")
+    for kind in ("delivery_time", "troubleshooting", "complaint", "other"):
+        assert not situation_holds(processing, kind)
 
 
 def test_shipped_examples_add_to_each_languages_examples() -> None:
