@@ -36,10 +36,12 @@ to the channel's target, in passage order (a numbered step brings its whole proc
 short one the best one or two.
 
 **Language.** Greeting, framing and sign-off are always in the customer's language (``request.language``).
-Among passages that score nearly as well as the top one, one in the customer's language is preferred; if
-none is, the answer sentences stay in the passage's language: translating needs a model, and a
-faithful quote in a neighbouring language beats an invented paraphrase. The language guard will flag
-such a reply, so the agent sees it.
+Among passages that score nearly as well as the top one, one in the customer's language is preferred, and
+so is a lower one of the retrieval window whose best sentence answers the message's words nearly as well
+as the top passage's (:data:`SAME_LANGUAGE_SHARE`). If none is, a passage in a neighbouring written
+standard (bokmål for nynorsk, :data:`NEIGHBOURS`) comes first, and the answer sentences stay in the
+passage's language: translating needs a model, and a faithful quote in a neighbouring language beats an
+invented paraphrase. The language guard will flag such a reply, so the agent sees it.
 
 **Deterministic.** No randomness and no model: the same request gives the same suggestions.
 """
@@ -96,6 +98,12 @@ _MARGIN_WINDOW = 5
 
 _I = re.IGNORECASE
 _LANGS = ("nb", "nn", "sv", "da", "en")
+#: A passage in the customer's language answers in place of a higher one in another language when its best
+#: sentence scores at least this share of the higher passage's best (:meth:`OfflineDrafter._sources`).
+SAME_LANGUAGE_SHARE = 0.8
+#: The written standard a reply quotes from when the knowledge has no passage in the customer's own:
+#: bokmål and nynorsk read each other's help articles; other languages have no such neighbour.
+NEIGHBOURS = {"nn": "nb", "nb": "nn"}
 
 #: Added to a sentence's score when it holds the kind of answer the question word asks for (a year or date
 #: for "når/när/when", a number for "hvor mange/how many", a full name for "hvem/vem/who").
@@ -703,8 +711,22 @@ class OfflineDrafter:
                 text = f"{text}\n{earlier[-1]}"
         return text
 
-    def _sources(self, request: DraftRequest) -> tuple[Passage, ...]:
-        """The primary passage (the top one, or a near-tie in the customer's language) and its companions."""
+    def _sources(
+        self,
+        request: DraftRequest,
+        words: list[tuple[str, frozenset[str]]] | None = None,
+        known: set[str] | None = None,
+    ) -> tuple[Passage, ...]:
+        """The primary passage and its companions.
+
+        The primary passage is the top one, or a near-tie in the customer's language (one whose title names
+        the request type's topic first). When the top passage is in another language, a lower passage of
+        the retrieval window (:data:`_MARGIN_WINDOW`) in the customer's language is primary when its best
+        sentence answers the message's words nearly as well as the top passage's best
+        (:data:`SAME_LANGUAGE_SHARE`): a quote in the customer's language beats a translation's. Only when
+        none does, a passage in a neighbouring written standard (:data:`NEIGHBOURS`, bokmål for a nynorsk
+        message) comes before one in another language.
+        """
         ranked = _ranked(request.passages)
         if not ranked:
             return ()
@@ -712,6 +734,11 @@ class OfflineDrafter:
         window = ranked[: self.max_passages + 1]
         near = [p for p in window if top.score <= 0 or p.score >= 0.85 * top.score]
         same = [p for p in near if p.language == request.language]
+        if not same and words and top.language not in (None, request.language):
+            same = self._answering(request, ranked, words, known or set())
+        if not same:
+            neighbour = NEIGHBOURS.get(request.language or "")
+            same = [p for p in near if neighbour is not None and p.language == neighbour]
         topic = topic_pattern(request.request_type) if self.prefer_topic else None
         topical = [p for p in same if topic is not None and topic.search(p.title or "")]
         primary = next(iter(topical or same), top)
@@ -723,13 +750,35 @@ class OfflineDrafter:
         ]
         return (primary, *companions[: self.max_passages - 1])
 
+    def _answering(
+        self,
+        request: DraftRequest,
+        ranked: Sequence[Passage],
+        words: list[tuple[str, frozenset[str]]],
+        known: set[str],
+    ) -> list[Passage]:
+        """Passages of the retrieval window in the customer's language whose best sentence answers the
+        message nearly as well as the top passage's best sentence does (best first)."""
+        query = self._query(request)
+
+        def best(p: Passage) -> float:
+            found = _candidates(words, [p], request.language, known, question=query)
+            return max((c.score for c in found), default=0.0)
+
+        bar = best(ranked[0])
+        if bar < 0.1:
+            return []
+        own = [p for p in ranked[1:_MARGIN_WINDOW] if p.language == request.language]
+        scored = sorted(((best(p), -n, p) for n, p in enumerate(own)), key=lambda t: (-t[0], -t[1]))
+        return [p for b, _, p in scored if b >= SAME_LANGUAGE_SHARE * bar]
+
     def _plan(self, request: DraftRequest) -> _Plan:
         confidence = self.confidence(request)
-        sources = self._sources(request)
         query = self._query(request)
         analysis = analysis_of(request)
         known = {slot for slot in _SLOT_CUES if _known_values(request, slot, analysis)}
         words = content_words(query, request.language)
+        sources = self._sources(request, words, known)
         candidates = _candidates(words, sources, request.language, known, question=query)
         style = self.styles.style(request.channel)
         fewest, most = style.target_sentences
