@@ -85,6 +85,11 @@ __all__ = [
 #: on real hybrid retrieval over 948 cases of four suites (``svar eval calibrate``): at 0.47 the top passage
 #: is right 90% of the time and 94% of the cases are answered.
 DEFAULT_THRESHOLD = 0.47
+#: Below the threshold, a reply still answers when retrieval's confidence is at least SUPPORT_FLOOR and one
+#: of its sentences, in the customer's language, holds SUPPORT_SHARE of the message's words (idf-weighted):
+#: :meth:`OfflineDrafter._answerable`.
+SUPPORT_FLOOR = 0.25
+SUPPORT_SHARE = 0.35
 #: The confidence of a reply the customer's own history answers (it quotes no knowledge passage).
 SITUATION_CONFIDENCE = 0.9
 FUSION_MIN_PASSAGES = 3  # fewer retrieved documents make z-scores meaningless: use the word-overlap mix
@@ -681,7 +686,7 @@ class OfflineDrafter:
         situated = compose(request, load_macros(request.language, macros), self.styles)
         if situated.lines:
             return [self._situated(request, plan, situated)]
-        if plan.confidence.value < self.threshold or not plan.full:
+        if not self._answerable(request, plan):
             return [self._holding(request, plan)]
         style = self.styles.style(request.channel)
         if request.mode == "answer":
@@ -934,7 +939,7 @@ class OfflineDrafter:
             situated.needs_knowledge
             and plan.full
             and same_language
-            and plan.confidence.value >= self.threshold
+            and self._answerable(request, plan)
         ):
             # a quote in another language would turn the whole reply into a holding one: the situation
             # sentences are in the customer's language, so a foreign passage is left to the agent
@@ -962,6 +967,26 @@ class OfflineDrafter:
             citations=[Citation(id=p.doc_id, title=p.title, url=p.url, chunk_id=p.chunk_id) for p in cited],
             used_situation=situated.used,
             confidence=plan.confidence.value if chosen else max(plan.confidence.value, SITUATION_CONFIDENCE),
+        )
+
+    def _answerable(self, request: DraftRequest, plan: _Plan) -> bool:
+        """Whether the plan's sentences may answer: retrieval is confident (at least ``threshold``), or it is
+        unsure between documents (at least :data:`SUPPORT_FLOOR`) while a sentence of the customer's
+        language holds at least :data:`SUPPORT_SHARE` of the message's words, idf-weighted.
+
+        In a small help center whose articles each mix several topics, and repeat them in five languages,
+        the top document's lead over the next is small even when one of its sentences answers word for
+        word ("Sier du opp før bindingstiden ... er ute, betaler du ..."): the sentence is the evidence then.
+        """
+        if not plan.full:
+            return False
+        if plan.confidence.value >= self.threshold:
+            return True
+        if plan.confidence.value < SUPPORT_FLOOR:
+            return False
+        return any(
+            c.passage.language in (None, request.language) and c.score - c.bonus >= SUPPORT_SHARE
+            for c in plan.full
         )
 
     def _ask(self, request: DraftRequest, plan: _Plan, style: ChannelStyle, slot: str) -> Suggestion:
