@@ -935,12 +935,7 @@ class OfflineDrafter:
         body = [" ".join(situated.lines)]
         chosen: list[_Candidate] = []
         same_language = all(c.passage.language in (None, request.language) for c in plan.full)
-        if (
-            situated.needs_knowledge
-            and plan.full
-            and same_language
-            and self._answerable(request, plan)
-        ):
+        if situated.needs_knowledge and plan.full and same_language and self._answerable(request, plan):
             # a quote in another language would turn the whole reply into a holding one: the situation
             # sentences are in the customer's language, so a foreign passage is left to the agent
             chosen = list(plan.short if style.max_chars is not None and style.max_chars < 600 else plan.full)
