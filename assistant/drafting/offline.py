@@ -763,7 +763,8 @@ class OfflineDrafter:
         known: set[str],
     ) -> list[Passage]:
         """Passages of the retrieval window in the customer's language whose best sentence answers the
-        message nearly as well as the top passage's best sentence does (best first)."""
+        message nearly as well as the top passage's best sentence does, or whose title names the request
+        type's topic (in retrieval order)."""
         query = self._query(request)
 
         def best(p: Passage) -> float:
@@ -774,8 +775,14 @@ class OfflineDrafter:
         if bar < 0.1:
             return []
         own = [p for p in ranked[1:_MARGIN_WINDOW] if p.language == request.language]
-        scored = sorted(((best(p), -n, p) for n, p in enumerate(own)), key=lambda t: (-t[0], -t[1]))
-        return [p for b, _, p in scored if b >= SAME_LANGUAGE_SHARE * bar]
+        topic = topic_pattern(request.request_type) if self.prefer_topic else None
+        # in retrieval order: the document's rank says more about what it is about than one shared word; a
+        # passage whose title names the request type's topic answers too (chosen first by the caller)
+        return [
+            p
+            for p in own
+            if best(p) >= SAME_LANGUAGE_SHARE * bar or (topic is not None and topic.search(p.title or ""))
+        ]
 
     def _plan(self, request: DraftRequest) -> _Plan:
         confidence = self.confidence(request)
