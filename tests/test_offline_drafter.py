@@ -583,3 +583,22 @@ def test_an_unsure_retrieval_answers_when_a_sentence_in_the_customers_language_h
     # the same unsure retrieval with no sentence that holds the message's words is a holding reply
     unrelated = request("Kan jeg betale med gavekort i nettbutikken?", "nb", "chat", [top, rival, third])
     assert drafter.draft(unrelated)[0].abstain
+
+
+def test_a_lower_passage_in_the_customers_language_titled_by_the_request_type_comes_first() -> None:
+    def titled(doc: str, lang: str, title: str, text: str, score: float, rank: int) -> Passage:
+        return Passage(
+            doc_id=doc, chunk_id=f"{doc}:0", title=title, text=text, language=lang, score=score, rank=rank
+        )
+
+    bokmal = titled(
+        "nb-a", "nb", "Prisgaranti", "Finner du varen billigere, betaler vi tilbake mellomlegget.", 5, 1
+    )
+    returns = titled("nn-b", "nn", "Angrerett og retur", "Du har 30 dagar frå dagen du fekk vara.", 4, 2)
+    parcel = titled("nn-c", "nn", "Levering", "Er pakken borte, betaler vi tilbake heile beløpet.", 3, 3)
+    text = "Eg har angra meg. Kan eg sende han tilbake?"
+    req = request(text, "nn", "chat", [bokmal, returns, parcel]).model_copy(
+        update={"request_type": "return_exchange"}
+    )
+    full = OfflineDrafter(threshold=0.0).draft(req)[0]
+    assert [c.id for c in full.citations] == ["nn-b"]
