@@ -591,14 +591,19 @@ def test_a_lower_passage_in_the_customers_language_titled_by_the_request_type_co
             doc_id=doc, chunk_id=f"{doc}:0", title=title, text=text, language=lang, score=score, rank=rank
         )
 
-    bokmal = titled(
-        "nb-a", "nb", "Prisgaranti", "Finner du varen billigere, betaler vi tilbake mellomlegget.", 5, 1
-    )
-    returns = titled("nn-b", "nn", "Angrerett og retur", "Du har 30 dagar frå dagen du fekk vara.", 4, 2)
-    parcel = titled("nn-c", "nn", "Levering", "Er pakken borte, betaler vi tilbake heile beløpet.", 3, 3)
+    bokmal = titled("nb-a", "nb", "Prisgaranti", "Angrer du kjøpet, betaler vi tilbake mellomlegget.", 5, 1)
+    returns = titled("nn-b", "nn", "Angrerett og retur", "Har du angra, kan du sende vara tilbake.", 3, 3)
+    parcel = titled("nn-c", "nn", "Levering", "Er pakken borte, betaler vi tilbake heile beløpet.", 4, 2)
     text = "Eg har angra meg. Kan eg sende han tilbake?"
     req = request(text, "nn", "chat", [bokmal, returns, parcel]).model_copy(
         update={"request_type": "return_exchange"}
     )
     full = OfflineDrafter(threshold=0.0).draft(req)[0]
     assert [c.id for c in full.citations] == ["nn-b"]
+    # a passage titled by the request type that shares none of the message's words does not answer
+    unrelated = titled("nn-d", "nn", "Angrerett og retur", "Logg inn på Mi side og vel ordren.", 4, 2)
+    req = request(text, "nn", "chat", [bokmal, unrelated]).model_copy(
+        update={"request_type": "return_exchange"}
+    )
+    full = OfflineDrafter(threshold=0.0).draft(req)[0]
+    assert [c.id for c in full.citations] == ["nb-a"]

@@ -106,6 +106,8 @@ _LANGS = ("nb", "nn", "sv", "da", "en")
 #: A passage in the customer's language answers in place of a higher one in another language when its best
 #: sentence scores at least this share of the higher passage's best (:meth:`OfflineDrafter._sources`).
 SAME_LANGUAGE_SHARE = 0.8
+#: ... or, for a passage whose title names the request type's topic, this share.
+TOPICAL_SHARE = 0.5
 #: The written standard a reply quotes from when the knowledge has no passage in the customer's own:
 #: bokmål and nynorsk read each other's help articles; other languages have no such neighbour.
 NEIGHBOURS = {"nn": "nb", "nb": "nn"}
@@ -763,8 +765,9 @@ class OfflineDrafter:
         known: set[str],
     ) -> list[Passage]:
         """Passages of the retrieval window in the customer's language whose best sentence answers the
-        message nearly as well as the top passage's best sentence does, or whose title names the request
-        type's topic (in retrieval order)."""
+        message nearly as well as the top passage's best sentence does (:data:`SAME_LANGUAGE_SHARE`), or
+        whose title names the request type's topic and whose best sentence answers at least half as well
+        (:data:`TOPICAL_SHARE`, the bar :func:`_pick` sets for sentences), in retrieval order."""
         query = self._query(request)
 
         def best(p: Passage) -> float:
@@ -778,11 +781,13 @@ class OfflineDrafter:
         topic = topic_pattern(request.request_type) if self.prefer_topic else None
         # in retrieval order: the document's rank says more about what it is about than one shared word; a
         # passage whose title names the request type's topic answers too (chosen first by the caller)
-        return [
-            p
-            for p in own
-            if best(p) >= SAME_LANGUAGE_SHARE * bar or (topic is not None and topic.search(p.title or ""))
-        ]
+        out = []
+        for p in own:
+            score = best(p)
+            titled = topic is not None and topic.search(p.title or "")
+            if score >= SAME_LANGUAGE_SHARE * bar or (titled and score >= TOPICAL_SHARE * bar):
+                out.append(p)
+        return out
 
     def _plan(self, request: DraftRequest) -> _Plan:
         confidence = self.confidence(request)
