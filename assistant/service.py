@@ -41,7 +41,7 @@ from assistant.answer_floor import below_floor
 from assistant.channels import ChannelStyles, holding_text, is_stock_sentence
 from assistant.config import AssistantConfig
 from assistant.drafting.base import Drafter
-from assistant.guards.grounding import groundedness, split_units
+from assistant.guards.grounding import content_words, groundedness, split_units, terms, word_covered
 from assistant.guards.injection import check_injection, redact_injection
 from assistant.guards.pipeline import GuardContext, GuardedDraft, GuardPipeline, default_pipeline
 from assistant.guards.repeat_ask.meaning import embedder_similarity
@@ -376,7 +376,9 @@ class Assistant:
             turns=self.config.history_turns,
             reranker=self.reranker,
         )
-        passages = self._sections_for(workspace, passages, intent.type, kept)
+        passages = self._sections_for(
+            workspace, passages, intent.type, kept, message=message, language=language
+        )
         links = self.links.domains(workspace, self.runtime.settings.link_domains(), version=kept.version)
         passages, ctx.planted = _without_injections(allowed_passages(passages, links), links)
         ctx.links = tuple(links)
@@ -569,15 +571,23 @@ class Assistant:
             )
 
     def _sections_for(
-        self, workspace: str, passages: list[Passage], request_type: str, kept: _Kept | None = None
+        self,
+        workspace: str,
+        passages: list[Passage],
+        request_type: str,
+        kept: _Kept | None = None,
+        *,
+        message: str = "",
+        language: str | None = None,
     ) -> list[Passage]:
         """The top passages, each as the section of its document that is about the request type.
 
         Retrieval gives each document's best chunk for the message's words; "how long does a refund take
         after cancelling" finds the returns article by its cancelling section. When a passage's section is
         not about the request type (``prompts/intents/topics.yaml``) and another section of the same
-        document is (by its heading, else its text), that section is used instead. Documents and their
-        order are kept, so retrieval measures do not change; only what a draft quotes does.
+        document fits better (:func:`_section_fit`: its heading names the topic, it holds the kind of answer
+        the type wants, and it shares the message's words), that section is used instead. Documents and
+        their order are kept, so retrieval measures do not change; only what a draft quotes does.
         """
         topic = topic_pattern(request_type)
         if not passages:
@@ -586,14 +596,17 @@ class Assistant:
         if topic is None:
             return self._whole_documents(workspace, passages, kept) if request_type == "other" else passages
         answer = answer_pattern(request_type)
+        words = content_words(message, language)
         out = list(passages)
         with self._lazy_session() as session:
             for i, p in enumerate(out[:SECTION_PASSAGES]):
                 if topic.search(p.text) and (answer is None or answer.search(p.text)):
                     continue
                 sections = self._document_sections(session, workspace, p.doc_id, kept)
+                lang = p.language or language
                 scored = [
-                    (_section_fit(topic, x.heading, x.text, answer), -n, x) for n, x in enumerate(sections)
+                    (_section_fit(topic, x.heading, x.text, answer, words, lang), -n, x)
+                    for n, x in enumerate(sections)
                 ]
                 now = max((s for s, _, x in scored if x.chunk_id == p.chunk_id), default=0)
                 best = max(scored, key=lambda t: (t[0], t[1]), default=None)
@@ -655,6 +668,11 @@ class Assistant:
         first = next((s for s in suggestions if not s.abstain), None)
         if first is None or not any(f.guard == "language" for f in first.guard_findings):
             return suggestions
+        if first.used_situation and not first.citations:
+            # written only from the reply macros of the customer's language (the situation, no quote):
+            # the finding is the detector's misreading of a short text ("Vi betalte tilbake ..." is
+            # nynorsk and bokmål alike); the agent still sees it on the draft
+            return suggestions
         holding = Suggestion(
             kind="holding",
             text=holding_text(
@@ -702,14 +720,31 @@ class Assistant:
 
 
 def _section_fit(
-    topic: re.Pattern[str], heading: str, text: str, answer: re.Pattern[str] | None = None
-) -> int:
-    """How clearly a section is about a topic: its own sub-heading names it (2), its text does (1), and its
-    text holds the kind of answer the request type wants (2, ``prompts/intents/answers.yaml``)."""
+    topic: re.Pattern[str],
+    heading: str,
+    text: str,
+    answer: re.Pattern[str] | None = None,
+    words: Sequence[tuple[str, frozenset[str]]] = (),
+    language: str | None = None,
+) -> float:
+    """How well a section answers the message: its own sub-heading names the request type's topic (2), its
+    text holds the kind of answer the type wants (2, ``prompts/intents/answers.yaml``), and it shares the
+    message's content words ``words`` (up to 2 for all of them in its heading, up to 1 in its text).
+
+    A topic word elsewhere in a section's text does not count: "bytt batteriene" in a remote-control
+    section does not make it the answer to "what does delivery of a TV cost", a question of the exchange
+    type only by a wrong reading.
+    """
     parts = [h.strip() for h in heading.split("›")]
     own = parts[-1] if len(parts) > 1 else ""  # a top-level heading is the document's title
-    shaped = 2 if answer is not None and answer.search(text) else 0
-    return (2 if own and topic.search(own) else 0) + (1 if topic.search(text) else 0) + shaped
+    shaped = 2.0 if answer is not None and answer.search(text) else 0.0
+    named = 2.0 if own and topic.search(own) else 0.0
+    shared = 0.0
+    if words:
+        head, body = terms(own, language), terms(text, language)
+        shared = 2 * sum(word_covered(s, g, head) for s, g in words) / len(words)
+        shared += sum(word_covered(s, g, body) for s, g in words) / len(words)
+    return named + shaped + shared
 
 
 def _without_injections(

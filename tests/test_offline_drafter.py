@@ -535,3 +535,75 @@ def test_the_same_article_in_another_language_is_not_a_rival_for_confidence() ->
         retrieval_confidence(message, translated, "nn").value
         > retrieval_confidence(message, rivals, "nn").value
     )
+
+
+def _plain(doc: str, lang: str, text: str, score: float, rank: int) -> Passage:
+    return Passage(
+        doc_id=doc, chunk_id=f"{doc}:0", title=doc, text=text, language=lang, score=score, rank=rank
+    )
+
+
+def test_a_lower_passage_in_the_customers_language_that_answers_is_quoted_before_a_translation() -> None:
+    bokmal = _plain("nb-a", "nb", "Utstyr sendes med Posten og kommer fram på 1–4 virkedager.", 3.0, 1)
+    other = _plain("da-b", "da", "Routeren skal sendes retur inden 30 dage.", 1.5, 2)
+    nynorsk = _plain("nn-a", "nn", "Utstyr blir sendt med Posten og kjem fram på 1–4 vyrkedagar.", 1.0, 3)
+    req = request("Kor lang tid tek det før utstyret kjem fram?", "nn", "chat", [bokmal, other, nynorsk])
+    full = OfflineDrafter(threshold=0.0).draft(req)[0]
+    assert [c.id for c in full.citations] == ["nn-a"]
+    assert "kjem fram på 1–4 vyrkedagar" in full.text
+
+
+def test_a_nynorsk_message_quotes_bokmal_before_another_language_when_no_nynorsk_passage_answers() -> None:
+    danish = _plain("da-a", "da", "Pakken er fremme på 1–4 hverdage.", 3.0, 1)
+    bokmal = _plain("nb-a", "nb", "Pakken kommer fram på 1–4 virkedager.", 2.9, 2)
+    req = request("Kor lang tid tek det før pakken kjem fram?", "nn", "chat", [danish, bokmal])
+    full = OfflineDrafter(threshold=0.0).draft(req)[0]
+    assert [c.id for c in full.citations] == ["nb-a"]
+
+
+def test_an_unsure_retrieval_answers_when_a_sentence_in_the_customers_language_holds_the_words() -> None:
+    from assistant.drafting.offline import SUPPORT_FLOOR
+
+    top = _plain(
+        "nb-a",
+        "nb",
+        "Sier du opp før bindingstiden på 12 måneder er ute, betaler du resten av rabatten, høyst 1 200 kr.",
+        3.4,
+        1,
+    )
+    rival = _plain("nb-b", "nb", "Flytter du, er det gratis å ta med bredbåndet.", 2.3, 2)
+    third = _plain("sv-c", "sv", "Fakturan skickas med e-post.", 0.1, 3)
+    message = "Hva skjer hvis jeg sier opp før bindingstiden er ute?"
+    req = request(message, "nb", "chat", [top, rival, third])
+    drafter = OfflineDrafter()
+    confidence = drafter.confidence(req).value
+    assert SUPPORT_FLOOR <= confidence < drafter.threshold  # unsure between the two documents
+    full = drafter.draft(req)[0]
+    assert not full.abstain and "1 200 kr" in full.text
+    # the same unsure retrieval with no sentence that holds the message's words is a holding reply
+    unrelated = request("Kan jeg betale med gavekort i nettbutikken?", "nb", "chat", [top, rival, third])
+    assert drafter.draft(unrelated)[0].abstain
+
+
+def test_a_lower_passage_in_the_customers_language_titled_by_the_request_type_comes_first() -> None:
+    def titled(doc: str, lang: str, title: str, text: str, score: float, rank: int) -> Passage:
+        return Passage(
+            doc_id=doc, chunk_id=f"{doc}:0", title=title, text=text, language=lang, score=score, rank=rank
+        )
+
+    bokmal = titled("nb-a", "nb", "Prisgaranti", "Angrer du kjøpet, betaler vi tilbake mellomlegget.", 5, 1)
+    returns = titled("nn-b", "nn", "Angrerett og retur", "Har du angra, kan du sende vara tilbake.", 3, 3)
+    parcel = titled("nn-c", "nn", "Levering", "Er pakken borte, betaler vi tilbake heile beløpet.", 4, 2)
+    text = "Eg har angra meg. Kan eg sende han tilbake?"
+    req = request(text, "nn", "chat", [bokmal, returns, parcel]).model_copy(
+        update={"request_type": "return_exchange"}
+    )
+    full = OfflineDrafter(threshold=0.0).draft(req)[0]
+    assert [c.id for c in full.citations] == ["nn-b"]
+    # a passage titled by the request type that shares none of the message's words does not answer
+    unrelated = titled("nn-d", "nn", "Angrerett og retur", "Logg inn på Mi side og vel ordren.", 4, 2)
+    req = request(text, "nn", "chat", [bokmal, unrelated]).model_copy(
+        update={"request_type": "return_exchange"}
+    )
+    full = OfflineDrafter(threshold=0.0).draft(req)[0]
+    assert [c.id for c in full.citations] == ["nb-a"]

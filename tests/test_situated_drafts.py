@@ -713,3 +713,59 @@ def test_a_parcel_past_its_expected_day_is_said_to_be_late_not_expected_again() 
     on_time = build_situation(card, [], _at("2026-10-12T09:00:00+02:00"))
     text = " ".join(compose(_request("where is my phone?", "en", "sms", on_time), macros).lines)
     assert "expected to arrive on 12 October" in text and "late" not in text
+
+
+def test_where_is_my_order_with_no_open_order_does_not_quote_one_delivered_long_ago() -> None:
+    old = _order(
+        "900300",
+        "delivered",
+        "Ruter AX3000",
+        0,
+        "2026-01-10T10:00:00+01:00",
+        delivered_at="2026-01-13T12:00:00+01:00",
+        tracking="370722150000900300",
+        carrier="Posten",
+    )
+    card = CustomerCard(id="1", external_id="c", orders=[old])
+    situation = build_situation(card, [], _at("2026-03-10T10:00:00+01:00"))
+    message = "Jeg bestilte nytt SIM-kort i butikken i går, når kommer det?"
+    composed = compose(_request(message, "nb", "sms", situation), load_macros("nb"))
+    assert "900300" not in " ".join(composed.lines) and composed.needs_knowledge
+    # the same order, delivered two days ago, is what "where is it" is about ("delivered, but not here")
+    recent = old.model_copy(update={"meta": {**old.meta, "delivered_at": "2026-03-08T12:00:00+01:00"}})
+    card = CustomerCard(id="1", external_id="c", orders=[recent])
+    situation = build_situation(card, [], _at("2026-03-10T10:00:00+01:00"))
+    lines = compose(_request("Hvor er pakken min?", "nb", "sms", situation), load_macros("nb")).lines
+    assert "900300" in " ".join(lines)
+    # and one the message names by its item, however old
+    card = CustomerCard(id="1", external_id="c", orders=[old])
+    situation = build_situation(card, [], _at("2026-03-10T10:00:00+01:00"))
+    lines = compose(_request("Hvor er ruteren min?", "nb", "sms", situation), load_macros("nb")).lines
+    assert "900300" in " ".join(lines)
+
+
+def test_an_order_without_a_total_states_the_sum_of_its_items() -> None:
+    order = OrderOut(
+        id="900400",
+        status="delivered",
+        items=[{"name": "Hundebur L", "price": 1299, "qty": 2}, {"name": "Matskål", "price": 99}],
+        placed_at=_at("2026-03-01T10:00:00+01:00"),
+        meta={"currency": "DKK", "payment": "Faktura", "delivered_at": "2026-03-03T12:00:00+01:00"},
+    )
+    card = CustomerCard(id="1", external_id="c", orders=[order])
+    situation = build_situation(card, [], _at("2026-03-10T10:00:00+01:00"))
+    assert situation.orders[0].total == 2697
+    message = "Hvor meget skal jeg betale på fakturaen?"
+    lines = compose(_request(message, "da", "email", situation), load_macros("da")).lines
+    assert lines == ["Ordre 900400 er på 2 697 kr."]
+
+
+def test_a_question_that_also_complains_is_acknowledged_first() -> None:
+    order = _order("900500", "shipped", "Bokhylle", 1490, "2026-03-01T10:00:00+01:00", carrier="PostNord")
+    card = CustomerCard(id="1", external_id="c", orders=[order])
+    situation = build_situation(card, [], _at("2026-03-10T10:00:00+01:00"))
+    request = _request("Var är min hylla?", "sv", "chat", situation)
+    plain = compose(request, load_macros("sv")).lines
+    assert not request.complaint and "900500" in plain[0]
+    complains = compose(request.model_copy(update={"complaint": True}), load_macros("sv")).lines
+    assert complains[0] == load_macros("sv").get("complaint.sorry") and complains[1:] == plain

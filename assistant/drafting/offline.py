@@ -36,10 +36,12 @@ to the channel's target, in passage order (a numbered step brings its whole proc
 short one the best one or two.
 
 **Language.** Greeting, framing and sign-off are always in the customer's language (``request.language``).
-Among passages that score nearly as well as the top one, one in the customer's language is preferred; if
-none is, the answer sentences stay in the passage's language: translating needs a model, and a
-faithful quote in a neighbouring language beats an invented paraphrase. The language guard will flag
-such a reply, so the agent sees it.
+Among passages that score nearly as well as the top one, one in the customer's language is preferred, and
+so is a lower one of the retrieval window whose best sentence answers the message's words nearly as well
+as the top passage's (:data:`SAME_LANGUAGE_SHARE`). If none is, a passage in a neighbouring written
+standard (bokmål for nynorsk, :data:`NEIGHBOURS`) comes first, and the answer sentences stay in the
+passage's language: translating needs a model, and a faithful quote in a neighbouring language beats an
+invented paraphrase. The language guard will flag such a reply, so the agent sees it.
 
 **Deterministic.** No randomness and no model: the same request gives the same suggestions.
 """
@@ -83,6 +85,11 @@ __all__ = [
 #: on real hybrid retrieval over 948 cases of four suites (``svar eval calibrate``): at 0.47 the top passage
 #: is right 90% of the time and 94% of the cases are answered.
 DEFAULT_THRESHOLD = 0.47
+#: Below the threshold, a reply still answers when retrieval's confidence is at least SUPPORT_FLOOR and one
+#: of its sentences, in the customer's language, holds SUPPORT_SHARE of the message's words (idf-weighted):
+#: :meth:`OfflineDrafter._answerable`.
+SUPPORT_FLOOR = 0.25
+SUPPORT_SHARE = 0.35
 #: The confidence of a reply the customer's own history answers (it quotes no knowledge passage).
 SITUATION_CONFIDENCE = 0.9
 FUSION_MIN_PASSAGES = 3  # fewer retrieved documents make z-scores meaningless: use the word-overlap mix
@@ -96,6 +103,14 @@ _MARGIN_WINDOW = 5
 
 _I = re.IGNORECASE
 _LANGS = ("nb", "nn", "sv", "da", "en")
+#: A passage in the customer's language answers in place of a higher one in another language when its best
+#: sentence scores at least this share of the higher passage's best (:meth:`OfflineDrafter._sources`).
+SAME_LANGUAGE_SHARE = 0.8
+#: ... or, for a passage whose title names the request type's topic, this share.
+TOPICAL_SHARE = 0.5
+#: The written standard a reply quotes from when the knowledge has no passage in the customer's own:
+#: bokmål and nynorsk read each other's help articles; other languages have no such neighbour.
+NEIGHBOURS = {"nn": "nb", "nb": "nn"}
 
 #: Added to a sentence's score when it holds the kind of answer the question word asks for (a year or date
 #: for "når/när/when", a number for "hvor mange/how many", a full name for "hvem/vem/who").
@@ -673,7 +688,7 @@ class OfflineDrafter:
         situated = compose(request, load_macros(request.language, macros), self.styles)
         if situated.lines:
             return [self._situated(request, plan, situated)]
-        if plan.confidence.value < self.threshold or not plan.full:
+        if not self._answerable(request, plan):
             return [self._holding(request, plan)]
         style = self.styles.style(request.channel)
         if request.mode == "answer":
@@ -703,8 +718,22 @@ class OfflineDrafter:
                 text = f"{text}\n{earlier[-1]}"
         return text
 
-    def _sources(self, request: DraftRequest) -> tuple[Passage, ...]:
-        """The primary passage (the top one, or a near-tie in the customer's language) and its companions."""
+    def _sources(
+        self,
+        request: DraftRequest,
+        words: list[tuple[str, frozenset[str]]] | None = None,
+        known: set[str] | None = None,
+    ) -> tuple[Passage, ...]:
+        """The primary passage and its companions.
+
+        The primary passage is the top one, or a near-tie in the customer's language (one whose title names
+        the request type's topic first). When the top passage is in another language, a lower passage of
+        the retrieval window (:data:`_MARGIN_WINDOW`) in the customer's language is primary when its best
+        sentence answers the message's words nearly as well as the top passage's best
+        (:data:`SAME_LANGUAGE_SHARE`): a quote in the customer's language beats a translation's. Only when
+        none does, a passage in a neighbouring written standard (:data:`NEIGHBOURS`, bokmål for a nynorsk
+        message) comes before one in another language.
+        """
         ranked = _ranked(request.passages)
         if not ranked:
             return ()
@@ -712,6 +741,11 @@ class OfflineDrafter:
         window = ranked[: self.max_passages + 1]
         near = [p for p in window if top.score <= 0 or p.score >= 0.85 * top.score]
         same = [p for p in near if p.language == request.language]
+        if not same and words and top.language not in (None, request.language):
+            same = self._answering(request, ranked, words, known or set())
+        if not same:
+            neighbour = NEIGHBOURS.get(request.language or "")
+            same = [p for p in near if neighbour is not None and p.language == neighbour]
         topic = topic_pattern(request.request_type) if self.prefer_topic else None
         topical = [p for p in same if topic is not None and topic.search(p.title or "")]
         primary = next(iter(topical or same), top)
@@ -723,13 +757,45 @@ class OfflineDrafter:
         ]
         return (primary, *companions[: self.max_passages - 1])
 
+    def _answering(
+        self,
+        request: DraftRequest,
+        ranked: Sequence[Passage],
+        words: list[tuple[str, frozenset[str]]],
+        known: set[str],
+    ) -> list[Passage]:
+        """Passages of the retrieval window in the customer's language whose best sentence answers the
+        message nearly as well as the top passage's best sentence does (:data:`SAME_LANGUAGE_SHARE`), or
+        whose title names the request type's topic and whose best sentence answers at least half as well
+        (:data:`TOPICAL_SHARE`, the bar :func:`_pick` sets for sentences), in retrieval order."""
+        query = self._query(request)
+
+        def best(p: Passage) -> float:
+            found = _candidates(words, [p], request.language, known, question=query)
+            return max((c.score for c in found), default=0.0)
+
+        bar = best(ranked[0])
+        if bar < 0.1:
+            return []
+        own = [p for p in ranked[1:_MARGIN_WINDOW] if p.language == request.language]
+        topic = topic_pattern(request.request_type) if self.prefer_topic else None
+        # in retrieval order: the document's rank says more about what it is about than one shared word; a
+        # passage whose title names the request type's topic answers too (chosen first by the caller)
+        out = []
+        for p in own:
+            score = best(p)
+            titled = topic is not None and topic.search(p.title or "")
+            if score >= SAME_LANGUAGE_SHARE * bar or (titled and score >= TOPICAL_SHARE * bar):
+                out.append(p)
+        return out
+
     def _plan(self, request: DraftRequest) -> _Plan:
         confidence = self.confidence(request)
-        sources = self._sources(request)
         query = self._query(request)
         analysis = analysis_of(request)
         known = {slot for slot in _SLOT_CUES if _known_values(request, slot, analysis)}
         words = content_words(query, request.language)
+        sources = self._sources(request, words, known)
         candidates = _candidates(words, sources, request.language, known, question=query)
         style = self.styles.style(request.channel)
         fewest, most = style.target_sentences
@@ -881,12 +947,7 @@ class OfflineDrafter:
         body = [" ".join(situated.lines)]
         chosen: list[_Candidate] = []
         same_language = all(c.passage.language in (None, request.language) for c in plan.full)
-        if (
-            situated.needs_knowledge
-            and plan.full
-            and same_language
-            and plan.confidence.value >= self.threshold
-        ):
+        if situated.needs_knowledge and plan.full and same_language and self._answerable(request, plan):
             # a quote in another language would turn the whole reply into a holding one: the situation
             # sentences are in the customer's language, so a foreign passage is left to the agent
             chosen = list(plan.short if style.max_chars is not None and style.max_chars < 600 else plan.full)
@@ -913,6 +974,26 @@ class OfflineDrafter:
             citations=[Citation(id=p.doc_id, title=p.title, url=p.url, chunk_id=p.chunk_id) for p in cited],
             used_situation=situated.used,
             confidence=plan.confidence.value if chosen else max(plan.confidence.value, SITUATION_CONFIDENCE),
+        )
+
+    def _answerable(self, request: DraftRequest, plan: _Plan) -> bool:
+        """Whether the plan's sentences may answer: retrieval is confident (at least ``threshold``), or it is
+        unsure between documents (at least :data:`SUPPORT_FLOOR`) while a sentence of the customer's
+        language holds at least :data:`SUPPORT_SHARE` of the message's words, idf-weighted.
+
+        In a small help center whose articles each mix several topics, and repeat them in five languages,
+        the top document's lead over the next is small even when one of its sentences answers word for
+        word ("Sier du opp før bindingstiden ... er ute, betaler du ..."): the sentence is the evidence then.
+        """
+        if not plan.full:
+            return False
+        if plan.confidence.value >= self.threshold:
+            return True
+        if plan.confidence.value < SUPPORT_FLOOR:
+            return False
+        return any(
+            c.passage.language in (None, request.language) and c.score - c.bonus >= SUPPORT_SHARE
+            for c in plan.full
         )
 
     def _ask(self, request: DraftRequest, plan: _Plan, style: ChannelStyle, slot: str) -> Suggestion:

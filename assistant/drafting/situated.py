@@ -21,8 +21,11 @@ situation items they used, and whether the knowledge base must still answer the 
   warranty replacement) instead of the steps again;
 - **return or exchange** of an order already returned: that the return arrived and the refund's state;
 - complaint or an unrecognised question: the status of the customer's one open order, if they have one (a
-  complaint with no open order: the newest order placed or delivered in the last 45 days); a complaint is
-  acknowledged first ("I'm sorry about this."), unless an overdue promise's apology already does it;
+  complaint with no open order: the newest order placed or delivered in the last 45 days); a complaint, or
+  a question of another type that also complains ("where is it? not okay"), is acknowledged first ("I'm
+  sorry about this."), unless an overdue promise's apology already does it;
+- **where is my order** with no order open: an order delivered in the last 14 days ("delivered, but not
+  here") or one whose items the message names; an order delivered long ago is not the one asked after;
 - any type: an overdue promise (or refund) is apologised for, quoting what we promised (an agent's or
   bot's words; an internal note is not quoted) and naming the order it most likely concerns, followed by
   what happens next and when the customer hears back; a promise not yet due is repeated;
@@ -76,7 +79,21 @@ _NOT_RECEIVED = re.compile(
 )
 _PAREN = re.compile(r"\s*\([^)]*\)")
 # An order's status, as shops name it, by where the order is.
-_NOT_SHIPPED = ("processing", "new", "paid", "confirmed", "pending")
+_NOT_SHIPPED = (
+    "processing",
+    "new",
+    "paid",
+    "confirmed",
+    "pending",
+    "received",
+    "placed",
+    "open",
+    "on_hold",
+    "on-hold",
+    "unfulfilled",
+    "awaiting_shipment",
+    "packed",
+)
 _IN_TRANSIT = ("shipped", "in_transit", "dispatched", "sent")
 _COLLECTED = ("collected", "picked_up")
 _CONTACT = re.compile(
@@ -375,18 +392,33 @@ def _relevant_order(situation: Situation, request_type: str, text: str) -> Order
         found = _likeliest(mentioned, request_type)
         if found is not None:
             return found
-    return _likeliest(situation.orders, request_type)
+    return _likeliest(situation.orders, request_type, situation.now if not mentioned else None)
 
 
-def _likeliest(orders: list[OrderState], request_type: str) -> OrderState | None:
-    """The order of ``orders`` (newest first) a request of ``request_type`` is most likely about."""
+#: A question where an order is, with no order open, is about a delivered one only when it arrived within
+#: this time ("it says delivered, but it isn't here") or the message names its items: an order delivered
+#: months ago is not the one a customer asks after (that one is missing from the history).
+_JUST_DELIVERED = timedelta(days=14)
+
+
+def _likeliest(orders: list[OrderState], request_type: str, now: datetime | None = None) -> OrderState | None:
+    """The order of ``orders`` (newest first) a request of ``request_type`` is most likely about.
+
+    With ``now`` (the message names none of the orders' items), a question where an order is, with none
+    open, finds only an order delivered within :data:`_JUST_DELIVERED`.
+    """
     if request_type == "refund":
         with_refund = [o for o in orders if o.refund is not None]
         done = [o for o in orders if (o.status or "").lower() in ("cancelled", "returned")]
         candidates = with_refund or done
         return candidates[0] if candidates else None
     if request_type in ("where_is_order", "delivery_time", "cancel_change"):
-        return next((o for o in orders if o.open), orders[0])
+        found = next((o for o in orders if o.open), None)
+        if found is not None or now is None or request_type == "cancel_change":
+            return found or orders[0]
+        newest = orders[0]
+        when = newest.delivered_at or newest.updated_at or newest.placed_at
+        return newest if when is not None and now - when <= _JUST_DELIVERED else None
     if request_type == "return_exchange":
         return next((o for o in orders if (o.status or "").lower() in ("delivered", "collected")), orders[0])
     return orders[0]
@@ -801,8 +833,11 @@ def compose(request: DraftRequest, macros: Macros, styles: ChannelStyles | None 
     _promises(w, c, styles or ChannelStyles())
     _promise_order(w, c)
     sorry = w.m.get("complaint.sorry")
-    if kind == "complaint" and not c.apology and sorry and sorry not in c.lines:
-        c.lines.insert(0, sorry)  # a complaint is acknowledged first (an overdue promise's apology does it)
+    complains = kind == "complaint" or w.request.complaint
+    if complains and not c.apology and sorry and sorry not in c.lines:
+        # a complaint, or a question that also complains ("where is it? not okay"), is acknowledged first
+        # (an overdue promise's apology does it)
+        c.lines.insert(0, sorry)
     c.lines = [line for line in c.lines if line]
     if c.apology and kind in ("complaint", "other"):
         c.needs_knowledge = False

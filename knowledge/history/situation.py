@@ -211,7 +211,7 @@ def order_state(order: OrderOut, now: datetime) -> OrderState:
         delivered_at=_datetime(meta.get("delivered_at")),
         pickup_point=_text(meta.get("pickup_point")) or _text(meta.get("pickup_store")),
         shipping_address=_text(meta.get("shipping_address")),
-        total=total,
+        total=total if total is not None else _items_total(order.items),
         currency=_text(meta.get("currency")),
         payment=_text(meta.get("payment")),
         replacement_for=replacement_for,
@@ -235,6 +235,19 @@ def order_state(order: OrderOut, now: datetime) -> OrderState:
         )
         state.refund = r
     return state
+
+
+def _items_total(items: Sequence[Any]) -> float | None:
+    """An order's total from its items (price times quantity, 1 when not given) when every item has a
+    price; None otherwise (an order event without ``total``)."""
+    total = 0.0
+    for item in items:
+        price = _number(item.get("price")) if isinstance(item, dict) else None
+        if price is None:
+            return None
+        qty = _number(item.get("qty")) or _number(item.get("quantity")) or 1.0
+        total += price * qty
+    return total if items else None
 
 
 def _prices(items: Sequence[Any]) -> list[float]:
