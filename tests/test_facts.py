@@ -1043,7 +1043,10 @@ def test_a_step_ends_where_a_new_subject_starts_and_a_bare_english_past_is_a_ste
     ("text", "steps"),
     [
         ("Vi har latt han hvile og kjølt beinet med is.", ["latt han hvile", "kjølt beinet med is"]),
-        ("Jag har luftat elementen och kontrollerat termostaterna.", ["luftat elementen", "kontrollerat termostaterna"]),
+        (
+            "Jag har luftat elementen och kontrollerat termostaterna.",
+            ["luftat elementen", "kontrollerat termostaterna"],
+        ),
         ("Har spurgt naboerne og kigget i kælderen.", ["spurgt naboerne", "kigget i kælderen"]),
         ("Jeg har meldt fra til flyselskapet og fått referansen ALC123.", ["meldt fra til flyselskapet"]),
         ("I've replaced the flapper already, didn't help", ["replaced the flapper already"]),

@@ -172,8 +172,6 @@ def find_tried(text: str, ctx: Context) -> Iterator[ExtractedFact]:
         yield from _steps(text, found)
 
 
-
-
 def _find_tried(text: str, ctx: Context) -> Iterator[ExtractedFact]:
     if ctx.role not in {"customer", "note"}:
         return
@@ -663,8 +661,12 @@ _INFINITIVES = frozenset(
 _STEP_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _STEP_CONJ = frozenset({"og", "and", "och", "samt", "then", "plus", "og så", "and then", "så"})
 # "took the lid off and scrubbed it": a step whose object is a pronoun stays with the step it refers to.
-_STEP_OBJECT_PRONOUNS = frozenset({"it", "them", "det", "den", "dem", "dei", "de", "him", "her", "henne", "honom"})
-_STEP_PRONOUN = frozenset({"it", "it's", "it’s", "that", "det", "den", "dette", "detta", "which", "som", "they"})
+_STEP_OBJECT_PRONOUNS = frozenset(
+    {"it", "them", "det", "den", "dem", "dei", "de", "him", "her", "henne", "honom"}
+)
+_STEP_PRONOUN = frozenset(
+    {"it", "it's", "it’s", "that", "det", "den", "dette", "detta", "which", "som", "they"}
+)
 _STEP_LEADERS = frozenset(
     {"og", "and", "och", "samt", "then", "plus", "i", "we", "jeg", "eg", "jag", "vi", "me", "kunden", "kunde",
      "customer", "han", "hun", "ho", "hon", "he", "she", "they", "dei", "har", "have", "has", "had", "hadde",
@@ -685,7 +687,7 @@ def _past_form(word: str) -> bool:
         or low in _PAST_AFTER_SUBJECT_SET
         or low in PAST_IRREGULAR
         or low in NOT_TRIED_VERBS
-        or (len(low) >= 4 and (_EN_PAST.fullmatch(low) is not None or _NORDIC_PARTICIPLE.fullmatch(low) is not None))
+        or (len(low) >= 4 and (_EN_PAST.fullmatch(low) or _NORDIC_PARTICIPLE.fullmatch(low)) is not None)
     )
 
 
@@ -699,8 +701,8 @@ def _failed_start() -> re.Pattern[str]:
 # network settings"): a past form first, after at most a conjunction or an adverb.
 _SHORT_TURN_WORDS = 9
 _SHORT_TURN_NOT_OBJECT = frozenset(
-    "er is är var was were har has hadde hade mitt min mit my mi vår vårt vores our ikke ikkje inte not fra from"
-    " från frå".split()
+    "er is är var was were har has hadde hade mitt min mit my mi vår vårt vores our ikke ikkje inte not"
+    " fra from från frå".split()
 )
 
 
@@ -719,7 +721,7 @@ def _short_turn_step(text: str) -> Iterator[ExtractedFact]:
     english = low.endswith("ed") or low in {"reset", "put", "set", "kept", "frozen", "taken", "done", "sent"}
     if not _past_verb(verb, subject=False, have=True, english=english):
         return
-    if english and not low.endswith("ed") and low not in _PAST_AFTER_SUBJECT_SET and low not in PAST_IRREGULAR:
+    if english and not (low.endswith("ed") or low in _PAST_AFTER_SUBJECT_SET or low in PAST_IRREGULAR):
         return
     if low in NOT_TRIED_VERBS:
         return
@@ -737,41 +739,7 @@ def _steps(text: str, found: ExtractedFact) -> Iterator[ExtractedFact]:
     if not words:
         return
     low = [text[a:b].lower() for a, b in words]
-    i = 0
-    if low[:2] == ["the", "customer"]:
-        i = 2
-    while i < len(words) - 1 and low[i] in _STEP_LEADERS:
-        i += 1
-    if i and not _past_form(low[i]):
-        i = 0  # "new batteries didn't help": no subject to drop; keep the clause as it is
-    bounds: list[tuple[int, int]] = []
-    start = words[i][0]
-    j = i + 1
-    while j < len(words):
-        gap = text[words[j - 1][1] : words[j][0]]
-        conj = low[j] in _STEP_CONJ
-        comma = "," in gap
-        if conj or comma:
-            k = j + 1 if conj else j
-            while k < len(words) - 1 and low[k] in _STEP_LEADERS and low[k] not in _STEP_CONJ:
-                k += 1
-            if k < len(words) and low[k] in _STEP_PRONOUN:
-                bounds.append((start, words[j - 1][1]))
-                start = -1
-                break
-            if comma and _failed_start().match(text, words[j][0]):
-                bounds.append((start, words[j - 1][1]))
-                start = -1
-                break  # "..., didn't help": what came of it, not another step
-            refers = k + 1 < len(words) and low[k + 1] in _STEP_OBJECT_PRONOUNS
-            if k < len(words) and _past_form(low[k]) and not refers:
-                bounds.append((start, words[j - 1][1]))
-                start = words[k][0]
-                j = k + 1
-                continue
-        j += 1
-    if start >= 0:
-        bounds.append((start, found.end))
+    bounds = _step_bounds(text, found, words, low)
     if len(bounds) == 1 and bounds[0] == (found.start, found.end):
         yield found
         return
@@ -779,6 +747,45 @@ def _steps(text: str, found: ExtractedFact) -> Iterator[ExtractedFact]:
         verb = text[a:b].split()[0] if text[a:b].split() else ""
         if n and not _past_verb(verb, subject=True, have=True, english=verb.lower().endswith("ed")):
             continue  # "og fått referansen ...": what happened, not a step
-        if b - a < 3:
+        if b - a >= 3:
+            yield fact("tried", text, a, b, squash(text[a:b]).lower(), found.confidence)
+
+
+def _first_verb(low: list[str]) -> int:
+    """Where a clause's first step starts: after its subject, "har/have" and adverbs (0 when none)."""
+    i = 2 if low[:2] == ["the", "customer"] else 0
+    while i < len(low) - 1 and low[i] in _STEP_LEADERS:
+        i += 1
+    return i if _past_form(low[i]) else 0  # "new batteries didn't help": nothing to drop
+
+
+def _step_bounds(
+    text: str, found: ExtractedFact, words: list[tuple[int, int]], low: list[str]
+) -> list[tuple[int, int]]:
+    """The spans of a clause's steps: a coordinated past form starts the next one; a pronoun subject or a
+    failed outcome after a comma ends the last."""
+    i = _first_verb(low)
+    bounds: list[tuple[int, int]] = []
+    start = words[i][0]
+    j = i + 1
+    while j < len(words):
+        conj = low[j] in _STEP_CONJ
+        comma = "," in text[words[j - 1][1] : words[j][0]]
+        if not (conj or comma):
+            j += 1
             continue
-        yield fact("tried", text, a, b, squash(text[a:b]).lower(), found.confidence)
+        k = j + 1 if conj else j
+        while k < len(words) - 1 and low[k] in _STEP_LEADERS and low[k] not in _STEP_CONJ:
+            k += 1
+        if (k < len(words) and low[k] in _STEP_PRONOUN) or (
+            comma and _failed_start().match(text, words[j][0])
+        ):
+            return [*bounds, (start, words[j - 1][1])]  # "and it's fine", ", didn't help": no step
+        refers = k + 1 < len(words) and low[k + 1] in _STEP_OBJECT_PRONOUNS
+        if k < len(words) and _past_form(low[k]) and not refers:
+            bounds.append((start, words[j - 1][1]))
+            start = words[k][0]
+            j = k + 1
+            continue
+        j += 1
+    return [*bounds, (start, found.end)]
