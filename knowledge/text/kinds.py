@@ -21,7 +21,8 @@ FACT_KINDS: tuple[str, ...] = (
     "order_number", "tracking_number", "email", "phone", "address", "product", "serial_number",
     "account_id", "national_id", "amount", "date", "time", "count", "tried", "promise", "place", "person",
     "venue", "case_number", "return_number", "invoice_number", "payment_method", "company", "org_number",
-    "color", "code", "reference", "labelled_number", "flight_number",
+    "color", "code", "reference", "labelled_number", "flight_number", "pet_name", "relative_name", "breed",
+    "age",
 )  # fmt: skip
 # ``labelled_number``: an id after any label that names a number ("polisenummer 7702-118834"), a kind of the
 # company's own (policy, membership, frame numbers); it answers no question about a built-in kind.
