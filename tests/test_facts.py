@@ -1082,3 +1082,41 @@ def test_a_bare_past_that_tells_what_happened_is_no_step(text: str) -> None:
 )
 def test_a_phone_number_after_a_payment_app_or_my_number_stays_a_phone(text: str, phone: str) -> None:
     assert ("phone", phone) in [(f.kind, f.value) for f in extract_facts(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("Mastercardet som slutter på 9012 er sperret.", "last_digits", "9012"),
+        ("Kortet endar på 7788.", "last_digits", "7788"),
+        ("Betalningen gjordes med kortet som slutar på 1234.", "last_digits", "1234"),
+        ("a refund to the Visa ending in 0042", "last_digits", "0042"),
+        ("Serienummeret står ikke, men på esken: 4006381333931", "number", "4006381333931"),
+        ("Brikka hennar har 985112004455667.", "number", "985112004455667"),
+    ],
+)
+def test_numbers_without_a_label(text: str, kind: str, value: str) -> None:
+    assert (kind, value) in [(f.kind, f.value) for f in extract_facts(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Pakken har ikke kommet. Kan dere sjekke?\n\nLiv Dahl", "Liv Dahl"),
+        ("Tack för hjälpen med bytet. Anders", "Anders"),
+        ("Hi, my order never came. Name's Joe Bloggs.", "Joe Bloggs"),
+        ("Bordet er reservert i navnet Kari Holm.", "Kari Holm"),
+        ("Call 14/05 09:20: Sarah Whitfield wants a refund.", "Sarah Whitfield"),
+    ],
+)
+def test_a_name_alone_at_the_end_or_after_name_words_is_a_person(text: str, name: str) -> None:
+    assert ("person", name) in [(f.kind, f.value) for f in extract_facts(text, role="customer")] + [
+        (f.kind, f.value) for f in extract_facts(text, role="note")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["Det virker ikke. Hjelp", "Kan dere ringe meg? Takk", "Where is it? Thanks"]
+)
+def test_a_one_word_sentence_at_the_end_is_no_name(text: str) -> None:
+    assert not [f for f in extract_facts(text) if f.kind == "person"]

@@ -38,9 +38,11 @@ from knowledge.facts._phone import find_phones, normalize_phone
 from knowledge.facts._products import find_products
 from knowledge.facts._quantity import find_amounts, find_counts
 from knowledge.facts._refs import (
+    find_bare_numbers,
     find_codes,
     find_flight_numbers,
     find_labelled_numbers,
+    find_last_digits,
     find_lone_reference,
     find_org_numbers,
     find_references,
@@ -76,6 +78,7 @@ _EXCLUSIVE: tuple[Extractor, ...] = (
     find_flight_numbers,
     find_addresses,
     find_labelled_numbers,
+    find_last_digits,
     find_dependants,
     find_dates,
     find_times,
@@ -87,6 +90,7 @@ _EXCLUSIVE: tuple[Extractor, ...] = (
     find_counts,
     find_colors,
     find_lone_reference,
+    find_bare_numbers,
     find_names,
 )
 _CLAUSES: tuple[Extractor, ...] = (find_tried, find_promises)
