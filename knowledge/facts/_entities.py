@@ -55,6 +55,7 @@ _POSTCODE_CITY = (
 _NORDIC_ADDRESS_RE = re.compile(
     rf"(?<![\w-])(?P<street>(?:[{_UP}][^\W\d_]*(?:[.'-][^\W\d_]*)*[ \t]+){{0,3}}{_STREET_WORD})[ \t]+"
     rf"(?P<no>\d{{1,4}}(?:[A-Za-z]|[ \t][A-Z])?(?![\w])(?:-\d{{1,4}})?)"
+    rf"(?!\.?[ \t]+(?i:{alternation(MONTHS)})\b)"
     rf"(?!\s*(?i:kr\b|%|,-|:-|stk|personer|billetter|dager|timer))"
     rf"(?:,?\s*(?i:\d{{1,2}}\.\s?(?:tv|th|mf|sal)\.?|(?:lgh|leil\.?|leilighet|lägenhet|lejl\.?)\s*\w+))?"
     rf"{_POSTCODE_CITY}(?!\w)"
@@ -188,7 +189,7 @@ _SIGNATURE_RE = re.compile(
 # ennå. Per", "Patient no. PT-60310. Sam"): the sender signing without a sign-off word.
 _BARE_SIGN_RE = re.compile(r"(?:\n[ \t]*\n|(?<=[.!?])[ \t]+|(?<=[.!?])\n)[ \t]*(?=[^\W\d_][^\n]{0,40}\s*$)")
 # A sign-off with a slash ("/Sara Holm", "/ Anders") on a line of its own.
-_SLASH_SIGN_RE = re.compile(r"(?:^|\n)[ \t]*/[ \t]*(?=[^\W\d_])")
+_SLASH_SIGN_RE = re.compile(r"(?:^|\n|(?<=[.!?])[ \t]+)[ \t]*/[ \t]*(?=[^\W\d_])")
 # Agents' notes name the customer after a word for customer or caller ("Kunde Arne Vik", "Customer: Eva
 # Berg") or after the note's heading ("Call: Daniel Okafor,", "Samtal 3/3: Eva Berg,", "Opkald: Lars Dahl,").
 _NOTE_WORD = (
@@ -339,7 +340,10 @@ def _people(text: str, role: str = "customer") -> Iterator[ExtractedFact]:
                 continue
             rest = text[end:].strip(" \t\r").split("\n")[0].strip()
             if pattern is _BARE_SIGN_RE and (
-                len(words) > 3 or text[end:].strip() or (len(words) == 1 and _one_word_sentence(words[0]))
+                _SIGNATURE_RE.match(text, m.end()) is not None
+                or len(words) > 3
+                or text[end:].strip()
+                or (len(words) == 1 and _one_word_sentence(words[0]))
             ):
                 continue  # a name alone ends the message; "Hjelp" or "Takk" alone is no name
             if pattern in (_SIGNATURE_RE, _SLASH_SIGN_RE) and rest and not _SIGN_CONTACT.match(rest):
