@@ -37,3 +37,16 @@ def test_a_date_after_a_street_like_place_is_a_date() -> None:
 def test_a_slash_signature_after_a_sentence_is_a_person() -> None:
     found = [(f.kind, f.value) for f in extract_facts("Vi vill flytta tiden. /Eva Lind", language="sv")]
     assert ("person", "Eva Lind") in found
+
+
+def test_notes_steps_without_have_and_headings() -> None:
+    def steps(text: str, language: str) -> list[str]:
+        return [f.value for f in extract_facts(text, role="note", language=language) if f.kind == "tried"]
+
+    assert steps("Customer already rebooted the hub twice.", "en") == ["rebooted the hub twice"]
+    assert steps("Customer called: boat at the marina, needs storage.", "en") == []
+
+
+def test_colloquial_ha_before_an_adverb_is_have() -> None:
+    found = [f.value for f in extract_facts("ha redan bytt filtret", language="sv") if f.kind == "tried"]
+    assert found == ["bytt filtret"]

@@ -169,7 +169,7 @@ def find_tried(text: str, ctx: Context) -> Iterator[ExtractedFact]:
             continue
         if ctx.role == "note" and _COMPANY_SUBJECT.match(found.value):
             continue
-        yield from _steps(text, found)
+        yield from _steps(text, found, english=ctx.language == "en")
 
 
 def _find_tried(text: str, ctx: Context) -> Iterator[ExtractedFact]:
@@ -206,7 +206,7 @@ _CLAUSE_STARTS = re.compile(
 )
 _TRIED_SUBJECTS = r"(?:(?-i:I)|we|jeg|eg|jag|vi|me|æ|kunden|kunde|the\s+customer|customer)"
 _NOTE_SUBJECTS = r"(?:han|hun|ho|hon|he|she|they|dei|de)"
-_HAVE = r"(?:har|have|has|had|hadde|hade|havde|hev|hafði)"
+_HAVE = r"(?:har|have|has|had|hadde|hade|havde|hev|hafði|ha(?=\s+(?:redan|allerede|alt|också|även)\b))"
 _ADVERB_LIST = (
     "already", "also", "even", "just", "again", "allerede", "alt", "allereie", "redan", "også", "ogso", "òg",
     "óg", "även", "nettopp", "nyss", "lige", "faktisk", "både", "first", "først", "först", "then", "så",
@@ -291,6 +291,7 @@ def _past_verb(verb: str, *, subject: bool, have: bool, english: bool, particle:
     return subject and _NORDIC_PRETERITE.fullmatch(low) is not None
 
 
+_NOTE_CUSTOMER = frozenset({"customer", "the customer", "kunden", "kunde", "kund"})
 _THIRD_PERSON = frozenset({"han", "hun", "ho", "hon", "he", "she", "they", "dei", "de"})
 
 
@@ -322,7 +323,11 @@ def _past_clauses(text: str, ctx: Context) -> Iterator[ExtractedFact]:
         after = re.match(r"\s+(\w+)", text[m.end("verb") : m.end("verb") + 20])
         particle = after.group(1).lower() if after else ""
         if not _past_verb(
-            m.group("verb"), subject=bool(subj), have=bool(aux), english=english, particle=particle
+            m.group("verb"),
+            subject=bool(subj),
+            have=bool(aux) or (ctx.role == "note" and subj in _NOTE_CUSTOMER),
+            english=english,
+            particle=particle,
         ):
             continue
         start = m.start("subj") if subj else m.start("aux2")
@@ -675,9 +680,12 @@ _STEP_LEADERS = frozenset(
 )  # fmt: skip
 
 
-def _past_form(word: str) -> bool:
-    """Whether a word has the shape or the lexicon entry of a past form (any verb, tried or not)."""
+def _past_form(word: str, english: bool = False) -> bool:
+    """Whether a word has the shape or the lexicon entry of a past form (any verb, tried or not); in an
+    English text only "-ed" and the listed forms ("boat" has a Nordic participle's shape)."""
     low = word.lower().strip("'’-")
+    if english and not (low.endswith("ed") or low in PAST_IRREGULAR or low in _PAST_AFTER_SUBJECT_SET):
+        return False
     if low in NOT_TRIED_VERBS:
         return True
     if low in _NOT_VERBS:
@@ -734,37 +742,43 @@ def _short_turn_step(text: str) -> Iterator[ExtractedFact]:
     yield fact("tried", text, words[i].start(), end, squash(text[words[i].start() : end]).lower(), 0.6)
 
 
-def _steps(text: str, found: ExtractedFact) -> Iterator[ExtractedFact]:
+def _steps(text: str, found: ExtractedFact, *, english: bool = False) -> Iterator[ExtractedFact]:
     words = [(found.start + m.start(), found.start + m.end()) for m in _STEP_WORD.finditer(found.value)]
     if not words:
         return
     low = [text[a:b].lower() for a, b in words]
-    bounds = _step_bounds(text, found, words, low)
-    if len(bounds) == 1 and bounds[0] == (found.start, found.end):
+    bounds = _step_bounds(text, found, words, low, english)
+    if (
+        len(bounds) == 1
+        and bounds[0] == (found.start, found.end)
+        and not found.value.split()[0].endswith(":")
+    ):
         yield found
         return
     for n, (a, b) in enumerate(bounds):
         verb = text[a:b].split()[0] if text[a:b].split() else ""
         if n and not _past_verb(verb, subject=True, have=True, english=verb.lower().endswith("ed")):
             continue  # "og fått referansen ...": what happened, not a step
+        if verb.endswith(":"):
+            continue  # "Customer called: berth B-17 ...": a note's heading, not a step
         if b - a >= 3:
             yield fact("tried", text, a, b, squash(text[a:b]).lower(), found.confidence)
 
 
-def _first_verb(low: list[str]) -> int:
+def _first_verb(low: list[str], english: bool) -> int:
     """Where a clause's first step starts: after its subject, "har/have" and adverbs (0 when none)."""
     i = 2 if low[:2] == ["the", "customer"] else 0
     while i < len(low) - 1 and low[i] in _STEP_LEADERS:
         i += 1
-    return i if _past_form(low[i]) else 0  # "new batteries didn't help": nothing to drop
+    return i if _past_form(low[i], english) else 0  # "new batteries didn't help": nothing to drop
 
 
 def _step_bounds(
-    text: str, found: ExtractedFact, words: list[tuple[int, int]], low: list[str]
+    text: str, found: ExtractedFact, words: list[tuple[int, int]], low: list[str], english: bool
 ) -> list[tuple[int, int]]:
     """The spans of a clause's steps: a coordinated past form starts the next one; a pronoun subject or a
     failed outcome after a comma ends the last."""
-    i = _first_verb(low)
+    i = _first_verb(low, english)
     bounds: list[tuple[int, int]] = []
     start = words[i][0]
     j = i + 1
@@ -782,7 +796,7 @@ def _step_bounds(
         ):
             return [*bounds, (start, words[j - 1][1])]  # "and it's fine", ", didn't help": no step
         refers = k + 1 < len(words) and low[k + 1] in _STEP_OBJECT_PRONOUNS
-        if k < len(words) and _past_form(low[k]) and not refers:
+        if k < len(words) and _past_form(low[k], english) and not refers:
             bounds.append((start, words[j - 1][1]))
             start = words[k][0]
             j = k + 1

@@ -289,7 +289,8 @@ _NORDIC: tuple[Cue, ...] = (
         "product",
         r"\b(?:hvilken|hvilket|hvilke|kva for (?:ein|ei|eit)|kva|vilken|vilket|vilka)\s+(?:produkt|vare|vara"
         r"|artikkel|artikel|telefon(?!-?n[ur])|mobil(?!-?n[ur]))\w*|\bprodukt(?:navn|namn|nummer|kode|kod)\w*|\bartikkelnummer\w*"
-        r"|\bartikelnummer\w*|\bvarenummer\w*",
+        r"|\bartikelnummer\w*|\bvarenummer\w*|\b(?:which|what)\s+(?:handset|device|product|item|gadget|unit)s?\b"
+        r"|\b(?:hvilken|hvilket|kva for ei?n?|vilken|vilket)\s+(?:enhet|enhed|apparat|dings)\w*",
     ),
     _cue(
         "category",
