@@ -50,3 +50,13 @@ def test_notes_steps_without_have_and_headings() -> None:
 def test_colloquial_ha_before_an_adverb_is_have() -> None:
     found = [f.value for f in extract_facts("ha redan bytt filtret", language="sv") if f.kind == "tried"]
     assert found == ["bytt filtret"]
+
+
+def test_a_brand_and_its_model_words_are_a_product_in_any_case() -> None:
+    def products(text: str) -> list[str]:
+        return [f.value for f in extract_facts(text) if f.kind == "product"]
+
+    assert products("Bilen er en Skoda Octavia fra 2018.") == ["Skoda Octavia"]
+    assert products("its a google pixel 7a") == ["google pixel 7a"]
+    assert products("Det gjelder en Tesla Model Y.") == ["Tesla Model Y"]
+    assert products("Jeg skal se på klokka i kveld.") == []
