@@ -663,7 +663,7 @@ _INFINITIVES = frozenset(
 # hvile", "kjølt beinet med is"). A coordinated verb of a past form starts the next step; one that tells what
 # happened rather than what was done ("og fått referansen") ends the step and is dropped, and so is a
 # comment on it ("and it's fine", ", didn't help").
-_STEP_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+_STEP_WORD = re.compile(r"[\w'’-]*\w", re.UNICODE)
 _STEP_CONJ = frozenset({"og", "and", "och", "samt", "then", "plus", "og så", "and then", "så"})
 # "took the lid off and scrubbed it": a step whose object is a pronoun stays with the step it refers to.
 _STEP_OBJECT_PRONOUNS = frozenset(
@@ -742,27 +742,52 @@ def _short_turn_step(text: str) -> Iterator[ExtractedFact]:
     yield fact("tried", text, words[i].start(), end, squash(text[words[i].start() : end]).lower(), 0.6)
 
 
-def _steps(text: str, found: ExtractedFact, *, english: bool = False) -> Iterator[ExtractedFact]:
+def _step_spans(text: str, found: ExtractedFact, english: bool) -> list[tuple[int, int]]:
+    """The spans of the steps of a reported clause, without who did them and without what came of them."""
     words = [(found.start + m.start(), found.start + m.end()) for m in _STEP_WORD.finditer(found.value)]
     if not words:
-        return
+        return []
     low = [text[a:b].lower() for a, b in words]
-    bounds = _step_bounds(text, found, words, low, english)
-    if (
-        len(bounds) == 1
-        and bounds[0] == (found.start, found.end)
-        and not found.value.split()[0].endswith(":")
-    ):
-        yield found
-        return
-    for n, (a, b) in enumerate(bounds):
+    out: list[tuple[int, int]] = []
+    for n, (a, b) in enumerate(_step_bounds(text, found, words, low, english)):
         verb = text[a:b].split()[0] if text[a:b].split() else ""
         if n and not _past_verb(verb, subject=True, have=True, english=verb.lower().endswith("ed")):
             continue  # "og fått referansen ...": what happened, not a step
         if verb.endswith(":"):
             continue  # "Customer called: berth B-17 ...": a note's heading, not a step
         if b - a >= 3:
-            yield fact("tried", text, a, b, squash(text[a:b]).lower(), found.confidence)
+            out.append((a, b))
+    return out
+
+
+def _steps(text: str, found: ExtractedFact, *, english: bool = False) -> Iterator[ExtractedFact]:
+    """The clause as its steps say it: from the first step to the end of the last."""
+    spans = _step_spans(text, found, english)
+    if not spans:
+        return
+    if spans[0][0] == found.start and spans[-1][1] == found.end:
+        yield found
+        return
+    a, b = spans[0][0], spans[-1][1]
+    yield fact("tried", text, a, b, squash(text[a:b]).lower(), found.confidence)
+
+
+def step_parts(text: str, clause: ExtractedFact, language: str | None) -> list[ExtractedFact]:
+    """The single steps of a reported clause of two or more ("latt han hvile og kjølt beinet med is" gives
+    "latt han hvile" and "kjølt beinet med is"); empty for a clause of one step.
+
+    Args:
+        text: the message the clause was found in.
+        clause: a ``tried`` fact of ``text``.
+        language: the message's language ("en" reads only English past forms).
+
+    Returns:
+        One ``tried`` fact per step, inside the clause's span.
+    """
+    spans = _step_spans(text, clause, language == "en")
+    if len(spans) < 2:
+        return []
+    return [fact("tried", text, a, b, squash(text[a:b]).lower(), clause.confidence - 0.05) for a, b in spans]
 
 
 def _first_verb(low: list[str], english: bool) -> int:
