@@ -291,6 +291,8 @@ def _past_verb(verb: str, *, subject: bool, have: bool, english: bool, particle:
     return subject and _NORDIC_PRETERITE.fullmatch(low) is not None
 
 
+# Past forms that tell what came to the customer, which ends a reported clause ("og fått referansen").
+_HAPPENED = frozenset("fått fikk fekk fick fik fået got received mottok mottog modtog".split())
 _NOTE_CUSTOMER = frozenset({"customer", "the customer", "kunden", "kunde", "kund"})
 _THIRD_PERSON = frozenset({"han", "hun", "ho", "hon", "he", "she", "they", "dei", "de"})
 
@@ -742,8 +744,11 @@ def _short_turn_step(text: str) -> Iterator[ExtractedFact]:
     yield fact("tried", text, words[i].start(), end, squash(text[words[i].start() : end]).lower(), 0.6)
 
 
-def _step_spans(text: str, found: ExtractedFact, english: bool) -> list[tuple[int, int]]:
-    """The spans of the steps of a reported clause, without who did them and without what came of them."""
+def _step_spans(
+    text: str, found: ExtractedFact, english: bool, *, whole: bool = False
+) -> list[tuple[int, int]]:
+    """The spans of the steps of a reported clause, without who did them and without what came of them
+    (``whole``: also the parts that are no step but no outcome either, "og sett han inn att")."""
     words = [(found.start + m.start(), found.start + m.end()) for m in _STEP_WORD.finditer(found.value)]
     if not words:
         return []
@@ -752,7 +757,8 @@ def _step_spans(text: str, found: ExtractedFact, english: bool) -> list[tuple[in
     for n, (a, b) in enumerate(_step_bounds(text, found, words, low, english)):
         verb = text[a:b].split()[0] if text[a:b].split() else ""
         if n and not _past_verb(verb, subject=True, have=True, english=verb.lower().endswith("ed")):
-            continue  # "og fått referansen ...": what happened, not a step
+            if not whole or verb.lower() in _HAPPENED:
+                continue  # "og fått referansen ...": what happened, not a step
         if verb.endswith(":"):
             continue  # "Customer called: berth B-17 ...": a note's heading, not a step
         if b - a >= 3:
@@ -762,7 +768,7 @@ def _step_spans(text: str, found: ExtractedFact, english: bool) -> list[tuple[in
 
 def _steps(text: str, found: ExtractedFact, *, english: bool = False) -> Iterator[ExtractedFact]:
     """The clause as its steps say it: from the first step to the end of the last."""
-    spans = _step_spans(text, found, english)
+    spans = _step_spans(text, found, english, whole=True)
     if not spans:
         return
     if spans[0][0] == found.start and spans[-1][1] == found.end:

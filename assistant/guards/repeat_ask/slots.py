@@ -464,7 +464,7 @@ def slots_for(text: str, language: str | None = None) -> tuple[str, ...]:
         Slot names, most specific first; empty when the ask is not about a typed detail.
     """
     norm = _MEDIUM.sub(" ", _PURPOSE.sub("", _normalise(text)))
-    dependant = _dependant_slots(norm, text)
+    dependant = _dependant_slots(norm, text, language)
     if dependant:
         return dependant
     phrased = phrase_slots(norm, language)
@@ -483,12 +483,13 @@ def slots_for(text: str, language: str | None = None) -> tuple[str, ...]:
     return tuple(_refine(strong or weak, norm))
 
 
-@lru_cache(maxsize=1)
-def _dependant_words() -> dict[str, tuple[re.Pattern[str], ...]]:
-    """The ``dependants`` lexicons by class (animal, relative, breed, naming, age_question, breed_question),
-    each word as a whole-word pattern; the last word of a phrase may be inflected."""
+@lru_cache(maxsize=8)
+def _dependant_words(language: str | None) -> dict[str, tuple[re.Pattern[str], ...]]:
+    """The ``dependants`` lexicon of a language (every language for None) by class (animal, relative, breed,
+    naming, age_question, breed_question), each word as a whole-word pattern ("make" is a husband only in
+    Swedish)."""
     out: dict[str, list[re.Pattern[str]]] = {}
-    for lang in LANGUAGES:
+    for lang in (language,) if language in LANGUAGES else LANGUAGES:
         for word, cls in entries(lang, "dependants"):
             parts = [re.escape(w) for w in word.split()]
             rx = re.compile(r"(?<![\w-])" + r"\s+".join(parts) + r"(?:s|'s|’s)?(?![\w-])", _I)
@@ -499,10 +500,10 @@ def _dependant_words() -> dict[str, tuple[re.Pattern[str], ...]]:
 _SOMEONE = re.compile(r"\b(?:han|hun|ho|hon|he|she|him|her|they|dei|hen|den|det)\b", _I)
 
 
-def _dependant_slots(norm: str, text: str) -> tuple[str, ...]:
+def _dependant_slots(norm: str, text: str, language: str | None) -> tuple[str, ...]:
     """An ask about an animal's or a family member's name, age or breed ("Hva heter hunden?", "Hur gammal är
     Sixten?", "What breed is she?"), from the ``dependants`` lexicons; empty for any other ask."""
-    lex = _dependant_words()
+    lex = _dependant_words(language)
 
     def said(cls: str) -> bool:
         return any(rx.search(norm) for rx in lex.get(cls, ()))
