@@ -1024,7 +1024,7 @@ def test_a_signature_name_followed_by_a_contact_line_is_found(text: str, name: s
     [
         (
             "Unscrewed the cover and dusted the fan, nothing.",
-            "dusted the fan",  # the outcome after the comma is no part of the step
+            "Unscrewed the cover and dusted the fan",  # the outcome after the comma is no part of the step
         ),
         (
             "I have already called the bank and both payments have gone through.",
@@ -1044,19 +1044,17 @@ def test_a_step_ends_where_a_new_subject_starts_and_a_bare_english_past_is_a_ste
     [
         (
             "Vi har latt han hvile og kjølt beinet med is.",
-            ["latt han hvile og kjølt beinet med is", "latt han hvile", "kjølt beinet med is"],
+            ["latt han hvile og kjølt beinet med is"],
         ),
         (
             "Jag har luftat elementen och kontrollerat termostaterna.",
             [
                 "luftat elementen och kontrollerat termostaterna",
-                "luftat elementen",
-                "kontrollerat termostaterna",
             ],
         ),
         (
             "Har spurgt naboerne og kigget i kælderen.",
-            ["spurgt naboerne og kigget i kælderen", "spurgt naboerne", "kigget i kælderen"],
+            ["spurgt naboerne og kigget i kælderen"],
         ),
         ("Jeg har meldt fra til flyselskapet og fått referansen ALC123.", ["meldt fra til flyselskapet"]),
         ("I've replaced the flapper already, didn't help", ["replaced the flapper already"]),
@@ -1067,7 +1065,7 @@ def test_a_step_ends_where_a_new_subject_starts_and_a_bare_english_past_is_a_ste
         ("I've frozen the card in the app.", ["frozen the card in the app"]),
     ],
 )
-def test_a_clause_and_each_of_its_steps_without_who_did_it(text: str, steps: list[str]) -> None:
+def test_a_clause_of_steps_without_who_did_it_or_what_came_of_it(text: str, steps: list[str]) -> None:
     assert [f.value for f in extract_facts(text) if f.kind == "tried"] == steps
 
 

@@ -33,7 +33,7 @@ from knowledge.facts._ids import (
     mask_national_ids,
 )
 from knowledge.facts._memo import memoized
-from knowledge.facts._narrative import find_promises, find_tried, step_parts
+from knowledge.facts._narrative import find_promises, find_tried
 from knowledge.facts._phone import find_phones, normalize_phone
 from knowledge.facts._products import find_products
 from knowledge.facts._quantity import find_amounts, find_counts
@@ -140,10 +140,7 @@ def extract_facts(
                 taken.append((candidate.start, candidate.end))
     kept = list(_drop_ids_as_phones(kept))
     for extractor in _CLAUSES:
-        clauses = _longest_first(extractor(text, ctx))
-        kept.extend(clauses)
-        if extractor is find_tried:  # a clause of several steps is also each of them
-            kept.extend(part for c in clauses for part in step_parts(text, c, language))
+        kept.extend(_longest_first(extractor(text, ctx)))
     return _dedupe(sorted(kept, key=lambda f: (f.start, -f.end)))
 
 

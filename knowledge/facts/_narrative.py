@@ -778,24 +778,6 @@ def _steps(text: str, found: ExtractedFact, *, english: bool = False) -> Iterato
     yield fact("tried", text, a, b, squash(text[a:b]).lower(), found.confidence)
 
 
-def step_parts(text: str, clause: ExtractedFact, language: str | None) -> list[ExtractedFact]:
-    """The single steps of a reported clause of two or more ("latt han hvile og kjølt beinet med is" gives
-    "latt han hvile" and "kjølt beinet med is"); empty for a clause of one step.
-
-    Args:
-        text: the message the clause was found in.
-        clause: a ``tried`` fact of ``text``.
-        language: the message's language ("en" reads only English past forms).
-
-    Returns:
-        One ``tried`` fact per step, inside the clause's span.
-    """
-    spans = _step_spans(text, clause, language == "en")
-    if len(spans) < 2:
-        return []
-    return [fact("tried", text, a, b, squash(text[a:b]).lower(), clause.confidence - 0.05) for a, b in spans]
-
-
 def _first_verb(low: list[str], english: bool) -> int:
     """Where a clause's first step starts: after its subject, "har/have" and adverbs (0 when none)."""
     i = 2 if low[:2] == ["the", "customer"] else 0
