@@ -348,12 +348,12 @@ def test_article_is_not_a_count() -> None:
 @pytest.mark.parametrize(
     ("language", "text", "expected"),
     [
-        ("nb", "Jeg har prøvd å starte den på nytt, men nei.", "Jeg har prøvd å starte den på nytt"),
-        ("nb", "Har byttet kabel også.", "Har byttet kabel også"),
-        ("nn", "Eg har starta ruteren på nytt.", "Eg har starta ruteren på nytt"),
-        ("sv", "Jag har startat om routern två gånger.", "Jag har startat om routern två gånger"),
-        ("da", "Jeg har genstartet den, men intet sker.", "Jeg har genstartet den"),
-        ("en", "I restarted the router but nothing changed.", "I restarted the router"),
+        ("nb", "Jeg har prøvd å starte den på nytt, men nei.", "prøvd å starte den på nytt"),
+        ("nb", "Har byttet kabel også.", "byttet kabel også"),
+        ("nn", "Eg har starta ruteren på nytt.", "starta ruteren på nytt"),
+        ("sv", "Jag har startat om routern två gånger.", "startat om routern två gånger"),
+        ("da", "Jeg har genstartet den, men intet sker.", "genstartet den"),
+        ("en", "I restarted the router but nothing changed.", "restarted the router"),
         ("en", "Cleared the cache. Reinstalled the app too.", "Cleared the cache"),
     ],
 )
@@ -480,7 +480,7 @@ def test_full_norwegian_message() -> None:
     assert kinds["phone"] == "+4791234567"
     assert kinds["date"] == "tomorrow"
     assert kinds["time"] == "after 16:00"
-    assert kinds["tried"].startswith("jeg har allerede sjekket")
+    assert kinds["tried"] == "sjekket hentestedet"
     assert kinds["person"] == "Per Hansen"
 
 
@@ -795,7 +795,7 @@ def test_number_given_for_my_parcel_is_an_order_number() -> None:
         ("nb", "Liv ringte. Har koblet PC rett i fiberboksen – internett fungerer da.", "note",
          "koblet PC rett i fiberboksen – internett fungerer"),
         ("nb", "Har tørket av kontaktene og ladet den over natta.", "customer",
-         "tørket av kontaktene og ladet den over natta"),
+         "ladet den over natta"),
         ("nn", "Eg har teke bilete av både satellitten og esken.", "customer",
          "teke bilete av både satellitten og esken"),
         ("nn", "Har sjekka med naboane no, ingen har sett pakka", "customer", "sjekka med naboane"),
@@ -803,9 +803,9 @@ def test_number_given_for_my_parcel_is_an_order_number() -> None:
         ("sv", "Jag tog bilder på skärmen och kartongen innan chauffören åkte.", "customer",
          "tog bilder på skärmen och kartongen"),
         ("sv", "Paketet har inte kommit. Har frågat grannarna och kollat i soprummet.", "customer",
-         "frågat grannarna och kollat i soprummet"),
+         "kollat i soprummet"),
         ("da", "Hej\n\nHar spurgt naboerne og kigget i kælderen.", "customer",
-         "spurgt naboerne og kigget i kælderen"),
+         "kigget i kælderen"),
         ("da", "Ringede kunden. Pc direkte i fiberboks virker.", "note", "Pc direkte i fiberboks virker"),
         ("en", "My headphones stopped charging 😞 tried two different USB-C cables and chargers", "customer",
          "tried two different USB-C cables and chargers"),
@@ -813,7 +813,7 @@ def test_number_given_for_my_parcel_is_an_order_number() -> None:
         ("en", "I've already swapped the cable and updated the firmware to 3.2.1.", "customer",
          "updated the firmware to 3.2.1"),
         ("en", "I have checked with my neighbours and looked in the garage.", "customer",
-         "checked with my neighbours and looked in the garage"),
+         "looked in the garage"),
     ],
 )  # fmt: skip
 def test_tried_by_verb_form(language: str, text: str, role: str, expected: str) -> None:
@@ -1028,15 +1028,52 @@ def test_a_signature_name_followed_by_a_contact_line_is_found(text: str, name: s
         ),
         (
             "I have already called the bank and both payments have gone through.",
-            "I have already called the bank",
+            "called the bank",
         ),
-        ("Vi har ringt banken og begge betalingene er trukket.", "Vi har ringt banken"),
+        ("Vi har ringt banken og begge betalingene er trukket.", "ringt banken"),
     ],
 )
 def test_a_step_ends_where_a_new_subject_starts_and_a_bare_english_past_is_a_step(
     text: str, tried: str
 ) -> None:
     assert tried in [f.value for f in extract_facts(text) if f.kind == "tried"]
+
+
+@pytest.mark.parametrize(
+    ("text", "steps"),
+    [
+        (
+            "Vi har latt han hvile og kjølt beinet med is.",
+            ["latt han hvile og kjølt beinet med is"],
+        ),
+        (
+            "Jag har luftat elementen och kontrollerat termostaterna.",
+            [
+                "luftat elementen och kontrollerat termostaterna",
+            ],
+        ),
+        (
+            "Har spurgt naboerne og kigget i kælderen.",
+            ["spurgt naboerne og kigget i kælderen"],
+        ),
+        ("Jeg har meldt fra til flyselskapet og fått referansen ALC123.", ["meldt fra til flyselskapet"]),
+        ("I've replaced the flapper already, didn't help", ["replaced the flapper already"]),
+        ("I've checked the fuse and it's fine.", ["checked the fuse"]),
+        ("Æ har allerede spærret det i appen.", ["spærret det i appen"]),
+        ("og tatt ut og inn simkortet", ["tatt ut og inn simkortet"]),
+        ("already reset network settings", ["reset network settings"]),
+        ("I've frozen the card in the app.", ["frozen the card in the app"]),
+    ],
+)
+def test_a_clause_of_steps_without_who_did_it_or_what_came_of_it(text: str, steps: list[str]) -> None:
+    assert [f.value for f in extract_facts(text) if f.kind == "tried"] == steps
+
+
+@pytest.mark.parametrize(
+    "text", ["Fødselsnummeret mitt er 01019010046.", "Bilen er grå", "hallo??", "Sendt fra min iPhone"]
+)
+def test_a_short_turn_without_a_past_form_first_is_no_step(text: str) -> None:
+    assert not [f for f in extract_facts(text) if f.kind == "tried"]
 
 
 @pytest.mark.parametrize("text", ["Ordered the wrong size by mistake.", "Signed by the driver at 14:02."])
@@ -1053,3 +1090,41 @@ def test_a_bare_past_that_tells_what_happened_is_no_step(text: str) -> None:
 )
 def test_a_phone_number_after_a_payment_app_or_my_number_stays_a_phone(text: str, phone: str) -> None:
     assert ("phone", phone) in [(f.kind, f.value) for f in extract_facts(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("Mastercardet som slutter på 9012 er sperret.", "last_digits", "9012"),
+        ("Kortet endar på 7788.", "last_digits", "7788"),
+        ("Betalningen gjordes med kortet som slutar på 1234.", "last_digits", "1234"),
+        ("a refund to the Visa ending in 0042", "last_digits", "0042"),
+        ("Serienummeret står ikke, men på esken: 4006381333931", "number", "4006381333931"),
+        ("Brikka hennar har 985112004455667.", "number", "985112004455667"),
+    ],
+)
+def test_numbers_without_a_label(text: str, kind: str, value: str) -> None:
+    assert (kind, value) in [(f.kind, f.value) for f in extract_facts(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Pakken har ikke kommet. Kan dere sjekke?\n\nLiv Dahl", "Liv Dahl"),
+        ("Tack för hjälpen med bytet. Anders", "Anders"),
+        ("Hi, my order never came. Name's Joe Bloggs.", "Joe Bloggs"),
+        ("Bordet er reservert i navnet Kari Holm.", "Kari Holm"),
+        ("Call 14/05 09:20: Sarah Whitfield wants a refund.", "Sarah Whitfield"),
+    ],
+)
+def test_a_name_alone_at_the_end_or_after_name_words_is_a_person(text: str, name: str) -> None:
+    assert ("person", name) in [(f.kind, f.value) for f in extract_facts(text, role="customer")] + [
+        (f.kind, f.value) for f in extract_facts(text, role="note")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["Det virker ikke. Hjelp", "Kan dere ringe meg? Takk", "Where is it? Thanks"]
+)
+def test_a_one_word_sentence_at_the_end_is_no_name(text: str) -> None:
+    assert not [f for f in extract_facts(text) if f.kind == "person"]

@@ -137,7 +137,7 @@ def test_agreed_in_a_note_is_a_promise_and_no_attempt() -> None:
 
 def test_a_customers_we_is_still_an_attempt() -> None:
     found = _found("Vi har byttet fôret og vasket liggeplassen. Dere lovet å ringe.")
-    assert ("tried", "vi har byttet fôret og vasket liggeplassen") in {(k, v.lower()) for k, v in found}
+    assert ("tried", "byttet fôret og vasket liggeplassen") in {(k, v.lower()) for k, v in found}
 
 
 def test_a_phone_turn_about_the_customer_is_a_note_whoever_filed_it() -> None:
@@ -166,15 +166,15 @@ def test_products_in_brackets_with_strengths_and_in_appositions(text: str, value
     [
         (
             "har spurt naboan og sjekka postkassa, ingenting 🤷 bor i Storgata 1",
-            {"har spurt naboan og sjekka postkassa"},
+            {"spurt naboan og sjekka postkassa"},
         ),
         (
             "Jeg har prøvet at holde den ind til læseren og har også prøvet med QR-koden i appen – nej",
-            {"jeg har prøvet at holde den ind til læseren", "har også prøvet med qr-koden i appen"},
+            {"prøvet at holde den ind til læseren", "prøvet med qr-koden i appen"},
         ),
         (
             "Jeg har prøvet simkortet i en anden telefon, samme problem",
-            {"jeg har prøvet simkortet i en anden telefon"},
+            {"prøvet simkortet i en anden telefon"},
         ),
     ],
 )

@@ -5,8 +5,8 @@ typed patterns, small lexicons and ``phonenumbers`` (no model, no network) for o
 return and invoice numbers, e-mail addresses, phone numbers, addresses, products (also from the workspace's
 own catalogue), serial numbers, account ids, organisation numbers, national identity numbers (masked),
 companies, payment methods, amounts, dates, times and time windows, counts, colours, codes, what the
-customer already tried, what the company promised, and the places, people and venues a conversation
-carries.
+customer already tried, what the company promised, the places, people and venues a conversation carries,
+and the names, ages and breeds of the animals and family members a customer speaks for.
 
 Each extractor proposes candidates; a span of text belongs to one fact only, decided by kind (a national id
 before an order number before a phone number ...) and then by length. Clauses ("tried", "promise") may
@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from knowledge.facts._base import FACT_KINDS, Context, ExtractedFact, digits, fold
 from knowledge.facts._commerce import find_colors, find_companies, find_payment_methods
+from knowledge.facts._dependants import find_dependants
 from knowledge.facts._entities import find_addresses, find_names
 from knowledge.facts._ids import (
     find_account_ids,
@@ -37,9 +38,11 @@ from knowledge.facts._phone import find_phones, normalize_phone
 from knowledge.facts._products import find_products
 from knowledge.facts._quantity import find_amounts, find_counts
 from knowledge.facts._refs import (
+    find_bare_numbers,
     find_codes,
     find_flight_numbers,
     find_labelled_numbers,
+    find_last_digits,
     find_lone_reference,
     find_org_numbers,
     find_references,
@@ -75,6 +78,8 @@ _EXCLUSIVE: tuple[Extractor, ...] = (
     find_flight_numbers,
     find_addresses,
     find_labelled_numbers,
+    find_last_digits,
+    find_dependants,
     find_dates,
     find_times,
     find_amounts,
@@ -85,6 +90,7 @@ _EXCLUSIVE: tuple[Extractor, ...] = (
     find_counts,
     find_colors,
     find_lone_reference,
+    find_bare_numbers,
     find_names,
 )
 _CLAUSES: tuple[Extractor, ...] = (find_tried, find_promises)

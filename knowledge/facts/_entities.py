@@ -25,6 +25,7 @@ from knowledge.facts._lexicon import (
     VENUE_WORDS,
     WEEKDAYS,
 )
+from knowledge.text.lexicons import words as lexicon_words
 
 _I = re.IGNORECASE
 UP = "A-ZÆØÅÄÖÜÉ"
@@ -54,6 +55,7 @@ _POSTCODE_CITY = (
 _NORDIC_ADDRESS_RE = re.compile(
     rf"(?<![\w-])(?P<street>(?:[{_UP}][^\W\d_]*(?:[.'-][^\W\d_]*)*[ \t]+){{0,3}}{_STREET_WORD})[ \t]+"
     rf"(?P<no>\d{{1,4}}(?:[A-Za-z]|[ \t][A-Z])?(?![\w])(?:-\d{{1,4}})?)"
+    rf"(?!\.?[ \t]+(?i:{alternation(MONTHS)})\b)"
     rf"(?!\s*(?i:kr\b|%|,-|:-|stk|personer|billetter|dager|timer))"
     rf"(?:,?\s*(?i:\d{{1,2}}\.\s?(?:tv|th|mf|sal)\.?|(?:lgh|leil\.?|leilighet|lägenhet|lejl\.?)\s*\w+))?"
     rf"{_POSTCODE_CITY}(?!\w)"
@@ -161,7 +163,8 @@ _NORDIC_CITY_RE = re.compile(
     rf"(?<![\w])(?P<prep>{alternation(PLACE_PREPOSITIONS)}|i)\s+(?P<city>{alternation(NORDIC_CITIES)})(?![\w])"
 )
 _INTRO_RE = re.compile(
-    r"(?<![\w])(?:my\s+name\s+is|my\s+name's|my\s+names|name\s*:|navn\s*:|namn\s*:|i\s+am\s+called|"
+    r"(?<![\w])(?:my\s+name\s+is|my\s+name's|my\s+names|name's|under\s+the\s+name(?:\s+of)?|"
+    r"(?:i|på|under)\s+(?:navnet|namnet)|name\s*:|navn\s*:|namn\s*:|i\s+am\s+called|"
     r"jeg\s+heter|jeg\s+hedder|eg\s+heiter|eg\s+heter|jag\s+heter|mitt\s+navn\s+er|mit\s+navn\s+er|"
     r"navnet\s+mitt\s+er|namnet\s+mitt\s+er|mitt\s+namn\s+er|mitt\s+namn\s+är|kunden\s+heter|"
     r"customer\s+name\s*:?|the\s+customer'?s?\s+name\s+is)\s+",
@@ -182,8 +185,11 @@ _SIGNATURE_RE = re.compile(
     r"beste\s+hilsen|beste\s+helsing|mvh\.?)[,.!]?[ \t]*(?:\n[ \t]*){0,2}",
     _I,
 )
+# A name alone that ends a message after a blank line or a sentence ("...\n\nTom Reilly", "Ingen har kommet
+# ennå. Per", "Patient no. PT-60310. Sam"): the sender signing without a sign-off word.
+_BARE_SIGN_RE = re.compile(r"(?:\n[ \t]*\n|(?<=[.!?])[ \t]+|(?<=[.!?])\n)[ \t]*(?=[^\W\d_][^\n]{0,40}\s*$)")
 # A sign-off with a slash ("/Sara Holm", "/ Anders") on a line of its own.
-_SLASH_SIGN_RE = re.compile(r"(?:^|\n)[ \t]*/[ \t]*(?=[^\W\d_])")
+_SLASH_SIGN_RE = re.compile(r"(?:^|\n|(?<=[.!?])[ \t]+)[ \t]*/[ \t]*(?=[^\W\d_])")
 # Agents' notes name the customer after a word for customer or caller ("Kunde Arne Vik", "Customer: Eva
 # Berg") or after the note's heading ("Call: Daniel Okafor,", "Samtal 3/3: Eva Berg,", "Opkald: Lars Dahl,").
 _NOTE_WORD = (
@@ -194,7 +200,7 @@ _NOTE_INTRO_RE = re.compile(rf"(?<![\w]){_NOTE_WORD}\b\s*(?::|\()?[ \t]*(?=[^\W\
 # The heading itself may end in a colon or a dash after a time ("Kunde ringte 02.02 kl 13: Per Olav Nygård,",
 # "Call 14/05 09:20 — Sarah Whitfield,"): tried on its own, so that a word for customer inside the heading
 # does not hide it.
-_NOTE_HEAD_RE = re.compile(r"^(?:[^\n:]{1,30}:|[^\n—–]{1,30}?\s[—–-])[ \t]+", _I)
+_NOTE_HEAD_RE = re.compile(r"^(?:[^\n]{1,30}?:(?=[ \t])|[^\n—–]{1,30}?\s[—–-])[ \t]+", _I)
 _NOTE_NAME_END = re.compile(
     r"\s*(?:$|[,.:;!()\n]|(?:skal|ska|skall|will|må|must|trenger|treng|behöver|needs|ringte|ringde|ringet|ringede|ringde|called|rang|phoned|ringer|ringjer|har|hadde|hade"
     r"|havde|has|had|er|är|is|was|var|vil|vill|ønsker|önskar|wants|fikk|fick|fik|fekk|meldte|melder|reports"
@@ -311,9 +317,14 @@ def _is_service(name: str) -> bool:
     return any(n in CARRIERS or n in PAYMENT_BRANDS for n in (low, head))
 
 
+def _one_word_sentence(word: str) -> bool:
+    """A word that makes a sentence on its own ("Takk", "Hjelp", "Asap"): lexicon ``one_word_sentences``."""
+    return word.lower().strip(".,!?") in lexicon_words("one_word_sentences") | lexicon_words("function_words")
+
+
 def _people(text: str, role: str = "customer") -> Iterator[ExtractedFact]:
     patterns = [(_INTRO_RE, True), (_GREETING_INTRO_RE, False), (_SIGNATURE_RE, False)]
-    patterns.append((_SLASH_SIGN_RE, False))
+    patterns += [(_SLASH_SIGN_RE, False), (_BARE_SIGN_RE, False)]
     if role == "note":
         patterns += [(_NOTE_INTRO_RE, False), (_NOTE_HEAD_RE, False)]
     for pattern, lower_ok in patterns:
@@ -328,6 +339,13 @@ def _people(text: str, role: str = "customer") -> Iterator[ExtractedFact]:
             if not words or any(w.lower().strip(".,") in _NOT_NAME_WORDS for w in words):
                 continue
             rest = text[end:].strip(" \t\r").split("\n")[0].strip()
+            if pattern is _BARE_SIGN_RE and (
+                _SIGNATURE_RE.match(text, m.end()) is not None
+                or len(words) > 3
+                or text[end:].strip()
+                or (len(words) == 1 and _one_word_sentence(words[0]))
+            ):
+                continue  # a name alone ends the message; "Hjelp" or "Takk" alone is no name
             if pattern in (_SIGNATURE_RE, _SLASH_SIGN_RE) and rest and not _SIGN_CONTACT.match(rest):
                 continue  # a signature name ends its line, or a contact detail follows it
             if pattern in (_NOTE_INTRO_RE, _NOTE_HEAD_RE) and (

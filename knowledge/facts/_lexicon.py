@@ -301,7 +301,8 @@ PAST_IRREGULAR: frozenset[str] = frozenset(
     {
         # en
         "took", "taken", "put", "ran", "held", "set", "gave", "given", "brought", "done", "spoke", "spoken",
-        "pulled", "pushed", "pressed", "unplugged", "read", "sent", "tried",
+        "pulled", "pushed", "pressed", "unplugged", "read", "sent", "tried", "frozen", "kept", "shut",
+        "hung", "left on", "stuck", "fed", "swept", "bled",
         # nb / da
         "tatt", "tok", "gjort", "gjorde", "satt", "satte", "sat", "dratt", "dro", "trukket", "trakk", "lagt",
         "lagde", "sendt", "sendte", "spurt", "spurte", "spurgt", "spurgte", "holdt", "brukt", "brukte",

@@ -85,7 +85,7 @@ _ADVERBS = (
     r"multiple\s+times|tried\s+to|prøvd\s+å|prøvt\s+å|prøvet\s+at|provat\s+att|försökt\s+att|forsøkt\s+å|"
     r"forsøgt\s+at|tried))*"
 )
-_SUBJECT = r"(?:(?-i:I)|we|jeg|eg|jag|vi|me|kunden|kunde|the\s+customer|customer)"
+_SUBJECT = r"(?:(?-i:I)|we|jeg|eg|jag|vi|me|æ|kunden|kunde|the\s+customer|customer)"
 _AUX = r"(?:'ve|'d|\s+(?:have|has|had|har|hadde|hade|havde|did))?"
 _PAST_AFTER_SUBJECT_SET = frozenset(_PAST_SAFE + _PAST_AFTER_SUBJECT)
 _TRIED_SUBJECT_RE = re.compile(
@@ -163,13 +163,13 @@ _COMPANY_SUBJECT = re.compile(r"^(?:vi|we|me)\b", re.IGNORECASE)
 
 
 def find_tried(text: str, ctx: Context) -> Iterator[ExtractedFact]:
-    """What the customer says they already tried (customer and note roles only)."""
+    """What the customer says they already tried (customer and note roles only), one fact per step."""
     for found in _find_tried(text, ctx):
         if _COMMITMENT.search(found.value):
             continue
         if ctx.role == "note" and _COMPANY_SUBJECT.match(found.value):
             continue
-        yield found
+        yield from _steps(text, found, english=ctx.language == "en")
 
 
 def _find_tried(text: str, ctx: Context) -> Iterator[ExtractedFact]:
@@ -188,6 +188,7 @@ def _find_tried(text: str, ctx: Context) -> Iterator[ExtractedFact]:
             yield fact("tried", text, start, end, squash(text[start:end]).lower(), 0.8)
     yield from _past_clauses(text, ctx)
     yield from _outcome_clauses(text)
+    yield from _short_turn_step(text)
     for m in _EN_BARE_PAST.finditer(text):
         verb = m.group("verb").lower()
         if verb in NOT_TRIED_VERBS or verb in _NOT_VERBS or _is_question(text, m.start("verb")):
@@ -203,9 +204,9 @@ _CLAUSE_STARTS = re.compile(
     r"og\s+også|och\s+även|plus)\s|[\U0001F300-\U0001FAFF\u2600-\u27BF])",
     re.IGNORECASE,
 )
-_TRIED_SUBJECTS = r"(?:(?-i:I)|we|jeg|eg|jag|vi|me|kunden|kunde|the\s+customer|customer)"
+_TRIED_SUBJECTS = r"(?:(?-i:I)|we|jeg|eg|jag|vi|me|æ|kunden|kunde|the\s+customer|customer)"
 _NOTE_SUBJECTS = r"(?:han|hun|ho|hon|he|she|they|dei|de)"
-_HAVE = r"(?:har|have|has|had|hadde|hade|havde|hev|hafði)"
+_HAVE = r"(?:har|have|has|had|hadde|hade|havde|hev|hafði|ha(?=\s+(?:redan|allerede|alt|också|även)\b))"
 _ADVERB_LIST = (
     "already", "also", "even", "just", "again", "allerede", "alt", "allereie", "redan", "også", "ogso", "òg",
     "óg", "även", "nettopp", "nyss", "lige", "faktisk", "både", "first", "først", "först", "then", "så",
@@ -220,7 +221,7 @@ _ADVERB_LIST = (
 _ADVERBS_RE = rf"(?:(?:{alternation(_ADVERB_LIST)})(?!\w)\s+)*+"
 _PAST_CLAUSE_RE = re.compile(
     rf"\s*(?:(?:og|and|och|samt|then|så|plus)\s+)?"
-    rf"(?:(?P<subj>{_TRIED_SUBJECTS}|{_NOTE_SUBJECTS})(?![\w'’])(?P<aux>\s+{_HAVE}(?!\w)|'ve|’ve|'d|’d)?\s+"
+    rf"(?:(?P<subj>{_TRIED_SUBJECTS}|{_NOTE_SUBJECTS})(?!\w|['’](?!ve\b|d\b))(?P<aux>\s+{_HAVE}(?!\w)|'ve|’ve|'d|’d)?\s+"
     rf"|(?P<aux2>{_HAVE})(?!\w)\s+)?"
     rf"{_ADVERBS_RE}(?P<verb>[^\W\d_][\w'’-]*)",
     re.IGNORECASE,
@@ -290,6 +291,9 @@ def _past_verb(verb: str, *, subject: bool, have: bool, english: bool, particle:
     return subject and _NORDIC_PRETERITE.fullmatch(low) is not None
 
 
+# Past forms that tell what came to the customer, which ends a reported clause ("og fått referansen").
+_HAPPENED = frozenset("fått fikk fekk fick fik fået got received mottok mottog modtog".split())
+_NOTE_CUSTOMER = frozenset({"customer", "the customer", "kunden", "kunde", "kund"})
 _THIRD_PERSON = frozenset({"han", "hun", "ho", "hon", "he", "she", "they", "dei", "de"})
 
 
@@ -321,7 +325,11 @@ def _past_clauses(text: str, ctx: Context) -> Iterator[ExtractedFact]:
         after = re.match(r"\s+(\w+)", text[m.end("verb") : m.end("verb") + 20])
         particle = after.group(1).lower() if after else ""
         if not _past_verb(
-            m.group("verb"), subject=bool(subj), have=bool(aux), english=english, particle=particle
+            m.group("verb"),
+            subject=bool(subj),
+            have=bool(aux) or (ctx.role == "note" and subj in _NOTE_CUSTOMER),
+            english=english,
+            particle=particle,
         ):
             continue
         start = m.start("subj") if subj else m.start("aux2")
@@ -649,3 +657,162 @@ _INFINITIVES = frozenset(
         "hente", "sikre", "varsle", "informere", "undersøkje", "skaffe", "finne", "finde",
     }
 )  # fmt: skip
+
+
+# --- one step per fact -----------------------------------------------------------------------------------
+# A clause names its steps without who did them: "Jeg har allerede sperret det i nettbanken" is the step
+# "sperret det i nettbanken", and "Vi har latt han hvile og kjølt beinet med is" two steps ("latt han
+# hvile", "kjølt beinet med is"). A coordinated verb of a past form starts the next step; one that tells what
+# happened rather than what was done ("og fått referansen") ends the step and is dropped, and so is a
+# comment on it ("and it's fine", ", didn't help").
+_STEP_WORD = re.compile(r"[\w'’-]*\w", re.UNICODE)
+_STEP_CONJ = frozenset({"og", "and", "och", "samt", "then", "plus", "og så", "and then", "så"})
+# "took the lid off and scrubbed it": a step whose object is a pronoun stays with the step it refers to.
+_STEP_OBJECT_PRONOUNS = frozenset(
+    {"it", "them", "det", "den", "dem", "dei", "de", "him", "her", "henne", "honom"}
+)
+_STEP_PRONOUN = frozenset(
+    {"it", "it's", "it’s", "that", "det", "den", "dette", "detta", "which", "som", "they"}
+)
+_STEP_LEADERS = frozenset(
+    {"og", "and", "och", "samt", "then", "plus", "i", "we", "jeg", "eg", "jag", "vi", "me", "kunden", "kunde",
+     "customer", "han", "hun", "ho", "hon", "he", "she", "they", "dei", "har", "have", "has", "had", "hadde",
+     "hade", "havde", "hev", "i've", "i’ve", "we've", "we’ve", "i'd", "we'd", "ha", "æ", "a"}
+    | set(_ADVERB_LIST)
+)  # fmt: skip
+
+
+def _past_form(word: str, english: bool = False) -> bool:
+    """Whether a word has the shape or the lexicon entry of a past form (any verb, tried or not); in an
+    English text only "-ed" and the listed forms ("boat" has a Nordic participle's shape)."""
+    low = word.lower().strip("'’-")
+    if english and not (low.endswith("ed") or low in PAST_IRREGULAR or low in _PAST_AFTER_SUBJECT_SET):
+        return False
+    if low in NOT_TRIED_VERBS:
+        return True
+    if low in _NOT_VERBS:
+        return False
+    return (
+        low in _TRY_LEXICON
+        or low in _PAST_AFTER_SUBJECT_SET
+        or low in PAST_IRREGULAR
+        or low in NOT_TRIED_VERBS
+        or (len(low) >= 4 and (_EN_PAST.fullmatch(low) or _NORDIC_PARTICIPLE.fullmatch(low)) is not None)
+    )
+
+
+@lru_cache(maxsize=1)
+def _failed_start() -> re.Pattern[str]:
+    failed = alternation(w for lang in LANGUAGES for w, v in entries(lang, "outcomes") if v == "failed")
+    return re.compile(rf"(?:{failed})(?!\w)", _I)
+
+
+# A short chat turn that is one step without a subject ("og tatt ut og inn simkortet", "already reset
+# network settings"): a past form first, after at most a conjunction or an adverb.
+_SHORT_TURN_WORDS = 9
+_SHORT_TURN_NOT_OBJECT = frozenset(
+    "er is är var was were har has hadde hade mitt min mit my mi vår vårt vores our ikke ikkje inte not"
+    " fra from från frå".split()
+)
+
+
+def _short_turn_step(text: str) -> Iterator[ExtractedFact]:
+    line = text.strip()
+    if not line or "\n" in line or len(line.split()) > _SHORT_TURN_WORDS or line.endswith("?"):
+        return
+    words = list(_STEP_WORD.finditer(text))
+    i = 0
+    while i < len(words) - 1 and words[i].group(0).lower() in _STEP_CONJ | set(_ADVERB_LIST):
+        i += 1
+    if i >= len(words) - 1:
+        return  # a verb alone says too little
+    verb = words[i].group(0)
+    low = verb.lower()
+    english = low.endswith("ed") or low in {"reset", "put", "set", "kept", "frozen", "taken", "done", "sent"}
+    if not _past_verb(verb, subject=False, have=True, english=english):
+        return
+    if english and not (low.endswith("ed") or low in _PAST_AFTER_SUBJECT_SET or low in PAST_IRREGULAR):
+        return
+    if low in NOT_TRIED_VERBS:
+        return
+    listed = low in _TRY_LEXICON or low in _PAST_CLAUSE_START or low in PAST_IRREGULAR
+    if not listed and not (i or verb[0].islower()):
+        return  # "Fødselsnummeret mitt er ...": a capitalised noun of a participle's shape
+    if words[i + 1].group(0).lower() in _SHORT_TURN_NOT_OBJECT:
+        return
+    end = _clause_end(text, words[i].end())
+    yield fact("tried", text, words[i].start(), end, squash(text[words[i].start() : end]).lower(), 0.6)
+
+
+def _step_spans(
+    text: str, found: ExtractedFact, english: bool, *, whole: bool = False
+) -> list[tuple[int, int]]:
+    """The spans of the steps of a reported clause, without who did them and without what came of them
+    (``whole``: also the parts that are no step but no outcome either, "og sett han inn att")."""
+    words = [(found.start + m.start(), found.start + m.end()) for m in _STEP_WORD.finditer(found.value)]
+    if not words:
+        return []
+    low = [text[a:b].lower() for a, b in words]
+    out: list[tuple[int, int]] = []
+    for n, (a, b) in enumerate(_step_bounds(text, found, words, low, english)):
+        verb = text[a:b].split()[0] if text[a:b].split() else ""
+        if n and not _past_verb(verb, subject=True, have=True, english=verb.lower().endswith("ed")):
+            if not whole or verb.lower() in _HAPPENED:
+                continue  # "og fått referansen ...": what happened, not a step
+        if verb.endswith(":"):
+            continue  # "Customer called: berth B-17 ...": a note's heading, not a step
+        if b - a >= 3:
+            out.append((a, b))
+    return out
+
+
+def _steps(text: str, found: ExtractedFact, *, english: bool = False) -> Iterator[ExtractedFact]:
+    """The clause as its steps say it: from the first step to the end of the last."""
+    spans = _step_spans(text, found, english, whole=True)
+    if not spans:
+        return
+    if spans[0][0] == found.start and spans[-1][1] == found.end:
+        yield found
+        return
+    a, b = spans[0][0], spans[-1][1]
+    yield fact("tried", text, a, b, squash(text[a:b]).lower(), found.confidence)
+
+
+def _first_verb(low: list[str], english: bool) -> int:
+    """Where a clause's first step starts: after its subject, "har/have" and adverbs (0 when none)."""
+    i = 2 if low[:2] == ["the", "customer"] else 0
+    while i < len(low) - 1 and low[i] in _STEP_LEADERS:
+        i += 1
+    return i if _past_form(low[i], english) else 0  # "new batteries didn't help": nothing to drop
+
+
+def _step_bounds(
+    text: str, found: ExtractedFact, words: list[tuple[int, int]], low: list[str], english: bool
+) -> list[tuple[int, int]]:
+    """The spans of a clause's steps: a coordinated past form starts the next one; a pronoun subject or a
+    failed outcome after a comma ends the last."""
+    i = _first_verb(low, english)
+    bounds: list[tuple[int, int]] = []
+    start = words[i][0]
+    j = i + 1
+    while j < len(words):
+        conj = low[j] in _STEP_CONJ
+        comma = "," in text[words[j - 1][1] : words[j][0]]
+        if not (conj or comma):
+            j += 1
+            continue
+        k = j + 1 if conj else j
+        while k < len(words) - 1 and low[k] in _STEP_LEADERS and low[k] not in _STEP_CONJ:
+            k += 1
+        if (k < len(words) and low[k] in _STEP_PRONOUN) or (
+            comma and _failed_start().match(text, words[j][0])
+        ):
+            return [*bounds, (start, words[j - 1][1])]  # "and it's fine", ", didn't help": no step
+        refers = k + 1 < len(words) and low[k + 1] in _STEP_OBJECT_PRONOUNS
+        if k < len(words) and _past_form(low[k], english) and not refers:
+            bounds.append((start, words[j - 1][1]))
+            start = words[k][0]
+            j = k + 1
+            continue
+        j += 1
+    return [*bounds, (start, found.end)]

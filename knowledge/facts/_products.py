@@ -100,6 +100,54 @@ def find_products(text: str, ctx: Context) -> Iterator[ExtractedFact]:
         yield fact("product", text, m.start(), m.end(), squash(m.group(0)), 0.6)
     yield from _named_after_noun(text)
     yield from _named_after_verb(text)
+    yield from _brand_led(text)
+
+
+# A well-known brand in any case and the model words after it ("VW Golf", "Skoda Octavia", "Tesla Model Y",
+# "samsung galaxy s23", "iphone 14 pro"): capitalised words, words with digits, model tails, or a lower-case
+# word right before one with digits. Brands that are also common words ("watch", "switch") need a model with
+# a digit.
+_BRAND_WORD_RE = re.compile(r"(?<![\w-])[^\W\d_][\w-]*")
+_COMMON_WORD_BRANDS = frozenset({"watch", "switch", "echo", "golf"})
+_TAIL_WORDS = frozenset({"pro", "max", "plus", "mini", "ultra", "lite", "air", "se", "fe", "xl", "model"})
+
+
+def _brand_led(text: str) -> Iterator[ExtractedFact]:
+    tokens = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[\w-]+", text)]
+    for i, (start, _, word) in enumerate(tokens):
+        low = word.lower()
+        if low not in PRODUCT_BRANDS:
+            continue
+        taken = 0
+        j = i + 1
+        while (
+            j < len(tokens) and taken < 3 and re.fullmatch(r"[ \t]+", text[tokens[j - 1][1] : tokens[j][0]])
+        ):
+            w = tokens[j][2]
+            nxt = tokens[j + 1][2] if j + 1 < len(tokens) else ""
+            if any(c.isdigit() for c in w) and len(w) <= 6:
+                pass
+            elif (
+                w.lower() in _TAIL_WORDS
+                or (w[0].isupper() and _plausible_name(w))
+                or (w.isupper() and len(w) <= 3)
+            ):
+                pass
+            elif w.islower() and len(w) >= 3 and any(c.isdigit() for c in nxt) and w not in _STOP:
+                pass
+            else:
+                break
+            taken += 1
+            j += 1
+        if not taken:
+            continue
+        model = text[tokens[i + 1][0] : tokens[j - 1][1]]
+        if low in _COMMON_WORD_BRANDS and not any(c.isdigit() for c in model):
+            continue
+        if _UNIT_AFTER.match(text, tokens[j - 1][1]) and model.isdigit():
+            continue  # "Volvo 10 år": a number of years, not a model
+        end = tokens[j - 1][1]
+        yield fact("product", text, start, end, squash(text[start:end]), 0.55)
 
 
 # A name after a verb of buying or ordering ("bestilt Ventoline inhalator", "ordered Otrivin nasal spray"),

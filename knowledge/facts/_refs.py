@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from knowledge.facts._base import Context, ExtractedFact, alnum_upper, alternation, digits, fact
 from knowledge.facts._ids import code_shaped, luhn_valid
 from knowledge.facts._lexicon import PAYMENT_BRANDS
 from knowledge.facts._phone import normalize_phone
+from knowledge.text.lexicons import LANGUAGES, entries
 
 _I = re.IGNORECASE
 _FILLER = (
@@ -311,3 +313,35 @@ def find_lone_reference(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
     offset = text.index(text.strip())
     start = offset + m.start("id")
     yield fact("reference", text, start, start + len(raw), alnum_upper(raw), 0.5)
+
+
+# --- numbers without a label -----------------------------------------------------------------------------
+# The last digits of a card or an account, given instead of the whole ("kortet som slutter på 4417", "my
+# card ending 5521"): the words before them are lexicon data (``last_digits``).
+@lru_cache(maxsize=1)
+def _last_digits_re() -> re.Pattern[str]:
+    cues = alternation(w for lang in LANGUAGES for w, _ in entries(lang, "last_digits"))
+    return re.compile(
+        rf"(?<![\w-])(?:{cues})\s*:?\s+(?P<digits>\d{{2,6}})(?![\d,.]?\d)(?!\s*(?:kr|%|,-))", _I
+    )
+
+
+def find_last_digits(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
+    """The last digits of a card, an account or a number ("ender på 3391"): a ``last_digits`` value."""
+    for m in _last_digits_re().finditer(text):
+        yield fact("last_digits", text, m.start("digits"), m.end("digits"), m.group("digits"), 0.75)
+
+
+# A long run of digits that no other extractor claimed (not a phone, date, amount, order or account
+# number): an identifier of some kind the customer gives without a label ("chip 578097810012345", "the
+# IMEI ... is 353918056472881" when the label is not one of ours). Eight digits at least, so that years,
+# postcodes and times stay out.
+_BARE_NUMBER = re.compile(r"(?<![\w.,/-])\d{8,20}(?![\w.,/-]?\d)")
+
+
+def find_bare_numbers(text: str, ctx: Context) -> Iterator[ExtractedFact]:
+    """Long digit runs without a label, from customers and notes: a ``number``."""
+    if ctx.role not in {"customer", "note"}:
+        return
+    for m in _BARE_NUMBER.finditer(text):
+        yield fact("number", text, m.start(), m.end(), m.group(0), 0.55)

@@ -7,8 +7,9 @@ the company's domain in the code:
 * a text that contains one of a field's possible values ("gold", "Premium Economy") gives a value span
   of the field's kind (the field's name). Values that say nothing on their own are skipped: numbers (a
   count is read by the built-in detectors), one-letter values and yes/no flags;
-* a field's ask words are also the labels customers write before its value: after one of them (and a
-  colon, "is", "er", "är" or "=" at most), a code-shaped value, letters and digits in up to four groups
+* a field's ask words are also the labels customers write before its value, and so are their heads when
+  they end in a word for number or id ("flat" of "flat number", "chip" of "chipnummer"): after one of them
+  (and a colon, "is", "er", "är" or "=" at most), a code-shaped value, letters and digits in up to four groups
   with at least one digit ("reg.nr EL 48213", "regnummer är KLM 42B", "membership number CW-66120"),
   is the field's value;
 * an ask is about a field when it uses one of the field's ask words, or when its content words (stemmed)
@@ -58,6 +59,25 @@ class _Field:
     ask: re.Pattern[str] | None  # its ask words in every language
     name_stems: frozenset[str]
     description_stems: frozenset[str]
+    labels: re.Pattern[str] | None = None  # its ask words and their heads ("flat" of "flat number")
+
+
+# An ask word that ends in a word for number or id ("flat number", "chipnummer", "sonekode", "målepunkt-ID")
+# is labelled in text by its head too: "flat 7", "chip 578097810012345", "sone 6012".
+_ID_ENDING = re.compile(
+    r"^(?P<head>.{3,}?)(?:[\s-]+(?:number|no|nr|code|id|ref|reference)|-?s?(?:nummeret|nummer|numret|numer|nr|kode|koden"
+    r"|kod|koden|id))$",
+    re.IGNORECASE,
+)
+
+
+def _heads(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        m = _ID_ENDING.match(w.strip())
+        if m is not None and len(m.group("head").strip(" -")) >= 3:
+            out.append(m.group("head").strip(" -"))
+    return out
 
 
 def _telling(value: str) -> bool:
@@ -111,6 +131,7 @@ class FieldLexicon:
             ask=_words_pattern(asks, inflected=True),
             name_stems=frozenset(stems(spec.name.replace("_", " "), "en")),
             description_stems=frozenset(stems(spec.description, "en")),
+            labels=_words_pattern([*asks, *_heads(asks)], inflected=True),
         )
 
     @cached_property
@@ -183,10 +204,10 @@ class FieldLexicon:
 
 def _labelled(field: _Field, text: str) -> list[Value]:
     """The code-shaped values written right after one of the field's ask words (its labels)."""
-    if field.ask is None:
+    if field.labels is None:
         return []
     out: list[Value] = []
-    for label in field.ask.finditer(text):
+    for label in field.labels.finditer(text):
         gap = re.compile(_LABEL_GAP, re.IGNORECASE).match(text, label.end())
         if gap is None:
             continue

@@ -21,8 +21,11 @@ FACT_KINDS: tuple[str, ...] = (
     "order_number", "tracking_number", "email", "phone", "address", "product", "serial_number",
     "account_id", "national_id", "amount", "date", "time", "count", "tried", "promise", "place", "person",
     "venue", "case_number", "return_number", "invoice_number", "payment_method", "company", "org_number",
-    "color", "code", "reference", "labelled_number", "flight_number",
+    "color", "code", "reference", "labelled_number", "flight_number", "pet_name", "relative_name", "breed",
+    "age", "last_digits", "number",
 )  # fmt: skip
+# ``number``: a long digit run given without a label; ``last_digits``: the end of a card's or account's
+# number ("slutter på 4417"). Like ``labelled_number`` they answer no question about a built-in kind.
 # ``labelled_number``: an id after any label that names a number ("polisenummer 7702-118834"), a kind of the
 # company's own (policy, membership, frame numbers); it answers no question about a built-in kind.
 

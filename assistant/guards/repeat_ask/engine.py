@@ -254,7 +254,8 @@ def _offered(evidence: Evidence, turns: Sequence[Turn]) -> bool:
 
 _TRY_ASK = re.compile(
     r"^\W*(?:\w+,\s*)?(?:har|have|has|hev)\s+(?:du|dere|dykk|ni|i|you)\s+(?:allerede\s+|alt\s+|already\s+|redan\s+)?"
-    r"(?:fått|fåt|fået|hunnet|rukket|rokke|hunnit|managed\s+to|been\s+able\s+to)\b"
+    r"(?:fått|fåt|fået|hunnet|nået(?:\s+at)?|nåede|rukket|rokke|hunnit|managed\s+to|been\s+able\s+to)\b"
+    r"|^\W*(?:\w+[,!]\s*)?(?:har|have|has|hev|did)\s+(?:du|dere|dykk|ni|i|you)\s+(?!\w+\s+(?:du|you)\b)"
     r"|\b(?:have you tried|did you try|have you already tried|har du (?:allerede |alt |allereie )?prøv\w*"
     r"|har du testa?\w*|har du (?:redan )?(?:provat|testat|försökt))\b",
     _I,

@@ -83,7 +83,7 @@ _POLITE = (
     r"will|kan|kunne|kunde|vil|ville|skulle|should|may|might|må|bør|burde|have|has|har|hev|maybe|perhaps|"
     r"kanskje|kanske|måske|evt|eventuelt|eventuellt|"
     # "Har du fått teke bilete?", "Have you managed to reset it?": a step asked about as done
-    r"fått|fåt|fået|hunnet|rukket|rokke|rokket|hunnit|hann|managed\s+to|got\s+to|been\s+able\s+to"
+    r"fått|fåt|fået|hunnet|nået(?:\s+at)?(?:\s+få)?|nåede|rukket|rokke|rokket|hunnit|hann|managed\s+to|got\s+to|been\s+able\s+to"
     r"|klart\s+(?:å|att|at)|fått\s+til\s+å"
 )
 _PROPOSAL_LEAD = re.compile(
@@ -176,6 +176,9 @@ def _actions(text: str, proposal: bool) -> tuple[Action, ...]:
             particle = particles[found[1].group(0).lower()]
             phrase_end = found[1].end()
         objects = frozenset(o for o in action_objects(rest[found[0].end() :]) if not same_verb(o, verb))
+        after = rest[phrase_end:].split()
+        if not proposal and after and after[0].lower().strip(".,") in _OBJECT_PRONOUNS:
+            objects |= {_ANY_OBJECT}  # "spærret det i appen": "det" is the thing named before
         if not objects:
             objects = frozenset(o for o in whole if not same_verb(o, verb))
         elif out and _PRONOUN_OBJECT.match(rest, phrase_end):
@@ -184,10 +187,18 @@ def _actions(text: str, proposal: bool) -> tuple[Action, ...]:
     return tuple(out)
 
 
+# A reported step whose object is a pronoun ("har spærret det") is about whatever was named before it: any
+# object of a proposal with the same verb is that thing.
+_ANY_OBJECT = "*"
+_OBJECT_PRONOUNS = frozenset("det den dem dei de it them this that dette detta".split())
+
+
 def same_action(proposed: Action, reported: Action, similar: Similarity | None = None) -> bool:
     """Whether a proposed action is an action reported as taken (same verb, same thing; rules above)."""
     if proposed.particle and reported.particle and proposed.particle != reported.particle:
         return False
+    if proposed.objects and _ANY_OBJECT in reported.objects and same_verb(proposed.verb, reported.verb):
+        return True
     if not proposed.objects or objects_overlap(proposed.objects, reported.objects) < 1:
         return False
     if same_verb(proposed.verb, reported.verb):

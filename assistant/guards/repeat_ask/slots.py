@@ -289,7 +289,8 @@ _NORDIC: tuple[Cue, ...] = (
         "product",
         r"\b(?:hvilken|hvilket|hvilke|kva for (?:ein|ei|eit)|kva|vilken|vilket|vilka)\s+(?:produkt|vare|vara"
         r"|artikkel|artikel|telefon(?!-?n[ur])|mobil(?!-?n[ur]))\w*|\bprodukt(?:navn|namn|nummer|kode|kod)\w*|\bartikkelnummer\w*"
-        r"|\bartikelnummer\w*|\bvarenummer\w*",
+        r"|\bartikelnummer\w*|\bvarenummer\w*|\b(?:which|what)\s+(?:handset|device|product|item|gadget|unit)s?\b"
+        r"|\b(?:hvilken|hvilket|kva for ei?n?|vilken|vilket)\s+(?:enhet|enhed|apparat|dings)\w*",
     ),
     _cue(
         "category",
@@ -463,6 +464,9 @@ def slots_for(text: str, language: str | None = None) -> tuple[str, ...]:
         Slot names, most specific first; empty when the ask is not about a typed detail.
     """
     norm = _MEDIUM.sub(" ", _PURPOSE.sub("", _normalise(text)))
+    dependant = _dependant_slots(norm, text, language)
+    if dependant:
+        return dependant
     phrased = phrase_slots(norm, language)
     if phrased:  # the built-in cues read what the phrases leave ("date of birth" is no question for a date)
         for rx, _ in _phrase_patterns(language):
@@ -477,6 +481,42 @@ def slots_for(text: str, language: str | None = None) -> tuple[str, ...]:
         # A confirmation or a choice names what it is about: "You're leaving on March 2nd?"
         return tuple(dict.fromkeys(v.slot for v in extract_values(text, speaker="agent") if v.slot in _NAMED))
     return tuple(_refine(strong or weak, norm))
+
+
+@lru_cache(maxsize=8)
+def _dependant_words(language: str | None) -> dict[str, tuple[re.Pattern[str], ...]]:
+    """The ``dependants`` lexicon of a language (every language for None) by class (animal, relative, breed,
+    naming, age_question, breed_question), each word as a whole-word pattern ("make" is a husband only in
+    Swedish)."""
+    out: dict[str, list[re.Pattern[str]]] = {}
+    for lang in (language,) if language in LANGUAGES else LANGUAGES:
+        for word, cls in entries(lang, "dependants"):
+            parts = [re.escape(w) for w in word.split()]
+            rx = re.compile(r"(?<![\w-])" + r"\s+".join(parts) + r"(?:s|'s|’s)?(?![\w-])", _I)
+            out.setdefault(cls, []).append(rx)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_SOMEONE = re.compile(r"\b(?:han|hun|ho|hon|he|she|him|her|they|dei|hen|den|det)\b", _I)
+
+
+def _dependant_slots(norm: str, text: str, language: str | None) -> tuple[str, ...]:
+    """An ask about an animal's or a family member's name, age or breed ("Hva heter hunden?", "Hur gammal är
+    Sixten?", "What breed is she?"), from the ``dependants`` lexicons; empty for any other ask."""
+    lex = _dependant_words(language)
+
+    def said(cls: str) -> bool:
+        return any(rx.search(norm) for rx in lex.get(cls, ()))
+
+    animal = said("animal") or said("breed")
+    relative = said("relative")
+    if said("breed_question"):
+        return ("breed",)
+    if said("naming") and (animal or relative):
+        return ("pet_name",) if animal else ("relative_name",)
+    if said("age_question") and (animal or relative or _SOMEONE.search(norm) or _inner_capitals(text)):
+        return ("age",)
+    return ()
 
 
 # An offer of options ("Which of our plans suits you?") asks for a choice, not for a detail of the customer's.
