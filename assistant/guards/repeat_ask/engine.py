@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from assistant.guards.repeat_ask.asks import Ask, find_asks, proposal_verb, split_sentences
 from assistant.guards.repeat_ask.evidence import (
@@ -283,7 +284,7 @@ def _imperative_asks(
     for sentence in split_sentences(draft):
         if any(a.start < sentence.end and sentence.start < a.end for a in asks):
             continue
-        if _next_step(draft, sentence.start, sentence.text):
+        if _next_step(draft, sentence.start, sentence.text) or _acknowledges(sentence.text):
             continue
         step = imperative_repeat(sentence.text, steps)
         taken = step.text if step is not None else None
@@ -304,6 +305,19 @@ _THEN = re.compile(
     r"|afterwards|after\s+that|etter\s+det|etter\s+dette|efter\s+det|efter\s+detta|og\s+så|och\s+sen)\b",
     _I,
 )
+
+
+@lru_cache(maxsize=1)
+def _acknowledgement_openings() -> re.Pattern[str]:
+    phrases = sorted(words("acknowledgements"), key=len, reverse=True)
+    return re.compile(r"^\W*(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + r")\b", _I)
+
+
+def _acknowledges(sentence: str) -> bool:
+    """A sentence that thanks the customer for a step or says they took it ("Takk for at du har byttet
+    filteret", "You have already reset it, so ..."): it acknowledges the step and proposes nothing, unless
+    it also carries a proposal of its own. Openings are the ``acknowledgements`` lexicons."""
+    return bool(_acknowledgement_openings().search(sentence)) and proposal_verb(sentence) is None
 
 
 def _slots_to_check(draft: str, ask: Ask) -> tuple[str, ...]:
