@@ -310,7 +310,9 @@ _THEN = re.compile(
 @lru_cache(maxsize=1)
 def _acknowledgement_openings() -> re.Pattern[str]:
     phrases = sorted(words("acknowledgements"), key=len, reverse=True)
-    return re.compile(r"^\W*(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + r")\b", _I)
+    return re.compile(
+        r"^\W*(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + r")\b", _I
+    )
 
 
 def _acknowledges(sentence: str) -> bool:
