@@ -684,9 +684,10 @@ def fit_to_situation(intent: Intent, situation: Situation | None) -> Intent:
     The situation is evidence where the message alone is not: a message the labelled examples proposed a
     type for but were overruled on (``other`` with ``candidates``: "er den kommet frem til jer?") takes the
     first proposed type the situation holds a matter of (:func:`situation_holds`); a customer with a
-    returned parcel asking whether it arrived asks about the return. And "is it done yet?" / "where is
-    it?" from a customer who has no order but an appointment (a repair, a service, an installation) asks
-    about the appointment.
+    returned parcel asking whether it arrived asks about the return. When the situation holds none of them
+    and a complaint was proposed, a customer with orders or appointments complains about them. And "is it
+    done yet?" / "where is it?" from a customer who has no order but an appointment (a repair, a service,
+    an installation) asks about the appointment.
 
     Args:
         intent: the message's intent.
@@ -697,6 +698,8 @@ def fit_to_situation(intent: Intent, situation: Situation | None) -> Intent:
     """
     if situation is not None and intent.type == "other" and intent.candidates:
         held = next((k for k in intent.candidates if situation_holds(situation, k)), None)
+        if held is None and "complaint" in intent.candidates and (situation.orders or situation.appointments):
+            held = "complaint"  # needs no matter of its own: it is about what the customer has with us
         if held is not None:
             intent = Intent(held, intent.score, "situation", intent.complaint)
     if situation is not None and intent.type == "where_is_order":

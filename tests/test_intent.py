@@ -302,6 +302,10 @@ def test_the_situation_confirms_a_candidate_type_it_holds_a_matter_of() -> None:
     assert fit_to_situation(unsure, None) is unsure
     visit = AppointmentState(id="A", at=now, upcoming=True)
     assert fit_to_situation(unsure, Situation(now=now, appointments=[visit])).type == "appointment"
+    # a complaint needs no matter of its own: proposed beside a type the situation does not hold, it is taken
+    angry = Intent("other", 0.88, "embeddings", candidates=("invoice", "complaint"))
+    assert fit_to_situation(angry, delivered).type == "complaint"
+    assert fit_to_situation(angry, Situation(now=now)) is angry  # nothing with us to complain about
     # an intent without candidates is never typed by the situation
     plain = Intent("other", 0.0, "patterns")
     assert fit_to_situation(plain, returned) is plain
