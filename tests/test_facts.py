@@ -1086,6 +1086,11 @@ def test_a_bare_past_that_tells_what_happened_is_no_step(text: str) -> None:
     [
         ("Swish-nummer 073-612 88 40.", "073-612 88 40"),
         ("Mit nummer er 31 45 67 89, ring gerne.", "31 45 67 89"),
+        # a number called right, new or old is a phone number when its digits make one
+        ("Rätt nummer är 070-412 33 87.", "070-412 33 87"),
+        ("Det nye nummeret er 412 55 903.", "412 55 903"),
+        ("My new number is 0046 70 555 12 34.", "0046 70 555 12 34"),
+        ("Det rigtige nummer er 22 33 44 55.", "22 33 44 55"),
     ],
 )
 def test_a_phone_number_after_a_payment_app_or_my_number_stays_a_phone(text: str, phone: str) -> None:

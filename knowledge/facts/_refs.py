@@ -133,6 +133,17 @@ _POSSESSIVES = frozenset(
 )
 
 
+@lru_cache(maxsize=1)
+def _qualifiers() -> frozenset[str]:
+    """Words that make "nummer" a phone number ("Rätt nummer", "my new number"): ``phone_qualifiers``."""
+    return frozenset(w for lang in LANGUAGES for w, _ in entries(lang, "phone_qualifiers"))
+
+
+def _last_word(text: str) -> str:
+    parts = text.split()
+    return parts[-1] if parts else ""
+
+
 def find_labelled_numbers(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
     """An id after any label that names a number ("polisenummer 7702-118834"): a ``labelled_number``."""
     for m in _NUMBER_LABEL.finditer(text):
@@ -144,11 +155,11 @@ def find_labelled_numbers(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
             continue
         head = re.sub(r"[\s.-]*(?:nummeret|nummer|numret|numer|number|nr|no|id)$", "", label)
         if (
-            (head in _POSSESSIVES or head in PAYMENT_BRANDS)
+            (head in _POSSESSIVES or head in PAYMENT_BRANDS or _last_word(head) in _qualifiers())
             and raw[:1].isdigit()
             and any(normalize_phone(raw, region) for region in _PHONE_REGIONS)
         ):
-            continue  # "Swish-nummer 073-612 88 40", "mit nummer er 31 45 67 89": a phone number
+            continue  # "Swish-nummer 073-612 88 40", "mit nummer er 31 45 67 89", "rätt nummer": a phone
         yield fact("labelled_number", text, m.start("id"), m.start("id") + len(raw), alnum_upper(raw), 0.75)
 
 
