@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from knowledge.text.kinds import FACT_KINDS
@@ -72,12 +71,6 @@ def fact(kind: str, text: str, start: int, end: int, normalized: str, confidence
     while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
         end -= 1
     return ExtractedFact(kind, text[start:end], normalized, start, end, confidence)
-
-
-def alternation(words: Iterable[str]) -> str:
-    """A regex alternation of ``words``, longest first so that a prefix never wins; spaces match any run."""
-    items = sorted({w for w in words if w}, key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items)
 
 
 _SENTENCE_MARK = re.compile(r"[.!?;\n]")

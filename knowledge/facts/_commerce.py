@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from knowledge.facts._base import Context, ExtractedFact, alternation, fact, sentence_end
+from knowledge.facts._base import Context, ExtractedFact, fact, sentence_end
 from knowledge.facts._entities import LEADING_JUNK, UP
 from knowledge.facts._lexicon import (
     COLORS,
@@ -20,6 +20,7 @@ from knowledge.facts._lexicon import (
     PAYMENT_CREDIT_PLANS,
     PAYMENT_GENERIC,
 )
+from knowledge.text.lexicons import alternation
 
 _I = re.IGNORECASE
 

@@ -22,9 +22,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from knowledge.facts._base import Context, ExtractedFact, alternation, fact, squash
+from knowledge.facts._base import Context, ExtractedFact, fact, squash
 from knowledge.facts._lexicon import NOT_NAMES
-from knowledge.text.lexicons import LANGUAGES, entries
+from knowledge.text.lexicons import LANGUAGES, alternation, entries
 from knowledge.text.numbers import number_alternation
 
 _I = re.IGNORECASE

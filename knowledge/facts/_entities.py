@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from knowledge.facts._base import Context, ExtractedFact, alternation, fact, squash
+from knowledge.facts._base import Context, ExtractedFact, fact, squash
 from knowledge.facts._lexicon import (
     CARRIERS,
     HOTEL_BRANDS,
@@ -25,6 +25,7 @@ from knowledge.facts._lexicon import (
     VENUE_WORDS,
     WEEKDAYS,
 )
+from knowledge.text.lexicons import alternation
 from knowledge.text.lexicons import words as lexicon_words
 
 _I = re.IGNORECASE

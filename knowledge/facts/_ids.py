@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from knowledge.facts._base import Context, ExtractedFact, alnum_upper, alternation, digits, fact
+from knowledge.facts._base import Context, ExtractedFact, alnum_upper, digits, fact
 from knowledge.spans import SpanSet
+from knowledge.text.lexicons import alternation
 
 # What may stand between a keyword and its id: "ordre nr. 123", "order number is #123", "nummeret mitt er 12".
 _FILLER = (

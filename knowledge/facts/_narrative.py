@@ -24,9 +24,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from knowledge.facts._base import Context, ExtractedFact, alternation, fact, sentence_end, squash
+from knowledge.facts._base import Context, ExtractedFact, fact, sentence_end, squash
 from knowledge.facts._lexicon import NOT_TRIED_VERBS, PAST_IRREGULAR, RELATIVE_DAYS, WEEKDAYS
-from knowledge.text.lexicons import LANGUAGES, entries, words
+from knowledge.text.lexicons import LANGUAGES, alternation, entries, words
 
 _I = re.IGNORECASE
 _BUT = re.compile(r"\s(?:but|men|mais|however|although|men\s+det)\s|,\s(?:and\s+)?(?:but|men)\s")

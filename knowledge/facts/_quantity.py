@@ -10,8 +10,9 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from knowledge.facts._base import Context, ExtractedFact, alternation, fact
+from knowledge.facts._base import Context, ExtractedFact, fact
 from knowledge.facts._lexicon import LANGUAGES
+from knowledge.text.lexicons import alternation
 from knowledge.text.numbers import all_number_words, number_words
 from knowledge.text.numbers import parse_number as parse_number_word
 

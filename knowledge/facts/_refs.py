@@ -15,11 +15,11 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from knowledge.facts._base import Context, ExtractedFact, alnum_upper, alternation, digits, fact
+from knowledge.facts._base import Context, ExtractedFact, alnum_upper, digits, fact
 from knowledge.facts._ids import code_shaped, luhn_valid
 from knowledge.facts._lexicon import PAYMENT_BRANDS
 from knowledge.facts._phone import normalize_phone
-from knowledge.text.lexicons import LANGUAGES, entries
+from knowledge.text.lexicons import alternation, words
 
 _I = re.IGNORECASE
 _FILLER = (
@@ -133,12 +133,6 @@ _POSSESSIVES = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
-def _qualifiers() -> frozenset[str]:
-    """Words that make "nummer" a phone number ("Rätt nummer", "my new number"): ``phone_qualifiers``."""
-    return frozenset(w for lang in LANGUAGES for w, _ in entries(lang, "phone_qualifiers"))
-
-
 def _last_word(text: str) -> str:
     parts = text.split()
     return parts[-1] if parts else ""
@@ -155,7 +149,7 @@ def find_labelled_numbers(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
             continue
         head = re.sub(r"[\s.-]*(?:nummeret|nummer|numret|numer|number|nr|no|id)$", "", label)
         if (
-            (head in _POSSESSIVES or head in PAYMENT_BRANDS or _last_word(head) in _qualifiers())
+            (head in _POSSESSIVES or head in PAYMENT_BRANDS or _last_word(head) in words("phone_qualifiers"))
             and raw[:1].isdigit()
             and any(normalize_phone(raw, region) for region in _PHONE_REGIONS)
         ):
@@ -331,7 +325,7 @@ def find_lone_reference(text: str, _ctx: Context) -> Iterator[ExtractedFact]:
 # card ending 5521"): the words before them are lexicon data (``last_digits``).
 @lru_cache(maxsize=1)
 def _last_digits_re() -> re.Pattern[str]:
-    cues = alternation(w for lang in LANGUAGES for w, _ in entries(lang, "last_digits"))
+    cues = alternation(words("last_digits"))
     return re.compile(
         rf"(?<![\w-])(?:{cues})\s*:?\s+(?P<digits>\d{{2,6}})(?![\d,.]?\d)(?!\s*(?:kr|%|,-))", _I
     )

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 
-from knowledge.facts._base import Context, ExtractedFact, alternation, fact
+from knowledge.facts._base import Context, ExtractedFact, fact
 from knowledge.facts._lexicon import (
     MONTH_FULL,
     MONTHS,
@@ -23,6 +23,7 @@ from knowledge.facts._lexicon import (
     WEEKDAY_EN,
     WEEKDAYS,
 )
+from knowledge.text.lexicons import alternation
 from knowledge.text.numbers import number_words
 
 _I = re.IGNORECASE

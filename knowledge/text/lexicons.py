@@ -6,13 +6,15 @@ value (number words: ``fire = 4``). Files are read on first use and cached; noth
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
 LANGUAGES: tuple[str, ...] = ("nb", "nn", "sv", "da", "en")
 ROOT = Path(__file__).resolve().parent.parent / "lexicons"
 
-__all__ = ["LANGUAGES", "ROOT", "entries", "words", "values"]
+__all__ = ["LANGUAGES", "ROOT", "alternation", "entries", "words", "values"]
 
 
 @lru_cache(maxsize=256)
@@ -48,3 +50,10 @@ def words(name: str, languages: tuple[str, ...] = LANGUAGES) -> frozenset[str]:
 def values(name: str, language: str) -> dict[str, str]:
     """Lexicon ``name`` of one language as a word -> value mapping."""
     return dict(entries(language, name))
+
+
+def alternation(items: Iterable[str]) -> str:
+    """A regex alternation of ``items`` (words or phrases of a lexicon), longest first so that a prefix never
+    wins; a space matches any run of spaces."""
+    unique = sorted({w for w in items if w}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in unique)

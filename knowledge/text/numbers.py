@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from knowledge.text.lexicons import LANGUAGES, entries
+from knowledge.text.lexicons import LANGUAGES, alternation, entries
 
 __all__ = ["number_words", "all_number_words", "number_alternation", "parse_number", "has_number"]
 
@@ -38,10 +38,7 @@ def all_number_words(*, articles: bool = False) -> dict[str, int]:
 @lru_cache(maxsize=16)
 def number_alternation(languages: tuple[str, ...] = LANGUAGES, *, articles: bool = False) -> str:
     """A regex alternation of the number words of ``languages``, longest first; spaces match any run."""
-    items = sorted(
-        {w for lang in languages for w in number_words(lang, articles=articles)}, key=len, reverse=True
-    )
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items)
+    return alternation(w for lang in languages for w in number_words(lang, articles=articles))
 
 
 def parse_number(raw: str, language: str | None = None) -> int | None:

@@ -49,7 +49,7 @@ from assistant.types import GuardFinding, KnownFact, Turn
 from knowledge.fields import FieldSet
 from knowledge.text.analysis import ConversationAnalysis, analyse_turns
 from knowledge.text.kinds import answers, is_builtin
-from knowledge.text.lexicons import words
+from knowledge.text.lexicons import alternation, words
 from knowledge.text.qualified import category_values
 from knowledge.text.values import extract_values
 
@@ -309,10 +309,7 @@ _THEN = re.compile(
 
 @lru_cache(maxsize=1)
 def _acknowledgement_openings() -> re.Pattern[str]:
-    phrases = sorted(words("acknowledgements"), key=len, reverse=True)
-    return re.compile(
-        r"^\W*(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + r")\b", _I
-    )
+    return re.compile(r"^\W*(?:" + alternation(words("acknowledgements")) + r")\b", _I)
 
 
 def _acknowledges(sentence: str) -> bool:
