@@ -83,7 +83,7 @@ import yaml
 
 from assistant.types import Passage
 from knowledge.errors import ConfigError
-from knowledge.history.situation import Situation
+from knowledge.history.situation import DELIVERED, NOT_SHIPPED, RETURNED, Situation
 
 __all__ = [
     "PRIORITY",
@@ -640,12 +640,6 @@ class IntentClassifier:
         return Intent(own.type, own.score, own.method, own.complaint, tuple(proposed))
 
 
-#: Order statuses that hold a matter of each type (the event format's statuses, lower case).
-_NOT_SHIPPED = frozenset({"processing", "new", "paid", "confirmed", "pending"})
-_RETURNED = frozenset({"returned", "return_requested", "return_received", "received", "refunded"})
-_DELIVERED = frozenset({"delivered", "collected", "picked_up"})
-
-
 def situation_holds(situation: Situation, request_type: str) -> bool:
     """Whether the customer's situation holds a matter of ``request_type``, so that a message with weak
     evidence for that type is about it: an order on its way (``where_is_order``), one not shipped yet
@@ -665,12 +659,12 @@ def situation_holds(situation: Situation, request_type: str) -> bool:
     if request_type == "where_is_order":
         return any(o.open for o in situation.orders)
     if request_type == "cancel_change":
-        return any(s in _NOT_SHIPPED for s in statuses)
+        return any(s in NOT_SHIPPED for s in statuses)
     if request_type == "return_exchange":
-        return any(s in (*_RETURNED, *_DELIVERED) for s in statuses)
+        return any(s in RETURNED | DELIVERED for s in statuses)
     if request_type == "refund":
         pending = any((r.status or "").lower() != "paid" for r in situation.refunds)
-        return pending or any(s in (*_RETURNED, "cancelled") for s in statuses)
+        return pending or any(s in RETURNED or s == "cancelled" for s in statuses)
     if request_type == "appointment":
         return any(a.upcoming for a in situation.appointments)
     if request_type == "invoice":

@@ -302,6 +302,11 @@ def test_the_situation_confirms_a_candidate_type_it_holds_a_matter_of() -> None:
     assert fit_to_situation(unsure, None) is unsure
     visit = AppointmentState(id="A", at=now, upcoming=True)
     assert fit_to_situation(unsure, Situation(now=now, appointments=[visit])).type == "appointment"
+    # the drafts' reading of a status is the request type's: "received" is an order received, not a return
+    just_placed = Situation(now=now, orders=[OrderState(id="8", status="received")])
+    assert situation_holds(just_placed, "cancel_change")
+    assert not situation_holds(just_placed, "return_exchange")
+    assert not situation_holds(just_placed, "refund")
     # a complaint needs no matter of its own: proposed beside a type the situation does not hold, it is taken
     angry = Intent("other", 0.88, "embeddings", candidates=("invoice", "complaint"))
     assert fit_to_situation(angry, delivered).type == "complaint"

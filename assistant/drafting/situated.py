@@ -56,7 +56,7 @@ import yaml
 from assistant.channels import ChannelStyles, response_time_promise
 from assistant.types import DraftRequest
 from knowledge.facts import fold
-from knowledge.history.situation import OrderState, Situation
+from knowledge.history.situation import COLLECTED, DELIVERED, IN_TRANSIT, NOT_SHIPPED, OrderState, Situation
 
 __all__ = [
     "REPLY_PLACEHOLDERS",
@@ -78,24 +78,6 @@ _NOT_RECEIVED = re.compile(
     re.IGNORECASE,
 )
 _PAREN = re.compile(r"\s*\([^)]*\)")
-# An order's status, as shops name it, by where the order is.
-_NOT_SHIPPED = (
-    "processing",
-    "new",
-    "paid",
-    "confirmed",
-    "pending",
-    "received",
-    "placed",
-    "open",
-    "on_hold",
-    "on-hold",
-    "unfulfilled",
-    "awaiting_shipment",
-    "packed",
-)
-_IN_TRANSIT = ("shipped", "in_transit", "dispatched", "sent")
-_COLLECTED = ("collected", "picked_up")
 _CONTACT = re.compile(
     r"get\w* back|call\w*|contact\w*|hear|reply|replies|answer\w*|update\w*|news|let you know|ring\w*"
     r"|kontakt\w*|hør\w*|høyr\w*|hör\w*|svar\w*|återkomm\w*|vend\w* tilbage|tilbakemelding\w*|besked\w*"
@@ -444,7 +426,7 @@ def _order_status(w: _Writer, c: Composition, order: OrderState) -> bool:
     """The order's status as sentences; whether a status was stated."""
     status = (order.status or "").lower()
     item = f"order:{order.id}"
-    if status in _IN_TRANSIT:
+    if status in IN_TRANSIT:
         said = c.add(
             w.m.fill("order.shipped", order=order.id, carrier=order.carrier, tracking=order.tracking)
             or w.m.fill("order.shipped_plain", order=order.id),
@@ -459,7 +441,7 @@ def _order_status(w: _Writer, c: Composition, order: OrderState) -> bool:
         said = c.add(
             w.m.fill("order.ready_for_pickup", order=order.id, pickup_point=order.pickup_point), item
         )
-    elif status in _COLLECTED:
+    elif status in COLLECTED:
         said = c.add(
             w.m.fill("order.collected", order=order.id, date=w.date(order.delivered_at or order.updated_at))
             or w.m.fill("order.collected_plain", order=order.id),
@@ -471,7 +453,7 @@ def _order_status(w: _Writer, c: Composition, order: OrderState) -> bool:
             or w.m.fill("order.delivered_plain", order=order.id),
             item,
         )
-    elif status in _NOT_SHIPPED:
+    elif status in NOT_SHIPPED:
         said = c.add(w.m.fill("order.processing", order=order.id), item)
         _eta(w, c, order, item)
     elif status == "cancelled":
@@ -481,7 +463,7 @@ def _order_status(w: _Writer, c: Composition, order: OrderState) -> bool:
     else:
         said = False
     # a tracking number helps while the parcel travels or waits, not once the customer has collected it
-    done = (*_IN_TRANSIT, "cancelled", *_COLLECTED)
+    done = (*IN_TRANSIT, "cancelled", *COLLECTED)
     if said and order.tracking and status not in done:
         c.add(w.m.fill("order.tracking", tracking=order.tracking), item)
     if said and order.replacement and order.replacement_for:
@@ -584,7 +566,7 @@ def _return(w: _Writer, c: Composition, order: OrderState | None) -> None:
         _refund(w, c, order)
         c.needs_knowledge = False
         return
-    if status in (*_NOT_SHIPPED, *_IN_TRANSIT):
+    if status in (*NOT_SHIPPED, *IN_TRANSIT):
         # not arrived yet: there is nothing to return, but what its status allows (stop it, change it)
         _cancel(w, c, order)
         return
@@ -606,13 +588,13 @@ def _cancel(w: _Writer, c: Composition, order: OrderState | None) -> None:
         return
     said = _order_status(w, c, order)
     status = (order.status or "").lower()
-    if status in _NOT_SHIPPED:
+    if status in NOT_SHIPPED:
         c.add(w.m.get("cancel.processing"))
         if _ADDRESS_CUE.search(w.request.message.text):
             c.add(w.m.fill("cancel.address", address=order.shipping_address), f"order:{order.id}")
-    elif status in _IN_TRANSIT:
+    elif status in IN_TRANSIT:
         c.add(w.m.get("cancel.shipped"))
-    elif status in ("delivered", *_COLLECTED):
+    elif status in DELIVERED:
         # it has arrived: what the customer can still do is return it, by the deadline of its delivery
         _return(w, c, order)
         return

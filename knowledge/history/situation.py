@@ -34,7 +34,36 @@ from knowledge.facts import extract_facts
 from knowledge.history.card import CustomerCard, FactOut, MessageOut, OrderOut
 
 PromiseState = Literal["pending", "kept", "overdue", "open"]
-DONE_STATUSES = frozenset({"delivered", "collected", "picked_up", "cancelled", "returned", "refunded"})
+# An order's status, as shops name it (lower case), by where the order is: read by the situation, the
+# drafts that state it and the request type it confirms, so that all three agree on what a status means.
+#: Not sent yet: it can still be changed or cancelled.
+NOT_SHIPPED = frozenset(
+    {
+        "processing",
+        "new",
+        "paid",
+        "confirmed",
+        "pending",
+        "received",
+        "placed",
+        "open",
+        "on_hold",
+        "on-hold",
+        "unfulfilled",
+        "awaiting_shipment",
+        "packed",
+    }
+)
+#: On its way.
+IN_TRANSIT = frozenset({"shipped", "in_transit", "dispatched", "sent"})
+#: Fetched by the customer (at a pickup point or a store).
+COLLECTED = frozenset({"collected", "picked_up"})
+#: With the customer.
+DELIVERED = frozenset({"delivered", *COLLECTED})
+#: Sent back, or on its way back.
+RETURNED = frozenset({"returned", "return_requested", "return_received", "refunded"})
+#: Nothing more will happen to it: delivered, collected, cancelled or returned.
+DONE_STATUSES = frozenset({*DELIVERED, "cancelled", "returned", "refunded"})
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WITHIN_HOURS = re.compile(r"(\d{1,3})\s*(?:timer|timar|timmar|time|timme|hours?|h)\b", re.IGNORECASE)
