@@ -478,26 +478,23 @@ class Assistant:
             if history is None:
                 ctx.history = self._stored_turns(kept, ctx.situation.now)
             ctx.facts = [*_stored_facts(kept), *situation_facts(ctx.situation)]
-            if "products" not in kept.derived:
-                kept.derived["products"] = _product_names(ctx.card)
-            ctx.products = list(kept.derived["products"])
+            ctx.products = list(kept.derive("products", lambda: _product_names(kept.card)))
         return ctx
 
     def _stored_turns(self, kept: KeptContext, now: datetime) -> list[Turn]:
         """The last ``timeline_turns`` stored messages up to ``now``, as turns (kept for the history version
         when none of the messages is after ``now``, as for a message arriving now)."""
         timeline = kept.timeline
-        every = not timeline or timeline[-1].at <= now.replace(tzinfo=timeline[-1].at.tzinfo)
-        turns: list[Turn] | None = kept.derived.get("turns") if every else None
-        if turns is None:
+
+        def turns() -> list[Turn]:
             before = [m for m in timeline if m.at <= now.replace(tzinfo=m.at.tzinfo)]
-            turns = [
+            return [
                 Turn(role=m.role, text=m.text, channel=m.channel, at=m.at.isoformat(), message_id=m.id)  # type: ignore[arg-type]
                 for m in before[-self.config.timeline_turns :]
             ]
-            if every:
-                kept.derived["turns"] = turns
-        return list(turns)
+
+        every = not timeline or timeline[-1].at <= now.replace(tzinfo=timeline[-1].at.tzinfo)
+        return list(kept.derive("turns", turns)) if every else turns()
 
     def _language(
         self, message: str, ctx: CustomerContext, default: str | None, country: str | None = None
@@ -797,14 +794,18 @@ def _substantive(text: str, language: str) -> bool:
 
 def _stored_facts(kept: KeptContext) -> list[KnownFact]:
     """The card's facts, tried steps and promises as known facts (kept for the history version)."""
-    facts: list[KnownFact] | None = kept.derived.get("facts")
-    if facts is None:
-        card = kept.card
-        facts = kept.derived["facts"] = [
-            KnownFact(**{**f.model_dump(exclude={"excerpt", "at"}), "at": f.at.isoformat() if f.at else None})
-            for f in [*card.facts, *card.tried, *card.promised]
-        ]
-    return list(facts)
+    card = kept.card
+    return list(
+        kept.derive(
+            "facts",
+            lambda: [
+                KnownFact(
+                    **{**f.model_dump(exclude={"excerpt", "at"}), "at": f.at.isoformat() if f.at else None}
+                )
+                for f in [*card.facts, *card.tried, *card.promised]
+            ],
+        )
+    )
 
 
 def _product_names(card: CustomerCard) -> list[str]:

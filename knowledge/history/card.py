@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -208,6 +209,13 @@ class KeptContext:
     card: CustomerCard
     timeline: list[MessageOut]
     derived: dict[str, Any] = field(default_factory=dict)
+
+    def derive(self, key: str, compute: Callable[[], Any]) -> Any:
+        """What a caller computes from this card and timeline, computed once per version under ``key``
+        (two requests racing both compute it; either result is the same)."""
+        if key not in self.derived:
+            self.derived[key] = compute()
+        return self.derived[key]
 
 
 class ContextCache:
