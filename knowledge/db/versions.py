@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, inspect, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.db.history_models import (
@@ -80,8 +80,6 @@ def _flushed_customers(session: Session) -> set[int]:
 
 def _old_customer(obj: Any) -> int | None:
     """The customer a changed row belonged to before this flush (a merge moves rows), if it changed."""
-    from sqlalchemy import inspect
-
     history = inspect(obj).attrs.customer_id.history
     return next((int(v) for v in history.deleted or () if v is not None), None)
 
